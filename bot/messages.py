@@ -1,0 +1,43 @@
+"""The channel-neutral shapes of a conversation turn: what came in, what goes back out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from core.chat import Buttons, ChatTarget, PhotoRef
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """One message (or button press) from a person, already parsed by a channel adapter."""
+
+    target: ChatTarget
+    message_key: str | None = None
+    """Dedup key unique per channel message (``telegram:update:123``, ``wechat:msg:…``);
+    the same key seen twice within a day is ignored. None: no dedup."""
+    text: str | None = None
+    """The text or caption, commands included (``/anime@PortraitBot``)."""
+    photo: bytes | None = None
+    """Photo bytes the adapter already fetched (a photo, an image document, a replied-to photo)."""
+    photo_ref: PhotoRef | None = None
+    """Where the photo came from, kept in the session for the record."""
+    callback: str | None = None
+    """Data of a pressed button (``style:anime``, ``go:<token>``, ``regen:<id>`` …)."""
+    addressed: bool = True
+    """In a group: the bot was addressed (command, mention, reply to the bot, caption command).
+    Unaddressed group messages only update the group photo context."""
+    bot_username: str | None = None
+
+
+@dataclass(frozen=True)
+class Reply:
+    """One message to send back. Channels render buttons their own way."""
+
+    text: str
+    buttons: Buttons = ()
+    generation_id: str | None = None
+    """Set on the acknowledgement of a queued generation: the channel reports the sent
+    message's id back with ``Conversation.attach_ack`` so progress can edit it."""
+    images: tuple[Path, ...] = field(default_factory=tuple)
+    """Images to send with this reply (e.g. results held back for a WeChat passive reply)."""
