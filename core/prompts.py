@@ -1,0 +1,85 @@
+"""Prompt building (seed 000 §4, §8): the text the image model gets, and the seed.
+
+Priority: custom prompt > style + scene > style > professional. A scene on its own lands on
+the professional base. In edit mode (a reference photo) the likeness instruction goes first,
+except for styles that skip it (avatars). Person-written text is only ever embedded as text,
+cleaned and capped by ``clean_user_text``: it cannot reach count, model, endpoint or seed,
+which live in ``GenerationRequest`` fields that only our code sets.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+from core.request import GenerationRequest
+from core.styles import BACKGROUND_PLACEHOLDER, BACKGROUND_WORDS, DEFAULT_STYLE, Catalogue, Style
+
+MAX_USER_TEXT_CHARS = 600
+"""Characters of a person's scene or prompt kept: room for a rich scene, not for a flood
+that drowns the style or the likeness instruction."""
+
+LIKENESS_PREFIX = (
+    "Use the person in the reference photo as the subject and preserve their facial identity: "
+    "the same face shape, eyes, nose, mouth, skin tone and hairline, so they are clearly "
+    "recognizable. "
+)
+"""Seed 000 §8: prepended in edit mode so the portrait keeps the person's face."""
+
+_DROPPED_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co"})
+"""Control, format (zero-width, bidi overrides, tags), surrogate and private-use characters:
+invisible in a chat, useful only to smuggle or reorder text."""
+
+
+def clean_user_text(text: str | None, limit: int = MAX_USER_TEXT_CHARS) -> str:
+    """Text a person wrote, safe to embed: no control or invisible characters, one space
+    between words, at most ``limit`` characters."""
+    if not text:
+        return ""
+    kept: list[str] = []
+    for char in unicodedata.normalize("NFC", text):
+        if char.isspace():
+            kept.append(" ")
+        elif unicodedata.category(char) not in _DROPPED_CATEGORIES:
+            kept.append(char)
+    cleaned = " ".join("".join(kept).split())
+    if len(cleaned) > limit:
+        cleaned = cleaned[:limit].rstrip()
+    return cleaned
+
+
+def build_prompt(request: GenerationRequest, catalogue: Catalogue, *, edit_mode: bool) -> str:
+    """The prompt for ``request``; ``edit_mode`` is True when a reference photo goes along."""
+    custom = clean_user_text(request.prompt)
+    if custom:
+        body, likeness = custom, True
+    else:
+        style = catalogue.require(request.style or DEFAULT_STYLE)
+        body, likeness = style_text(style, request.background), style.likeness
+        scene = clean_user_text(request.scene)
+        if scene:
+            body = f"{body}. Scene: {scene}"
+    return LIKENESS_PREFIX + body if edit_mode and likeness else body
+
+
+def style_text(style: Style, background: str | None = None) -> str:
+    """A style's prompt with its backdrop colour filled in (``background`` overrides, if known)."""
+    if style.background is None:
+        return style.prompt
+    colour = background if background in BACKGROUND_WORDS else style.background
+    words = BACKGROUND_WORDS.get(colour or "", colour or "")
+    if BACKGROUND_PLACEHOLDER in style.prompt:
+        return style.prompt.replace(BACKGROUND_PLACEHOLDER, words)
+    return f"{style.prompt}, {words} background"
+
+
+def pick_seed(request: GenerationRequest, catalogue: Catalogue) -> int | None:
+    """The seed to send: the request's own, else the style's pinned one (seed 001).
+
+    A custom prompt drops the style, and with it the style's seed.
+    """
+    if request.seed is not None:
+        return request.seed
+    if clean_user_text(request.prompt):
+        return None
+    style = catalogue.get(request.style or DEFAULT_STYLE)
+    return style.seed if style else None
