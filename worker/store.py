@@ -1,0 +1,121 @@
+"""Per-person state in Redis: the reference photo, language, chosen model, a pending choice,
+the last request (for "regenerate") — one small JSON document per person.
+
+A session outlives processes (bot and worker both read it) and expires after a month of
+silence. Images themselves live on disk; the session only holds their paths.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field, replace
+from typing import Any
+
+import redis
+
+KEY_PREFIX = "pb:"
+"""Every key PortraitBot writes starts with this, so one Redis can be shared and inspected."""
+SESSION_TTL_SECONDS = 30 * 24 * 3600
+"""A month without a message and the person's session (not their files) is forgotten."""
+PENDING_TTL_SECONDS = 24 * 3600
+"""A question left unanswered for a day is dropped rather than answered out of the blue."""
+REFERENCE_MAX_AGE_SECONDS = 7 * 24 * 3600
+"""An older reference photo is not reused silently; the person is asked for a fresh one."""
+
+
+@dataclass(frozen=True)
+class Reference:
+    """The person's last reference photo, normalised and saved by image intake."""
+
+    path: str
+    received_at: float
+    verdict: str | None = None
+    """None when the pre-flight check liked it, else the tip's message id."""
+    source: dict[str, Any] | None = None
+    """The channel's PhotoRef as a dict, for the record."""
+
+
+@dataclass(frozen=True)
+class Pending:
+    """A request waiting for something: a photo, a choice, or "go anyway"."""
+
+    kind: str
+    """"photo", "choice" or "confirm"."""
+    intent: dict[str, Any]
+    created_at: float
+
+
+@dataclass(frozen=True)
+class Session:
+    reference: Reference | None = None
+    language: str | None = None
+    """Set by /lang; None means "use what the chat client says"."""
+    model: str | None = None
+    """Set by /model; None means the default routing."""
+    pending: Pending | None = None
+    last_request: dict[str, Any] | None = None
+    """The intent of the last generation, for regenerate / higher quality buttons."""
+    history: tuple[str, ...] = field(default_factory=tuple)
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, raw: bytes | str | None) -> Session:
+        if not raw:
+            return cls()
+        data = json.loads(raw)
+        return cls(
+            reference=Reference(**data["reference"]) if data.get("reference") else None,
+            language=data.get("language"),
+            model=data.get("model"),
+            pending=Pending(**data["pending"]) if data.get("pending") else None,
+            last_request=data.get("last_request"),
+            history=tuple(data.get("history") or ()),
+        )
+
+
+HISTORY_LENGTH = 20
+"""Recent generation ids kept per person."""
+
+
+class SessionStore:
+    """Reads and writes sessions; every write refreshes the TTL."""
+
+    def __init__(self, client: redis.Redis) -> None:
+        self.redis = client
+
+    @staticmethod
+    def key(person_id: str) -> str:
+        return f"{KEY_PREFIX}session:{person_id}"
+
+    def get(self, person_id: str, *, now: float | None = None) -> Session:
+        session = Session.from_json(self.redis.get(self.key(person_id)))
+        if session.pending and now is not None and now - session.pending.created_at > PENDING_TTL_SECONDS:
+            session = replace(session, pending=None)
+        return session
+
+    def save(self, person_id: str, session: Session) -> Session:
+        self.redis.set(self.key(person_id), session.to_json(), ex=SESSION_TTL_SECONDS)
+        return session
+
+    def update(self, person_id: str, **changes: Any) -> Session:
+        """Change some fields of the session and save it."""
+        return self.save(person_id, replace(self.get(person_id), **changes))
+
+    def remember_generation(self, person_id: str, generation_id: str, intent: dict[str, Any]) -> None:
+        session = self.get(person_id)
+        history = (generation_id, *session.history)[:HISTORY_LENGTH]
+        self.save(person_id, replace(session, history=history, last_request=intent))
+
+    def forget(self, person_id: str) -> None:
+        self.redis.delete(self.key(person_id))
+
+
+DEDUP_TTL_SECONDS = 24 * 3600
+"""Telegram and WeChat redeliver within minutes; a day covers every retry with room to spare."""
+
+
+def first_time(client: redis.Redis, message_key: str, ttl: int = DEDUP_TTL_SECONDS) -> bool:
+    """True the first time a channel message key is seen; atomic across processes."""
+    return bool(client.set(f"{KEY_PREFIX}seen:{message_key}", 1, nx=True, ex=ttl))
