@@ -31,6 +31,8 @@ _NOUNS = {
     "Skin Undertones": "undertones",
 }
 """How a feature reads in a sentence when its lower-cased name does not ("large eyes")."""
+_SINGULAR = frozenset({"face", "nose", "chin", "hairline", "jawline", "forehead"})
+"""Nouns that take "a"/"an" ("an oval face")."""
 
 
 @dataclass(frozen=True)
@@ -82,7 +84,13 @@ def _phrases(picked: dict[str, str]) -> str:
     parts = []
     for feature, word in picked.items():
         noun = _NOUNS.get(feature, feature.lower())
-        parts.append(f"{noun} {word}" if word.startswith("with ") else f"{word} {noun}")
+        if word.startswith("with "):
+            parts.append(f"{noun} {word}")
+        elif noun in _SINGULAR:
+            article = "an" if word[0].lower() in "aeiou" else "a"
+            parts.append(f"{article} {word} {noun}")
+        else:
+            parts.append(f"{word} {noun}")
     return ", ".join(parts)
 
 

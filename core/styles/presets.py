@@ -426,7 +426,7 @@ PRESETS: tuple[Style, ...] = (
         ),
     ),
     Style(
-        key="chef", category="D", emoji="👨‍🍳", aspect_ratio="3:4",
+        key="chef", category="D", emoji="🧑‍🍳", aspect_ratio="3:4",
         name_en="Chef", name_zh="大厨",
         best_for_en="Food blog, restaurant", best_for_zh="美食博客、餐厅",
         prompt=(
@@ -579,7 +579,7 @@ PRESETS: tuple[Style, ...] = (
         ),
     ),
     Style(
-        key="family_photo", category="T", emoji="👨‍👩‍👧", aspect_ratio="4:3",
+        key="family_photo", category="T", emoji="👪", aspect_ratio="4:3",
         name_en="Family photo", name_zh="全家福",
         best_for_en="Family portrait", best_for_zh="家庭合影",
         prompt=(
