@@ -197,3 +197,9 @@ def test_clean_user_text_caps_at_the_limit_and_is_idempotent() -> None:
     assert len(once) <= MAX_USER_TEXT_CHARS and not once.endswith(" ")
     assert clean_user_text(once) == once
     assert clean_user_text("abcdef", limit=3) == "abc"
+
+
+def test_a_placeholder_in_person_written_text_is_not_filled_in() -> None:
+    text = prompt(style="id_photo_white", scene="{background} please")
+    assert text.endswith("Scene: {background} please")
+    assert prompt(edit_mode=False, prompt="a {background} cat") == "a {background} cat"
