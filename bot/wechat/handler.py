@@ -1,0 +1,202 @@
+"""One WeChat message in, one passive reply out -- never waiting for a download or a model.
+
+Text goes straight through the Conversation (it is fast); a bare number picks from the last
+numbered list. A photo is fetched by a short job (``bot.wechat.jobs``), never here. Results the
+worker could not push (48001/45015) are handed back first, the next time the person writes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, Protocol
+
+import redis
+
+from bot.messages import Incoming, Reply
+from bot.wechat.api import WeChatApi, WeChatError
+from bot.wechat.media import wechat_jpeg
+from bot.wechat.render import choice_number, detect_language
+from bot.wechat.replies import Passive, images_of, merge
+from bot.wechat.store import Choices, Held, HeldResults, Languages, is_passive_only
+from core.chat import ChatTarget
+from core.errors import PortraitBotError
+from core.i18n import Catalogues
+
+log = logging.getLogger(__name__)
+
+DEFAULT_LANGUAGE = "zh"
+"""WeChat users are addressed in Chinese until they write English."""
+HELD_UPLOAD_BUDGET_SECONDS = 2.0
+"""Time allowed, inside the callback, to upload a held result that has no media_id yet."""
+TEXT_MESSAGE_TYPES = ("text", "voice")
+"""Voice counts as text when WeChat's speech recognition is on (``Recognition``)."""
+
+EnqueueJob = Callable[[dict[str, Any]], object]
+"""Puts a ``bot.wechat.jobs`` payload on the queue (JSON-able dict)."""
+
+
+class Dialogue(Protocol):
+    async def handle(self, incoming: Incoming) -> list[Reply]: ...
+
+
+def message_key(message: dict[str, Any]) -> str:
+    """WeChat's dedup key: MsgId for messages, sender + CreateTime (+ event) for events."""
+    if message.get("MsgId"):
+        return f"wechat:msg:{message['MsgId']}"
+    return "wechat:event:{}:{}:{}".format(
+        message.get("FromUserName", ""), message.get("CreateTime", ""), message.get("Event", "")
+    )
+
+
+class WeChatHandler:
+    """Decides the passive reply to one decrypted, verified message."""
+
+    def __init__(
+        self,
+        *,
+        redis_client: redis.Redis,
+        conversation: Dialogue,
+        enqueue_job: EnqueueJob,
+        catalogues: Catalogues,
+        api: WeChatApi | None = None,
+    ) -> None:
+        self.redis = redis_client
+        self.conversation = conversation
+        self.enqueue_job = enqueue_job
+        self.catalogues = catalogues
+        self.api = api
+        self.choices = Choices(redis_client)
+        self.languages = Languages(redis_client)
+        self.held = HeldResults(redis_client)
+
+    async def answer(self, message: dict[str, Any]) -> Passive:
+        """The passive reply to one message or event."""
+        openid = str(message.get("FromUserName") or "")
+        kind = str(message.get("MsgType") or "").lower()
+        if not openid:
+            return Passive()
+        if kind == "event":
+            return self._event(openid, str(message.get("Event") or "").lower())
+        text = str(message.get("Content") or message.get("Recognition") or "").strip()
+        language = self._language(openid, text if kind in TEXT_MESSAGE_TYPES else "")
+        target = ChatTarget("wechat", openid, openid, language=language)
+        if kind == "image" and message.get("MediaId"):
+            self.enqueue_job(
+                {
+                    "kind": "photo",
+                    "target": target.to_dict(),
+                    "message_key": message_key(message),
+                    "media_id": str(message["MediaId"]),
+                    "received_at": time.time(),
+                }
+            )
+            return await self._reply(target, [Reply(self._say(language, "wechat.photo_received"))])
+        if kind not in TEXT_MESSAGE_TYPES or not text:
+            return await self._reply(target, [Reply(self._say(language, "wechat.unsupported"))])
+        number = choice_number(text)
+        callback = self.choices.pick(openid, number) if number is not None else None
+        incoming = Incoming(
+            target=target,
+            message_key=message_key(message),
+            text=None if callback else text,
+            callback=callback,
+        )
+        try:
+            replies = await self.conversation.handle(incoming)
+        except PortraitBotError as error:
+            replies = [Reply(self.catalogues.error_text(language, error))]
+        return await self._reply(target, replies)
+
+    def _event(self, openid: str, event: str) -> Passive:
+        if event in ("subscribe", "subscribe_scan"):
+            language = self.languages.get(openid) or DEFAULT_LANGUAGE
+            return Passive(text=self._say(language, "wechat.welcome"))
+        return Passive()
+
+    def _language(self, openid: str, text: str) -> str:
+        detected = detect_language(text)
+        if detected:
+            self.languages.set(openid, detected)
+            return detected
+        return self.languages.get(openid) or DEFAULT_LANGUAGE
+
+    def _say(self, language: str, message_id: str, **params: Any) -> str:
+        return self.catalogues.text(language, message_id, **params)
+
+    async def _reply(self, target: ChatTarget, replies: list[Reply]) -> Passive:
+        """Held results first; otherwise the replies merged into one text."""
+        openid, language = target.chat_id, target.language
+        held_texts: list[str] = []
+        while (item := self.held.take(openid)) is not None:
+            if item.kind != "image":
+                held_texts.append(item.text)
+                continue
+            media_id, retry = await self._media_for(item)
+            if media_id:
+                notes = [self._say(language, "wechat.held_delivered")]
+                if more := self.held.count(openid):
+                    notes.append(self._say(language, "wechat.held_more", count=more))
+                self._push(target, notes, replies, held_texts)
+                return Passive(media_id=media_id)
+            if retry:
+                self.held.hold_front(openid, item)
+                held_texts.append(self._say(language, "wechat.held_retry"))
+                break
+            held_texts.append(self._say(language, "wechat.images_unavailable"))
+        hint = ""
+        if is_passive_only(self.redis) and any(r.generation_id for r in replies):
+            hint = self._say(language, "wechat.passive_hint")
+        rendered = merge(held_texts, replies, self._say(language, "wechat.choose_prompt"), hint)
+        if rendered.callbacks:
+            self.choices.remember(openid, list(rendered.callbacks))
+        if images := images_of(replies):
+            self.enqueue_job({"kind": "push", "target": target.to_dict(), "texts": [], "images": images})
+        return Passive(text=rendered.text)
+
+    def _push(
+        self, target: ChatTarget, notes: list[str], replies: list[Reply], held_texts: list[str]
+    ) -> None:
+        """What cannot ride with a passive image goes out through the customer-service API.
+
+        The person just wrote, so a closed 48-hour window (45015) is open again: the other
+        held results go too. On a passive-only account (48001) they wait for the next message.
+        """
+        rendered = merge(held_texts, replies, self._say(target.language, "wechat.choose_prompt"))
+        if rendered.callbacks:
+            self.choices.remember(target.chat_id, list(rendered.callbacks))
+        payload: dict[str, Any] = {
+            "kind": "push",
+            "target": target.to_dict(),
+            "notes": notes,
+            "texts": [rendered.text] if rendered.text else [],
+            "images": images_of(replies),
+        }
+        if not is_passive_only(self.redis):
+            payload["held"] = [item.to_json() for item in self.held.take_all(target.chat_id)]
+            payload["notes"] = notes[:1]
+        self.enqueue_job(payload)
+
+    async def _media_for(self, item: Held) -> tuple[str, bool]:
+        """A media_id for a held image (the worker's upload, or a quick one now), and whether
+        a failure is worth another try at the person's next message."""
+        if item.media_fresh():
+            return item.media_id, False
+        if self.api is None or not item.path:
+            return "", False
+        api = self.api
+        try:
+            data = await asyncio.to_thread(wechat_jpeg, Path(item.path))
+            media_id = await asyncio.wait_for(
+                asyncio.to_thread(api.upload_image, data), HELD_UPLOAD_BUDGET_SECONDS
+            )
+            return media_id, False
+        except (FileNotFoundError, WeChatError) as error:
+            log.warning("wechat: a held result cannot be sent: %s", type(error).__name__)
+            return "", False
+        except (PortraitBotError, OSError, TimeoutError) as error:
+            log.warning("wechat: could not upload a held result in time: %s", type(error).__name__)
+            return "", True
