@@ -1,0 +1,104 @@
+"""Build the python-telegram-bot Application: the Bot API root, the handlers, update order."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable
+from typing import Any
+
+from telegram import Update
+from telegram.ext import (
+    Application,
+    ApplicationBuilder,
+    BaseUpdateProcessor,
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot.telegram.commands import ALL_COMMANDS
+from bot.telegram.handlers import ConversationLike, TelegramHandlers
+from bot.telegram.logs import protect_logs
+from core.errors import ConfigError
+from core.i18n import Catalogues
+from core.settings import Settings
+from worker.senders.telegram import MEDIA_WRITE_TIMEOUT_S
+
+MAX_CONCURRENT_UPDATES = 32
+"""Updates handled at once across chats; each mostly waits on Redis or a photo download."""
+ALLOWED_UPDATES = ["message", "callback_query"]
+"""The update types the bot asks Telegram for; edits, channel posts and the rest are not used."""
+
+
+class ChatOrderedProcessor(BaseUpdateProcessor):
+    """Updates of one chat run in arrival order (a photo, then "make me anime"); chats run
+    concurrently, so one slow photo download does not hold up everyone else."""
+
+    def __init__(self, max_concurrent_updates: int) -> None:
+        super().__init__(max_concurrent_updates)
+        self._locks: dict[int, tuple[asyncio.Lock, int]] = {}
+
+    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        chat = update.effective_chat if isinstance(update, Update) else None
+        if chat is None:
+            await coroutine
+            return
+        lock, users = self._locks.get(chat.id, (asyncio.Lock(), 0))
+        self._locks[chat.id] = (lock, users + 1)
+        try:
+            async with lock:
+                await coroutine
+        finally:
+            lock, users = self._locks[chat.id]
+            if users <= 1:
+                del self._locks[chat.id]
+            else:
+                self._locks[chat.id] = (lock, users - 1)
+
+    async def initialize(self) -> None:
+        """Nothing to set up."""
+
+    async def shutdown(self) -> None:
+        """Nothing to release."""
+
+
+def build_application(
+    settings: Settings, conversation: ConversationLike, *, catalogues: Catalogues | None = None
+) -> Application:  # type: ignore[type-arg]
+    """The Application (not started): handlers installed, pointed at ``TELEGRAM_API_URL``.
+
+    Without ``TELEGRAM_WEBHOOK_URL`` it has an Updater for polling; with it, none: updates
+    arrive through ``bot.telegram.webhook``.
+    """
+    token = settings.telegram_bot_token.reveal()
+    if not token:
+        raise ConfigError("TELEGRAM_BOT_TOKEN is not set")
+    protect_logs(token)
+    if catalogues is None:
+        import locales
+
+        catalogues = locales.load()
+    root = settings.telegram_api_url.rstrip("/")
+    builder = (
+        ApplicationBuilder()
+        .token(token)
+        .base_url(f"{root}/bot")
+        .base_file_url(f"{root}/file/bot")
+        .media_write_timeout(MEDIA_WRITE_TIMEOUT_S)
+        .concurrent_updates(ChatOrderedProcessor(MAX_CONCURRENT_UPDATES))
+    )
+    if settings.telegram_webhook_url:
+        builder = builder.updater(None)
+    application = builder.build()
+    handlers = TelegramHandlers(conversation, settings, catalogues)
+    messages = filters.UpdateType.MESSAGE
+    # CommandHandler sees commands in text only (and skips /cmd@OtherBot); captions such as
+    # "/anime" under a photo reach on_message through the MessageHandler.
+    application.add_handler(CommandHandler(ALL_COMMANDS, handlers.on_message, filters=messages))
+    application.add_handler(
+        MessageHandler(messages & (filters.TEXT | filters.PHOTO | filters.Document.ALL), handlers.on_message)
+    )
+    application.add_handler(CallbackQueryHandler(handlers.on_callback))
+    application.add_error_handler(handlers.on_error)
+    return application

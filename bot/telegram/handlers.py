@@ -1,0 +1,159 @@
+"""Telegram update handlers: parse the update, hand it to the Conversation, send the replies.
+
+The dialogue itself lives in ``bot.conversation``; these handlers only know Telegram: which
+photo is meant, whether a group message is for the bot, how a Reply looks on Telegram.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import inspect
+import logging
+import time
+from typing import Any, Protocol
+
+from telegram import Bot, Chat, Update
+from telegram.error import TelegramError
+from telegram.ext import ContextTypes
+
+from bot.messages import Incoming, Reply
+from bot.telegram.parse import (
+    addressed,
+    is_group,
+    is_other_document,
+    photo_in,
+    target_of,
+    text_of,
+    without_mention,
+)
+from core.chat import ChatTarget, PhotoRef
+from core.errors import PortraitBotError
+from core.i18n import Catalogues, normalize_language
+from core.settings import Settings
+from worker.senders.base import Deliverable
+from worker.senders.telegram import TEXT_MAX, deliver, download, keyboard, plan_steps, reply_to
+
+log = logging.getLogger(__name__)
+
+Context = ContextTypes.DEFAULT_TYPE
+
+
+class ConversationLike(Protocol):
+    """The two calls of ``bot.conversation.Conversation`` this channel uses."""
+
+    async def handle(self, incoming: Incoming) -> list[Reply]: ...
+
+    def attach_ack(self, generation_id: str, message_id: str) -> Any: ...
+
+
+def dedup_key(update: Update) -> str:
+    return f"telegram:update:{update.update_id}"
+
+
+class TelegramHandlers:
+    """The handlers of one Application, sharing its conversation, settings and catalogues."""
+
+    def __init__(self, conversation: ConversationLike, settings: Settings, catalogues: Catalogues) -> None:
+        self.conversation = conversation
+        self.settings = settings
+        self.catalogues = catalogues
+
+    def allowed(self, chat: Chat) -> bool:
+        """Private chats always; groups only when allow-listed (an empty list allows all)."""
+        allow = self.settings.telegram_allowed_groups
+        return not is_group(chat) or not allow or chat.id in allow
+
+    async def on_message(self, update: Update, context: Context) -> None:
+        """A text, command, photo or image document: one conversation turn."""
+        message, chat = update.effective_message, update.effective_chat
+        if message is None or chat is None or not self.allowed(chat):
+            return
+        sender = message.from_user
+        if sender is not None and sender.is_bot:
+            return
+        me = context.bot.bot
+        own_photo = photo_in(message)
+        target = target_of(chat, sender, message.message_id)
+        if not addressed(message, me):
+            if own_photo:  # group photo context only; nothing is downloaded or said
+                photo_ref = PhotoRef("telegram", own_photo.file_id, time.time())
+                await self.conversation.handle(
+                    Incoming(target, dedup_key(update), photo_ref=photo_ref, addressed=False,
+                             bot_username=me.username)
+                )
+            return
+        if is_other_document(message) and not is_group(chat):
+            await self.send(context.bot, target, [Reply(self.say(target, "telegram.not_an_image"))])
+            return
+        replied = message.reply_to_message
+        borrowed = photo_in(replied) if replied and replied.from_user and replied.from_user.id != me.id else None
+        photo = own_photo or borrowed
+        data = await download(context.bot, photo.file_id) if photo else None
+        incoming = Incoming(
+            target=target,
+            message_key=dedup_key(update),
+            text=without_mention(text_of(message), me.username) or None,
+            photo=data,
+            photo_ref=PhotoRef("telegram", photo.file_id, time.time()) if photo else None,
+            addressed=True,
+            bot_username=me.username,
+        )
+        await self.send(context.bot, target, await self.conversation.handle(incoming))
+
+    async def on_callback(self, update: Update, context: Context) -> None:
+        """A pressed inline button: its data goes to the conversation like a message."""
+        query = update.callback_query
+        if query is None:
+            return
+        with contextlib.suppress(TelegramError):  # stop the button's spinner at once
+            await query.answer()
+        chat = query.message.chat if query.message else None
+        if chat is None or not self.allowed(chat) or not query.data:
+            return
+        anchor = query.message.message_id if query.message and is_group(chat) else None
+        target = target_of(chat, query.from_user, anchor)
+        incoming = Incoming(
+            target=target, message_key=dedup_key(update), callback=query.data,
+            addressed=True, bot_username=context.bot.bot.username,
+        )
+        await self.send(context.bot, target, await self.conversation.handle(incoming))
+
+    async def on_error(self, update: object, context: Context) -> None:
+        """The one error handler: log without secrets, tell the person in their language."""
+        error = context.error
+        if isinstance(error, PortraitBotError):
+            log.info("telegram update answered with %s", error.message_id)
+        else:
+            log.error("telegram update failed: %s", type(error).__name__, exc_info=error)
+        if not isinstance(update, Update) or update.effective_chat is None:
+            return
+        user = update.effective_user
+        language = normalize_language(user.language_code if user else None)
+        if isinstance(error, PortraitBotError):
+            text = self.catalogues.error_text(language, error)
+        else:
+            text = self.catalogues.text(language, "error.internal")
+        with contextlib.suppress(TelegramError):
+            await context.bot.send_message(update.effective_chat.id, text)
+
+    def say(self, target: ChatTarget, message_id: str, **params: Any) -> str:
+        return self.catalogues.text(target.language, message_id, **params)
+
+    async def send(self, bot: Bot, target: ChatTarget, replies: list[Reply]) -> None:
+        """Render Replies: text with an inline keyboard, or images; report acks' message ids."""
+        for reply in replies:
+            if reply.images:
+                more = self.say(target, "telegram.result.more")
+                items = [Deliverable(path) for path in reply.images]
+                await deliver(bot, target, plan_steps(items, reply.text, reply.buttons, more), None, "")
+                continue
+            sent = await bot.send_message(
+                int(target.chat_id),
+                reply.text[:TEXT_MAX],
+                reply_markup=keyboard(reply.buttons),
+                reply_parameters=reply_to(target) if target.is_group else None,
+            )
+            if reply.generation_id:
+                attached = self.conversation.attach_ack(reply.generation_id, str(sent.message_id))
+                if inspect.isawaitable(attached):
+                    await attached

@@ -1,0 +1,99 @@
+"""Start and stop the Telegram side inside an already running event loop.
+
+    async with TelegramRunner(settings, conversation) as telegram:
+        ...   # polling runs in the background; or, in webhook mode, mount
+              # telegram_routes(telegram.application, settings) on the HTTP server
+"""
+
+from __future__ import annotations
+
+from types import TracebackType
+from urllib.parse import urlsplit
+
+from telegram.error import InvalidToken
+from telegram.ext import Application
+
+from bot.telegram.application import ALLOWED_UPDATES, build_application
+from bot.telegram.commands import register_commands
+from bot.telegram.handlers import ConversationLike
+from bot.telegram.webhook import WEBHOOK_PATH
+from core.errors import ConfigError
+from core.i18n import Catalogues
+from core.settings import Settings
+
+POLL_TIMEOUT_S = 30
+"""Seconds one getUpdates long poll may wait on Telegram; long polls cost nothing while idle."""
+
+
+def webhook_url(settings: Settings) -> str:
+    """TELEGRAM_WEBHOOK_URL as given, or with ``/telegram`` appended when it has no path."""
+    url = settings.telegram_webhook_url
+    return url + WEBHOOK_PATH if urlsplit(url).path in ("", "/") else url
+
+
+class TelegramRunner:
+    """Initializes the bot, registers the command menu, then polls or sets the webhook."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        conversation: ConversationLike,
+        *,
+        catalogues: Catalogues | None = None,
+        poll_timeout: float = POLL_TIMEOUT_S,
+    ) -> None:
+        if catalogues is None:
+            import locales
+
+            catalogues = locales.load()
+        self.settings = settings
+        self.catalogues = catalogues
+        self.poll_timeout = poll_timeout
+        self.application: Application = build_application(  # type: ignore[type-arg]
+            settings, conversation, catalogues=catalogues
+        )
+
+    @property
+    def webhook_mode(self) -> bool:
+        return bool(self.settings.telegram_webhook_url)
+
+    async def start(self) -> None:
+        app = self.application
+        try:
+            await app.initialize()  # getMe: checks the token, learns the bot's @username
+        except InvalidToken:
+            raise ConfigError("TELEGRAM_BOT_TOKEN was rejected by the Telegram Bot API") from None
+        await register_commands(app.bot, self.catalogues, self.settings.admin_ids)
+        await app.start()
+        if self.webhook_mode:
+            await app.bot.set_webhook(
+                webhook_url(self.settings),
+                secret_token=self.settings.telegram_webhook_secret.reveal(),
+                allowed_updates=ALLOWED_UPDATES,
+            )
+        elif app.updater is not None:
+            await app.updater.start_polling(
+                timeout=int(self.poll_timeout), allowed_updates=ALLOWED_UPDATES
+            )
+
+    async def stop(self) -> None:
+        """Stop polling and finish the updates in hand. The webhook stays set across restarts."""
+        app = self.application
+        if app.updater is not None and app.updater.running:
+            await app.updater.stop()
+        if app.running:
+            await app.stop()
+        await app.shutdown()
+
+    async def __aenter__(self) -> TelegramRunner:
+        try:
+            await self.start()
+        except BaseException:
+            await self.stop()
+            raise
+        return self
+
+    async def __aexit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.stop()
