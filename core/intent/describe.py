@@ -1,0 +1,155 @@
+"""The free-text part of a request: a scene to add to a style, or a whole custom prompt."""
+
+from __future__ import annotations
+
+import re
+
+from core.intent import words
+from core.intent.matcher import Found, Hit
+from core.intent.text import cjk_chars
+
+MAX_DESCRIPTION_CHARS = 300
+"""Longest scene or prompt taken from one message; user text is data and stays short."""
+
+NOISE_KINDS = frozenset({"ratio", "model", "quality", "speed", "series"})
+"""Hits that say how to make the picture, not what is in it; cut out of scenes and prompts."""
+
+FILLER_KINDS = frozenset({"photo", "request", "talk", "help", "go", "stronger", "weaker"})
+"""Hits that carry no content but stay inside a description ("a pixel art avatar")."""
+
+_PREPOSITIONS = re.compile(
+    r"\b(?:" + "|".join(sorted((re.escape(p) for p in words.SCENE_PREPOSITIONS), key=len,
+                               reverse=True)) + r")\b"
+)
+_TRIGGERS_EN = (
+    r"\b(?:turn|transform|change|convert|make|morph)\s+(?:me|myself|my photo|this photo|"
+    r"this picture|this|it|my selfie|my picture|him|her)\s+into\s+(?P<x>.+)",
+    r"\b(?:me|myself)\s+(?:dressed up|dressed|costumed)\s+(?:as|like)\s+(?P<x>.+)",
+    r"\b(?:me|myself|i)\s+(?:as|like)\s+(?P<x>.+)",
+    r"\b(?:i want to be|i wanna be|i d like to be|i would like to be|i want to look like|"
+    r"make me look like|i want to look|make me look|let me be|imagine me|picture me|"
+    r"draw me|paint me|render me|show me)\s+(?:as\s+)?(?P<x>.+)",
+    r"\bmake me (?:into )?(?P<x>(?:a|an)\s.+)",
+    r"\b(?:portrait|photo|picture|image|pic|shot|headshot) of me\s+(?P<x>.+)",
+    r"\b(?:generate|create|draw|make|paint|render|give me|produce|design)\s+(?:me\s+)?(?:a|an)?"
+    r"\s*(?:portrait|photo|picture|image|pic)\s+of\s+(?P<x>.+)",
+    r"\bme\s+(?P<x>(?:in|on|at|riding|standing|sitting|walking|flying|swimming|under|inside|"
+    r"surrounded by|holding|wearing)\s.+)",
+)
+_TRIGGERS_ZH = (
+    r"(?:变成|变身成?|扮成|打扮成|装扮成|画成|化身为?|当成|成为|换成|改成|做成|p成|P成)(?P<x>.+)",
+    r"我(?:当|是|做)(?P<x>.+?)的(?:照片|图|样子|写真)",
+)
+_CUT_AT = re.compile(
+    r"\s*(?:[,;!?。！？，；]|\bplease\b|\bpls\b|\bthanks?\b|\bthank you\b|谢谢|好吗|行吗|可以吗)"
+)
+_TRAILING_EN = re.compile(
+    r"(?:\s+|^)(?:in|with|using|at|on|for|as|and|the|a|an|of|style|photo|photos|picture|"
+    r"pictures|image|images|pic|pics|version|versions|format|mode|please|me|portrait|"
+    r"portraits|one|ones|shot|shots|orientation|quality|via|by)$"
+)
+_LEADING_EN = re.compile(
+    r"^(?:(?:please|pls|hey|hi|ok|so|can|could|would|will|you|i|want|wanna|d|like|love|to|"
+    r"need|give|make|create|generate|draw|paint|render|produce|show|me|a|an|the|photo|"
+    r"picture|image|portrait|pic|of|just|kindly|let|see|some|try)\s+)+"
+)
+_TRAILING_ZH = re.compile(r"(?:的照片|的样子|的图片|的写真|的形象|照片|图片|写真|样子|形象|风格|"
+                          r"的风格|吧|呗|啊|呀|的|一下|看看|试试|。|！|!)+$")
+_LEADING_ZH = re.compile(r"^(?:一个|一名|一位|一只|个|位|名)")
+_ZH_SCENE = re.compile(r"在([^，。,.!！?？的]{1,30})")
+
+
+def _strip_spans(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> str:
+    chars = list(text[start:end])
+    for s, e in spans:
+        for i in range(max(s, start), min(e, end)):
+            chars[i - start] = " "
+    return " ".join("".join(chars).split())
+
+
+def tidy(text: str) -> str:
+    """A description without politeness, dangling words or punctuation, capped in length."""
+    text = _CUT_AT.split(text, maxsplit=1)[0].strip()
+    previous = None
+    while previous != text:
+        previous = text
+        text = _TRAILING_EN.sub("", text).strip()
+        text = _TRAILING_ZH.sub("", text).strip()
+        text = _LEADING_ZH.sub("", text).strip()
+    return text[:MAX_DESCRIPTION_CHARS].strip(" -:")
+
+
+def noise_spans(found: Found, extra: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Spans of words that tune the request (ratio, model, count...) rather than describe it."""
+    return [(h.start, h.end) for h in found.hits if h.kind in NOISE_KINDS] + extra
+
+
+def filler_spans(found: Found) -> list[tuple[int, int]]:
+    """Spans of request and picture words, which do not make a description by themselves."""
+    return [(h.start, h.end) for h in found.hits if h.kind in FILLER_KINDS]
+
+
+def content_left(text: str, consumed: list[tuple[int, int]]) -> bool:
+    """Whether text still names something once consumed spans and filler words are gone."""
+    rest = _strip_spans(text, 0, len(text), consumed)
+    latin = [w for w in re.findall(r"[a-z]+", rest) if w not in words.STOPWORDS and len(w) > 1]
+    chinese = re.sub(r"[^\u3400-\u9fff]", "", rest)
+    for filler in sorted(words.ZH_FILLERS, key=len, reverse=True):
+        chinese = chinese.replace(filler, "")
+    return bool(latin) or cjk_chars(chinese) >= 2
+
+
+def custom_description(
+    found: Found, noise: list[tuple[int, int]]
+) -> tuple[str, int, int] | None:
+    """What follows "me as" / "turn me into" / "把我变成": the person's own picture, and where."""
+    text = found.text
+    for pattern in (*_TRIGGERS_EN, *_TRIGGERS_ZH):
+        match = re.search(pattern, text)
+        if match:
+            start, end = match.span("x")
+            described = tidy(_strip_spans(text, start, end, noise))
+            if described:
+                return described, start, end
+    return None
+
+
+def fallback_prompt(found: Found, noise: list[tuple[int, int]]) -> str | None:
+    """The whole request as a prompt, minus the asking ("generate a knight in armor")."""
+    text = _strip_spans(found.text, 0, len(found.text), noise)
+    text = _LEADING_EN.sub("", text)
+    text = re.sub(r"^(?:请|帮我|给我|麻烦|我想要|我想|我要|想要|来一张|来张|生成|画|做)+", "", text)
+    text = tidy(text)
+    return text or None
+
+
+def scene_for(found: Found, consumed: list[tuple[int, int]], after: int) -> str | None:
+    """The place or situation added to a style ("in a modern office"), when it adds anything."""
+    text = found.text
+    for match in _PREPOSITIONS.finditer(text, after):
+        candidate_end = len(text)
+        if not content_left(text[match.start():candidate_end],
+                            [(max(0, s - match.start()), max(0, e - match.start()))
+                             for s, e in consumed]):
+            continue
+        scene = tidy(_strip_spans(text, match.start(), candidate_end, _noise_only(found)))
+        if scene and content_left(scene, []):
+            return scene
+        break
+    zh = _ZH_SCENE.search(text, after) or _ZH_SCENE.search(text)
+    if zh:
+        body = zh.group(1)
+        offset = zh.start(1)
+        local = [(max(0, s - offset), max(0, e - offset)) for s, e in consumed]
+        if content_left(body, local):
+            return tidy("在" + body)
+    return None
+
+
+def _noise_only(found: Found) -> list[tuple[int, int]]:
+    return [(h.start, h.end) for h in found.hits if h.kind in NOISE_KINDS]
+
+
+def hits_spans(hits: list[Hit]) -> list[tuple[int, int]]:
+    """Character spans of some hits."""
+    return [(h.start, h.end) for h in hits]

@@ -1,0 +1,166 @@
+"""Find lexicon phrases in a message: whole English words (typos forgiven where allowed) and
+Chinese phrases anywhere, each hit labelled ("style:anime", "spec:ca", "ratio:9:16")."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from core.intent import expression_words, id_words, style_words, words
+from core.intent.text import Token, has_cjk, normalize, tokenize, word_matches
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One phrase found in the text: its label, character span and phrase."""
+
+    label: str
+    start: int
+    end: int
+    phrase: str
+    weak: bool = False
+
+    @property
+    def kind(self) -> str:
+        return self.label.split(":", 1)[0]
+
+    @property
+    def value(self) -> str:
+        return self.label.split(":", 1)[1] if ":" in self.label else ""
+
+
+@dataclass(frozen=True)
+class _Phrase:
+    label: str
+    text: str
+    words: tuple[str, ...]
+    weak: bool
+
+
+CONTENT_KINDS = frozenset({"style", "family", "venue", "medium", "id", "random"})
+"""Kinds that compete for the same words: a longer phrase hides the shorter ones inside it."""
+
+
+def _entries(label: str, phrases: Iterable[str], weak: frozenset[str] = frozenset()) -> list[
+    _Phrase
+]:
+    out = []
+    for phrase in phrases:
+        text = normalize(phrase)
+        out.append(_Phrase(label, text, tuple(t.text for t in tokenize(text)), phrase in weak))
+    return out
+
+
+def _build() -> list[_Phrase]:
+    table: list[_Phrase] = []
+    for key, phrases in style_words.STYLE_WORDS.items():
+        table += _entries(f"style:{key}", (*phrases, key.replace("_", " ")),
+                          style_words.WEAK_PHRASES)
+    for family, phrases in style_words.FAMILY_WORDS.items():
+        table += _entries(f"family:{family}", phrases)
+    for key, phrases in style_words.DATING_VENUES.items():
+        table += _entries(f"venue:{key}", phrases)
+    table += _entries("medium:", style_words.CUSTOM_MEDIUMS)
+    table += _entries("id:", id_words.ID_WORDS)
+    table += _entries("visa:", id_words.VISA_WORDS)
+    for spec, phrases in id_words.SPEC_WORDS.items():
+        table += _entries(f"spec:{spec}", phrases)
+    table += _entries("china:", id_words.CHINA_WORDS)
+    table += _entries("schengen:", id_words.SCHENGEN_COUNTRIES)
+    for colour, phrases in id_words.BACKGROUND_WORDS.items():
+        table += _entries(f"bg:{colour}", phrases)
+    table += _entries("quality:", words.QUALITY_WORDS)
+    table += _entries("speed:", words.SPEED_WORDS)
+    for model, phrases in words.MODEL_NAMES.items():
+        table += _entries(f"model:{model}", phrases)
+    for ratio, phrases in words.ORIENTATION_WORDS.items():
+        table += _entries(f"ratio:{ratio}", phrases)
+    table += _entries("help:", words.HELP_WORDS)
+    table += _entries("series:", words.SERIES_WORDS)
+    table += _entries("random:", words.RANDOM_FACE_WORDS)
+    table += _entries("go:", words.GO_ANYWAY_WORDS)
+    table += _entries("photo:", words.PHOTO_NOUNS)
+    table += _entries("request:", words.REQUEST_WORDS)
+    table += _entries("talk:", words.SMALL_TALK)
+    for index, (phrases, _params) in enumerate(expression_words.EXPRESSION_WORDS):
+        table += _entries(f"expr:{index}", phrases)
+    table += _entries("stronger:", expression_words.STRONGER)
+    table += _entries("weaker:", expression_words.WEAKER)
+    return [p for p in table if p.words or has_cjk(p.text)]
+
+
+_TABLE: list[_Phrase] = _build()
+
+
+@dataclass
+class Found:
+    """All hits in one message, with the normalized text and its tokens."""
+
+    text: str
+    tokens: list[Token]
+    hits: list[Hit] = field(default_factory=list)
+
+    def of(self, kind: str) -> list[Hit]:
+        """Hits of one kind, in reading order."""
+        return [h for h in self.hits if h.kind == kind]
+
+    def has(self, kind: str) -> bool:
+        return any(h.kind == kind for h in self.hits)
+
+
+def _extra_entries(extra_styles: Mapping[str, Sequence[str]] | None) -> list[_Phrase]:
+    if not extra_styles:
+        return []
+    table: list[_Phrase] = []
+    for key, names in extra_styles.items():
+        table += _entries(f"style:{key}", (*names, key.replace("_", " ")))
+    return [p for p in table if p.words or has_cjk(p.text)]
+
+
+def find(text: str, extra_styles: Mapping[str, Sequence[str]] | None = None) -> Found:
+    """Every lexicon phrase in already-normalized ``text``; shorter hits inside longer ones of
+    the same family of kinds are dropped."""
+    tokens = tokenize(text)
+    hits: list[Hit] = []
+    for phrase in (*_TABLE, *_extra_entries(extra_styles)):
+        if phrase.words and not has_cjk(phrase.text):
+            hits += _match_words(phrase, tokens)
+        else:
+            start = text.find(phrase.text)
+            while start >= 0:
+                hits.append(Hit(phrase.label, start, start + len(phrase.text), phrase.text,
+                                phrase.weak))
+                start = text.find(phrase.text, start + 1)
+    return Found(text, tokens, _drop_contained(hits))
+
+
+def _match_words(phrase: _Phrase, tokens: list[Token]) -> list[Hit]:
+    size = len(phrase.words)
+    found = []
+    for i in range(len(tokens) - size + 1):
+        if all(
+            word_matches(tokens[i + j].text, word, fuzzy=word in style_words.FUZZY_WORDS)
+            for j, word in enumerate(phrase.words)
+        ):
+            found.append(Hit(phrase.label, tokens[i].start, tokens[i + size - 1].end,
+                             phrase.text, phrase.weak))
+    return found
+
+
+def _group(kind: str) -> str:
+    return "content" if kind in CONTENT_KINDS else kind
+
+
+def _drop_contained(hits: list[Hit]) -> list[Hit]:
+    kept = []
+    for hit in hits:
+        inside_longer = any(
+            other.start <= hit.start and hit.end <= other.end
+            and (other.end - other.start) > (hit.end - hit.start)
+            and _group(other.kind) == _group(hit.kind)
+            for other in hits
+        )
+        if not inside_longer:
+            kept.append(hit)
+    kept.sort(key=lambda h: (h.start, -(h.end - h.start)))
+    return kept

@@ -1,0 +1,109 @@
+"""How many pictures: digits and number words in English and Chinese ("four", "4", "四张")."""
+
+from __future__ import annotations
+
+import re
+
+from core.intent.text import Token
+from core.request import MAX_COUNT
+
+EN_NUMBERS: dict[str, int] = {
+    "one": 1, "single": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "dozen": 12, "couple": 2,
+    "pair": 2, "few": 3, "both": 2, "twenty": 20, "fifteen": 15,
+}
+"""English number words; "a couple" is two, "a few" three, "a dozen" twelve (then capped)."""
+
+ZH_DIGITS: dict[str, int] = {
+    "零": 0, "一": 1, "二": 2, "两": 2, "俩": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
+    "八": 8, "九": 9, "十": 10, "几": 3,
+}
+"""Chinese numerals; 几 ("a few") reads as three."""
+
+ZH_MEASURES = "张幅个份款种版副枚套"
+"""Measure words that make a Chinese numeral a count of pictures (一寸/一组 are not counts)."""
+
+UNIT_AFTER: frozenset[str] = frozenset({
+    "d", "k", "inch", "inches", "in", "x", "mm", "cm", "px", "bit", "s", "min", "mins",
+    "minute", "minutes", "sec", "secs", "second", "seconds", "hour", "hours", "pm", "am",
+    "percent", "year", "years", "yo", "th", "st", "nd", "rd", "dpi", "mb", "kb", "by",
+})
+"""A digit followed by one of these is a size, a time or a ratio, not a count."""
+
+NOUNS_AFTER: frozenset[str] = frozenset({
+    "photo", "photos", "picture", "pictures", "pic", "pics", "image", "images", "portrait",
+    "portraits", "shot", "shots", "headshot", "headshots", "version", "versions",
+    "variation", "variations", "option", "options", "selfie", "selfies", "look", "looks",
+    "style", "styles", "take", "takes", "avatar", "avatars", "more", "different", "of",
+    "copies", "renders", "ones", "outputs", "results", "pfps", "faces", "people",
+})
+"""Words that confirm a number word is a count ("four photos", "two versions")."""
+
+_ZH_COUNT = re.compile(
+    rf"(?<!第)(?<![一二三四五六七八九十两俩\d寸])([一二两俩三四五六七八九十几]{{1,3}}|\d{{1,2}})\s*[{ZH_MEASURES}]"
+)
+_X_COUNT = re.compile(r"(?:^|\s)[x×*](\d{1,2})\b|\b(\d{1,2})\s*[x×]\s*(?:$|[^\d\s])")
+
+
+def zh_number(text: str) -> int | None:
+    """The value of a short Chinese numeral ("四" 4, "十二" 12, "二十" 20), else None."""
+    if text.isdigit():
+        return int(text)
+    if not text or any(c not in ZH_DIGITS for c in text):
+        return None
+    if "十" not in text:
+        return ZH_DIGITS[text[-1]] if len(text) == 1 else None
+    tens, _, ones = text.partition("十")
+    return (ZH_DIGITS.get(tens, 1) if tens else 1) * 10 + (ZH_DIGITS.get(ones, 0) if ones else 0)
+
+
+def clamp_count(value: int) -> int:
+    """Seed 000 §4: one to eight pictures per request."""
+    return max(1, min(MAX_COUNT, value))
+
+
+def find_count(text: str, tokens: list[Token], masked: list[tuple[int, int]]) -> int | None:
+    """The number of pictures the person asked for, or None when they named none.
+
+    ``masked`` spans (model names, ratios, ID sizes) are skipped so "nano banana 2",
+    "3:4" and "2 inch" are not counts.
+    """
+
+    def is_masked(start: int, end: int) -> bool:
+        return any(s < end and start < e for s, e in masked)
+
+    for match in _ZH_COUNT.finditer(text):
+        if is_masked(match.start(1), match.end(1)):
+            continue
+        value = zh_number(match.group(1))
+        if value:
+            return clamp_count(value)
+    for match in _X_COUNT.finditer(text):
+        digits = match.group(1) or match.group(2)
+        if digits and not is_masked(match.start(), match.end()):
+            return clamp_count(int(digits))
+    for index, token in enumerate(tokens):
+        if is_masked(token.start, token.end):
+            continue
+        after = tokens[index + 1].text if index + 1 < len(tokens) else ""
+        glued = text[token.end:token.end + 1]
+        if token.text.isdigit() and len(token.text) <= 2:
+            if after in UNIT_AFTER or glued in (":", "/", ".", "-", "寸", "%", "×", "*"):
+                continue
+            if text[max(0, token.start - 1):token.start] in (":", "/", "#", "."):
+                continue
+            return clamp_count(int(token.text))
+        value = EN_NUMBERS.get(token.text)
+        if value is None:
+            continue
+        following = [t.text for t in tokens[index + 1:index + 5]]
+        if any(word in NOUNS_AFTER for word in following) or _ends_request(following):
+            if token.text in ("both", "pair", "couple") and not following:
+                continue
+            return clamp_count(value)
+    return None
+
+
+def _ends_request(following: list[str]) -> bool:
+    """A number word near the end of the message ("make me four", "give me 3 anime")."""
+    return len(following) <= 2 and all(word not in ("and", "my", "of", "with") for word in following)

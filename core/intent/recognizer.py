@@ -1,0 +1,357 @@
+"""``recognize``: one chat message (English, Chinese or both) to an ``Intent``.
+
+The order of decisions, first match wins: help command, random face, ID photo, series,
+"this or that" (choose), a look the catalogue lacks (custom prompt), "me as ..." with content
+no preset covers (custom prompt), a named style, an expression edit, a style family with no
+member named (choose), a help question, a hinted style, "go anyway", any other picture
+request (custom prompt or the default style), else small talk (none).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+
+from core import models
+from core.intent import expression_words, id_words, style_words, words
+from core.intent.describe import (
+    content_left,
+    custom_description,
+    fallback_prompt,
+    filler_spans,
+    hits_spans,
+    noise_spans,
+    scene_for,
+)
+from core.intent.matcher import Found, Hit, find
+from core.intent.numbers import find_count
+from core.intent.text import clean_text, normalize
+from core.request import Intent, SeriesItem
+
+_MENTION = re.compile(r"(?<![\w.])@[a-z0-9_]+")
+_COMMAND = re.compile(r"^/([a-z0-9_]+)(?:@[a-z0-9_]+)?\b")
+_RATIO = re.compile(r"(?<![\d.:])(\d{1,2})\s*[:/]\s*(\d{1,2})(?![\d:])")
+_MODEL_FLAG = re.compile(r"(?:--model|-m|model|模型)\s*[=:]?\s*([a-z0-9][a-z0-9.\- ]{0,30})")
+_MODEL_VERB = re.compile(r"(?:\buse|\busing|\bvia|用|使用)\s*([a-z0-9][a-z0-9.\- ]{0,30})")
+_LIST_JOINERS = re.compile(r"(?:,|、|，|;|；|\band\b|\bplus\b|&|\+|/|和|跟|与|及|以及|还有|\bthen\b)")
+_OR_JOINERS = re.compile(r"(?:\bor\b|还是|或者|或是|或)")
+_SCENE_FIRST = re.compile(r"(?:in|on|at|under|inside|near|by|riding|standing|sitting|walking|"
+                          r"flying|swimming|surrounded|holding|wearing)\b")
+_SCENE_WORD = re.compile(r"\b(?:in|at|on|with|under|near|inside|surrounded|holding|wearing|"
+                         r"riding|beside|against)\b")
+_RANDOM_TOKEN = re.compile(r"\brandom\b|随机|随便")
+_FACE_TOKEN = re.compile(r"\b(?:face|faces|person|people|human|humans|stranger|guy|girl|man|"
+                         r"woman|someone|headshot|portrait)\b|人脸|脸|人物|路人|陌生人")
+
+
+def recognize(
+    text: str,
+    *,
+    bot_username: str | None = None,
+    extra_styles: Mapping[str, Sequence[str]] | None = None,
+) -> Intent:
+    """What the person wants, from one chat message."""
+    norm = normalize(clean_text(text))
+    if bot_username:
+        norm = norm.replace("@" + bot_username.lower().lstrip("@"), " ")
+    command = None
+    match = _COMMAND.match(norm)
+    if match:
+        command = match.group(1)
+        norm = norm[match.end():]
+    norm = " ".join(_MENTION.sub(" ", norm).split())
+    found = find(norm, extra_styles)
+    return _decide(found, command, extra_styles or {})
+
+
+def _decide(found: Found, command: str | None, extra: Mapping[str, Sequence[str]]) -> Intent:
+    ratio_spans: list[tuple[int, int]] = []
+    model, model_spans = _model(found)
+    ratio = _aspect_ratio(found, ratio_spans)
+    masked = model_spans + ratio_spans + hits_spans(found.of("spec")) + hits_spans(
+        [h for h in found.hits if h.kind == "style" and re.search(r"\d", h.phrase)])
+    count = find_count(found.text, found.tokens, masked)
+    common = {"model": model, "count": count, "aspect_ratio": ratio,
+              "go_anyway": found.has("go")}
+    noise = noise_spans(found, model_spans + ratio_spans + _count_spans(found, masked))
+
+    forced = _command_meaning(command, extra)
+    if forced == "help":
+        return Intent(action="help")
+    if forced == "random_face" or _wants_random_face(found):
+        return Intent(action="random_face", **common)
+    if forced in ("id_photo_white", "id_photo_blue") or found.has("id"):
+        return _id_photo(found, forced, common)
+
+    styles = _styles(found, forced)
+    strong = [h for h in styles if not h.weak]
+    distinct = _distinct(strong)
+    if forced == "series" or found.has("series"):
+        return _series(found, _distinct(styles), count, common)
+    if len(distinct) >= 2 and _joined(found.text, strong, _OR_JOINERS):
+        return Intent(action="choose", choices=tuple(distinct), **common)
+    if len(distinct) >= 2 and _joined(found.text, strong, _LIST_JOINERS):
+        items = tuple(SeriesItem(style=key) for key in distinct)
+        return Intent(action="series", series=items, **common)
+
+    if found.has("medium"):
+        prompt = custom_description(found, noise)
+        chosen = prompt[0] if prompt else fallback_prompt(found, noise)
+        return Intent(action="generate", prompt=chosen, **common)
+    custom = custom_description(found, noise)
+    if custom and not _style_in_description(found, strong, custom[1], custom[2]):
+        described, start, end = custom
+        consumed = (noise + filler_spans(found) + hits_spans(found.of("expr"))
+                    + hits_spans(styles))
+        local = [(max(0, a - start), max(0, b - start)) for a, b in consumed]
+        if content_left(found.text[start:end], local):
+            if _SCENE_FIRST.match(described):
+                return Intent(action="generate", scene=described, **common)
+            return Intent(action="generate", prompt=described, **common)
+
+    if forced in ("dating", "travel", "sports", "avatar") and not strong:
+        return Intent(action="choose", choices=style_words.FAMILY_CHOICES[forced], **common)
+    if strong or (forced and forced in _all_style_keys(extra)):
+        key = _primary(strong, forced, extra)
+        return Intent(action="generate", style=key, scene=_scene(found, key, styles, noise),
+                      **common)
+    expression = _expression(found)
+    if forced in ("edit_expression", "smile", "wink") and expression is None:
+        expression = {"wink": 20.0} if forced == "wink" else {"smile": 1.0}
+    if expression:
+        return Intent(action="edit_expression", expression=expression, **common)
+    families = found.of("family")
+    if families:
+        family = families[0].value
+        return Intent(action="choose", choices=style_words.FAMILY_CHOICES[family], **common)
+    if forced in ("dating", "travel", "sports", "avatar"):
+        return Intent(action="choose", choices=style_words.FAMILY_CHOICES[forced], **common)
+    asks = found.has("request") or found.has("photo")
+    if found.has("help") and not found.has("request"):
+        return Intent(action="help")
+    if styles and (asks or len(found.tokens) <= 3):
+        key = _primary(styles, None, extra)
+        return Intent(action="generate", style=key, scene=_scene(found, key, styles, noise),
+                      **common)
+    if found.has("help"):
+        return Intent(action="help")
+    if found.has("go"):
+        return Intent(action="generate", **common)
+    if _only_small_talk(found):
+        return Intent(action="none")
+    if asks or model or ratio or count:
+        if content_left(found.text, hits_spans(found.hits) + noise):
+            return Intent(action="generate", prompt=fallback_prompt(found, noise), **common)
+        return Intent(action="generate", **common)
+    return Intent(action="none")
+
+
+def _all_style_keys(extra: Mapping[str, Sequence[str]]) -> set[str]:
+    return set(style_words.STYLE_KEYS) | set(extra)
+
+
+def _command_meaning(command: str | None, extra: Mapping[str, Sequence[str]]) -> str | None:
+    """A slash command as an action, style, family or expression name."""
+    if command is None:
+        return None
+    if command in words.COMMANDS:
+        return words.COMMANDS[command]
+    if command in _all_style_keys(extra):
+        return command
+    return None
+
+
+def _model(found: Found) -> tuple[str | None, list[tuple[int, int]]]:
+    """Explicit model (flag, "use X", a model's name) > quality words > speed words > None."""
+    text = found.text
+    for pattern in (_MODEL_FLAG, _MODEL_VERB):
+        for match in pattern.finditer(text):
+            parts = match.group(1).split()
+            for size in (3, 2, 1):
+                if len(parts) >= size:
+                    model = models.lookup("-".join(parts[:size]))
+                    if model is not None:
+                        return model.key, [(match.start(), match.end())]
+    named = found.of("model")
+    if named:
+        return named[0].value, hits_spans(named)
+    if found.has("quality"):
+        return "gpt", []
+    if found.has("speed"):
+        return "nano2", []
+    return None, []
+
+
+def _aspect_ratio(found: Found, spans: list[tuple[int, int]]) -> str | None:
+    """An explicit ratio ("3:4") or an orientation word ("vertical", "竖版")."""
+    for match in _RATIO.finditer(found.text):
+        ratio = f"{int(match.group(1))}:{int(match.group(2))}"
+        if ratio in models.ALL_ASPECT_RATIOS:
+            spans.append((match.start(), match.end()))
+            return ratio
+    named = found.of("ratio")
+    if named:
+        spans.extend(hits_spans(named))
+        return named[0].value
+    return None
+
+
+def _count_spans(found: Found, masked: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Number words and measure words, so they stay out of scenes and prompts."""
+    spans = []
+    for match in re.finditer(r"(?<![\w:])(\d{1,2}|one|two|three|four|five|six|seven|eight|nine|"
+                             r"ten|couple|few|dozen|single|pair)\b(?![:/])", found.text):
+        spans.append((match.start(), match.end()))
+    for match in re.finditer(r"[一二两俩三四五六七八九十几\d]{1,3}\s*[张幅个份款种版副枚]",
+                             found.text):
+        spans.append((match.start(), match.end()))
+    return [s for s in spans if not any(a <= s[0] < b for a, b in masked)]
+
+
+def _wants_random_face(found: Found) -> bool:
+    if found.has("random"):
+        return True
+    return bool(_RANDOM_TOKEN.search(found.text) and _FACE_TOKEN.search(found.text)
+                and not found.of("style"))
+
+
+def _id_photo(found: Found, forced: str | None, common: dict[str, object]) -> Intent:
+    """ID photo: specification, backdrop and preset, following id_words' rule."""
+    spec = _id_spec(found)
+    colours = found.of("bg")
+    background = colours[0].value if colours else None
+    visa = forced == "id_photo_blue" or found.has("visa")
+    if background:
+        style = id_words.BACKGROUND_STYLE[background]
+    elif spec in id_words.SPEC_BACKGROUND:
+        style = id_words.BACKGROUND_STYLE[id_words.SPEC_BACKGROUND[spec]]
+    else:
+        style = "id_photo_blue" if visa else "id_photo_white"
+    values = dict(common)
+    values["aspect_ratio"] = None
+    return Intent(action="generate", style=style, id_spec=spec, background=background,
+                  **values)  # type: ignore[arg-type]
+
+
+def _id_spec(found: Found) -> str | None:
+    named = found.of("spec")
+    sizes = [h for h in named if h.value in ("cn_1inch", "cn_2inch") or "x" in h.phrase]
+    if sizes:
+        return sizes[0].value
+    if named:
+        return named[0].value
+    passport_or_visa = found.has("visa") or "passport" in found.text or "护照" in found.text
+    if found.has("china") and passport_or_visa:
+        return "cn_passport"
+    if found.has("schengen"):
+        return "schengen" if found.has("visa") else "icao"
+    return None
+
+
+def _styles(found: Found, forced: str | None) -> list[Hit]:
+    """Concrete style hits, with a dating word and a venue combined into the dating vibe."""
+    hits = found.of("style")
+    dating = found.of("family")
+    venues = found.of("venue")
+    if any(h.value == "dating" for h in dating) or forced == "dating":
+        if venues:
+            venue = venues[0]
+            anchor = next((h for h in dating if h.value == "dating"), venue)
+            venue_spans = hits_spans(venues)
+            hits = [h for h in hits
+                    if not any(s < h.end and h.start < e for s, e in venue_spans)]
+            combined = Hit(f"style:{venue.value}", min(anchor.start, venue.start),
+                           max(anchor.end, venue.end), venue.phrase)
+            hits = sorted([*hits, combined], key=lambda h: h.start)
+    return hits
+
+
+def _series(found: Found, keys: list[str], count: int | None, common: dict[str, object]
+            ) -> Intent:
+    """Seed 000 §9: the styles named, in order; a family's members; or the default set.
+
+    One style and a "set" word is simply that style, several times.
+    """
+    if len(keys) == 1:
+        return Intent(action="generate", style=keys[0], **common)  # type: ignore[arg-type]
+    if not keys:
+        families = found.of("family")
+        if families:
+            keys = list(style_words.FAMILY_CHOICES[families[0].value])
+        else:
+            size = count or words.DEFAULT_SERIES_SIZE
+            keys = list(words.DEFAULT_SERIES[:size])
+    items = tuple(SeriesItem(style=key) for key in keys)
+    return Intent(action="series", series=items, **common)  # type: ignore[arg-type]
+
+
+def _distinct(hits: list[Hit]) -> list[str]:
+    """Style keys in reading order, each once, the more specific of a pair kept."""
+    keys: list[str] = []
+    for hit in hits:
+        if hit.value not in keys:
+            keys.append(hit.value)
+    for general, specifics in style_words.MORE_SPECIFIC.items():
+        if general in keys and specifics & set(keys):
+            keys.remove(general)
+    return keys
+
+
+def _joined(text: str, hits: list[Hit], joiner: re.Pattern[str]) -> bool:
+    """Whether two different styles are listed with a joiner between them."""
+    for first, second in zip(hits, hits[1:], strict=False):
+        if first.value != second.value and joiner.search(text[first.end:second.start]):
+            return True
+    return False
+
+
+def _style_in_description(found: Found, strong: list[Hit], start: int, end: int) -> bool:
+    """Whether a named style is what the person described ("me as an anime character"),
+    rather than a detail of a custom scene ("me as a wizard in a cherry blossom forest")."""
+    head_end = end
+    if not _SCENE_FIRST.match(found.text[start:end]):
+        scene = _SCENE_WORD.search(found.text, start, end)
+        head_end = scene.start() if scene else end
+    return any(start <= h.start < head_end for h in strong) or any(
+        h.start < start for h in strong)
+
+
+def _primary(hits: list[Hit], forced: str | None, extra: Mapping[str, Sequence[str]]) -> str:
+    """The style asked for: a command's, else the first named, the more specific of a pair."""
+    if forced and forced in _all_style_keys(extra):
+        return forced
+    keys = _distinct(hits)
+    first = keys[0]
+    for general, specifics in style_words.MORE_SPECIFIC.items():
+        if first == general:
+            better = [k for k in keys if k in specifics]
+            if better:
+                return better[0]
+    return first
+
+
+def _scene(found: Found, key: str, styles: list[Hit], noise: list[tuple[int, int]]) -> str | None:
+    consumed = [(h.start, h.end) for h in styles if h.value == key]
+    consumed += hits_spans(found.of("venue")) if key.startswith("dating_") else []
+    consumed += hits_spans(found.of("family"))
+    return scene_for(found, consumed + noise, 0)
+
+
+def _expression(found: Found) -> dict[str, float] | None:
+    """Live-portrait parameters from expression words, softened or pushed by modifiers."""
+    hits = found.of("expr")
+    if not hits:
+        return None
+    params: dict[str, float] = {}
+    factor = 1.3 if found.has("stronger") else 0.5 if found.has("weaker") else 1.0
+    for hit in hits:
+        _phrases, values = expression_words.EXPRESSION_WORDS[int(hit.value)]
+        for name, value in values.items():
+            low, high = expression_words.PARAM_RANGES[name]
+            scaled = value if "big" in hit.phrase or "slight" in hit.phrase else value * factor
+            params.setdefault(name, round(max(low, min(high, scaled)), 2))
+    return params
+
+
+def _only_small_talk(found: Found) -> bool:
+    return found.has("talk") and not found.has("request")

@@ -1,0 +1,128 @@
+"""Text handling for intent recognition: cleaning, tokens, and forgiving word comparison."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+MAX_TEXT_CHARS = 500
+"""Characters of one chat message we look at; longer text is cut (user text is data)."""
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
+_TOKEN = re.compile(r"[a-z0-9]+")
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_SPACE_BETWEEN_CJK = re.compile(r"(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])")
+
+
+def clean_text(text: str) -> str:
+    """User text made safe to read: control characters gone, whitespace folded, length capped.
+
+    A small private cleaner: core.prompts.clean_user_text is the one prompts use.
+    """
+    text = unicodedata.normalize("NFKC", text or "")
+    text = _CONTROL.sub(" ", text)
+    text = " ".join(text.split())
+    return text[:MAX_TEXT_CHARS].strip()
+
+
+def _fold_latin(text: str) -> str:
+    """Accents off Latin letters ("café" -> "cafe"); other scripts untouched."""
+    out = []
+    for char in text:
+        if ord(char) < 0x250:
+            out.extend(c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c))
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+def normalize(text: str) -> str:
+    """Lower-cased, accent-folded text; possessive 's dropped; spaces between Chinese removed."""
+    text = _fold_latin(clean_text(text)).lower()
+    text = re.sub(r"[’`´]", "'", text)
+    text = re.sub(r"(?<=[a-z])'s\b", "", text)
+    text = text.replace("'", " ")  # "i'd" must not become the word "id"
+    return _SPACE_BETWEEN_CJK.sub("", text)
+
+
+@dataclass(frozen=True)
+class Token:
+    """One Latin/digit word and where it sits in the normalized text."""
+
+    text: str
+    start: int
+    end: int
+
+
+def tokenize(text: str) -> list[Token]:
+    """The Latin-letter and digit words of normalized text, with their character spans."""
+    return [Token(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
+
+
+def has_cjk(text: str) -> bool:
+    """Whether the text holds any Chinese characters."""
+    return bool(_CJK.search(text))
+
+
+def cjk_chars(text: str) -> int:
+    """How many Chinese characters the text holds."""
+    return len(_CJK.findall(text))
+
+
+def damerau(a: str, b: str, limit: int) -> int:
+    """Optimal-string-alignment distance between a and b, or limit + 1 when it is larger."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        cur = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = 0 if a[i - 1] == b[j - 1] else 1
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                cur[j] = min(cur[j], prev2[j - 2] + 1)
+        if min(cur) > limit:
+            return limit + 1
+        prev2, prev = prev, cur
+    return prev[len(b)]
+
+
+def _is_transposition(a: str, b: str) -> bool:
+    if len(a) != len(b) or a == b:
+        return False
+    diff = [i for i in range(len(a)) if a[i] != b[i]]
+    return len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and (
+        a[diff[1]] == b[diff[0]]
+    )
+
+
+def typo_of(token: str, word: str) -> bool:
+    """Whether token is a plausible typo of keyword word (not an exact match).
+
+    Callers only offer the distinctive keywords people misspell (lexicon.FUZZY_WORDS).
+
+    Careful by design: the first letter must agree (people rarely mistype it, and it keeps
+    "eating" from meaning "dating"), five-letter words only forgive swapped neighbours
+    ("anmie"), six to eight letters one edit ("linkdin"), longer words two ("profesionnal").
+    """
+    if token == word or len(word) < 5 or len(token) < 4 or token[0] != word[0]:
+        return False
+    if token.isdigit() or word.isdigit():
+        return False
+    if len(word) == 5:
+        return _is_transposition(token, word)
+    limit = 1 if len(word) <= 8 else 2
+    return damerau(token, word, limit) <= limit
+
+
+def word_matches(token: str, word: str, *, fuzzy: bool) -> bool:
+    """Token equals the keyword word, its plural, or (when fuzzy) a typo of it."""
+    if token == word:
+        return True
+    if len(word) >= 3 and token in (word + "s", word + "es") and not word.endswith("s"):
+        return True
+    if word.endswith("y") and token == word[:-1] + "ies":
+        return True
+    return fuzzy and typo_of(token, word)

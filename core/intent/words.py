@@ -1,0 +1,193 @@
+"""Every other word list of intent recognition: models, orientation, help, small talk, series,
+random faces, commands, and the words that carry no content of their own."""
+
+from __future__ import annotations
+
+QUALITY_WORDS: tuple[str, ...] = (
+    "highest quality", "best quality", "top quality", "premium", "max quality",
+    "maximum quality", "ultra quality", "high quality", "hq", "high res", "high resolution",
+    "hi res", "hires", "4k", "8k", "ultra hd", "hd", "best possible", "finest",
+    "highest resolution", "best result", "best results", "super quality", "highest detail",
+    "最高画质", "最高质量", "最好的质量", "最好质量", "高清", "超清", "高画质", "高质量", "精修",
+    "最佳质量", "最好的效果", "高分辨率", "画质最好", "质量最好", "4k", "超高清",
+)
+"""Seed 000 §6: these ask for the best model, gpt."""
+
+SPEED_WORDS: tuple[str, ...] = (
+    "quick", "quickly", "fast", "faster", "fastest", "draft", "rough draft", "asap", "rapid",
+    "in a hurry", "hurry", "speedy", "quicker", "real quick",
+    "快速", "快点", "快一点", "尽快", "草稿", "赶时间", "急用", "快些", "最快", "速出",
+)
+"""Seed 000 §6: these ask for the fastest model, nano2."""
+
+MODEL_NAMES: dict[str, tuple[str, ...]] = {
+    "seedream": ("seedream", "seedream 4 5", "byteplus", "即梦", "豆包"),
+    "flux": ("flux", "flux pro", "flux ultra", "flux 2 pro"),
+    "gpt": ("gpt", "gpt image", "gpt image 2", "gpt image2", "openai", "chatgpt", "dall e"),
+    "nanopro": ("nanopro", "nano pro", "nano banana pro", "nbp"),
+    "nano2": ("nano2", "nano 2", "nano banana 2", "nano banana"),
+    "live_portrait": ("live portrait", "liveportrait"),
+    "headshot": ("headshot api",),
+    "offline": ("offline", "offline engine", "offline mode", "离线"),
+}
+"""Model names recognised anywhere in a message (aliases of core.models that are also
+ordinary words, like "best" or "pro", count only after "--model" or "use")."""
+
+MODEL_VERBS: tuple[str, ...] = ("use", "using", "via", "model", "用", "使用", "模型")
+"""Words after which any core.models alias names a model ("use sd", "--model nbp")."""
+
+ORIENTATION_WORDS: dict[str, tuple[str, ...]] = {
+    "9:16": (
+        "vertical", "portrait orientation", "portrait mode", "portrait format",
+        "portrait ratio", "story", "stories", "reel", "reels",
+        "phone wallpaper", "mobile wallpaper", "phone screen", "lock screen", "upright",
+        "竖版", "竖屏", "竖图", "竖的", "竖向", "竖幅", "竖拍", "手机壁纸", "锁屏", "竖构图",
+    ),
+    "16:9": (
+        "landscape", "horizontal", "banner", "widescreen", "wide screen", "wide format",
+        "landscape orientation", "landscape mode", "desktop wallpaper", "cover photo",
+        "youtube thumbnail", "header",
+        "横版", "横屏", "横图", "横的", "横向", "横幅", "宽屏", "电脑壁纸", "横构图",
+    ),
+    "1:1": (
+        "square", "square format", "squared",
+        "方形", "正方形", "方图", "方的", "正方",
+    ),
+}
+"""Orientation words and the ratio each means. "portrait" alone is a noun, not a ratio."""
+
+HELP_WORDS: tuple[str, ...] = (
+    "help", "what can you do", "how does this work", "how does it work", "how do i use",
+    "how to use", "how do you work", "commands", "menu", "instructions", "what styles",
+    "which styles", "list styles", "list of styles", "available styles", "show styles",
+    "what do you do", "features", "how much", "pricing", "price", "what are you",
+    "who are you", "options", "what can i do", "how do i start", "get started", "guide",
+    "usage", "tutorial", "styles",
+    "帮助", "怎么用", "如何使用", "使用说明", "你能做什么", "能做什么", "有什么功能", "有哪些风格",
+    "菜单", "说明", "指令", "怎么玩", "怎么操作", "教程", "功能", "多少钱", "收费", "你是谁",
+    "有什么风格", "哪些风格", "什么风格", "支持什么", "使用方法", "能干什么", "会什么", "命令",
+)
+"""Questions about the bot itself."""
+
+SMALL_TALK: tuple[str, ...] = (
+    "hello", "hi", "hey", "thanks", "thank you", "thx", "ty", "ok", "okay", "cool", "nice",
+    "great", "lol", "haha", "bye", "good morning", "good night", "good evening", "awesome",
+    "wow", "love it", "amazing", "perfect", "yes", "no", "sure", "got it", "hmm", "how are you",
+    "good", "lmao", "yo", "sup",
+    "你好", "谢谢", "哈哈", "好的", "嗯", "再见", "早上好", "晚安", "棒", "不错", "好", "哈喽",
+    "嗨", "牛", "厉害", "可以", "谢了", "多谢", "好看", "收到", "在吗", "哦", "呵呵", "嘿嘿",
+)
+"""Chat that asks for nothing."""
+
+SERIES_WORDS: tuple[str, ...] = (
+    "series", "photo series", "set of photos", "set of pictures", "set of portraits",
+    "photo set", "collection", "bundle", "multiple styles", "different styles",
+    "various styles", "several styles", "mix of styles", "a set", "photoshoot",
+    "photo shoot", "portfolio set", "one of each", "each style", "all styles",
+    "一组", "一套", "系列", "套图", "组图", "多种风格", "不同风格", "写真集", "组照",
+    "各种风格", "几种风格", "套餐", "合集",
+)
+"""Seed 000 §9: a coordinated set of portraits."""
+
+DEFAULT_SERIES: tuple[str, ...] = (
+    "professional", "casual", "anime", "oil_painting", "cyberpunk", "watercolor",
+    "vintage", "artistic",
+)
+"""A series that names no style gets the first four (or as many as asked for)."""
+
+DEFAULT_SERIES_SIZE = 4
+"""Pictures in a series when the person names neither styles nor a number."""
+
+RANDOM_FACE_WORDS: tuple[str, ...] = (
+    "random face", "random person", "random portrait", "random people", "random faces",
+    "random human", "random headshot", "someone random", "random stranger", "fake face",
+    "fake person", "made up face", "made up person", "imaginary person", "imaginary face",
+    "person who does not exist", "person that does not exist", "face that does not exist",
+    "doesn t exist", "does not exist", "random character face", "random guy", "random girl",
+    "random woman", "random man", "fictional person", "fictional face", "invented face",
+    "随机人脸", "随机头像", "随机生成一张脸", "随机的脸", "随机脸", "随机人物", "随便一张脸",
+    "不存在的人", "随机一个人", "随机生成人脸", "虚构的人", "陌生人的脸", "随机的人", "随机肖像",
+)
+"""Seed 002: a portrait of nobody in particular, made from random face features."""
+
+GO_ANYWAY_WORDS: tuple[str, ...] = (
+    "go anyway", "do it anyway", "try anyway", "use it anyway", "proceed anyway",
+    "generate anyway", "continue anyway", "use this one anyway", "anyway", "go ahead anyway",
+    "just do it", "ignore the warning", "use it as is",
+    "继续生成", "照样生成", "还是生成", "就用这张", "没关系继续", "坚持生成", "强制生成", "照样",
+    "不管了", "就这张", "直接生成",
+)
+"""The person insists after the photo pre-flight check raised a doubt."""
+
+COMMANDS: dict[str, str] = {
+    "start": "help", "help": "help", "styles": "help", "style": "help", "menu": "help",
+    "random": "random_face", "randomface": "random_face", "random_face": "random_face",
+    "face": "random_face", "series": "series", "set": "series",
+    "headshot": "professional", "professional": "professional", "pro": "professional",
+    "passport": "id_photo_white", "id": "id_photo_white", "idphoto": "id_photo_white",
+    "id_photo": "id_photo_white", "visa": "id_photo_blue", "dating": "dating",
+    "date": "dating", "travel": "travel", "avatar": "avatar", "sports": "sports",
+    "expression": "edit_expression", "smile": "smile", "wink": "wink",
+}
+"""Slash commands ("/anime@PortraitBot"): to an action, a style, a family, or an expression.
+Any style key also works as a command ("/oil_painting")."""
+
+PHOTO_NOUNS: tuple[str, ...] = (
+    "photo", "photos", "picture", "pictures", "pic", "pics", "image", "images", "portrait",
+    "portraits", "shot", "shots", "selfie", "version", "versions", "variation",
+    "variations", "option", "options", "headshots", "photograph", "look", "looks", "pfp",
+    "profile picture", "profile pic", "profile photo", "photoshoot", "style", "styles",
+    "edition", "copies", "copy", "ones", "render", "renders", "avatar", "avatars",
+    "照片", "照", "图", "图片", "写真", "头像", "肖像", "画像", "相片", "风格", "形象", "大片",
+)
+"""Words that name a picture; with no style they still ask for one."""
+
+REQUEST_WORDS: tuple[str, ...] = (
+    "make", "create", "generate", "turn", "transform", "draw", "paint", "render", "give",
+    "want", "need", "show", "put", "edit", "convert", "change", "do", "produce", "design",
+    "imagine", "photoshop", "take", "can you", "could you", "would like", "let see",
+    "i like", "send", "style me", "picture me", "try",
+    "生成", "做", "来张", "来一张", "来个", "画", "拍", "变成", "给我", "帮我", "想要", "要",
+    "制作", "弄", "整", "出", "换成", "改成", "修",
+)
+"""Words that ask for something to be made."""
+
+SCENE_PREPOSITIONS: tuple[str, ...] = (
+    "in", "at", "on", "by", "under", "inside", "near", "against", "beside", "with",
+    "wearing", "holding", "standing", "sitting", "walking", "during", "surrounded", "among",
+    "in front of", "next to", "riding", "playing", "while", "underneath", "behind", "above",
+)
+"""Words that open a scene description ("in a modern office", "with my dog")."""
+
+STOPWORDS: frozenset[str] = frozenset("""
+a an the me my myself i im id ive you your u us we our please pls plz can could would will
+shall should may might must be is am are was were been being do does did done to of for
+and or but so if then than that this these those it its as into onto from up down out over
+some any just also too very really quite more most much many lot lots bit little kind sort
+like look looks looking make makes making made create generate turn transform get got give
+gave want wanted need needed show let see try have has had one ones photo photos picture
+pictures pic pics image images portrait portraits shot shots selfie version versions style
+styles styled type vibe vibes theme themed thing things stuff something how what which who
+where when why there here now today again new another other same different nice good great
+cool awesome beautiful pretty cute lovely amazing best better high quality ultra hd
+please thanks thank yo hey hi hello ok okay yes sure version edition mode format
+orientation ratio aspect photograph photography shoot take taken snap pose posing person
+guy girl man woman people face faces headshots pfp profile avatar avatars character
+characters art him her his she he they them their mine yours itself yourself
+using use used via with without in at on by under inside near against beside
+wearing holding standing sitting walking during surrounded among front next riding playing
+while behind above underneath around across through about
+bot portraitbot pls plz thx set series
+""".split())
+"""English words that carry no content: removing them shows what a request really describes."""
+
+ZH_FILLERS: tuple[str, ...] = (
+    "请", "帮我", "帮忙", "麻烦", "能不能", "能否", "可以", "可不可以", "给我", "我想要", "我想",
+    "我要", "想要", "来一张", "来张", "来个", "一张", "一个", "一幅", "一组", "一套", "生成",
+    "制作", "做一张", "做个", "做", "画", "拍", "照片", "图片", "写真", "头像", "肖像", "风格",
+    "的", "我", "你", "吧", "呢", "啊", "吗", "嘛", "呀", "了", "张", "个", "把", "变成", "成",
+    "弄", "整", "出", "一下", "样子", "一些", "几张", "谢谢", "好吗", "行吗", "给", "用", "版",
+    "照", "图", "效果", "一点", "些", "下", "在", "里", "中", "上", "和", "与", "跟", "及",
+    "形象", "相片", "画像", "大片", "看看", "试试", "要", "来", "新", "好看", "漂亮",
+)
+"""Chinese function words and request phrases, removed before looking for real content."""
