@@ -61,7 +61,10 @@ class TelegramHandlers:
     def allowed(self, chat: Chat) -> bool:
         """Private chats always; groups only when allow-listed (an empty list allows all)."""
         allow = self.settings.telegram_allowed_groups
-        return not is_group(chat) or not allow or chat.id in allow
+        if not is_group(chat) or not allow or chat.id in allow:
+            return True
+        log.info("telegram: ignoring group %s (not in TELEGRAM_ALLOWED_GROUPS)", chat.id)
+        return False
 
     async def on_message(self, update: Update, context: Context) -> None:
         """A text, command, photo or image document: one conversation turn."""
