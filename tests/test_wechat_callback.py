@@ -23,8 +23,16 @@ from bot.wechat.jobs import QUEUE_NAME, WeChatJobParts, enqueuer, run_job
 from bot.wechat.store import HeldResults
 from core.chat import Button, ChatTarget
 from core.settings import Secret, Settings
-from tests.fakes.wechat_api import APP_ID, APP_SECRET, FakeWeChatApi, jpeg_bytes
-from tests.wechat_signing import AES_KEY, TOKEN, WeChatServer, message_xml
+from tests.fakes.wechat_api import (
+    AES_KEY,
+    APP_ID,
+    APP_SECRET,
+    TOKEN,
+    FakeWeChatApi,
+    WeChatServer,
+    jpeg_bytes,
+    message_xml,
+)
 from worker.senders.base import Deliverable
 from worker.senders.wechat import build_photo_source, build_sender
 

@@ -37,6 +37,10 @@ def _key(*parts: str) -> str:
     return KEY_PREFIX + ":".join(parts)
 
 
+def _text(raw: bytes | str) -> str:
+    return raw.decode() if isinstance(raw, bytes) else raw
+
+
 def _person(openid: str) -> str:
     # openids are WeChat's, but a key should never be shaped by outside input.
     return hashlib.sha256(openid.encode()).hexdigest()[:32]
@@ -54,7 +58,7 @@ def accept_nonce(client: redis.Redis, timestamp: str, nonce: str, body: bytes) -
     if client.set(key, digest, nx=True, ex=NONCE_TTL_SECONDS):
         return True
     seen = client.get(key)
-    return seen is not None and seen.decode() == digest
+    return seen is not None and _text(seen) == digest
 
 
 class ReplyCache:
@@ -73,7 +77,7 @@ class ReplyCache:
 
     def get(self, message_key: str) -> str | None:
         raw = self.redis.get(_key("reply", message_key))
-        return None if raw is None else raw.decode()
+        return None if raw is None else _text(raw)
 
 
 class Choices:
@@ -106,7 +110,7 @@ class Languages:
 
     def get(self, openid: str) -> str | None:
         raw = self.redis.get(_key("lang", _person(openid)))
-        return raw.decode() if raw else None
+        return _text(raw) if raw else None
 
     def set(self, openid: str, language: str) -> None:
         self.redis.set(_key("lang", _person(openid)), language, ex=LANGUAGE_TTL_SECONDS)
