@@ -65,6 +65,7 @@ class FalProvider:
     """The fal queue: submit, poll, result, cancel over one shared httpx.AsyncClient."""
 
     name = "fal"
+    max_images_per_job = MAX_IMAGES_PER_REQUEST
 
     def __init__(
         self,
