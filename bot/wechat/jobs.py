@@ -122,16 +122,36 @@ def wechat_job(payload: dict[str, Any]) -> None:
 
 
 def _parts(context: Any) -> WeChatJobParts:
-    """The WeChat parts of a worker context, built on first use and kept on it."""
+    """The WeChat parts of a worker context, built on its first WeChat job and kept on it."""
     parts = getattr(context, "_wechat_parts", None)
     if parts is None:
         from worker.senders.wechat import build_photo_source
 
         sender = context.senders.get("wechat")
         source = build_photo_source(context.settings, context.redis)
-        conversation = getattr(context, "conversation", None)
-        if sender is None or source is None or conversation is None:
+        if sender is None or source is None:
             raise RuntimeError("WeChat job on a worker without WeChat configured")
+        conversation = getattr(context, "conversation", None) or _conversation(context)
         parts = WeChatJobParts(conversation, sender, source, context.catalogues)
         context._wechat_parts = parts
     return parts
+
+
+def _conversation(context: Any) -> Dialogue:
+    """The Conversation for photos that arrive through WeChat, as the server builds it."""
+    from bot.conversation import Conversation
+    from bot.photos import PhotoDesk
+    from engine.facedetect import build_detector
+    from engine.providers import available_providers
+    from worker.queue import GenerationQueue
+
+    settings = context.settings
+    return Conversation(
+        redis_client=context.redis,
+        settings=settings,
+        catalogues=context.catalogues,
+        styles=context.styles,
+        queue=GenerationQueue(context.redis, settings),
+        photos=PhotoDesk(settings.data_dir, build_detector(settings)),
+        available_providers=available_providers(settings),
+    )
