@@ -178,6 +178,7 @@ async def test_an_id_photo_yields_the_photo_and_a_print_sheet(fake_fal, http, da
 # -- the command ------------------------------------------------------------------------------
 
 def run_cli(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    """The installed command, as an operator runs it (the fake answers COMPLETED at once)."""
     base = {k: v for k, v in os.environ.items() if not k.startswith(("FAL_", "BYTEPLUS_", "HEADSHOT_"))}
     command = [str(ROOT / ".venv" / "bin" / "portraitbot"), "generate", *args]
     if not Path(command[0]).exists():
@@ -191,6 +192,7 @@ def media_paths(stdout: str) -> list[Path]:
 
 def test_cli_prints_one_media_line_per_image_and_never_the_key(fake_fal, tmp_path):
     fake, url = fake_fal
+    fake.progress = ("COMPLETED",)
     (tmp_path / "photo.jpg").write_bytes(photo_bytes())
     env = {"FAL_KEY": FAL_KEY, "FAL_QUEUE_URL": url, "DATA_DIR": str(tmp_path / "data")}
     done = run_cli(["photo.jpg", "--style", "anime", "--count", "2"], env, tmp_path)
@@ -204,7 +206,8 @@ def test_cli_prints_one_media_line_per_image_and_never_the_key(fake_fal, tmp_pat
 
 
 def test_cli_series_prints_what_worked_and_fails_with_the_reason(fake_fal, tmp_path):
-    _, url = fake_fal
+    fake, url = fake_fal
+    fake.progress = ("COMPLETED",)
     (tmp_path / "photo.jpg").write_bytes(photo_bytes())
     env = {"FAL_KEY": FAL_KEY, "FAL_QUEUE_URL": url, "DATA_DIR": str(tmp_path / "data")}
     done = run_cli(["photo.jpg", "--series", "professional,anime", "--out", "out"], env, tmp_path)
@@ -213,14 +216,15 @@ def test_cli_series_prints_what_worked_and_fails_with_the_reason(fake_fal, tmp_p
     assert [p.parent for p in paths] == [Path("out"), Path("out")]
     assert "_professional_" in paths[0].name and "_anime_" in paths[1].name
 
-    fake_fal[0].reject = (422, [{"loc": ["body", "prompt"], "msg": "Prompt too long", "type": "x"}])
+    fake.reject = (422, [{"loc": ["body", "prompt"], "msg": "Prompt too long", "type": "x"}])
     failed = run_cli(["photo.jpg", "--style", "anime"], env, tmp_path)
     assert failed.returncode == 1 and failed.stdout == ""
     assert "The model couldn't accept this request: prompt: Prompt too long" in failed.stderr
 
 
 def test_cli_batch_file_runs_each_prompt_with_its_label(fake_fal, tmp_path):
-    _, url = fake_fal
+    fake, url = fake_fal
+    fake.progress = ("COMPLETED",)
     (tmp_path / "ref.jpg").write_bytes(photo_bytes())
     (tmp_path / "batch.json").write_text(json.dumps([
         {"prompt": "scene one", "refs": ["ref.jpg"], "aspect_ratio": "9:16", "label": "scene_a"},
