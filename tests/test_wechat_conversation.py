@@ -1,0 +1,137 @@
+"""WeChat with the real Conversation: what a person on WeChat sees for real requests, in Chinese
+and English, with a photo fetched by the intake job and numbered choices."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import redis
+from rq import Queue
+from rq.serializers import JSONSerializer
+from starlette.applications import Starlette
+from starlette.testclient import TestClient
+
+import locales
+from bot.conversation import Conversation
+from bot.photos import PhotoDesk
+from bot.wechat import wechat_routes
+from bot.wechat.jobs import JOB_FUNCTION, QUEUE_NAME, WeChatJobParts, enqueuer, run_job
+from core.settings import Secret, Settings
+from engine.facedetect import build_detector
+from engine.providers import available_providers
+from engine.styles_file import load_catalogue
+from tests.faces import make_face_photo
+from tests.fakes.wechat_api import (
+    AES_KEY,
+    APP_ID,
+    APP_SECRET,
+    TOKEN,
+    FakeWeChatApi,
+    WeChatServer,
+    message_xml,
+)
+from worker.queue import GenerationQueue
+from worker.senders.wechat import build_photo_source, build_sender
+
+OPENID = "oRealPerson_abcdefghijklmnop"
+
+
+@dataclass
+class Chat:
+    wechat: WeChatServer
+    api: FakeWeChatApi
+    settings: Settings
+    redis: redis.Redis
+    conversation: Conversation
+
+    def say(self, content: str) -> str:
+        reply = self.wechat.reply(self.wechat.post(message_xml(OPENID, "text", Content=content)))
+        assert reply is not None and reply["MsgType"] == "text"
+        return str(reply["Content"])
+
+    def wechat_jobs(self) -> list:
+        queue = Queue(QUEUE_NAME, connection=self.redis, serializer=JSONSerializer)
+        return [job for job in queue.get_jobs() if job.func_name == JOB_FUNCTION]
+
+    def generation_jobs(self) -> list:
+        queue = Queue(QUEUE_NAME, connection=self.redis, serializer=JSONSerializer)
+        return [job for job in queue.get_jobs() if job.func_name != JOB_FUNCTION]
+
+    async def run_wechat_jobs(self) -> None:
+        sender = build_sender(self.settings, self.redis)
+        source = build_photo_source(self.settings, self.redis)
+        assert sender is not None and source is not None
+        parts = WeChatJobParts(self.conversation, sender, source, locales.load())
+        for job in self.wechat_jobs():
+            await run_job(job.args[0], parts)
+            job.delete()
+
+
+@pytest.fixture(params=["plaintext", "safe"])
+def chat(request: pytest.FixtureRequest, redis_client: redis.Redis, data_dir: Path) -> Iterator[Chat]:
+    aes = request.param == "safe"
+    api = FakeWeChatApi()
+    with api.serve() as url:
+        settings = Settings(
+            wechat_app_id=APP_ID,
+            wechat_app_secret=Secret(APP_SECRET),
+            wechat_token=Secret(TOKEN),
+            wechat_aes_key=Secret(AES_KEY if aes else ""),
+            wechat_api_url=url,
+            data_dir=data_dir,
+        )
+        conversation = Conversation(
+            redis_client=redis_client,
+            settings=settings,
+            catalogues=locales.load(),
+            styles=load_catalogue(settings),
+            queue=GenerationQueue(redis_client, settings),
+            photos=PhotoDesk(data_dir, build_detector(settings)),
+            available_providers=available_providers(settings),
+        )
+        routes = wechat_routes(settings, redis_client, conversation, enqueuer(redis_client))
+        with TestClient(Starlette(routes=routes)) as client:
+            server = WeChatServer(client, APP_ID, aes_key=AES_KEY if aes else "")
+            yield Chat(server, api, settings, redis_client, conversation)
+
+
+def selfie_jpeg() -> bytes:
+    buffer = io.BytesIO()
+    make_face_photo((640, 800)).save(buffer, "JPEG", quality=92)
+    return buffer.getvalue()
+
+
+def test_make_me_anime_in_chinese_is_answered_in_chinese(chat: Chat) -> None:
+    answer = chat.say("把我变成动漫")
+    assert "动漫" in answer and "自拍" in answer
+
+
+def test_english_writer_is_answered_in_english(chat: Chat) -> None:
+    answer = chat.say("make me anime")
+    assert "Anime" in answer and "selfie" in answer
+
+
+def test_choose_intent_lists_numbers_and_2_picks_the_second_vibe(chat: Chat) -> None:
+    listed = chat.say("约会照")
+    assert "回复数字选择：" in listed and "1 ☕ 交友 · 咖啡馆 · 2 🏖️ 交友 · 海滩" in listed
+    picked = chat.say("2")
+    assert "海滩" in picked and "咖啡馆" not in picked
+
+
+async def test_photo_then_text_queues_a_generation_with_a_passive_acknowledgement(chat: Chat) -> None:
+    media_id = chat.api.add_media(selfie_jpeg())
+    ack = chat.wechat.reply(chat.wechat.post(message_xml(OPENID, "image", PicUrl="http://mmbiz.qpic.cn/a", MediaId=media_id)))
+    assert ack is not None and ack["Content"] == "收到照片，正在查看…"
+    assert chat.api.calls.count("cgi-bin/media/get") == 0, "the photo is fetched by the job"
+
+    await chat.run_wechat_jobs()
+
+    assert chat.api.calls.count("cgi-bin/media/get") == 1
+    assert chat.api.sent_of("text"), "the Conversation's answer to the photo was pushed"
+    answer = chat.say("把我变成动漫")
+    assert "动漫" in answer and "自拍" not in answer
+    assert len(chat.generation_jobs()) == 1
