@@ -47,7 +47,7 @@ def env(fake: FakeBotApi, redis_url: str, data_dir: Path) -> dict[str, str]:
 
 
 @asynccontextmanager
-async def server(env: dict[str, str]) -> AsyncIterator[None]:
+async def server(env: dict[str, str]) -> AsyncIterator[str]:
     """``portraitbot server``'s app in this event loop; its lifespan starts Telegram polling."""
     from portraitbot.app import build_server
 
@@ -59,7 +59,7 @@ async def server(env: dict[str, str]) -> AsyncIterator[None]:
     while not uv.started:
         await asyncio.sleep(0.01)
     try:
-        yield
+        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
     finally:
         uv.should_exit = True
         await task
@@ -113,3 +113,26 @@ async def test_flood_control_during_delivery_delays_the_portrait_but_never_doubl
     await asyncio.to_thread(run_worker, env, tmp_path)
     assert len(fake.calls_of("sendPhoto")) == 2, "refused once, sent again after retry_after"
     assert len(photos(fake)) == 1
+
+
+@pytest.mark.slow
+async def test_a_redelivered_webhook_update_makes_one_job_and_one_reply(
+    fake: FakeBotApi, env: dict[str, str], tmp_path: Path
+) -> None:
+    import httpx
+
+    secret = "e2e-webhook-secret"
+    env = {**env, "TELEGRAM_WEBHOOK_URL": "https://bot.example.com", "TELEGRAM_WEBHOOK_SECRET": secret,
+           "HTTP_PORT": "8080"}
+    ann = fake.user(ANN)
+    selfie = fake.push(fake.message(ann, caption="make me anime", photo=fake.photo_sizes(FACE)))
+    async with server(env) as url, httpx.AsyncClient() as client:
+        headers = {"X-Telegram-Bot-Api-Secret-Token": secret}
+        for _ in range(2):  # Telegram retries a webhook call it thinks failed
+            response = await client.post(f"{url}/telegram", json=selfie, headers=headers)
+            assert response.status_code == 200
+        await fake.until(lambda: fake.sent_to(ANN), timeout=20)
+        await asyncio.sleep(0.5)
+    assert len(fake.sent_to(ANN)) == 1, "one acknowledgement"
+    await asyncio.to_thread(run_worker, env, tmp_path)
+    assert len(photos(fake)) == 1, "one job, one portrait"

@@ -18,7 +18,7 @@ EXPRESSION_WORDS: tuple[tuple[tuple[str, ...], dict[str, float]], ...] = (
       "笑一下", "笑起来", "笑", "开心", "露出笑容", "笑容"), {"smile": 1.0}),
     (("frown", "sad", "sadder", "stop smiling", "serious face", "look serious", "不要笑",
       "严肃", "难过", "伤心", "皱眉"), {"smile": -0.3}),
-    (("wink", "winking", "眨一只眼", "单眼眨", "抛媚眼", "眨个眼", "wink一下", "挤眼"),
+    (("wink", "winking", "眨一只眼", "单眼眨", "抛媚眼", "媚眼", "眨个眼", "wink一下", "挤眼"),
      {"wink": 20.0}),
     (("blink", "close my eyes", "close eyes", "eyes closed", "closed eyes", "shut my eyes",
       "闭眼", "闭上眼", "闭着眼", "眨眼"), {"blink": -20.0}),

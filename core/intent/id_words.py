@@ -19,7 +19,8 @@ ID_WORDS: tuple[str, ...] = (
     "driver license", "drivers license", "driving license", "driver licence",
     "drivers licence", "driving licence", "license photo", "licence photo", "work permit",
     "residence permit", "green card", "icao", "biometric photo", "official photo",
-    "document photo", "passport picture", "passport size", "passport pic",
+    "document photo", "passport picture", "passport size", "passport pic", "oci",
+    "1 inch", "2 inch", "one inch", "two inch", "1 inch photo", "2 inch photo",
     "证件照", "护照", "签证", "身份证", "驾照", "驾驶证", "一寸", "二寸", "两寸", "寸照", "1寸",
     "2寸", "工作证", "学生证", "社保", "证件", "签注", "绿卡", "居留", "准考证", "报名照",
 )

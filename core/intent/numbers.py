@@ -20,8 +20,8 @@ ZH_DIGITS: dict[str, int] = {
 }
 """Chinese numerals; 几 ("a few") reads as three."""
 
-ZH_MEASURES = "张幅个份款种版副枚套"
-"""Measure words that make a Chinese numeral a count of pictures (一寸/一组 are not counts)."""
+ZH_MEASURES = "张幅个份款种版副枚"
+"""Measure words that make a Chinese numeral a count of pictures (一寸/一组/一套 are not)."""
 
 UNIT_AFTER: frozenset[str] = frozenset({
     "d", "k", "inch", "inches", "in", "x", "mm", "cm", "px", "bit", "s", "min", "mins",
@@ -97,6 +97,8 @@ def find_count(text: str, tokens: list[Token], masked: list[tuple[int, int]]) ->
         if value is None:
             continue
         following = [t.text for t in tokens[index + 1:index + 5]]
+        if index and tokens[index - 1].text in OWNERS:
+            continue  # "my two dogs" counts dogs, not pictures
         if any(word in NOUNS_AFTER for word in following) or _ends_request(following):
             if token.text in ("both", "pair", "couple") and not following:
                 continue
@@ -104,6 +106,10 @@ def find_count(text: str, tokens: list[Token], masked: list[tuple[int, int]]) ->
     return None
 
 
+OWNERS = frozenset({"my", "our", "the", "his", "her", "their", "your", "these", "those"})
+"""A number word after these counts something else ("my two kids")."""
+
+
 def _ends_request(following: list[str]) -> bool:
-    """A number word near the end of the message ("make me four", "give me 3 anime")."""
-    return len(following) <= 2 and all(word not in ("and", "my", "of", "with") for word in following)
+    """A number word near the end of the message ("make me four", "one oil painting please")."""
+    return len(following) <= 3 and all(word not in ("and", "my", "of", "with") for word in following)

@@ -39,6 +39,7 @@ _SCENE_FIRST = re.compile(r"(?:in|on|at|under|inside|near|by|riding|standing|sit
                           r"flying|swimming|surrounded|holding|wearing)\b")
 _SCENE_WORD = re.compile(r"\b(?:in|at|on|with|under|near|inside|surrounded|holding|wearing|"
                          r"riding|beside|against)\b")
+_ZH_SCENE = re.compile(r"在[^，。,.!！?？的]{1,30}")
 _RANDOM_TOKEN = re.compile(r"\brandom\b|随机|随便")
 _FACE_TOKEN = re.compile(r"\b(?:face|faces|person|people|human|humans|stranger|guy|girl|man|"
                          r"woman|someone|headshot|portrait)\b|人脸|脸|人物|路人|陌生人")
@@ -91,8 +92,7 @@ def _decide(found: Found, command: str | None, extra: Mapping[str, Sequence[str]
     if len(distinct) >= 2 and _joined(found.text, strong, _OR_JOINERS):
         return Intent(action="choose", choices=tuple(distinct), **common)
     if len(distinct) >= 2 and _joined(found.text, strong, _LIST_JOINERS):
-        items = tuple(SeriesItem(style=key) for key in distinct)
-        return Intent(action="series", series=items, **common)
+        return _series(found, distinct, count, common)
 
     if found.has("medium"):
         prompt = custom_description(found, noise)
@@ -112,9 +112,15 @@ def _decide(found: Found, command: str | None, extra: Mapping[str, Sequence[str]
     if forced in ("dating", "travel", "sports", "avatar") and not strong:
         return Intent(action="choose", choices=style_words.FAMILY_CHOICES[forced], **common)
     if strong or (forced and forced in _all_style_keys(extra)):
-        key = _primary(strong, forced, extra)
-        return Intent(action="generate", style=key, scene=_scene(found, key, styles, noise),
-                      **common)
+        key = _primary(strong, forced, extra, found)
+        scene = _scene(found, key, styles, noise)
+        if custom and scene is None:
+            described, start, end = custom
+            consumed = noise + filler_spans(found) + hits_spans(styles)
+            local = [(max(0, a - start), max(0, b - start)) for a, b in consumed]
+            if content_left(found.text[start:end], local):
+                scene = described  # "me as a 1920s gangster": vintage, and the gangster
+        return Intent(action="generate", style=key, scene=scene, **common)
     expression = _expression(found)
     if forced in ("edit_expression", "smile", "wink") and expression is None:
         expression = {"wink": 20.0} if forced == "wink" else {"smile": 1.0}
@@ -130,7 +136,7 @@ def _decide(found: Found, command: str | None, extra: Mapping[str, Sequence[str]
     if found.has("help") and not found.has("request"):
         return Intent(action="help")
     if styles and (asks or len(found.tokens) <= 3):
-        key = _primary(styles, None, extra)
+        key = _primary(styles, None, extra, found)
         return Intent(action="generate", style=key, scene=_scene(found, key, styles, noise),
                       **common)
     if found.has("help"):
@@ -171,7 +177,10 @@ def _model(found: Found) -> tuple[str | None, list[tuple[int, int]]]:
                 if len(parts) >= size:
                     model = models.lookup("-".join(parts[:size]))
                     if model is not None:
-                        return model.key, [(match.start(), match.end())]
+                        end = match.start(1)
+                        for part in parts[:size]:
+                            end = text.index(part, end) + len(part)
+                        return model.key, [(match.start(), end)]
     named = found.of("model")
     if named:
         return named[0].value, hits_spans(named)
@@ -274,6 +283,8 @@ def _series(found: Found, keys: list[str], count: int | None, common: dict[str, 
     """
     if len(keys) == 1:
         return Intent(action="generate", style=keys[0], **common)  # type: ignore[arg-type]
+    if common.get("count") == 1:
+        common = {**common, "count": None}  # "one anime, one oil painting": one of each
     if not keys:
         families = found.of("family")
         if families:
@@ -316,11 +327,22 @@ def _style_in_description(found: Found, strong: list[Hit], start: int, end: int)
         h.start < start for h in strong)
 
 
-def _primary(hits: list[Hit], forced: str | None, extra: Mapping[str, Sequence[str]]) -> str:
-    """The style asked for: a command's, else the first named, the more specific of a pair."""
+def _in_scene(found: Found, hit: Hit) -> bool:
+    """Whether a style word only describes the setting ("wedding photo on the beach")."""
+    before = found.text[:hit.start]
+    if _SCENE_WORD.search(before):
+        return True
+    return any(m.start() <= hit.start < m.end() for m in _ZH_SCENE.finditer(found.text))
+
+
+def _primary(hits: list[Hit], forced: str | None, extra: Mapping[str, Sequence[str]],
+             found: Found) -> str:
+    """The style asked for: a command's, else the first named outside the setting, the more
+    specific of a pair ("headshot for LinkedIn" is linkedin)."""
     if forced and forced in _all_style_keys(extra):
         return forced
-    keys = _distinct(hits)
+    head = [h for h in hits if not _in_scene(found, h)]
+    keys = _distinct(head or hits)
     first = keys[0]
     for general, specifics in style_words.MORE_SPECIFIC.items():
         if first == general:

@@ -209,7 +209,7 @@ WEAK_PHRASES: frozenset[str] = frozenset({
     "coach", "creator", "streamer", "ted", "ins", "生活", "机械", "舞台", "音乐", "游戏",
     "艺术", "夜晚", "社交", "主播", "美食", "家人", "全家", "娃", "女儿", "儿子", "职业",
     "商务", "结婚", "冒险", "大自然", "南瓜", "民国", "黑白", "面试", "求职", "英国", "德国",
-    "泰国", "social", "marriage", "married", "engagement", "portfolio", "gallery", "cv",
+    "泰国", "marriage", "married", "engagement", "portfolio", "gallery", "cv",
     "startup", "ceo", "lecture", "singing", "reader", "3d", "professional",
 })
 """Words that hint at a style but also appear in other requests ("with neon lights")."""
