@@ -270,6 +270,7 @@ class YuNetFaceDetector:
         if not self._path.is_file():
             raise ConfigError(f"FACE_DETECTOR_MODEL {self._path} does not exist")
         self._local = threading.local()
+        self._model(320, 320)  # load now, so a bad model file stops start-up, not a request
 
     def _model(self, width: int, height: int) -> cv2.FaceDetectorYN:
         model = getattr(self._local, "model", None)
