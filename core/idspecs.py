@@ -38,12 +38,16 @@ PRINT_DPI = 300
 
 BACKGROUND_RGB: dict[str, tuple[int, int, int]] = {
     "white": (255, 255, 255),
-    "light_grey": (232, 232, 232),
-    # The common studio 证件照 blue (#438EDB) and pure red (#FF0000) used in China.
+    "light_grey": (229, 229, 229),
+    # The common studio 证件照 blue (#438EDB) and red (#D9001B) used in China; the same
+    # hex codes the style prompts (core.styles.BACKGROUND_WORDS) ask the models for.
     "blue": (67, 142, 219),
-    "red": (255, 0, 0),
+    "red": (217, 0, 27),
 }
 """RGB of each background colour name a spec may allow."""
+BACKGROUND_ALIASES = {"gray": "light_grey", "grey": "light_grey", "light_gray": "light_grey",
+                      "lightgrey": "light_grey"}
+"""Other spellings of background names (the intent and style prompts say "gray")."""
 
 # Haar's frontal-face box runs from about mid-forehead to the chin and is square. The crown
 # (hair included, as the US and ICAO measure it) is measured from the segmentation mask when
@@ -179,6 +183,7 @@ def get_spec(key: str | None) -> IdSpec | None:
 
 def choose_background(spec: IdSpec, wanted: str | None) -> str:
     """The colour to use: ``wanted`` when the spec allows it, else the spec's default."""
+    wanted = BACKGROUND_ALIASES.get(wanted or "", wanted)
     if wanted and spec.allows(wanted):
         return wanted
     return spec.default_background

@@ -21,6 +21,7 @@ from PIL import Image
 
 from core.errors import UserInputError
 from core.idspecs import (
+    BACKGROUND_ALIASES,
     BACKGROUND_RGB,
     PRINT_DPI,
     SPECS,
@@ -133,7 +134,7 @@ def comply(
     spec = resolve_spec(spec_key)
     colour = choose_background(spec, background)
     notes: list[str] = []
-    if background and background != colour:
+    if background and BACKGROUND_ALIASES.get(background, background) != colour:
         notes.append(BACKGROUND_NOTES[colour])
 
     rgb, factor = _working_copy(image)
