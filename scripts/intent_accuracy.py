@@ -49,6 +49,9 @@ def load_corpus(path: Path = CORPUS) -> list[Case]:
         expected: dict[str, Any] = {}
         for name, cell in zip(COLUMNS, cells[1:], strict=False):
             cell = cell.strip()
+            if "=" in cell:  # a check for another field, written a column early
+                cells[len(COLUMNS) + 1] = f"{cell};{cells[len(COLUMNS) + 1]}"
+                cell = ""
             expected[name] = int(cell) if name == "count" and cell else (cell or None)
         for pair in filter(None, (p.strip() for p in cells[len(COLUMNS) + 1].split(";"))):
             key, _, value = pair.partition("=")

@@ -42,6 +42,7 @@ NOUNS_AFTER: frozenset[str] = frozenset({
 _ZH_COUNT = re.compile(
     rf"(?<!第)(?<![一二三四五六七八九十两俩\d寸])([一二两俩三四五六七八九十几]{{1,3}}|\d{{1,2}})\s*[{ZH_MEASURES}]"
 )
+_ZH_PICTURE = re.compile(r"[^，。,.!！?？]{0,6}?(?:头像|照片|照|图|写真|肖像|画像|形象|版本|风格|大片)")
 _X_COUNT = re.compile(r"(?:^|\s)[x×*](\d{1,2})\b|\b(\d{1,2})\s*[x×]\s*(?:$|[^\d\s])")
 
 
@@ -75,6 +76,8 @@ def find_count(text: str, tokens: list[Token], masked: list[tuple[int, int]]) ->
     for match in _ZH_COUNT.finditer(text):
         if is_masked(match.start(1), match.end(1)):
             continue
+        if match.group().endswith("个") and not _ZH_PICTURE.match(text, match.end()):
+            continue  # "变成一个小丑" counts clowns; "一个动漫头像" counts pictures
         value = zh_number(match.group(1))
         if value:
             return clamp_count(value)

@@ -133,9 +133,9 @@ def _decide(found: Found, command: str | None, extra: Mapping[str, Sequence[str]
     if forced in ("dating", "travel", "sports", "avatar"):
         return Intent(action="choose", choices=style_words.FAMILY_CHOICES[forced], **common)
     asks = found.has("request") or found.has("photo")
-    if found.has("help") and not found.has("request"):
+    if found.has("help"):
         return Intent(action="help")
-    if styles and (asks or len(found.tokens) <= 3):
+    if styles and not _only_small_talk(found):
         key = _primary(styles, None, extra, found)
         return Intent(action="generate", style=key, scene=_scene(found, key, styles, noise),
                       **common)

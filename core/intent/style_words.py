@@ -39,7 +39,7 @@ STYLE_WORDS: dict[str, tuple[str, ...]] = {
         "艺术照", "艺术写真", "艺术", "文艺", "画作", "油彩",
     ),
     "anime": (
-        "anime", "manga", "cartoon", "cartoon me", "ghibli", "studio ghibli", "cel shaded",
+        "anime", "manga", "cartoon", "cartoon me", "animate me", "animated me", "ghibli", "studio ghibli", "cel shaded",
         "japanese animation", "animated", "waifu", "anime style", "animu", "toon",
         "动漫", "动画", "二次元", "漫画", "卡通", "日漫", "宫崎骏", "吉卜力", "番剧", "日系动漫",
     ),
