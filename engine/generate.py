@@ -45,6 +45,8 @@ DEFAULT_CHUNK = 8
 """Images per upstream request when a provider does not say otherwise (seed 000 §4: 1-8)."""
 
 Sleep = Callable[[float], Awaitable[None]]
+IdPhotoMaker = Callable[[OutputImage, GenerationRequest, bool], list[tuple[OutputImage, str]]]
+"""(generated image, request, already compliant?) -> [(file, name suffix), ...]."""
 
 
 @dataclass(frozen=True)
@@ -89,7 +91,7 @@ class Generator:
     poll_first_s: float = POLL_FIRST_S
     poll_max_s: float = POLL_MAX_S
     sleep: Sleep = asyncio.sleep
-    id_photo: Callable[[OutputImage, GenerationRequest], list[tuple[OutputImage, str]]] | None = None
+    id_photo: IdPhotoMaker | None = None
     """Turns a generated image into (ID photo, print sheet) files; default ``engine.idphoto``."""
     _clock: Callable[[], float] = field(default=time.monotonic, repr=False)
 
@@ -109,7 +111,7 @@ class Generator:
         try:
             return await self._run(item, index, started)
         except PortraitBotError as error:
-            log.warning("generation %d failed: %s", index, error.message_id)
+            log.info("generation %d failed: %s", index, error.message_id)
             return Outcome(index, item.request, error=error, seconds=self._clock() - started)
 
     async def _run(self, item: Item, index: int, started: float) -> Outcome:
@@ -136,9 +138,17 @@ class Generator:
         results = await asyncio.gather(*(self._one_job(provider, job, timings) for job in jobs))
         images = [image for batch, _, _ in results for image in batch]
         cost = sum(c for _, c, _ in results if c is not None)
-        request_ids = [rid for _, _, rid in results]
+        request_ids = [handle.request_id for _, _, handle in results]
+        for _, _, handle in results:
+            # The offline engine names its own caption notes (the preview note first).
+            for note in handle.data.get("notes", ()):
+                if note not in notes:
+                    notes.append(note)
+        if any(n.startswith("offline.") for n in notes) and "generate.offline_preview" in notes:
+            notes.remove("generate.offline_preview")
+        compliant = all(handle.data.get("id_compliant") for _, _, handle in results)
 
-        files, suffixes, numbers = self._finish_id_photos(images, request, notes)
+        files, suffixes, numbers = self._finish_id_photos(images, request, notes, compliant)
         when = datetime.now(UTC)
         generation_id = uuid.uuid4().hex[:6]
         folder = self.out_dir or output.day_folder(self.settings.data_dir, when)
@@ -182,7 +192,8 @@ class Generator:
         if model.provider == "offline":
             # The offline engine works from the style itself, not from prose.
             extra.update(style=request.style, background=request.background, id_spec=request.id_spec)
-        jobs, left = [], max(1, min(request.count, model.max_count))
+        jobs: list[ProviderJob] = []
+        left = max(1, min(request.count, model.max_count))
         while left > 0:
             size = min(left, chunk)
             jobs.append(ProviderJob(
@@ -195,20 +206,20 @@ class Generator:
         return jobs
 
     async def _one_job(self, provider: Provider, job: ProviderJob,
-                       timings: dict[str, float]) -> tuple[tuple[OutputImage, ...], float | None, str]:
+                       timings: dict[str, float]) -> tuple[tuple[OutputImage, ...], float | None, Handle]:
         begun = self._clock()
         submitted = await provider.submit(job)
         timings["submit"] = max(timings.get("submit", 0.0), self._clock() - begun)
         handle = submitted.handle
         if submitted.images is not None:
-            return submitted.images, submitted.cost_usd, handle.request_id
+            return submitted.images, submitted.cost_usd, handle
         waited = self._clock()
         await self._wait_until_done(provider, handle)
         timings["wait"] = max(timings.get("wait", 0.0), self._clock() - waited)
         fetched = self._clock()
         images = await provider.result(handle)
         timings["fetch"] = max(timings.get("fetch", 0.0), self._clock() - fetched)
-        return images, submitted.cost_usd, handle.request_id
+        return images, submitted.cost_usd, handle
 
     async def _wait_until_done(self, provider: Provider, handle: Handle) -> None:
         """Poll with growing pauses; past the deadline cancel upstream and give up."""
@@ -229,7 +240,7 @@ class Generator:
             pause = min(pause * POLL_FACTOR, self.poll_max_s)
 
     def _finish_id_photos(self, images: list[OutputImage], request: GenerationRequest,
-                          notes: list[str]) -> tuple[list[OutputImage], list[str] | None, list[int] | None]:
+                          notes: list[str], compliant: bool = False) -> tuple[list[OutputImage], list[str] | None, list[int] | None]:
         """For ID photos, the compliant photo and its print sheet replace each raw image."""
         style = self.catalogue.get(request.style)
         if not (request.id_spec or (style is not None and style.is_id_photo)):
@@ -244,7 +255,7 @@ class Generator:
         numbers: list[int] = []
         for number, image in enumerate(images, start=1):
             try:
-                made = make(image, request)
+                made = make(image, request, compliant)
             except UserInputError as error:
                 # The model's picture is still worth having; say why it is not to spec.
                 if error.message_id not in notes:
@@ -257,13 +268,11 @@ class Generator:
         return files, suffixes, numbers
 
 
-def default_id_photo(
-    settings: Settings,
-) -> Callable[[OutputImage, GenerationRequest], list[tuple[OutputImage, str]]] | None:
+def default_id_photo(settings: Settings) -> IdPhotoMaker | None:
     """ID-photo compliance with ``engine.idphoto`` and ``engine.printsheet``, when installed."""
     try:
         from engine.facedetect import build_detector
-        from engine.idphoto import comply
+        from engine.idphoto import comply, resolve_spec
         from engine.printsheet import encode_sheet, print_sheet
     except ImportError:
         return None
@@ -273,8 +282,13 @@ def default_id_photo(
 
     detector = build_detector(settings)
 
-    def make(image: OutputImage, request: GenerationRequest) -> list[tuple[OutputImage, str]]:
+    def make(image: OutputImage, request: GenerationRequest, compliant: bool) -> list[tuple[OutputImage, str]]:
         picture = Image.open(io.BytesIO(image.data)).convert("RGB")
+        if compliant:
+            # Already to spec (the offline engine does compliance itself): add the sheet only.
+            spec = resolve_spec(request.id_spec)
+            sheet = encode_sheet(print_sheet(picture, spec))
+            return [(image, f"id_{spec.key}"), (OutputImage(sheet, "image/jpeg"), "sheet_4x6")]
         photo = comply(picture, request.id_spec, request.background, detector=detector)
         sheet = encode_sheet(print_sheet(photo.image, photo.spec))
         return [(OutputImage(photo.data, "image/jpeg"), f"id_{photo.spec.key}"),

@@ -166,13 +166,42 @@ async def test_an_id_photo_whose_ai_picture_has_no_face_is_kept_with_a_note(fake
 async def test_an_id_photo_yields_the_photo_and_a_print_sheet(fake_fal, http, data_dir):
     from engine.providers.base import OutputImage
 
-    def comply(image: OutputImage, request: GenerationRequest) -> list[tuple[OutputImage, str]]:
+    def comply(image: OutputImage, request: GenerationRequest, compliant: bool) -> list[tuple[OutputImage, str]]:
         return [(image, f"id_{request.id_spec}"), (image, "sheet_4x6")]
 
     _, url = fake_fal
     outcome = await fal_setup(url, data_dir, http, id_photo=comply).run(
         Item(GenerationRequest(style="id_photo_blue", id_spec="cn_1inch"), (photo_bytes(),)))
     assert [p.name.split("_01_")[-1] for p in outcome.paths] == ["id_cn_1inch.jpg", "sheet_4x6.jpg"]
+
+
+async def test_an_ai_passport_photo_is_made_compliant_with_its_print_sheet(fake_fal, http, data_dir):
+    from tests.faces import make_face_photo
+
+    fake, url = fake_fal
+    fake.echo_reference = True
+    buffer = io.BytesIO()
+    make_face_photo().save(buffer, format="JPEG")
+    outcome = await fal_setup(url, data_dir, http).run(
+        Item(GenerationRequest(style="id_photo_white", id_spec="us"), (buffer.getvalue(),)))
+    assert outcome.ok, outcome.error
+    photo, sheet = (Image.open(p) for p in outcome.paths)
+    assert photo.size == (600, 600) and round(photo.info["dpi"][0]) == 300
+    assert sheet.size == (1200, 1800)
+
+
+async def test_without_any_key_the_offline_engine_makes_a_marked_preview(data_dir):
+    from engine.providers import build_providers
+
+    settings = Settings.from_env({"DATA_DIR": str(data_dir)})
+    async with httpx.AsyncClient() as client:
+        providers = build_providers(settings, client)
+        if "offline" not in providers:
+            pytest.skip("the offline engine is not installed")
+        outcome = await Generator(settings, providers, Catalogue.presets()).run(
+            Item(GenerationRequest(style="watercolor", model="nanopro"), (photo_bytes(),)))
+    assert outcome.ok and outcome.model == "offline" and "offline.preview_caption" in outcome.notes
+    assert Image.open(outcome.paths[0]).size[0] > 0
 
 
 # -- the command ------------------------------------------------------------------------------
@@ -235,6 +264,13 @@ def test_cli_batch_file_runs_each_prompt_with_its_label(fake_fal, tmp_path):
     assert done.returncode == 0, done.stderr
     names = [p.name for p in media_paths(done.stdout)]
     assert "_scene_a_" in names[0] and "_poster_" in names[1]
+
+
+def test_cli_with_no_keys_makes_an_offline_preview(tmp_path):
+    (tmp_path / "photo.jpg").write_bytes(photo_bytes())
+    done = run_cli(["photo.jpg", "--style", "oil_painting"], {"DATA_DIR": str(tmp_path / "data")}, tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert len(media_paths(done.stdout)) == 1 and "Offline preview" in done.stderr
 
 
 def test_cli_missing_photo_is_a_clear_error(tmp_path):

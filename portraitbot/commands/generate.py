@@ -212,6 +212,6 @@ async def load_reference(source: str, client: Any) -> bytes:
 
 async def fetch_url(url: str, client: Any) -> bytes:
     """A photo from a public URL, through the guarded fetcher (https, public addresses, caps)."""
-    from engine import urlfetch  # type: ignore[attr-defined]
+    from engine.urlfetch import fetch_image_url_async
 
-    return await urlfetch.fetch_photo(url, client)  # type: ignore[no-any-return]
+    return await fetch_image_url_async(url)

@@ -113,6 +113,8 @@ class FakeFalQueue:
     hang: set[str] = field(default_factory=set)
     """Routes that never answer (until the server stops). A hanging submit was accepted."""
     image_size: tuple[int, int] = (64, 64)
+    echo_reference: bool = False
+    """Output the first reference photo itself (so a face survives, e.g. for ID-photo tests)."""
     webhook_delay: float = 0.05
     """Seconds after submit a webhook fires when ``run_seconds`` is not set."""
 
@@ -349,14 +351,18 @@ class FakeFalQueue:
             for index in range(count):
                 colour = COLOURS[next(self._colour) % len(COLOURS)]
                 buffer = io.BytesIO()
-                Image.new("RGB", self.image_size, colour).save(buffer, format=fmt.upper())
+                picture = Image.new("RGB", self.image_size, colour)
+                refs = fake.body.get("image_urls") or [fake.body.get("image_url")]
+                if self.echo_reference and isinstance(refs[0], str) and refs[0].startswith("data:"):
+                    picture = Image.open(io.BytesIO(base64.b64decode(refs[0].split(",", 1)[1])))
+                picture.convert("RGB").save(buffer, format=fmt.upper())
                 data = buffer.getvalue()
                 name = f"{fake.request_id}/{index}.{'jpg' if fmt == 'jpeg' else 'png'}"
                 self.files[name] = (data, f"image/{fmt}")
                 images.append({
                     "url": f"{base_url}/media/files/{name}", "content_type": f"image/{fmt}",
                     "file_name": name.split("/")[-1], "file_size": len(data),
-                    "width": self.image_size[0], "height": self.image_size[1],
+                    "width": picture.width, "height": picture.height,
                 })
             if "live-portrait" in fake.app:
                 fake.output = {"image": images[0]}
