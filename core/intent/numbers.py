@@ -42,7 +42,7 @@ NOUNS_AFTER: frozenset[str] = frozenset({
 _ZH_COUNT = re.compile(
     rf"(?<!第)(?<![一二三四五六七八九十两俩\d寸])([一二两俩三四五六七八九十几]{{1,3}}|\d{{1,2}})\s*[{ZH_MEASURES}]"
 )
-_ZH_PICTURE = re.compile(r"[^，。,.!！?？]{0,6}?(?:头像|照片|照|图|写真|肖像|画像|形象|版本|风格|大片)")
+_ZH_PICTURE = re.compile(r"[^，。,.!！?？]{0,6}?(?:头像|照片|照|图|写真|肖像|画像|形象|大片)")
 _X_COUNT = re.compile(r"(?:^|\s)[x×*](\d{1,2})\b|\b(\d{1,2})\s*[x×]\s*(?:$|[^\d\s])")
 
 
@@ -91,6 +91,8 @@ def find_count(text: str, tokens: list[Token], masked: list[tuple[int, int]]) ->
         after = tokens[index + 1].text if index + 1 < len(tokens) else ""
         glued = text[token.end:token.end + 1]
         if token.text.isdigit() and len(token.text) <= 2:
+            if glued == ":" and not re.match(r":\s*\d", text[token.end:]):
+                glued = ""  # "series of 3: anime, ..." is a count before a list
             if after in UNIT_AFTER or glued in (":", "/", ".", "-", "寸", "%", "×", "*"):
                 continue
             if text[max(0, token.start - 1):token.start] in (":", "/", "#", "."):
@@ -99,6 +101,8 @@ def find_count(text: str, tokens: list[Token], masked: list[tuple[int, int]]) ->
         value = EN_NUMBERS.get(token.text)
         if value is None:
             continue
+        if token.text == "one" and any(t.text in PRONOUN_ONE for t in tokens[max(0, index - 2):index]):
+            continue  # "a watercolor one", "another one": one picture, but not a count asked
         following = [t.text for t in tokens[index + 1:index + 5]]
         if index and tokens[index - 1].text in OWNERS:
             continue  # "my two dogs" counts dogs, not pictures
@@ -108,6 +112,9 @@ def find_count(text: str, tokens: list[Token], masked: list[tuple[int, int]]) ->
             return clamp_count(value)
     return None
 
+
+PRONOUN_ONE = frozenset({"a", "an", "another", "the", "this", "that", "which", "each", "any"})
+"""Before "one" these make it a pronoun ("do a watercolor one")."""
 
 OWNERS = frozenset({"my", "our", "the", "his", "her", "their", "your", "these", "those"})
 """A number word after these counts something else ("my two kids")."""

@@ -42,7 +42,7 @@ _SCENE_WORD = re.compile(r"\b(?:in|at|on|with|under|near|inside|surrounded|holdi
 _ZH_SCENE = re.compile(r"在[^，。,.!！?？的]{1,30}")
 _RANDOM_TOKEN = re.compile(r"\brandom\b|随机|随便")
 _FACE_TOKEN = re.compile(r"\b(?:face|faces|person|people|human|humans|stranger|guy|girl|man|"
-                         r"woman|someone|headshot|portrait)\b|人脸|脸|人物|路人|陌生人")
+                         r"woman|someone|headshot|portrait)\b|人脸|脸|人物|路人|陌生人|一个人|的人")
 
 
 def recognize(
