@@ -189,6 +189,17 @@ async def test_replying_to_the_bots_own_message_addresses_it(
     await fake.until(lambda: "Anime · NanoPro · ~25 s" in fake.texts_to(GROUP_ID))
 
 
+async def test_replying_to_the_bots_own_result_keeps_the_persons_reference_photo(
+    fake: FakeBotApi, conversation: RecordingConversation, bot: TelegramRunner
+) -> None:
+    ann = fake.user()
+    chat = {"id": ann["id"], "type": "private", "first_name": ann["first_name"]}
+    result = fake.message(fake.bot_user, chat=chat, photo=fake.photo_sizes(jpeg()))
+    fake.push(fake.message(ann, text="make me anime", reply_to=result))
+    await fake.until(lambda: "Anime · NanoPro · ~25 s" in fake.texts_to(1001))
+    assert conversation.incoming[0].photo is None and fake.calls_of("getFile") == []
+
+
 async def test_groups_outside_the_allow_list_are_ignored(
     fake: FakeBotApi, conversation: RecordingConversation
 ) -> None:

@@ -22,6 +22,7 @@ from bot.telegram.parse import (
     is_group,
     is_other_document,
     photo_in,
+    photo_meant,
     target_of,
     text_of,
     without_mention,
@@ -88,9 +89,7 @@ class TelegramHandlers:
         if is_other_document(message) and not is_group(chat):
             await self.send(context.bot, target, [Reply(self.say(target, "telegram.not_an_image"))])
             return
-        replied = message.reply_to_message
-        borrowed = photo_in(replied) if replied and replied.from_user and replied.from_user.id != me.id else None
-        photo = own_photo or borrowed
+        photo = photo_meant(message, me)
         data = await download(context.bot, photo.file_id) if photo else None
         incoming = Incoming(
             target=target,

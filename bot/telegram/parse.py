@@ -82,6 +82,14 @@ def photo_in(message: Message | None) -> PhotoFile | None:
     return None
 
 
+def photo_meant(message: Message, bot: User) -> PhotoFile | None:
+    """The message's own photo, else the photo it replies to (someone's, never the bot's result)."""
+    replied = message.reply_to_message
+    if replied is not None and replied.from_user is not None and replied.from_user.id == bot.id:
+        replied = None
+    return photo_in(message) or photo_in(replied)
+
+
 def is_other_document(message: Message) -> bool:
     """A file that is not an image (a PDF, a zip…): it cannot be a reference photo."""
     return bool(message.document) and photo_in(message) is None
