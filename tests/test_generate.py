@@ -41,6 +41,15 @@ def photo_bytes() -> bytes:
     return buffer.getvalue()
 
 
+def selfie_bytes() -> bytes:
+    """A photo with one clear face, which passes the pre-flight check."""
+    from tests.faces import make_face_photo
+
+    buffer = io.BytesIO()
+    make_face_photo().save(buffer, format="JPEG")
+    return buffer.getvalue()
+
+
 @pytest.fixture
 async def http() -> AsyncIterator[httpx.AsyncClient]:
     async with httpx.AsyncClient() as client:
@@ -176,14 +185,10 @@ async def test_an_id_photo_yields_the_photo_and_a_print_sheet(fake_fal, http, da
 
 
 async def test_an_ai_passport_photo_is_made_compliant_with_its_print_sheet(fake_fal, http, data_dir):
-    from tests.faces import make_face_photo
-
     fake, url = fake_fal
     fake.echo_reference = True
-    buffer = io.BytesIO()
-    make_face_photo().save(buffer, format="JPEG")
     outcome = await fal_setup(url, data_dir, http).run(
-        Item(GenerationRequest(style="id_photo_white", id_spec="us"), (buffer.getvalue(),)))
+        Item(GenerationRequest(style="id_photo_white", id_spec="us"), (selfie_bytes(),)))
     assert outcome.ok, outcome.error
     photo, sheet = (Image.open(p) for p in outcome.paths)
     assert photo.size == (600, 600) and round(photo.info["dpi"][0]) == 300
@@ -222,7 +227,7 @@ def media_paths(stdout: str) -> list[Path]:
 def test_cli_prints_one_media_line_per_image_and_never_the_key(fake_fal, tmp_path):
     fake, url = fake_fal
     fake.progress = ("COMPLETED",)
-    (tmp_path / "photo.jpg").write_bytes(photo_bytes())
+    (tmp_path / "photo.jpg").write_bytes(selfie_bytes())
     env = {"FAL_KEY": FAL_KEY, "FAL_QUEUE_URL": url, "DATA_DIR": str(tmp_path / "data")}
     done = run_cli(["photo.jpg", "--style", "anime", "--count", "2"], env, tmp_path)
     assert done.returncode == 0, done.stderr
@@ -237,7 +242,7 @@ def test_cli_prints_one_media_line_per_image_and_never_the_key(fake_fal, tmp_pat
 def test_cli_series_prints_what_worked_and_fails_with_the_reason(fake_fal, tmp_path):
     fake, url = fake_fal
     fake.progress = ("COMPLETED",)
-    (tmp_path / "photo.jpg").write_bytes(photo_bytes())
+    (tmp_path / "photo.jpg").write_bytes(selfie_bytes())
     env = {"FAL_KEY": FAL_KEY, "FAL_QUEUE_URL": url, "DATA_DIR": str(tmp_path / "data")}
     done = run_cli(["photo.jpg", "--series", "professional,anime", "--out", "out"], env, tmp_path)
     assert done.returncode == 0, done.stderr
@@ -264,6 +269,27 @@ def test_cli_batch_file_runs_each_prompt_with_its_label(fake_fal, tmp_path):
     assert done.returncode == 0, done.stderr
     names = [p.name for p in media_paths(done.stdout)]
     assert "_scene_a_" in names[0] and "_poster_" in names[1]
+
+
+def test_cli_refuses_a_photo_without_a_face_before_paying_unless_told_to_go_anyway(fake_fal, tmp_path):
+    fake, url = fake_fal
+    fake.progress = ("COMPLETED",)
+    (tmp_path / "wall.jpg").write_bytes(photo_bytes())
+    env = {"FAL_KEY": FAL_KEY, "FAL_QUEUE_URL": url, "DATA_DIR": str(tmp_path / "data")}
+    refused = run_cli(["wall.jpg", "--style", "anime"], env, tmp_path)
+    assert refused.returncode == 1 and "--go-anyway" in refused.stderr
+    assert fake.submit_attempts == 0
+    insisted = run_cli(["wall.jpg", "--style", "anime", "--go-anyway"], env, tmp_path)
+    assert insisted.returncode == 0 and len(media_paths(insisted.stdout)) == 1
+
+
+async def test_a_photo_link_to_a_private_address_is_refused_without_fetching(http):
+    from core.errors import UserInputError
+    from portraitbot.commands.generate import load_photo_from
+
+    with pytest.raises(UserInputError) as caught:
+        await load_photo_from("https://127.0.0.1/me.jpg", http)
+    assert caught.value.message_id.startswith("intake.url_")
 
 
 def test_cli_with_no_keys_makes_an_offline_preview(tmp_path):

@@ -36,6 +36,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help='JSON list of {"prompt", "model", "refs", "aspect_ratio", "label"}')
     parser.add_argument("--out", type=Path, metavar="DIR", help="save here instead of DATA_DIR/output/images/DATE")
     parser.add_argument("--concurrency", type=int, default=4, help="series/batch items at once")
+    parser.add_argument("--go-anyway", dest="go_anyway", action="store_true",
+                        help="skip the photo pre-flight check (face found, single, large, lit, sharp)")
 
 
 def main(args: argparse.Namespace) -> int:
@@ -75,6 +77,8 @@ async def _run(args: argparse.Namespace, settings: Any, texts: Any) -> int:
             items = await _items(args, settings, catalogue, client)
         except PortraitBotError as error:
             print(f"error: {texts.error_text(LANGUAGE, error)}", file=sys.stderr)
+            if error.message_id.startswith("preflight."):
+                print(f"note: {texts.text(LANGUAGE, 'generate.go_anyway_hint')}", file=sys.stderr)
             return EXIT_FAILED
         generator = Generator(settings, build_providers(settings, client), catalogue, out_dir=args.out)
         outcomes = await generator.run_all(items, concurrency=args.concurrency)
@@ -107,8 +111,10 @@ async def _items(args: argparse.Namespace, settings: Any, catalogue: Any, client
     from engine.providers import available_providers
 
     references: tuple[bytes, ...] = ()
+    photo = None
     if args.photo:
-        references = (await load_reference(args.photo, client),)
+        photo = await load_photo_from(args.photo, client)
+        references = (photo.jpeg,)
     if args.batch:
         return await batch_items(args.batch, references, client)
 
@@ -137,7 +143,20 @@ async def _items(args: argparse.Namespace, settings: Any, catalogue: Any, client
             raise UserInputError("generate.unknown_style", style=item.style)
     chosen = plan(intent, style_facts=facts, available_providers=available_providers(settings),
                   has_reference=bool(references), operator_default=settings.default_model or None)
+    if photo is not None and chosen.needs_photo and chosen.model.provider != "offline" and not args.go_anyway:
+        preflight(photo, settings)
     return [Item(request, references) for request in chosen.requests]
+
+
+def preflight(photo: Any, settings: Any) -> None:
+    """Refuse, before any money is spent, a photo unlikely to give a good likeness."""
+    from core.errors import UserInputError
+    from engine.facedetect import build_detector
+    from engine.preflight import check_photo
+
+    verdict = check_photo(photo, build_detector(settings))
+    if not verdict.ok and verdict.message_id:
+        raise UserInputError(verdict.message_id, **verdict.params)
 
 
 async def batch_items(path: Path, default_refs: tuple[bytes, ...], client: Any) -> list[Any]:
@@ -167,7 +186,7 @@ async def batch_items(path: Path, default_refs: tuple[bytes, ...], client: Any) 
         refs = entry.get("refs") or []
         if not isinstance(refs, list) or not all(isinstance(r, str) for r in refs):
             raise UserInputError("generate.bad_batch", detail=f"item {number}: refs must be a list")
-        loaded = tuple([await load_reference(_relative(r, path), client) for r in refs]) or default_refs
+        loaded = tuple([(await load_photo_from(_relative(r, path), client)).jpeg for r in refs]) or default_refs
         model = lookup(entry.get("model")) if isinstance(entry.get("model"), str) else None
         extra = {"resolution": entry["resolution"]} if entry.get("resolution") in ("standard", "high", "max") else {}
         count = entry.get("count", 1)
@@ -193,8 +212,8 @@ def _relative(ref: str, batch_file: Path) -> str:
     return str(batch_file.parent / ref)
 
 
-async def load_reference(source: str, client: Any) -> bytes:
-    """A reference photo from a file or an https URL, checked and normalised to JPEG."""
+async def load_photo_from(source: str, client: Any) -> Any:
+    """A reference photo (``engine.intake.Photo``) from a file or an https URL, checked."""
     from core.errors import UserInputError
     from engine.intake import load_photo
 
@@ -207,7 +226,7 @@ async def load_reference(source: str, client: Any) -> bytes:
             raise UserInputError("generate.photo_not_found", path=source) from None
         except OSError:
             raise UserInputError("generate.photo_unreadable", path=source) from None
-    return load_photo(data).jpeg
+    return load_photo(data)
 
 
 async def fetch_url(url: str, client: Any) -> bytes:
