@@ -126,6 +126,20 @@ async def test_a_series_keeps_its_order_and_one_bad_item_does_not_sink_the_rest(
     assert fake.submit_count() == 2
 
 
+async def test_series_items_wait_upstream_at_the_same_time_not_one_after_another(fake_fal, http, data_dir):
+    import time
+
+    fake, url = fake_fal
+    fake.run_seconds = 1.0
+    started = time.monotonic()
+    outcomes = await fal_setup(url, data_dir, http).run_all(
+        [Item(GenerationRequest(style=s), (photo_bytes(),)) for s in ("anime", "vintage", "casual", "chef")],
+        concurrency=4)
+    elapsed = time.monotonic() - started
+    assert all(o.ok for o in outcomes)
+    assert elapsed < 3.0, f"four 1-second generations took {elapsed:.1f} s"
+
+
 async def test_a_batch_mixes_providers_and_names_files_by_label(fake_fal, fake_byteplus, http, data_dir):
     fal, fal_url = fake_fal
     ark, ark_url = fake_byteplus
