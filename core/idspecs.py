@@ -176,9 +176,24 @@ DEFAULT_SPEC = "icao"
 """The spec used when a person asks for "a passport photo" without naming a country."""
 
 
-def get_spec(key: str | None) -> IdSpec | None:
-    """The spec for ``key`` (case-insensitive), or None when there is no such spec."""
-    return SPECS.get((key or DEFAULT_SPEC).strip().lower())
+COLOURED_SPEC = "cn_1inch"
+"""The spec for a blue or red backdrop when none is named: "一寸蓝底" is the common ask, and
+no passport office outside China takes a coloured backdrop."""
+STYLE_SPECS = {"id_photo_white": DEFAULT_SPEC, "id_photo_blue": COLOURED_SPEC}
+"""The spec each ID-photo style implies when the person named none."""
+
+
+def default_spec_key(style: str | None = None, background: str | None = None) -> str:
+    """The spec to use when none was named: from the backdrop colour, else the style."""
+    if background in ("blue", "red"):
+        return COLOURED_SPEC
+    return STYLE_SPECS.get(style or "", DEFAULT_SPEC)
+
+
+def get_spec(key: str | None, background: str | None = None) -> IdSpec | None:
+    """The spec for ``key`` (case-insensitive), the default for ``background`` when ``key``
+    is None, or None when there is no such spec."""
+    return SPECS.get((key or default_spec_key(None, background)).strip().lower())
 
 
 def choose_background(spec: IdSpec, wanted: str | None) -> str:

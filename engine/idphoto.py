@@ -108,9 +108,10 @@ def caption_params(photo: IdPhoto, language: str | None) -> dict[str, str | int]
     }
 
 
-def resolve_spec(key: str | None) -> IdSpec:
-    """The spec for ``key`` or a UserInputError listing the known keys."""
-    spec = get_spec(key)
+def resolve_spec(key: str | None, background: str | None = None) -> IdSpec:
+    """The spec for ``key`` (None: the default for ``background``), else a UserInputError
+    listing the known keys."""
+    spec = get_spec(key, background)
     if spec is None:
         raise UserInputError("idphoto.unknown_spec", spec=str(key), known=", ".join(SPECS))
     return spec
@@ -128,10 +129,12 @@ def comply(
 ) -> IdPhoto:
     """Make ``image`` a compliant ID photo for ``spec_key`` on ``background`` (or the default).
 
+    With no ``spec_key``, a blue or red ``background`` means China's 一寸 photo, else ICAO.
+
     Raises UserInputError with ``idphoto.no_face``, ``idphoto.several_faces``,
     ``idphoto.face_too_small`` or ``idphoto.unknown_spec``.
     """
-    spec = resolve_spec(spec_key)
+    spec = resolve_spec(spec_key, background)
     colour = choose_background(spec, background)
     notes: list[str] = []
     if background and BACKGROUND_ALIASES.get(background, background) != colour:

@@ -62,10 +62,13 @@ def print_sheet(photo: Image.Image, spec: IdSpec, paper: Paper = "4x6") -> Image
     """``photo`` repeated on ``paper`` at 300 DPI with thin grey cut guides."""
     if paper not in PAPER_PX:
         raise ValueError(f"unknown paper {paper!r}")
-    size = (spec.width_px, spec.height_px)
     copy = photo.convert("RGB")
-    if copy.size != size:
-        copy = copy.resize(size, Image.Resampling.LANCZOS)
+    size = (spec.width_px, spec.height_px)
+    if abs(copy.width / copy.height - spec.aspect) < 0.01:
+        copy = copy.resize(size, Image.Resampling.LANCZOS) if copy.size != size else copy
+    else:
+        # A photo made to another spec: keep its own size (300 DPI) rather than distort it.
+        size = copy.size
     layout = sheet_layout(size, paper)
     sheet = Image.new("RGB", PAPER_PX[paper], PAPER_BACKGROUND)
     draw = ImageDraw.Draw(sheet)

@@ -237,3 +237,22 @@ def test_a4_sheet_fits_many_one_inch_photos(selfie: Image.Image,
     assert sheet.size == (2480, 3508)
     assert sheet_layout((295, 413), "a4").copies == 8 * 8
     assert sheet_layout((295, 413), "4x6").copies == 16
+
+
+def test_a_blue_backdrop_without_a_named_spec_makes_a_chinese_one_inch_photo(
+    selfie: Image.Image, detector: HaarFaceDetector
+) -> None:
+    photo = comply(selfie, None, "blue", detector=detector)
+    assert photo.spec.key == "cn_1inch" and photo.background == "blue"
+    assert comply(selfie, None, None, detector=detector).spec.key == "icao"
+
+
+def test_a_sheet_never_stretches_a_photo_made_for_another_spec(
+    selfie: Image.Image, detector: HaarFaceDetector
+) -> None:
+    one_inch = comply(selfie, "cn_1inch", "blue", detector=detector)
+    sheet = print_sheet(one_inch.image, SPECS["icao"])
+    layout = sheet_layout((295, 413), "4x6")
+    x, y = layout.xs[0], layout.ys[0]
+    assert close(sheet.getpixel((x + 2, y + 2)), BACKGROUND_RGB["blue"])  # type: ignore[arg-type]
+    assert sheet.getpixel((x + 295 + 3, y + 2)) != sheet.getpixel((x + 2, y + 2))

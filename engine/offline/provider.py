@@ -16,7 +16,9 @@ Every offline image is a preview and its caption must say so. The answer carries
 ``Submitted.handle.data["offline"] is True`` and ``handle.data["notes"]`` lists message ids
 for the caption, ``"offline.preview_caption"`` first (then, when they apply,
 ``offline.placeholder_note``, ``offline.expression_note`` and ``idphoto.*`` notes).
-``handle.data["id_compliant"]`` is True when the image already meets its ID-photo spec.
+``handle.data["id_compliant"]`` is True when the image already meets its ID-photo spec;
+``handle.data["id_spec"]`` and ``["background"]`` then say which spec and colour were used
+(pass that spec to ``engine.printsheet.print_sheet``).
 """
 
 from __future__ import annotations
@@ -65,6 +67,8 @@ class OfflineProvider:
             "style": rendered.style,
             "family": rendered.family,
             "id_compliant": rendered.id_compliant,
+            "id_spec": rendered.id_spec,
+            "background": rendered.background,
         }
         handle = Handle(self.name, uuid.uuid4().hex, job.endpoint, data)
         images = tuple(OutputImage(image, rendered.content_type) for image in rendered.images)

@@ -17,6 +17,7 @@ import numpy as np
 from PIL import Image
 
 from core.errors import UserInputError
+from core.idspecs import default_spec_key
 from core.styles import BACKGROUND_WORDS, PRESETS
 from engine.facedetect import FaceDetector
 from engine.idphoto import comply
@@ -52,6 +53,9 @@ class Rendered:
     """Message ids for the caption, ``offline.preview_caption`` first."""
     id_compliant: bool = False
     """True when the image already went through ID-photo compliance."""
+    id_spec: str | None = None
+    background: str | None = None
+    """ID photos: the spec key and backdrop colour actually used."""
 
 
 def parse_ratio(text: str | None) -> tuple[int, int]:
@@ -119,11 +123,13 @@ def render(job: ProviderJob, detector: FaceDetector) -> Rendered:
 
     source = _decode(job.references[0])
     if treatment.family == "id_photo":
-        spec = job.extra.get("id_spec") or treatment.id_spec
-        photo = comply(source, spec, background_of(job) or treatment.background, detector=detector)
+        background = background_of(job) or treatment.background
+        spec = job.extra.get("id_spec") or default_spec_key(style, background)
+        photo = comply(source, spec, background, detector=detector)
         notes.extend(photo.notes)
         # One ID photo per request: copies of a compliant photo are the print sheet's job.
-        return Rendered((photo.data,), "image/jpeg", style, "id_photo", tuple(notes), True)
+        return Rendered((photo.data,), "image/jpeg", style, "id_photo", tuple(notes), True,
+                        photo.spec.key, photo.background)
 
     faces = detector.detect(source)
     face = faces[0].box if faces else None

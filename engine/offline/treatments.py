@@ -32,10 +32,9 @@ class Treatment:
     """White balance shift, -1 (cool) to 1 (warm)."""
     palette: tuple[RGB, RGB] = ((60, 70, 90), (190, 185, 175))
     """Placeholder backdrop gradient (top, bottom) for text-to-image previews."""
-    id_spec: str | None = None
-    """ID photos: the spec used when the request names none."""
     background: str | None = None
-    """ID photos: the backdrop colour used when the request names none."""
+    """ID photos: the backdrop colour used when the request names none (the spec follows
+    from it and the style: ``core.idspecs.default_spec_key``)."""
 
 
 _T = Treatment
@@ -105,9 +104,9 @@ STYLE_TREATMENTS: dict[str, Treatment] = {
     "family_photo": _T("scene", tint=(225, 195, 150), warmth=0.4,
                        palette=((200, 220, 180), (235, 210, 170))),
     # U: ID / passport photos
-    "id_photo_white": _T("id_photo", id_spec="icao", background="white",
+    "id_photo_white": _T("id_photo", background="white",
                          palette=((255, 255, 255), (235, 235, 235))),
-    "id_photo_blue": _T("id_photo", id_spec="cn_1inch", background="blue",
+    "id_photo_blue": _T("id_photo", background="blue",
                         palette=((67, 142, 219), (67, 142, 219))),
 }
 """Every preset style (seed 000 §5) mapped to its offline treatment."""
