@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 
 from core import models
 from core.intent import expression_words, id_words, style_words, words
@@ -72,32 +73,31 @@ def _decide(found: Found, command: str | None, extra: Mapping[str, Sequence[str]
     masked = model_spans + ratio_spans + hits_spans(found.of("spec")) + hits_spans(
         [h for h in found.hits if h.kind == "style" and re.search(r"\d", h.phrase)])
     count = find_count(found.text, found.tokens, masked)
-    common = {"model": model, "count": count, "aspect_ratio": ratio,
-              "go_anyway": found.has("go")}
+    base = Intent(model=model, count=count, aspect_ratio=ratio, go_anyway=found.has("go"))
     noise = noise_spans(found, model_spans + ratio_spans + _count_spans(found, masked))
 
     forced = _command_meaning(command, extra)
     if forced == "help":
         return Intent(action="help")
     if forced == "random_face" or _wants_random_face(found):
-        return Intent(action="random_face", **common)
+        return replace(base, action="random_face")
     if forced in ("id_photo_white", "id_photo_blue") or found.has("id"):
-        return _id_photo(found, forced, common)
+        return _id_photo(found, forced, base)
 
     styles = _styles(found, forced)
     strong = [h for h in styles if not h.weak]
     distinct = _distinct(strong)
     if forced == "series" or found.has("series"):
-        return _series(found, _distinct(styles), count, common)
+        return _series(found, _distinct(styles), count, base)
     if len(distinct) >= 2 and _joined(found.text, strong, _OR_JOINERS):
-        return Intent(action="choose", choices=tuple(distinct), **common)
+        return replace(base, action="choose", choices=tuple(distinct))
     if len(distinct) >= 2 and _joined(found.text, strong, _LIST_JOINERS):
-        return _series(found, distinct, count, common)
+        return _series(found, distinct, count, base)
 
     if found.has("medium"):
         prompt = custom_description(found, noise)
         chosen = prompt[0] if prompt else fallback_prompt(found, noise)
-        return Intent(action="generate", prompt=chosen, **common)
+        return replace(base, action="generate", prompt=chosen)
     custom = custom_description(found, noise)
     if custom and not _style_in_description(found, strong, custom[1], custom[2]):
         described, start, end = custom
@@ -106,11 +106,11 @@ def _decide(found: Found, command: str | None, extra: Mapping[str, Sequence[str]
         local = [(max(0, a - start), max(0, b - start)) for a, b in consumed]
         if content_left(found.text[start:end], local):
             if _SCENE_FIRST.match(described):
-                return Intent(action="generate", scene=described, **common)
-            return Intent(action="generate", prompt=described, **common)
+                return replace(base, action="generate", scene=described)
+            return replace(base, action="generate", prompt=described)
 
     if forced in ("dating", "travel", "sports", "avatar") and not strong:
-        return Intent(action="choose", choices=style_words.FAMILY_CHOICES[forced], **common)
+        return replace(base, action="choose", choices=style_words.FAMILY_CHOICES[forced])
     if strong or (forced and forced in _all_style_keys(extra)):
         key = _primary(strong, forced, extra, found)
         scene = _scene(found, key, styles, noise)
@@ -120,35 +120,35 @@ def _decide(found: Found, command: str | None, extra: Mapping[str, Sequence[str]
             local = [(max(0, a - start), max(0, b - start)) for a, b in consumed]
             if content_left(found.text[start:end], local):
                 scene = described  # "me as a 1920s gangster": vintage, and the gangster
-        return Intent(action="generate", style=key, scene=scene, **common)
+        return replace(base, action="generate", style=key, scene=scene)
     expression = _expression(found)
     if forced in ("edit_expression", "smile", "wink") and expression is None:
         expression = {"wink": 20.0} if forced == "wink" else {"smile": 1.0}
     if expression:
-        return Intent(action="edit_expression", expression=expression, **common)
+        return replace(base, action="edit_expression", expression=expression)
     families = found.of("family")
     if families:
         family = families[0].value
-        return Intent(action="choose", choices=style_words.FAMILY_CHOICES[family], **common)
+        return replace(base, action="choose", choices=style_words.FAMILY_CHOICES[family])
     if forced in ("dating", "travel", "sports", "avatar"):
-        return Intent(action="choose", choices=style_words.FAMILY_CHOICES[forced], **common)
+        return replace(base, action="choose", choices=style_words.FAMILY_CHOICES[forced])
     asks = found.has("request") or found.has("photo")
     if found.has("help"):
         return Intent(action="help")
     if styles and not _only_small_talk(found):
         key = _primary(styles, None, extra, found)
-        return Intent(action="generate", style=key, scene=_scene(found, key, styles, noise),
-                      **common)
+        return replace(base, action="generate", style=key, scene=_scene(found, key, styles, noise),
+                      )
     if found.has("help"):
         return Intent(action="help")
     if found.has("go"):
-        return Intent(action="generate", **common)
+        return replace(base, action="generate")
     if _only_small_talk(found):
         return Intent(action="none")
     if asks or model or ratio or count:
         if content_left(found.text, hits_spans(found.hits) + noise):
-            return Intent(action="generate", prompt=fallback_prompt(found, noise), **common)
-        return Intent(action="generate", **common)
+            return replace(base, action="generate", prompt=fallback_prompt(found, noise))
+        return replace(base, action="generate")
     return Intent(action="none")
 
 
@@ -224,7 +224,7 @@ def _wants_random_face(found: Found) -> bool:
                 and not found.of("style"))
 
 
-def _id_photo(found: Found, forced: str | None, common: dict[str, object]) -> Intent:
+def _id_photo(found: Found, forced: str | None, base: Intent) -> Intent:
     """ID photo: specification, backdrop and preset, following id_words' rule."""
     spec = _id_spec(found)
     colours = found.of("bg")
@@ -236,10 +236,8 @@ def _id_photo(found: Found, forced: str | None, common: dict[str, object]) -> In
         style = id_words.BACKGROUND_STYLE[id_words.SPEC_BACKGROUND[spec]]
     else:
         style = "id_photo_blue" if visa else "id_photo_white"
-    values = dict(common)
-    values["aspect_ratio"] = None
-    return Intent(action="generate", style=style, id_spec=spec, background=background,
-                  **values)  # type: ignore[arg-type]
+    return replace(base, action="generate", style=style, id_spec=spec, background=background,
+                   aspect_ratio=None)
 
 
 def _id_spec(found: Found) -> str | None:
@@ -262,29 +260,28 @@ def _styles(found: Found, forced: str | None) -> list[Hit]:
     hits = found.of("style")
     dating = found.of("family")
     venues = found.of("venue")
-    if any(h.value == "dating" for h in dating) or forced == "dating":
-        if venues:
-            venue = venues[0]
-            anchor = next((h for h in dating if h.value == "dating"), venue)
-            venue_spans = hits_spans(venues)
-            hits = [h for h in hits
-                    if not any(s < h.end and h.start < e for s, e in venue_spans)]
-            combined = Hit(f"style:{venue.value}", min(anchor.start, venue.start),
-                           max(anchor.end, venue.end), venue.phrase)
-            hits = sorted([*hits, combined], key=lambda h: h.start)
+    if (any(h.value == "dating" for h in dating) or forced == "dating") and venues:
+        venue = venues[0]
+        anchor = next((h for h in dating if h.value == "dating"), venue)
+        venue_spans = hits_spans(venues)
+        hits = [h for h in hits
+                if not any(s < h.end and h.start < e for s, e in venue_spans)]
+        combined = Hit(f"style:{venue.value}", min(anchor.start, venue.start),
+                       max(anchor.end, venue.end), venue.phrase)
+        hits = sorted([*hits, combined], key=lambda h: h.start)
     return hits
 
 
-def _series(found: Found, keys: list[str], count: int | None, common: dict[str, object]
+def _series(found: Found, keys: list[str], count: int | None, base: Intent
             ) -> Intent:
     """Seed 000 §9: the styles named, in order; a family's members; or the default set.
 
     One style and a "set" word is simply that style, several times.
     """
     if len(keys) == 1:
-        return Intent(action="generate", style=keys[0], **common)  # type: ignore[arg-type]
-    if common.get("count") == 1:
-        common = {**common, "count": None}  # "one anime, one oil painting": one of each
+        return replace(base, action="generate", style=keys[0])  # type: ignore[arg-type]
+    if base.count == 1:
+        base = replace(base, count=None)  # "one anime, one oil painting": one of each
     if not keys:
         families = found.of("family")
         if families:
@@ -293,7 +290,7 @@ def _series(found: Found, keys: list[str], count: int | None, common: dict[str, 
             size = count or words.DEFAULT_SERIES_SIZE
             keys = list(words.DEFAULT_SERIES[:size])
     items = tuple(SeriesItem(style=key) for key in keys)
-    return Intent(action="series", series=items, **common)  # type: ignore[arg-type]
+    return replace(base, action="series", series=items)  # type: ignore[arg-type]
 
 
 def _distinct(hits: list[Hit]) -> list[str]:

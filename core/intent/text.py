@@ -28,7 +28,7 @@ def clean_text(text: str) -> str:
 
 def _fold_latin(text: str) -> str:
     """Accents off Latin letters ("café" -> "cafe"); other scripts untouched."""
-    out = []
+    out: list[str] = []
     for char in text:
         if ord(char) < 0x250:
             out.extend(c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c))

@@ -1,0 +1,330 @@
+"""Intent recognition: the labelled corpus, the tricky behaviours, and `portraitbot intent`."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from core.intent import clean_text, recognize
+from core.intent.numbers import find_count, zh_number
+from core.intent.style_words import STYLE_KEYS
+from core.intent.text import normalize, tokenize, typo_of
+from core.request import Intent
+
+ROOT = Path(__file__).resolve().parent.parent
+PORTRAITBOT = ROOT / ".venv" / "bin" / "portraitbot"
+
+_spec = importlib.util.spec_from_file_location("intent_accuracy",
+                                               ROOT / "scripts" / "intent_accuracy.py")
+assert _spec and _spec.loader
+accuracy = importlib.util.module_from_spec(_spec)
+sys.modules["intent_accuracy"] = accuracy
+_spec.loader.exec_module(accuracy)
+
+DATING = ("dating_cafe", "dating_beach", "dating_city", "dating_restaurant")
+
+
+def test_every_corpus_utterance_is_understood() -> None:
+    cases = accuracy.load_corpus()
+    assert len(cases) >= 400
+    failures = [(c.line, c.text, wrong) for c in cases if (wrong := accuracy.mismatches(c))]
+    for line, text, wrong in failures:
+        print(f"line {line}: {text!r}: {wrong}")
+    assert failures == [], f"{len(failures)} of {len(cases)} corpus utterances misread"
+
+
+def test_corpus_covers_english_and_chinese_and_every_action() -> None:
+    cases = accuracy.load_corpus()
+    chinese = [c for c in cases if any("\u4e00" <= ch <= "\u9fff" for ch in c.text)]
+    assert len(chinese) >= 150
+    assert {c.expected["action"] for c in cases} == {
+        "generate", "series", "edit_expression", "random_face", "choose", "help", "none"}
+    named = {c.expected.get("style") for c in cases}
+    assert set(STYLE_KEYS) <= named
+
+
+# --- seed 000 §10 and the issue's examples ---
+
+def test_make_me_anime_is_an_anime_generation_on_the_default_model() -> None:
+    intent = recognize("make me anime")
+    assert (intent.action, intent.style, intent.model, intent.count) == (
+        "generate", "anime", None, None)
+
+
+def test_dating_photo_asks_which_vibe() -> None:
+    intent = recognize("dating photo")
+    assert intent.action == "choose"
+    assert intent.style is None
+    assert intent.choices == DATING
+
+
+def test_dating_photos_at_a_cafe_need_no_question() -> None:
+    intent = recognize("4 dating photos at a cafe")
+    assert (intent.action, intent.style, intent.count, intent.scene) == (
+        "generate", "dating_cafe", 4, None)
+
+
+def test_linkedin_headshot_keeps_the_office_as_scene() -> None:
+    intent = recognize("LinkedIn headshot in a modern office")
+    assert intent.style == "linkedin"
+    assert intent.scene == "in a modern office"
+
+
+def test_a_portrait_no_preset_covers_becomes_a_custom_prompt() -> None:
+    intent = recognize("me as a wizard in a magical forest")
+    assert (intent.action, intent.style) == ("generate", None)
+    assert intent.prompt == "a wizard in a magical forest"
+
+
+def test_a_look_the_catalogue_lacks_wins_over_style_words() -> None:
+    intent = recognize("Make me a retro pixel art avatar")
+    assert intent.style is None
+    assert intent.prompt is not None and "pixel art" in intent.prompt
+
+
+def test_quality_words_pick_gpt_and_speed_words_pick_nano2() -> None:
+    assert recognize("best quality anime").model == "gpt"
+    assert recognize("最高画质的油画").model == "gpt"
+    assert recognize("quick anime draft").model == "nano2"
+    assert recognize("快速生成动漫头像").model == "nano2"
+
+
+def test_an_explicit_model_beats_quality_words() -> None:
+    assert recognize("use seedream, highest quality anime").model == "seedream"
+    assert recognize("--model nbp headshot").model == "nanopro"
+    assert recognize("anime with flux").model == "flux"
+
+
+def test_ordinary_words_that_are_model_aliases_do_not_pick_a_model() -> None:
+    assert recognize("a pro headshot with a free spirit vibe").model is None
+
+
+# --- numbers ---
+
+@pytest.mark.parametrize(("text", "count"), [
+    ("four anime portraits", 4), ("4 anime portraits", 4), ("四张动漫头像", 4),
+    ("两张职业照", 2), ("十张圣诞照片", 8), ("twelve headshots", 8), ("a couple of headshots", 2),
+])
+def test_counts_in_words_and_digits_in_both_languages_are_capped_at_eight(
+    text: str, count: int
+) -> None:
+    assert recognize(text).count == count
+
+
+@pytest.mark.parametrize("text", [
+    "anime 3:4", "3d avatar", "nano banana 2 anime", "2 inch photo", "一寸照", "80s retro",
+    "me and my two dogs", "do a watercolor one",
+])
+def test_numbers_that_are_sizes_ratios_or_names_are_not_counts(text: str) -> None:
+    assert recognize(text).count is None
+
+
+def test_chinese_numerals_read_as_numbers() -> None:
+    assert [zh_number(n) for n in ("四", "两", "十", "十二", "二十", "12")] == [4, 2, 10, 12, 20, 12]
+    text = normalize("生成十二张")
+    assert find_count(text, tokenize(text), []) == 8
+
+
+# --- orientation ---
+
+@pytest.mark.parametrize(("text", "ratio"), [
+    ("vertical anime", "9:16"), ("竖版动漫", "9:16"), ("for my instagram story", "9:16"),
+    ("landscape oil painting", "16:9"), ("横版油画", "16:9"), ("a banner headshot", "16:9"),
+    ("square headshot", "1:1"), ("方形头像", "1:1"), ("anime 4:5", "4:5"),
+])
+def test_orientation_words_choose_the_aspect_ratio(text: str, ratio: str) -> None:
+    assert recognize(text).aspect_ratio == ratio
+
+
+def test_portrait_alone_is_a_picture_not_an_orientation() -> None:
+    assert recognize("oil painting portrait").aspect_ratio is None
+
+
+# --- ID photos ---
+
+def test_passport_photo_picks_white_background_without_a_spec() -> None:
+    intent = recognize("passport photo")
+    assert (intent.style, intent.id_spec, intent.background) == ("id_photo_white", None, None)
+
+
+def test_passport_photo_in_chinese_picks_white_background() -> None:
+    assert recognize("给我做一张证件照").style == "id_photo_white"
+    assert recognize("护照照片").style == "id_photo_white"
+    assert recognize("护照照片").id_spec is None
+
+
+def test_visa_photo_is_blue_unless_the_country_rules_otherwise() -> None:
+    assert recognize("visa photo").style == "id_photo_blue"
+    assert recognize("签证照").style == "id_photo_blue"
+    us = recognize("US visa photo")
+    assert (us.style, us.id_spec) == ("id_photo_white", "us")
+
+
+def test_named_countries_and_sizes_pick_the_specification() -> None:
+    assert recognize("passport photo for Canada").id_spec == "ca"
+    assert recognize("Schengen visa photo").id_spec == "schengen"
+    assert recognize("中国护照照片").id_spec == "cn_passport"
+    assert recognize("日本签证照").id_spec == "jp_visa"
+    assert recognize("2x2 passport photo").id_spec == "us"
+
+
+def test_chinese_inch_sizes_carry_the_named_backdrop() -> None:
+    blue = recognize("一寸蓝底")
+    assert (blue.style, blue.id_spec, blue.background) == ("id_photo_blue", "cn_1inch", "blue")
+    red = recognize("二寸红底")
+    assert (red.id_spec, red.background) == ("cn_2inch", "red")
+
+
+def test_id_photos_keep_their_own_aspect_ratio() -> None:
+    assert recognize("passport photo vertical").aspect_ratio is None
+
+
+def test_a_japan_visa_photo_is_not_a_travel_photo() -> None:
+    assert recognize("Japan visa photo").style == "id_photo_white"
+
+
+# --- series and choices ---
+
+def test_series_lists_the_styles_named_in_order() -> None:
+    intent = recognize("photo series professional, anime and cyberpunk")
+    assert intent.action == "series"
+    assert [item.style for item in intent.series or ()] == ["professional", "anime", "cyberpunk"]
+    zh = recognize("做一组写真：职业照、动漫、赛博朋克")
+    assert [item.style for item in zh.series or ()] == ["professional", "anime", "cyberpunk"]
+
+
+def test_series_without_styles_gets_the_default_set_sized_by_the_count() -> None:
+    assert len(recognize("a set of photos").series or ()) == 4
+    assert len(recognize("a collection of 6 portraits").series or ()) == 6
+
+
+def test_this_or_that_asks_the_person_to_choose() -> None:
+    intent = recognize("anime or cyberpunk?")
+    assert (intent.action, intent.choices) == ("choose", ("anime", "cyberpunk"))
+
+
+# --- expressions, random faces, help, small talk ---
+
+@pytest.mark.parametrize(("text", "param"), [
+    ("make me smile", "smile"), ("wink", "wink"), ("look left", "pupil_x"),
+    ("turn my head left", "rotate_yaw"), ("raise my eyebrows", "eyebrow"), ("微笑", "smile"),
+    ("向左看", "pupil_x"), ("闭眼", "blink"),
+])
+def test_expression_edits_map_to_live_portrait_parameters(text: str, param: str) -> None:
+    intent = recognize(text)
+    assert intent.action == "edit_expression"
+    assert intent.expression is not None and param in intent.expression
+
+
+def test_make_me_smile_is_a_full_smile_and_softeners_soften_it() -> None:
+    assert recognize("make me smile").expression == {"smile": 1.0}
+    assert (recognize("smile a little").expression or {})["smile"] < 1.0
+
+
+def test_a_smiling_headshot_is_a_generation_not_an_edit() -> None:
+    assert recognize("smiling LinkedIn headshot").action == "generate"
+
+
+@pytest.mark.parametrize("text", ["random face", "随机人脸", "/random", "4 random faces"])
+def test_random_face_requests(text: str) -> None:
+    assert recognize(text).action == "random_face"
+
+
+@pytest.mark.parametrize("text", ["help", "what can you do", "/help", "/start", "帮助", "怎么用"])
+def test_help_questions(text: str) -> None:
+    assert recognize(text).action == "help"
+
+
+@pytest.mark.parametrize("text", ["thanks", "hello", "哈哈", "谢谢", "", "   ", "\x00\x07"])
+def test_small_talk_asks_for_nothing(text: str) -> None:
+    assert recognize(text) == Intent(action="none")
+
+
+# --- robustness ---
+
+@pytest.mark.parametrize(("text", "style"), [
+    ("anmie", "anime"), ("cyberpunck", "cyberpunk"), ("linkdin photo", "linkedin"),
+    ("watercolour", "watercolor"), ("headhsot", "professional"),
+])
+def test_small_typos_are_forgiven(text: str, style: str) -> None:
+    assert recognize(text).style == style
+
+
+@pytest.mark.parametrize(("text", "not_style"), [
+    ("me eating cake at a party", "dating_cafe"), ("me on a park bench", "travel_tropical"),
+    ("two pairs of sunglasses on my head", "travel_europe"), ("square format please", "professional"),
+])
+def test_real_words_are_not_mistaken_for_typos(text: str, not_style: str) -> None:
+    assert recognize(text).style != not_style
+    assert recognize(text).action != "choose"
+
+
+def test_typos_need_the_first_letter_right() -> None:
+    assert typo_of("anmie", "anime") and typo_of("linkdin", "linkedin")
+    assert not typo_of("eating", "dating")
+
+
+@pytest.mark.parametrize("text", [
+    "@PortraitBot make me anime", "/anime@PortraitBot", "/anime", "make me 动漫",
+    "could you please turn me into an anime character?", "把我变成动漫风格",
+])
+def test_mentions_commands_and_mixed_language_reach_the_style(text: str) -> None:
+    assert recognize(text, bot_username="PortraitBot").style == "anime"
+
+
+def test_chinese_without_spaces() -> None:
+    intent = recognize("帮我生成四张海边约会照")
+    assert (intent.style, intent.count) == ("dating_beach", 4)
+    assert recognize("来张赛博朋克头像").style == "cyberpunk"
+    assert recognize("汉服写真").style == "hanfu"
+    assert recognize("圣诞节照片").style == "christmas"
+
+
+def test_operator_styles_are_recognised() -> None:
+    extra = {"corporate_blue": ["corporate blue", "蓝色商务"]}
+    assert recognize("a corporate blue headshot", extra_styles=extra).style == "corporate_blue"
+    assert recognize("来张蓝色商务照", extra_styles=extra).style == "corporate_blue"
+    assert recognize("/corporate_blue", extra_styles=extra).style == "corporate_blue"
+
+
+def test_user_text_is_cleaned_and_capped() -> None:
+    assert clean_text("make\x00 me\x1b anime\u200b") == "make me anime"
+    assert len(clean_text("a" * 5000)) <= 500
+    intent = recognize("me as a wizard " + "with a long beard " * 100)
+    assert intent.prompt is not None and len(intent.prompt) <= 300
+
+
+def test_insisting_after_a_photo_warning_is_go_anyway() -> None:
+    assert recognize("go anyway").go_anyway is True
+    assert recognize("就用这张，继续生成").go_anyway is True
+
+
+# --- the command line ---
+
+KEYS = {"action", "style", "model", "count", "aspect_ratio", "scene", "prompt", "choices",
+        "expression", "id_spec", "series"}
+
+
+def test_cli_prints_one_json_object_for_text() -> None:
+    done = subprocess.run([str(PORTRAITBOT), "intent", "make me anime"], capture_output=True,
+                          text=True, timeout=60, check=True)
+    data = json.loads(done.stdout)
+    assert set(data) >= KEYS
+    assert (data["action"], data["style"], data["model"]) == ("generate", "anime", None)
+
+
+def test_cli_reads_stdin_one_json_line_per_utterance_blank_lines_included() -> None:
+    lines = "passport photo for Canada\n\n帮我生成四张海边约会照\n/anime@MyBot\n"
+    done = subprocess.run([str(PORTRAITBOT), "intent", "--bot-username", "MyBot"],
+                          input=lines, capture_output=True, text=True, timeout=60, check=True)
+    out = [json.loads(line) for line in done.stdout.splitlines()]
+    assert [o["action"] for o in out] == ["generate", "none", "generate", "generate"]
+    assert out[0]["id_spec"] == "ca"
+    assert (out[2]["style"], out[2]["count"]) == ("dating_beach", 4)
+    assert "海边" not in done.stdout or "\\u" not in done.stdout  # ensure_ascii=False
+    assert out[3]["style"] == "anime"
