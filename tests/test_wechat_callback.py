@@ -3,18 +3,20 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import httpx
 import pytest
 import redis
 from rq import Queue
 from rq.serializers import JSONSerializer
 from starlette.applications import Starlette
-from starlette.testclient import TestClient
 
 import locales
 from bot.messages import Incoming, Reply
@@ -23,6 +25,7 @@ from bot.wechat.jobs import QUEUE_NAME, WeChatJobParts, enqueuer, run_job
 from bot.wechat.store import HeldResults
 from core.chat import Button, ChatTarget
 from core.settings import Secret, Settings
+from tests.fakes import serve
 from tests.fakes.wechat_api import (
     AES_KEY,
     APP_ID,
@@ -32,6 +35,7 @@ from tests.fakes.wechat_api import (
     WeChatServer,
     jpeg_bytes,
     message_xml,
+    sign,
 )
 from worker.senders.base import Deliverable
 from worker.senders.wechat import build_photo_source, build_sender
@@ -51,6 +55,8 @@ class ScriptedDialogue:
 
     async def handle(self, incoming: Incoming) -> list[Reply]:
         self.seen.append(incoming)
+        if self.delay:
+            await asyncio.sleep(self.delay)
         if incoming.photo is not None:
             return [Reply("照片不错", buttons=STYLE_BUTTONS)]
         if incoming.callback:
@@ -88,17 +94,24 @@ class World:
             job.delete()
 
 
-def make_world(redis_client: redis.Redis, api_url: str, api: FakeWeChatApi, aes: bool) -> Iterator[World]:
+@contextmanager
+def make_world(
+    redis_client: redis.Redis, api_url: str, api: FakeWeChatApi, aes: bool, *,
+    key_configured: bool = True, budget: float = 3.5, delay: float = 0.0,
+) -> Iterator[World]:
     settings = Settings(
         wechat_app_id=APP_ID,
         wechat_app_secret=Secret(APP_SECRET),
         wechat_token=Secret(TOKEN),
-        wechat_aes_key=Secret(AES_KEY if aes else ""),
+        wechat_aes_key=Secret(AES_KEY if aes and key_configured else ""),
         wechat_api_url=api_url,
     )
-    dialogue = ScriptedDialogue()
-    app = Starlette(routes=wechat_routes(settings, redis_client, dialogue, enqueuer(redis_client)))
-    with TestClient(app) as client:
+    dialogue = ScriptedDialogue(delay=delay)
+    routes = wechat_routes(
+        settings, redis_client, dialogue, enqueuer(redis_client), budget_seconds=budget
+    )
+    app = Starlette(routes=routes)
+    with serve(app) as base_url, httpx.Client(base_url=base_url, timeout=10) as client:
         server = WeChatServer(client, APP_ID, aes_key=AES_KEY if aes else "")
         yield World(server, dialogue, api, settings, redis_client)
 
@@ -106,15 +119,15 @@ def make_world(redis_client: redis.Redis, api_url: str, api: FakeWeChatApi, aes:
 @pytest.fixture(params=["plaintext", "safe"])
 def world(request: pytest.FixtureRequest, redis_client: redis.Redis) -> Iterator[World]:
     api = FakeWeChatApi()
-    with api.serve() as url:
-        yield from make_world(redis_client, url, api, aes=request.param == "safe")
+    with api.serve() as url, make_world(redis_client, url, api, aes=request.param == "safe") as made:
+        yield made
 
 
 @pytest.fixture
 def safe_world(redis_client: redis.Redis) -> Iterator[World]:
     api = FakeWeChatApi()
-    with api.serve() as url:
-        yield from make_world(redis_client, url, api, aes=True)
+    with api.serve() as url, make_world(redis_client, url, api, aes=True) as made:
+        yield made
 
 
 def text(content: str, **kw: object) -> str:
@@ -298,3 +311,38 @@ def test_callback_secrets_never_reach_the_logs(
     wechat.post(text("y"), query=wechat.query(timestamp=1))
     for secret in (TOKEN, AES_KEY, APP_SECRET):
         assert secret not in caplog.text
+
+
+def test_compatible_mode_without_an_aes_key_reads_the_plaintext_copy(redis_client: redis.Redis) -> None:
+    api = FakeWeChatApi()
+    with api.serve() as url, make_world(redis_client, url, api, aes=False) as world:
+        wechat = world.wechat
+        xml = text("把我变成动漫")
+        query = wechat.query()
+        sealed = WeChatServer(wechat.client, APP_ID, aes_key=AES_KEY).crypto.encrypt_message(
+            xml, query["nonce"], query["timestamp"]
+        )
+        encrypt = sealed.split("<Encrypt><![CDATA[")[1].split("]]>")[0]
+        compatible = xml.replace("</xml>", f"<Encrypt><![CDATA[{encrypt}]]></Encrypt></xml>")
+        query.update(encrypt_type="aes", msg_signature=sign(TOKEN, query["timestamp"], query["nonce"], encrypt))
+        response = wechat.client.post("/wechat", params=query, content=compatible.encode())
+        reply = wechat.reply(response)
+        assert reply is not None and reply["Content"] == "正在生成动漫风格头像，约 25 秒…"
+
+
+def test_a_slow_answer_says_success_in_time_and_is_pushed_when_ready(redis_client: redis.Redis) -> None:
+    api = FakeWeChatApi()
+    with api.serve() as url, make_world(redis_client, url, api, aes=False, budget=0.2, delay=0.6) as world:
+        started = time.monotonic()
+        response = world.wechat.post(text("把我变成动漫"))
+        assert response.text == "success" and time.monotonic() - started < 0.5
+        deadline = time.monotonic() + 3
+        while not world.payloads() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        (push,) = world.payloads()
+        assert push["kind"] == "push" and push["texts"] == ["正在生成动漫风格头像，约 25 秒…"]
+
+
+def test_an_oversized_body_is_refused_unread(world: World) -> None:
+    response = world.wechat.client.post("/wechat", params=world.wechat.query(), content=b"x" * 70_000)
+    assert response.status_code == 413

@@ -8,12 +8,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import httpx
 import pytest
 import redis
 from rq import Queue
 from rq.serializers import JSONSerializer
 from starlette.applications import Starlette
-from starlette.testclient import TestClient
 
 import locales
 from bot.conversation import Conversation
@@ -25,6 +25,7 @@ from engine.facedetect import build_detector
 from engine.providers import available_providers
 from engine.styles_file import load_catalogue
 from tests.faces import make_face_photo
+from tests.fakes import serve
 from tests.fakes.wechat_api import (
     AES_KEY,
     APP_ID,
@@ -94,7 +95,7 @@ def chat(request: pytest.FixtureRequest, redis_client: redis.Redis, data_dir: Pa
             available_providers=available_providers(settings),
         )
         routes = wechat_routes(settings, redis_client, conversation, enqueuer(redis_client))
-        with TestClient(Starlette(routes=routes)) as client:
+        with serve(Starlette(routes=routes)) as base_url, httpx.Client(base_url=base_url, timeout=10) as client:
             server = WeChatServer(client, APP_ID, aes_key=AES_KEY if aes else "")
             yield Chat(server, api, settings, redis_client, conversation)
 

@@ -32,7 +32,7 @@ from wechatpy.replies import ImageReply, TextReply
 from bot.wechat.api import WeChatApi
 from bot.wechat.handler import Dialogue, EnqueueJob, WeChatHandler, message_key
 from bot.wechat.replies import Passive
-from bot.wechat.security import Rejected, verify
+from bot.wechat.security import MAX_BODY_BYTES, Rejected, verify
 from bot.wechat.store import ReplyCache
 from core.chat import ChatTarget
 from core.i18n import Catalogues
@@ -58,7 +58,9 @@ class WeChatCallback:
         settings: Settings,
         redis_client: redis.Redis,
         handler: WeChatHandler,
+        budget_seconds: float = CALLBACK_BUDGET_SECONDS,
     ) -> None:
+        self.budget_seconds = budget_seconds
         self.token = settings.wechat_token.reveal()
         self.redis = redis_client
         self.handler = handler
@@ -80,14 +82,17 @@ class WeChatCallback:
     async def receive(self, request: Request) -> Response:
         """POST: one message or event."""
         query = request.query_params
-        body = await request.body()
+        body = await _read_capped(request)
+        if body is None:
+            log.warning("wechat: refused a callback: body too large")
+            return PlainTextResponse("too large", status_code=413)
         encrypted = query.get("encrypt_type", "raw").lower() == "aes"
         try:
             encrypt = verify(self.redis, self.token, query, body, encrypted=encrypted)
-        except Rejected as rejected:
-            log.warning("wechat: refused a callback: %s", rejected.reason)
-            return PlainTextResponse("forbidden", status_code=403)
-        try:
+            if encrypt is not None and self.crypto is None:
+                # Compatible mode without WECHAT_AES_KEY: the same message also travels in
+                # plaintext beside Encrypt; read that and answer in plaintext.
+                encrypt = None
             message = self._open(body, encrypt, query)
         except Rejected as rejected:
             log.warning("wechat: refused a callback: %s", rejected.reason)
@@ -128,9 +133,9 @@ class WeChatCallback:
         """The handler's answer, or nothing if it is late (then it is pushed when ready)."""
         task = asyncio.ensure_future(self.handler.answer(message))
         try:
-            return await asyncio.wait_for(asyncio.shield(task), CALLBACK_BUDGET_SECONDS)
+            return await asyncio.wait_for(asyncio.shield(task), self.budget_seconds)
         except TimeoutError:
-            log.warning("wechat: answer took longer than %.1f s; pushing it later", CALLBACK_BUDGET_SECONDS)
+            log.warning("wechat: answer took longer than %.1f s; pushing it later", self.budget_seconds)
             self._late.add(task)
             task.add_done_callback(lambda done: self._push_late(done, message))
             return Passive()
@@ -179,6 +184,20 @@ class WeChatCallback:
         return Response(reply_xml, media_type="application/xml")
 
 
+async def _read_capped(request: Request) -> bytes | None:
+    """The request body, or None as soon as it grows past MAX_BODY_BYTES."""
+    if int(request.headers.get("content-length") or 0) > MAX_BODY_BYTES:
+        return None
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_BODY_BYTES:
+            return None
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
 def wechat_routes(
     settings: Settings,
     redis_client: redis.Redis,
@@ -187,6 +206,7 @@ def wechat_routes(
     *,
     catalogues: Catalogues | None = None,
     path: str = "/wechat",
+    budget_seconds: float = CALLBACK_BUDGET_SECONDS,
 ) -> list[Route]:
     """The ``/wechat`` routes; empty when WeChat is not configured (no WECHAT_TOKEN).
 
@@ -211,7 +231,9 @@ def wechat_routes(
         catalogues=catalogues,
         api=api,
     )
-    callback = WeChatCallback(settings=settings, redis_client=redis_client, handler=handler)
+    callback = WeChatCallback(
+        settings=settings, redis_client=redis_client, handler=handler, budget_seconds=budget_seconds
+    )
     return [
         Route(path, callback.verify_url, methods=["GET"]),
         Route(path, callback.receive, methods=["POST"]),

@@ -38,13 +38,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+import httpx
 import xmltodict
 from PIL import Image
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
-from starlette.testclient import TestClient
 from wechatpy.crypto import WeChatCrypto
 from wechatpy.utils import WeChatSigner
 
@@ -238,7 +238,8 @@ def message_xml(openid: str, msgtype: str, *, msg_id: int | None = None, **field
 class WeChatServer:
     """Plays WeChat's side of the callback against our app."""
 
-    client: TestClient
+    client: httpx.Client
+    """Pointed at the server with our app (``base_url``)."""
     app_id: str
     token: str = TOKEN
     aes_key: str = ""
