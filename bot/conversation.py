@@ -3,11 +3,284 @@
 Telegram, WeChat and the web chat parse their updates into ``bot.messages.Incoming`` and
 send back the ``Reply`` list this returns; the dialogue itself (intents, the person's
 reference photo, pending choices, quotas, enqueueing, commands such as /quota or /forget)
-lives here once, so every channel behaves the same.
-
-Being written by the team lead; the public API is fixed:
-
-    conversation = Conversation(redis=..., settings=..., catalogues=..., queue=..., ...)
-    replies = await conversation.handle(incoming)          # never waits for a model
-    conversation.attach_ack(generation_id, message_id)     # after sending an ack Reply
+lives here once, so every channel behaves the same. It never waits for a model: a request
+is planned, queued and acknowledged; the worker does the rest.
 """
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from dataclasses import replace
+from typing import Any
+
+import redis
+
+from bot.commands import COMMANDS, command_name
+from bot.messages import Incoming, Reply
+from bot.photos import PhotoDesk
+from core.chat import Button, ChatTarget
+from core.errors import PortraitBotError, QuotaError, UserInputError
+from core.i18n import Catalogues, normalize_language
+from core.intent import recognize
+from core.models import MODELS
+from core.plan import Plan, StyleFacts, plan
+from core.request import Intent
+from core.settings import Settings
+from core.styles import Catalogue
+from worker.queue import GenerationQueue
+from worker.store import REFERENCE_MAX_AGE_SECONDS, Pending, Session, SessionStore, first_time
+
+log = logging.getLogger(__name__)
+
+POPULAR_STYLES = ("professional", "anime", "dating_cafe", "oil_painting", "avatar_3d", "id_photo_white")
+"""Offered as buttons when a photo arrives with no request."""
+
+
+class Conversation:
+    """The dialogue, shared by every channel. Build one per process and reuse it."""
+
+    def __init__(
+        self,
+        *,
+        redis_client: redis.Redis,
+        settings: Settings,
+        catalogues: Catalogues,
+        styles: Catalogue,
+        queue: GenerationQueue,
+        photos: PhotoDesk,
+        available_providers: frozenset[str],
+    ) -> None:
+        self.redis = redis_client
+        self.settings = settings
+        self.catalogues = catalogues
+        self.styles = styles
+        self.queue = queue
+        self.photos = photos
+        self.sessions = SessionStore(redis_client)
+        self.available_providers = available_providers
+        self.extra_styles = {
+            s.key: (s.name_en, s.name_zh, *s.keywords) for s in styles.all() if s.source != "preset"
+        }
+
+    # ----------------------------------------------------------------- entry points
+    async def handle(self, incoming: Incoming) -> list[Reply]:
+        """Answer one message or button press. Duplicates (same message key) get nothing."""
+        if incoming.message_key and not first_time(self.redis, incoming.message_key):
+            return []
+        target = incoming.target
+        session = self.sessions.get(target.person_id, now=time.time())
+        language = session.language or target.language
+        target = replace(target, language=normalize_language(language))
+        try:
+            return self._dispatch(incoming, target, session)
+        except PortraitBotError as error:
+            return [Reply(self.catalogues.error_text(target.language, error))]
+
+    def attach_ack(self, generation_id: str, message_id: str) -> None:
+        """Remember which chat message to edit with progress for this generation."""
+        self.queue.attach_ack(generation_id, message_id)
+
+    def say(self, target: ChatTarget, message_id: str, **params: Any) -> str:
+        return self.catalogues.text(target.language, message_id, **params)
+
+    # ----------------------------------------------------------------- dispatch
+    def _dispatch(self, incoming: Incoming, target: ChatTarget, session: Session) -> list[Reply]:
+        if incoming.callback:
+            return self._callback(incoming.callback, target, session)
+        text = (incoming.text or "").strip()
+        if incoming.photo is not None:
+            return self._photo(incoming, target, text)
+        if not text:
+            return []
+        if target.is_group and not incoming.addressed:
+            return []
+        name = command_name(text, incoming.bot_username)
+        if name in COMMANDS:
+            return COMMANDS[name](self, target, session, text)
+        if session.pending and session.pending.kind == "choice" and text.isdigit():
+            return self._pick_by_number(int(text), target, session)
+        intent = recognize(text, bot_username=incoming.bot_username, extra_styles=self.extra_styles)
+        return self._intent(intent, target, session)
+
+    def _intent(self, intent: Intent, target: ChatTarget, session: Session) -> list[Reply]:
+        if intent.action == "help":
+            return [Reply(self.say(target, "conv.help"))]
+        if intent.action == "none":
+            return [] if target.is_group else [Reply(self.say(target, "conv.small_talk"))]
+        if intent.action == "choose":
+            return self._ask_choice(intent, target)
+        return self.start(intent, target, session)
+
+    # ----------------------------------------------------------------- photos
+    def _photo(self, incoming: Incoming, target: ChatTarget, text: str) -> list[Reply]:
+        if target.is_group and not incoming.addressed:
+            return []
+        assert incoming.photo is not None
+        reference = self.photos.accept(target.person_id, incoming.photo, incoming.photo_ref)
+        session = self.sessions.update(target.person_id, reference=reference)
+        if text:
+            name = command_name(text, incoming.bot_username)
+            if name in COMMANDS:
+                return COMMANDS[name](self, target, session, text)
+            intent = recognize(text, bot_username=incoming.bot_username, extra_styles=self.extra_styles)
+            if intent.action not in ("none", "help"):
+                return self._intent(intent, target, session)
+        pending = session.pending
+        if pending and pending.kind in ("photo", "confirm"):
+            return self.start(Intent.from_dict(pending.intent), target, session)
+        if reference.verdict:
+            return [Reply(self.say(target, reference.verdict) + "\n" + self.say(target, "conv.photo_tip_then"))]
+        return [
+            Reply(
+                self.say(target, "conv.photo_received"),
+                buttons=self._style_buttons(POPULAR_STYLES, target, columns=2),
+            )
+        ]
+
+    # ----------------------------------------------------------------- starting work
+    def start(self, intent: Intent, target: ChatTarget, session: Session) -> list[Reply]:
+        """Plan, check the photo, enqueue and acknowledge one request."""
+        reference = session.reference
+        fresh = reference is not None and time.time() - reference.received_at < REFERENCE_MAX_AGE_SECONDS
+        result = self._plan(intent, session, has_reference=fresh)
+        person = target.person_id
+        if result.needs_photo and not fresh:
+            self.sessions.update(person, pending=Pending("photo", intent.to_dict(), time.time()))
+            return [Reply(self.say(target, "conv.need_photo", style=self._request_name(result, target)))]
+        if result.needs_photo and reference and reference.verdict and not intent.go_anyway:
+            self.sessions.update(person, pending=Pending("confirm", intent.to_dict(), time.time()))
+            return [
+                Reply(
+                    self.say(target, reference.verdict),
+                    buttons=((Button(self.say(target, "conv.button_go_anyway"), "go:anyway"),),),
+                )
+            ]
+        try:
+            ticket = self.queue.enqueue(
+                target,
+                result.requests,
+                reference=reference.path if (reference and result.needs_photo) else None,
+                label=intent.action,
+            )
+        except QuotaError as error:
+            return [Reply(self.catalogues.error_text(target.language, error))]
+        self.sessions.update(person, pending=None)
+        self.sessions.remember_generation(person, ticket.generation_ids[0], replace(intent, go_anyway=False).to_dict())
+        return [Reply(self._ack_text(result, ticket, target), generation_id=ticket.generation_ids[0])]
+
+    def _plan(self, intent: Intent, session: Session, *, has_reference: bool) -> Plan:
+        if intent.style and self.styles.get(intent.style) is None:
+            raise UserInputError("conv.unknown_style", style=intent.style)
+        return plan(
+            intent,
+            style_facts=self._facts,
+            available_providers=self.available_providers,
+            has_reference=has_reference,
+            session_model=session.model,
+            operator_default=self.settings.default_model or None,
+            random_prompts=_random_prompts,
+        )
+
+    def _facts(self, key: str) -> StyleFacts | None:
+        style = self.styles.get(key)
+        if style is None:
+            return None
+        return StyleFacts(style.aspect_ratio, style.needs_photo, style.seed, style.background, style.model)
+
+    def _request_name(self, result: Plan, target: ChatTarget) -> str:
+        names = [self._style_name(r.style, target) for r in result.requests]
+        unique = list(dict.fromkeys(names))
+        return " · ".join(unique[:4]) + (" …" if len(unique) > 4 else "")
+
+    def _style_name(self, key: str, target: ChatTarget) -> str:
+        style = self.styles.get(key)
+        if style is not None:
+            return style.name(target.language)
+        return self.say(target, "conv.style_random_face" if key == "random_face" else "conv.style_custom")
+
+    def _ack_text(self, result: Plan, ticket: Any, target: ChatTarget) -> str:
+        images = sum(r.count for r in result.requests)
+        text = self.say(
+            target,
+            "conv.ack",
+            what=self._request_name(result, target),
+            model=result.model.name,
+            seconds=int(round(ticket.eta_s)),
+            images=images,
+        )
+        if ticket.ahead:
+            text += "\n" + self.say(target, "conv.ack_ahead", ahead=ticket.ahead)
+        if result.note:
+            text += "\n" + self.say(target, result.note, model=result.model.name)
+        if result.model.key == "offline":
+            text += "\n" + self.say(target, "conv.offline_note")
+        return text
+
+    # ----------------------------------------------------------------- choices
+    def _ask_choice(self, intent: Intent, target: ChatTarget) -> list[Reply]:
+        choices = tuple(c for c in (intent.choices or ()) if self.styles.get(c) is not None)
+        if not choices:
+            return [Reply(self.say(target, "conv.small_talk"))]
+        self.sessions.update(target.person_id, pending=Pending("choice", intent.to_dict(), time.time()))
+        return [Reply(self.say(target, "conv.choose"), buttons=self._style_buttons(choices, target, columns=2))]
+
+    def _pick_by_number(self, number: int, target: ChatTarget, session: Session) -> list[Reply]:
+        assert session.pending is not None
+        choices = session.pending.intent.get("choices") or []
+        if not 1 <= number <= len(choices):
+            return [Reply(self.say(target, "conv.choose_again", count=len(choices)))]
+        return self._callback(f"style:{choices[number - 1]}", target, session)
+
+    def _style_buttons(self, keys: tuple[str, ...] | list[str], target: ChatTarget, *, columns: int) -> tuple[tuple[Button, ...], ...]:
+        buttons = []
+        for key in keys:
+            style = self.styles.get(key)
+            if style is not None:
+                label = f"{style.emoji} {style.name(target.language)}".strip()
+                buttons.append(Button(label, f"style:{key}"))
+        return tuple(tuple(buttons[i : i + columns]) for i in range(0, len(buttons), columns))
+
+    # ----------------------------------------------------------------- buttons
+    def _callback(self, data: str, target: ChatTarget, session: Session) -> list[Reply]:
+        kind, _, value = data.partition(":")
+        pending = Intent.from_dict(session.pending.intent) if session.pending else None
+        if kind == "style" and self.styles.get(value) is not None:
+            base = pending if (pending and session.pending and session.pending.kind == "choice") else Intent()
+            intent = replace(base, action="generate", style=value, choices=None)
+            return self.start(intent, target, session)
+        if kind == "go" and pending is not None:
+            return self.start(replace(pending, go_anyway=True), target, session)
+        if kind in ("regen", "hq") and session.last_request:
+            last = Intent.from_dict(session.last_request)
+            if kind == "hq":
+                last = replace(last, model="gpt")
+            return self.start(replace(last, go_anyway=True), target, session)
+        if kind == "cat":
+            return self._category(value, target)
+        if kind == "styles":
+            return COMMANDS["styles"](self, target, session, "")
+        if kind in ("model", "lang"):
+            return COMMANDS[kind](self, target, session, f"/{kind} {value}")
+        if kind == "retry":
+            return COMMANDS["retry"](self, target, session, "")
+        return [Reply(self.say(target, "conv.expired_button"))]
+
+    def _category(self, code: str, target: ChatTarget) -> list[Reply]:
+        keys = [s.key for s in self.styles.all() if s.category == code]
+        if not keys:
+            return [Reply(self.say(target, "conv.expired_button"))]
+        return [Reply(self.say(target, "conv.pick_style"), buttons=self._style_buttons(keys, target, columns=2))]
+
+
+def _random_prompts(count: int) -> list[tuple[str, int]]:
+    from core.faces import random_face_prompts
+
+    rng = random.Random()
+    # A pair is one made-up person with two expressions; one prompt per pair gives N people.
+    faces = random_face_prompts(rng, pairs=count)[::2]
+    return [(face.prompt, face.seed) for face in faces][:count]
+
+
+__all__ = ["Conversation", "MODELS"]

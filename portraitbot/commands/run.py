@@ -1,4 +1,5 @@
-"""`portraitbot run` — not built yet."""
+"""`portraitbot run` — everything in one process tree: embedded Redis (unless REDIS_URL),
+a worker process, and the HTTP server with Telegram polling in this process."""
 
 from __future__ import annotations
 
@@ -6,8 +7,55 @@ import argparse
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """Options of this command."""
+    parser.add_argument("--port", type=int, help="override HTTP_PORT")
+    parser.add_argument("--host", help="override HTTP_HOST")
+    parser.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
 
 
 def main(args: argparse.Namespace) -> int:
-    raise SystemExit("portraitbot run: not available yet")
+    import os
+    import signal
+    import subprocess
+    import sys
+    from dataclasses import replace
+
+    from portraitbot.app import load_settings, serve, start_logging
+    from worker.redis_conn import EmbeddedRedis, connect
+
+    settings = load_settings()
+    if args.port:
+        settings = replace(settings, http_port=args.port)
+    if args.host:
+        settings = replace(settings, http_host=args.host)
+    start_logging(settings)
+    embedded = None
+    if not settings.redis_url:
+        embedded = EmbeddedRedis.for_data_dir(settings.data_dir).start()
+        settings = replace(settings, redis_url=embedded.url)
+    env = {**os.environ, "REDIS_URL": settings.redis_url, "DATA_DIR": str(settings.data_dir)}
+    workers = [
+        subprocess.Popen([sys.executable, "-m", "portraitbot.cli", "worker"], env=env)
+        for _ in range(max(1, args.workers))
+    ]
+    engine = "offline preview engine" if not settings.has_any_provider_key else "configured providers"
+    print(
+        f"PortraitBot is running with the {engine}.\n"
+        f"  Web chat: http://{settings.http_host}:{settings.http_port}/\n"
+        f"  Data:     {settings.data_dir.resolve()}\n"
+        "  Press Ctrl-C to stop.",
+        flush=True,
+    )
+    try:
+        serve(settings, connect(settings))
+    finally:
+        for worker in workers:
+            if worker.poll() is None:
+                worker.send_signal(signal.SIGTERM)
+        for worker in workers:
+            try:
+                worker.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                worker.kill()
+        if embedded is not None:
+            embedded.stop()
+    return 0

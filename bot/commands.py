@@ -1,0 +1,156 @@
+"""Slash commands that are not a style request: /start, /help, /styles, /model, /lang,
+/cancel, /retry, /quota, /forget, /stats. Style commands (/anime, /passport …) are intents
+and go through recognition like any other text, so they work on every channel."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from bot.messages import Reply
+from core.chat import Button, ChatTarget
+from core.i18n import SUPPORTED_LANGUAGES
+from core.models import MODELS, lookup
+from worker.store import Session
+
+if TYPE_CHECKING:
+    from bot.conversation import Conversation
+
+Command = Callable[["Conversation", ChatTarget, Session, str], list[Reply]]
+CHOOSABLE_MODELS = ("nanopro", "nano2", "gpt", "seedream", "flux", "headshot", "offline")
+"""The models /model offers, when their provider is configured."""
+
+
+def command_name(text: str, bot_username: str | None = None) -> str | None:
+    """``"/quota@PortraitBot now"`` -> ``"quota"``; None when text is not a command for us."""
+    if not text.startswith("/"):
+        return None
+    head = text.split(maxsplit=1)[0][1:]
+    name, _, mention = head.partition("@")
+    if mention and bot_username and mention.lower() != bot_username.lower().lstrip("@"):
+        return None
+    return name.lower() or None
+
+
+def argument(text: str) -> str:
+    parts = text.split(maxsplit=1)
+    return parts[1].strip() if len(parts) > 1 else ""
+
+
+def start(conv: Conversation, target: ChatTarget, session: Session, text: str) -> list[Reply]:
+    """/start: greet and explain in one message."""
+    return [Reply(conv.say(target, "conv.welcome") + "\n\n" + conv.say(target, "conv.help"))]
+
+
+def help_(conv: Conversation, target: ChatTarget, session: Session, text: str) -> list[Reply]:
+    return [Reply(conv.say(target, "conv.help"))]
+
+
+def styles(conv: Conversation, target: ChatTarget, session: Session, text: str) -> list[Reply]:
+    """/styles: categories first, then the styles of the chosen one."""
+    rows = []
+    for category in conv.styles.categories():
+        rows.append((Button(category.name(target.language), f"cat:{category.code}"),))
+    return [Reply(conv.say(target, "conv.pick_category"), buttons=tuple(rows))]
+
+
+def model(conv: Conversation, target: ChatTarget, session: Session, text: str) -> list[Reply]:
+    """/model [name]: show or set the person's model."""
+    wanted = argument(text)
+    available = conv.available_providers | {"offline"}
+    if wanted:
+        chosen = None if wanted.lower() in ("default", "auto", "默认") else lookup(wanted)
+        if chosen is not None and chosen.provider not in available:
+            return [Reply(conv.say(target, "conv.model_unavailable", model=chosen.name))]
+        if chosen is None and wanted.lower() not in ("default", "auto", "默认"):
+            return [Reply(conv.say(target, "model.unknown"))]
+        conv.sessions.update(target.person_id, model=chosen.key if chosen else None)
+        name = chosen.name if chosen else conv.say(target, "conv.model_default")
+        return [Reply(conv.say(target, "conv.model_set", model=name))]
+    current = MODELS[session.model].name if session.model in MODELS else conv.say(target, "conv.model_default")
+    buttons = [
+        Button(f"{MODELS[k].name} · ~{int(MODELS[k].latency_s)} s", f"model:{k}")
+        for k in CHOOSABLE_MODELS
+        if MODELS[k].provider in available
+    ]
+    return [Reply(conv.say(target, "conv.model_current", model=current), buttons=tuple((b,) for b in buttons))]
+
+
+def lang(conv: Conversation, target: ChatTarget, session: Session, text: str) -> list[Reply]:
+    """/lang [en|zh]: set the reply language, overriding the chat client's."""
+    wanted = argument(text).lower()[:2]
+    if wanted in SUPPORTED_LANGUAGES:
+        conv.sessions.update(target.person_id, language=wanted)
+        from dataclasses import replace
+
+        return [Reply(conv.say(replace(target, language=wanted), "conv.lang_set"))]
+    buttons = ((Button("English", "lang:en"), Button("中文", "lang:zh")),)
+    return [Reply(conv.say(target, "conv.lang_pick"), buttons=buttons)]
+
+
+def cancel(conv: Conversation, target: ChatTarget, session: Session, text: str) -> list[Reply]:
+    cancelled = conv.queue.cancel(target.person_id)
+    conv.sessions.update(target.person_id, pending=None)
+    if not cancelled:
+        return [Reply(conv.say(target, "conv.nothing_to_cancel"))]
+    return [Reply(conv.say(target, "conv.cancelled", count=cancelled))]
+
+
+def retry(conv: Conversation, target: ChatTarget, session: Session, text: str) -> list[Reply]:
+    """/retry: run the last failed generation again with the stored photo."""
+    failed = conv.queue.last_failed(target.person_id)
+    if failed is None:
+        return [Reply(conv.say(target, "conv.nothing_to_retry"))]
+    ticket = conv.queue.retry(failed, target.person_id)
+    return [
+        Reply(
+            conv.say(target, "conv.retrying", seconds=int(round(ticket.eta_s))),
+            generation_id=ticket.generation_ids[0],
+        )
+    ]
+
+
+def quota(conv: Conversation, target: ChatTarget, session: Session, text: str) -> list[Reply]:
+    status = conv.queue.quota(target.person_id)
+    hours = max(1, math.ceil(status.resets_in / 3600))
+    return [
+        Reply(
+            conv.say(
+                target, "conv.quota", used=status.used, limit=status.limit, active=status.active, hours=hours
+            )
+        )
+    ]
+
+
+def forget(conv: Conversation, target: ChatTarget, session: Session, text: str) -> list[Reply]:
+    """/forget: delete the person's photos, results and records."""
+    conv.queue.forget(target.person_id)
+    conv.photos.forget(target.person_id)
+    conv.sessions.forget(target.person_id)
+    return [Reply(conv.say(target, "conv.forgotten"))]
+
+
+def stats(conv: Conversation, target: ChatTarget, session: Session, text: str) -> list[Reply]:
+    """/stats: for ADMIN_IDS only."""
+    admins = conv.settings.admin_ids
+    if target.user_id not in admins and target.person_id not in admins:
+        return [Reply(conv.say(target, "conv.not_admin"))]
+    numbers = conv.queue.stats()
+    lines = [f"{key}: {value}" for key, value in sorted(numbers.items())]
+    return [Reply(conv.say(target, "conv.stats_title") + "\n" + "\n".join(lines))]
+
+
+COMMANDS: dict[str, Command] = {
+    "start": start,
+    "help": help_,
+    "styles": styles,
+    "model": model,
+    "lang": lang,
+    "language": lang,
+    "cancel": cancel,
+    "retry": retry,
+    "quota": quota,
+    "forget": forget,
+    "stats": stats,
+}

@@ -1,0 +1,90 @@
+"""The one ASGI app: web chat, WeChat callback, Telegram webhook, fal webhook, health, metrics.
+
+Built by the server's composition root from parts it made once (``ServerParts``); each
+channel contributes its own routes, so adding a channel means adding its routes here, not
+threading it through the handlers.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import redis
+from rq import Queue, Worker
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from bot.conversation import Conversation
+from bot.falhook import fal_routes
+from bot.web.routes import web_routes
+from core.i18n import Catalogues
+from core.settings import Settings
+from worker.metrics import render
+from worker.queue import GenerationQueue
+from worker.senders.web import WebFeed
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class ServerParts:
+    """What the HTTP server needs, built once by the composition root."""
+
+    settings: Settings
+    redis: redis.Redis
+    catalogues: Catalogues
+    conversation: Conversation
+    queue: GenerationQueue
+    extra_routes: list[BaseRoute] = field(default_factory=list)
+    """Channel routes (WeChat callback, Telegram webhook) added by the composition root."""
+    background: list[Callable[[], AbstractAsyncContextManager[Any]]] = field(default_factory=list)
+    """Things that run alongside the server (Telegram polling), entered at start-up."""
+
+
+def create_app(parts: ServerParts) -> Starlette:
+    """The Starlette application with every route."""
+
+    async def healthz(request: Request) -> Response:
+        try:
+            parts.redis.ping()
+        except redis.RedisError:
+            return JSONResponse({"redis": "down", "workers": 0}, status_code=503)
+        workers = len(Worker.all(connection=parts.redis))
+        status = 200 if workers else 503
+        return JSONResponse({"redis": "ok", "workers": workers}, status_code=status)
+
+    async def metrics(request: Request) -> Response:
+        stats = parts.queue.stats()
+        gauges = {
+            f"portraitbot_{name}": float(value)
+            for name, value in stats.items()
+            if isinstance(value, int | float) and not isinstance(value, bool)
+        }
+        for queue in Queue.all(connection=parts.redis):
+            gauges[f'portraitbot_queue_depth{{queue="{queue.name}"}}'] = float(queue.count)
+        return PlainTextResponse(render(parts.redis, gauges), media_type="text/plain; version=0.0.4")
+
+    routes: list[BaseRoute] = [
+        *web_routes(parts.conversation, WebFeed(parts.redis), parts.catalogues, parts.settings.data_dir),
+        *fal_routes(parts.redis, parts.queue.wake),
+        *parts.extra_routes,
+        Route("/healthz", healthz),
+        Route("/metrics", metrics),
+    ]
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        from contextlib import AsyncExitStack
+
+        async with AsyncExitStack() as stack:
+            for start in parts.background:
+                await stack.enter_async_context(start())
+            yield
+
+    return Starlette(routes=routes, lifespan=lifespan)

@@ -1,0 +1,1 @@
+"""The web chat: a page at ``/`` and a small JSON API beside it."""

@@ -1,0 +1,153 @@
+"""HTTP routes of the web chat: the page, messages in, the feed out, the browser's own media.
+
+A browser is a person: a random session cookie (HttpOnly) names it, and its user id is a
+hash of that cookie, so ids in URLs or the feed never let one browser reach another's files.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import uuid
+from pathlib import Path
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import FileResponse, JSONResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from bot.conversation import Conversation
+from bot.messages import Incoming, Reply
+from core.chat import ChatTarget, PhotoRef
+from core.i18n import Catalogues, normalize_language
+from worker.senders.web import WebFeed, buttons_json, media_dir
+
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+COOKIE = "pb_session"
+COOKIE_MAX_AGE = 180 * 24 * 3600
+"""Half a year: the browser keeps its session (and so its photos) across visits."""
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+"""The same byte cap as image intake; larger bodies are refused before they are read."""
+MAX_TEXT_CHARS = 2000
+"""Longer messages are cut; prompts are capped again by core.prompts."""
+
+
+def user_id_for(token: str) -> str:
+    return "w" + hashlib.sha256(token.encode()).hexdigest()[:24]
+
+
+def _language(request: Request, explicit: str | None = None) -> str:
+    if explicit:
+        return normalize_language(explicit)
+    header = request.headers.get("accept-language", "")
+    return normalize_language(header.split(",")[0].split(";")[0].strip() or None)
+
+
+def _session_token(request: Request) -> tuple[str, bool]:
+    token = request.cookies.get(COOKIE, "")
+    if len(token) >= 32 and token.replace("-", "").replace("_", "").isalnum():
+        return token, False
+    return secrets.token_urlsafe(32), True
+
+
+def _with_cookie(response: Response, token: str, new: bool) -> Response:
+    if new:
+        response.set_cookie(COOKIE, token, max_age=COOKIE_MAX_AGE, httponly=True, samesite="lax")
+    return response
+
+
+def _reply_json(reply: Reply) -> dict[str, Any]:
+    return {"text": reply.text, "buttons": buttons_json(reply.buttons), "generation_id": reply.generation_id}
+
+
+def web_routes(conversation: Conversation, feed: WebFeed, catalogues: Catalogues, data_dir: Path) -> list[Any]:
+    """The routes, bound to the process's conversation and feed."""
+
+    async def page(request: Request) -> Response:
+        token, new = _session_token(request)
+        return _with_cookie(FileResponse(STATIC_DIR / "index.html"), token, new)
+
+    async def strings(request: Request) -> Response:
+        language = _language(request, request.query_params.get("lang"))
+        texts = {k: v for k, v in catalogues.messages.get(language, {}).items() if k.startswith("web.")}
+        return JSONResponse({"lang": language, "strings": texts})
+
+    async def styles(request: Request) -> Response:
+        language = _language(request, request.query_params.get("lang"))
+        catalogue = conversation.styles
+        groups = [
+            {
+                "code": category.code,
+                "name": category.name(language),
+                "styles": [
+                    {"key": s.key, "name": s.name(language), "emoji": s.emoji, "best_for": s.best_for(language)}
+                    for s in catalogue.all()
+                    if s.category == category.code
+                ],
+            }
+            for category in catalogue.categories()
+        ]
+        return JSONResponse({"categories": groups})
+
+    async def message(request: Request) -> Response:
+        token, new = _session_token(request)
+        user = user_id_for(token)
+        declared = int(request.headers.get("content-length") or 0)
+        if declared > MAX_UPLOAD_BYTES + 64 * 1024:
+            text = catalogues.text(_language(request), "web.too_large", mb=MAX_UPLOAD_BYTES // 2**20)
+            return _with_cookie(JSONResponse({"replies": [{"text": text, "buttons": []}]}, 413), token, new)
+        form = await request.form(max_files=1, max_fields=8)
+        language = _language(request, str(form.get("lang") or "") or None)
+        photo_bytes = None
+        upload = form.get("photo")
+        if upload is not None and not isinstance(upload, str):
+            photo_bytes = await upload.read(MAX_UPLOAD_BYTES + 1)
+            if len(photo_bytes) > MAX_UPLOAD_BYTES:
+                text = catalogues.text(language, "web.too_large", mb=MAX_UPLOAD_BYTES // 2**20)
+                return _with_cookie(JSONResponse({"replies": [{"text": text, "buttons": []}]}, 413), token, new)
+        text_field = str(form.get("text") or "")[:MAX_TEXT_CHARS]
+        callback = str(form.get("callback") or "") or None
+        client_id = str(form.get("client_id") or "") or uuid.uuid4().hex
+        incoming = Incoming(
+            target=ChatTarget("web", chat_id=user, user_id=user, language=language),
+            message_key=f"web:{user}:{client_id[:64]}",
+            text=text_field or None,
+            photo=photo_bytes,
+            photo_ref=PhotoRef("web", "upload") if photo_bytes else None,
+            callback=callback,
+        )
+        replies = await conversation.handle(incoming)
+        for reply in replies:
+            if reply.generation_id:
+                conversation.attach_ack(reply.generation_id, reply.generation_id)
+        return _with_cookie(JSONResponse({"replies": [_reply_json(r) for r in replies]}), token, new)
+
+    async def events(request: Request) -> Response:
+        token, new = _session_token(request)
+        after = request.query_params.get("after", "0-0")
+        if not all(part.isdigit() for part in after.split("-")) or after.count("-") != 1:
+            after = "0-0"
+        rows = feed.read(user_id_for(token), after)
+        payload = [{"id": ident, **event} for ident, event in rows]
+        cursor = rows[-1][0] if rows else after
+        return _with_cookie(JSONResponse({"events": payload, "cursor": cursor}), token, new)
+
+    async def media(request: Request) -> Response:
+        token, _ = _session_token(request)
+        name = request.path_params["name"]
+        folder = media_dir(data_dir, user_id_for(token))
+        path = folder / name
+        if Path(name).name != name or name.startswith(".") or not path.is_file():
+            return Response(status_code=404)
+        return FileResponse(path, headers={"Cache-Control": "private, max-age=86400"})
+
+    return [
+        Route("/", page),
+        Route("/api/strings", strings),
+        Route("/api/styles", styles),
+        Route("/api/message", message, methods=["POST"]),
+        Route("/api/events", events),
+        Route("/media/{name}", media),
+        Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
+    ]

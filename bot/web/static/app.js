@@ -1,0 +1,154 @@
+// PortraitBot web chat: no build step, no framework. Talks to /api/* on the same server.
+"use strict";
+const $ = (id) => document.getElementById(id);
+const browserLang = (navigator.language || "en").slice(0, 2) === "zh" ? "zh" : "en";
+const state = { lang: localStorage.getItem("pb_lang") || browserLang,
+                strings: {}, cursor: "0-0", acks: {}, polling: null };
+
+const t = (id, params) => {
+  let text = state.strings[id] || id;
+  for (const [k, v] of Object.entries(params || {})) text = text.replaceAll("{" + k + "}", v);
+  return text;
+};
+
+async function loadStrings() {
+  const r = await fetch("/api/strings?lang=" + state.lang);
+  state.strings = (await r.json()).strings;
+  document.documentElement.lang = state.lang === "zh" ? "zh-CN" : "en";
+  document.querySelectorAll("[data-t]").forEach((el) => { el.textContent = t(el.dataset.t); });
+  document.querySelectorAll("[data-tp]").forEach((el) => { el.placeholder = t(el.dataset.tp); });
+  $("lang-button").textContent = state.lang === "zh" ? "English" : "中文";
+  $("title").textContent = t("web.title");
+}
+
+function bubble(who, text, extra) {
+  const div = document.createElement("div");
+  div.className = "msg " + who + (extra && extra.error ? " error" : "");
+  if (text) div.appendChild(document.createTextNode(text));
+  $("chat").appendChild(div);
+  $("chat").scrollTop = $("chat").scrollHeight;
+  return div;
+}
+
+function addButtons(div, rows) {
+  if (!rows || !rows.length) return;
+  const box = document.createElement("div");
+  box.className = "buttons";
+  rows.flat().forEach((b) => {
+    const btn = document.createElement("button");
+    btn.type = "button"; btn.textContent = b.label;
+    btn.addEventListener("click", () => { bubble("me", b.label); send({ callback: b.data }); });
+    box.appendChild(btn);
+  });
+  div.appendChild(box);
+}
+
+function showReplies(replies, failed) {
+  for (const r of replies) {
+    const div = bubble("bot", r.text, { error: failed });
+    addButtons(div, r.buttons);
+    if (r.generation_id) {
+      const p = document.createElement("div");
+      p.className = "progress"; div.appendChild(p);
+      state.acks[r.generation_id] = p;
+    }
+  }
+}
+
+async function send(fields) {
+  const form = new FormData();
+  form.append("lang", state.lang);
+  form.append("client_id", (crypto.randomUUID ? crypto.randomUUID() : String(Date.now() + Math.random())));
+  for (const [k, v] of Object.entries(fields)) if (v !== undefined && v !== null) form.append(k, v);
+  try {
+    const r = await fetch("/api/message", { method: "POST", body: form });
+    const data = await r.json();
+    showReplies(data.replies || [], !r.ok);
+  } catch (e) {
+    bubble("bot", t("web.network_error"), { error: true });
+  }
+  poll();
+}
+
+function showEvent(ev) {
+  if (ev.type === "progress") {
+    const target = ev.ack && state.acks[ev.ack];
+    if (target) { target.textContent = ev.text; return; }
+    bubble("bot", ev.text);
+  } else if (ev.type === "text") {
+    addButtons(bubble("bot", ev.text), ev.buttons);
+  } else if (ev.type === "images") {
+    const div = bubble("bot", ev.caption);
+    const grid = document.createElement("div"); grid.className = "results";
+    for (const f of ev.files) {
+      const fig = document.createElement("figure");
+      const url = "/media/" + encodeURIComponent(f.name);
+      const img = document.createElement("img"); img.src = url; img.alt = ev.caption || "portrait"; img.className = "result";
+      const a = document.createElement("a"); a.href = url; a.download = f.name; a.className = "dl"; a.textContent = t("web.download");
+      fig.appendChild(img); fig.appendChild(a); grid.appendChild(fig);
+    }
+    div.appendChild(grid);
+    addButtons(div, ev.buttons);
+  }
+}
+
+async function poll() {
+  clearTimeout(state.polling);
+  try {
+    const r = await fetch("/api/events?after=" + encodeURIComponent(state.cursor));
+    const data = await r.json();
+    for (const ev of data.events) showEvent(ev);
+    state.cursor = data.cursor;
+  } catch (e) { /* the next poll tries again */ }
+  state.polling = setTimeout(poll, 1500);
+}
+
+function sendPhoto(file) {
+  if (!file) return;
+  const div = bubble("me", "");
+  const img = document.createElement("img"); img.className = "thumb"; img.alt = t("web.you_sent_photo");
+  img.src = URL.createObjectURL(file); div.appendChild(img);
+  const text = $("text").value.trim(); $("text").value = "";
+  if (text) div.appendChild(document.createTextNode("\n" + text));
+  send({ photo: file, text });
+}
+
+async function openGallery() {
+  const r = await fetch("/api/styles?lang=" + state.lang);
+  const data = await r.json();
+  const body = $("gallery-body"); body.textContent = "";
+  for (const c of data.categories) {
+    const sec = document.createElement("div"); sec.className = "category";
+    const h = document.createElement("h3"); h.textContent = c.name; sec.appendChild(h);
+    const tiles = document.createElement("div"); tiles.className = "tiles";
+    for (const s of c.styles) {
+      const b = document.createElement("button"); b.type = "button"; b.className = "tile"; b.dataset.style = s.key;
+      b.textContent = (s.emoji ? s.emoji + " " : "") + s.name;
+      const small = document.createElement("small"); small.textContent = s.best_for; b.appendChild(small);
+      b.addEventListener("click", () => { $("gallery").hidden = true; bubble("me", s.name); send({ callback: "style:" + s.key }); });
+      tiles.appendChild(b);
+    }
+    sec.appendChild(tiles); body.appendChild(sec);
+  }
+  $("gallery").hidden = false;
+}
+
+$("composer").addEventListener("submit", (e) => {
+  e.preventDefault();
+  const text = $("text").value.trim();
+  if (!text) return;
+  $("text").value = "";
+  bubble("me", text);
+  send({ text });
+});
+$("photo").addEventListener("change", (e) => { sendPhoto(e.target.files[0]); e.target.value = ""; });
+$("styles-button").addEventListener("click", openGallery);
+$("gallery-close").addEventListener("click", () => { $("gallery").hidden = true; });
+$("lang-button").addEventListener("click", async () => {
+  state.lang = state.lang === "zh" ? "en" : "zh"; localStorage.setItem("pb_lang", state.lang); await loadStrings();
+});
+window.addEventListener("dragover", (e) => { e.preventDefault(); $("drop").hidden = false; });
+window.addEventListener("dragleave", (e) => { if (e.target === $("drop")) $("drop").hidden = true; });
+window.addEventListener("drop", (e) => { e.preventDefault(); $("drop").hidden = true; sendPhoto(e.dataTransfer.files[0]); });
+
+loadStrings().then(() => { bubble("bot", t("web.greeting")); poll(); });

@@ -1,0 +1,67 @@
+"""Counters and latency histograms kept in Redis, shared by every process, rendered by
+``/metrics`` in the Prometheus text format. Bounded label sets only (channel, intent,
+model, outcome): never a person or a generation id."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import redis
+
+from worker.store import KEY_PREFIX
+
+METRICS_KEY = f"{KEY_PREFIX}metrics"
+LATENCY_BUCKETS = (5.0, 10.0, 20.0, 30.0, 45.0, 60.0, 90.0, 120.0, 180.0, 300.0, 600.0)
+"""Seconds; spans the model table from nano2 (~15 s) to gpt (~150 s) and the 10-minute deadline."""
+HELP = {
+    "portraitbot_requests_total": ("counter", "Chat messages handled, by channel and recognised intent."),
+    "portraitbot_generations_total": ("counter", "Finished generations, by model and outcome."),
+    "portraitbot_generation_seconds": ("histogram", "Request to delivery, by model."),
+    "portraitbot_spend_usd_total": ("counter", "Money spent upstream, by model."),
+}
+
+
+def _field(name: str, labels: Mapping[str, str]) -> str:
+    inner = ",".join(f'{k}="{_escape(v)}"' for k, v in sorted(labels.items()))
+    return f"{name}{{{inner}}}" if inner else name
+
+
+def _escape(value: str) -> str:
+    return str(value).replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")[:64]
+
+
+def count(client: redis.Redis, name: str, labels: Mapping[str, str], amount: float = 1) -> None:
+    """Add to a counter."""
+    client.hincrbyfloat(METRICS_KEY, _field(name, labels), amount)
+
+
+def observe(client: redis.Redis, name: str, labels: Mapping[str, str], seconds: float) -> None:
+    """Record one duration in a histogram (cumulative buckets, sum and count)."""
+    pipe = client.pipeline(transaction=False)
+    for bound in LATENCY_BUCKETS:
+        if seconds <= bound:
+            pipe.hincrbyfloat(METRICS_KEY, _field(f"{name}_bucket", {**labels, "le": str(bound)}), 1)
+    pipe.hincrbyfloat(METRICS_KEY, _field(f"{name}_bucket", {**labels, "le": "+Inf"}), 1)
+    pipe.hincrbyfloat(METRICS_KEY, _field(f"{name}_sum", labels), seconds)
+    pipe.hincrbyfloat(METRICS_KEY, _field(f"{name}_count", labels), 1)
+    pipe.execute()
+
+
+def render(client: redis.Redis, gauges: Mapping[str, float] | None = None) -> str:
+    """Every stored metric plus the given gauges, as Prometheus exposition text."""
+    stored = {
+        (k.decode() if isinstance(k, bytes) else k): float(v)
+        for k, v in client.hgetall(METRICS_KEY).items()
+    }
+    lines: list[str] = []
+    for name, (kind, text) in HELP.items():
+        lines += [f"# HELP {name} {text}", f"# TYPE {name} {kind}"]
+        for series in sorted(k for k in stored if k.split("{")[0].startswith(name)):
+            lines.append(f"{series} {_number(stored[series])}")
+    for name, value in sorted((gauges or {}).items()):
+        lines += [f"# TYPE {name} gauge", f"{name} {_number(value)}"]
+    return "\n".join(lines) + "\n"
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:.6g}"
