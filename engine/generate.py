@@ -113,6 +113,11 @@ class Generator:
         except PortraitBotError as error:
             log.info("generation %d failed: %s", index, error.message_id)
             return Outcome(index, item.request, error=error, seconds=self._clock() - started)
+        except Exception:
+            # A bug in one item must not sink the others of a series or batch.
+            log.exception("generation %d failed unexpectedly", index)
+            return Outcome(index, item.request, error=PortraitBotError(),
+                           seconds=self._clock() - started)
 
     async def _run(self, item: Item, index: int, started: float) -> Outcome:
         request, refs = item.request, item.references
@@ -135,7 +140,15 @@ class Generator:
         jobs = self._jobs(request, model, provider, prompt, seed, refs)
 
         timings: dict[str, float] = {}
-        results = await asyncio.gather(*(self._one_job(provider, job, timings) for job in jobs))
+        gathered = await asyncio.gather(*(self._one_job(provider, job, timings) for job in jobs),
+                                        return_exceptions=True)
+        results = [r for r in gathered if not isinstance(r, BaseException)]
+        failures = [r for r in gathered if isinstance(r, BaseException)]
+        for failure in failures:
+            if not results or not isinstance(failure, PortraitBotError):
+                raise failure
+            # Part of a split request failed: keep (and save) the pictures already paid for.
+            notes.append(failure.message_id)
         images = [image for batch, _, _ in results for image in batch]
         cost = sum(c for _, c, _ in results if c is not None)
         request_ids = [handle.request_id for _, _, handle in results]
