@@ -38,7 +38,7 @@ _TRIGGERS_EN = (
 )
 _TRIGGERS_ZH = (
     r"(?:变成|变身成?|扮成|打扮成|装扮成|画成|化身为?|当成|成为|换成|改成|做成|p成|P成)(?P<x>.+)",
-    r"我(?:当|是|做)(?P<x>.+?)的(?:照片|图|样子|写真)",
+    r"我(?:当|是)(?P<x>.+?)的(?:照片|图|样子|写真)",
 )
 _CUT_AT = re.compile(
     r"\s*(?:[,;!?。！？，；]|\bplease\b|\bpls\b|\bthanks?\b|\bthank you\b|谢谢|好吗|行吗|可以吗)"
@@ -51,11 +51,15 @@ _TRAILING_EN = re.compile(
 _LEADING_EN = re.compile(
     r"^(?:(?:please|pls|hey|hi|ok|so|can|could|would|will|you|i|want|wanna|d|like|love|to|"
     r"need|give|make|create|generate|draw|paint|render|produce|show|me|a|an|the|photo|"
-    r"picture|image|portrait|pic|of|just|kindly|let|see|some|try)\s+)+"
+    r"photos|picture|pictures|image|images|portrait|portraits|pic|pics|selfie|selfies|shot|"
+    r"shots|of|just|kindly|let|see|some|try)\s+)+"
 )
 _TRAILING_ZH = re.compile(r"(?:的照片|的样子|的图片|的写真|的形象|照片|图片|写真|样子|形象|风格|"
                           r"的风格|吧|呗|啊|呀|的|一下|看看|试试|。|！|!)+$")
 _LEADING_ZH = re.compile(r"^(?:一个|一名|一位|一只|个|位|名)")
+_PLACE_FIRST = re.compile(
+    r"(?:in|on|at|under|inside|near|by|riding|standing|sitting|walking|flying|swimming|"
+    r"surrounded|holding|wearing|in front of|next to|beside)\b|在")
 _ZH_SCENE = re.compile(r"在([^，。,.!！?？的]{1,30})")
 
 
@@ -121,6 +125,11 @@ def fallback_prompt(found: Found, noise: list[tuple[int, int]]) -> str | None:
     text = re.sub(r"^(?:请|帮我|给我|麻烦|我想要|我想|我要|想要|来一张|来张|生成|画|做)+", "", text)
     text = tidy(text)
     return text or None
+
+
+def leads_with_place(text: str) -> bool:
+    """Whether a description opens with a setting ("in front of the Taj Mahal")."""
+    return bool(_PLACE_FIRST.match(text))
 
 
 def scene_for(found: Found, consumed: list[tuple[int, int]], after: int) -> str | None:

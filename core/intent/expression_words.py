@@ -21,7 +21,7 @@ EXPRESSION_WORDS: tuple[tuple[tuple[str, ...], dict[str, float]], ...] = (
     (("wink", "winking", "眨一只眼", "单眼眨", "抛媚眼", "媚眼", "眨个眼", "wink一下", "挤眼"),
      {"wink": 20.0}),
     (("blink", "close my eyes", "close eyes", "eyes closed", "closed eyes", "shut my eyes",
-      "闭眼", "闭上眼", "闭着眼", "眨眼", "眨一下眼", "眨下眼"), {"blink": -20.0}),
+      "闭眼", "闭上眼", "眼睛闭上", "闭上", "闭着眼", "眨眼", "眨一下眼", "眨下眼"), {"blink": -20.0}),
     (("open my eyes", "open eyes", "eyes wide", "wide eyes", "wide open eyes", "睁大眼",
       "睁眼", "睁开眼"), {"blink": 5.0}),
     (("raise my eyebrows", "raise eyebrows", "raised eyebrows", "eyebrows up",

@@ -22,7 +22,7 @@ ID_WORDS: tuple[str, ...] = (
     "document photo", "passport picture", "passport size", "passport pic", "oci",
     "1 inch", "2 inch", "one inch", "two inch", "1 inch photo", "2 inch photo",
     "证件照", "护照", "签证", "身份证", "驾照", "驾驶证", "一寸", "二寸", "两寸", "寸照", "1寸",
-    "2寸", "工作证", "学生证", "社保", "证件", "签注", "绿卡", "居留", "准考证", "报名照",
+    "2寸", "美签", "日签", "韩签", "申根签", "工作证", "学生证", "社保", "证件", "签注", "绿卡", "居留", "准考证", "报名照",
 )
 """Any of these makes the request an ID photo."""
 

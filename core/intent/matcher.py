@@ -76,6 +76,7 @@ def _build() -> list[_Phrase]:
     for ratio, phrases in words.ORIENTATION_WORDS.items():
         table += _entries(f"ratio:{ratio}", phrases)
     table += _entries("help:", words.HELP_WORDS)
+    table += _entries("price:", words.PRICE_WORDS)
     table += _entries("series:", words.SERIES_WORDS)
     table += _entries("random:", words.RANDOM_FACE_WORDS)
     table += _entries("go:", words.GO_ANYWAY_WORDS)

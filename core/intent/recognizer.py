@@ -16,9 +16,11 @@ from dataclasses import replace
 from core import models
 from core.intent import expression_words, id_words, style_words, words
 from core.intent.describe import (
+    tidy,
     content_left,
     custom_description,
     fallback_prompt,
+    leads_with_place,
     filler_spans,
     hits_spans,
     noise_spans,
@@ -35,6 +37,7 @@ _RATIO = re.compile(r"(?<![\d.:])(\d{1,2})\s*[:/]\s*(\d{1,2})(?![\d:])")
 _MODEL_FLAG = re.compile(r"(?:--model|-m|model|模型)\s*[=:]?\s*([a-z0-9][a-z0-9.\- ]{0,30})")
 _MODEL_VERB = re.compile(r"(?:\buse|\busing|\bvia|用|使用)\s*([a-z0-9][a-z0-9.\- ]{0,30})")
 _LIST_JOINERS = re.compile(r"(?:,|、|，|;|；|\band\b|\bplus\b|&|\+|/|和|跟|与|及|以及|还有|\bthen\b)")
+_PEOPLE = re.compile(r"\b(?:me|my|our|his|her|their)\b|我|我们|他|她")
 _OR_JOINERS = re.compile(r"(?:\bor\b|还是|或者|或是|或)")
 _SCENE_FIRST = re.compile(r"(?:in|on|at|under|inside|near|by|riding|standing|sitting|walking|"
                           r"flying|swimming|surrounded|holding|wearing)\b")
@@ -84,6 +87,10 @@ def _decide(found: Found, command: str | None, extra: Mapping[str, Sequence[str]
     if forced in ("id_photo_white", "id_photo_blue") or found.has("id"):
         return _id_photo(found, forced, base)
 
+    if found.has("price") or (found.has("help") and not found.has("request")
+                              and not found.of("style") and not found.has("family")):
+        return Intent(action="help")
+
     styles = _styles(found, forced)
     strong = [h for h in styles if not h.weak]
     distinct = _distinct(strong)
@@ -91,7 +98,8 @@ def _decide(found: Found, command: str | None, extra: Mapping[str, Sequence[str]
         return _series(found, _distinct(styles), count, base)
     if len(distinct) >= 2 and _joined(found.text, strong, _OR_JOINERS):
         return replace(base, action="choose", choices=tuple(distinct))
-    if len(distinct) >= 2 and _joined(found.text, strong, _LIST_JOINERS):
+    listed = [h for h in strong if not _in_scene(found, h)]
+    if len(_distinct(listed)) >= 2 and _joined(found.text, listed, _LIST_JOINERS):
         return _series(found, distinct, count, base)
 
     if found.has("medium"):
@@ -104,7 +112,11 @@ def _decide(found: Found, command: str | None, extra: Mapping[str, Sequence[str]
         consumed = (noise + filler_spans(found) + hits_spans(found.of("expr"))
                     + hits_spans(styles))
         local = [(max(0, a - start), max(0, b - start)) for a, b in consumed]
-        if content_left(found.text[start:end], local):
+        head_end = end
+        if not _SCENE_FIRST.match(found.text[start:end]):
+            scene_word = _SCENE_WORD.search(found.text, start, end)
+            head_end = scene_word.start() if scene_word else end
+        if content_left(found.text[start:head_end], local):
             if _SCENE_FIRST.match(described):
                 return replace(base, action="generate", scene=described)
             return replace(base, action="generate", prompt=described)
@@ -120,6 +132,8 @@ def _decide(found: Found, command: str | None, extra: Mapping[str, Sequence[str]
             local = [(max(0, a - start), max(0, b - start)) for a, b in consumed]
             if content_left(found.text[start:end], local):
                 scene = described  # "me as a 1920s gangster": vintage, and the gangster
+        if scene is None:
+            scene = _clause_of_other_style(found, key, strong)
         return replace(base, action="generate", style=key, scene=scene)
     expression = _expression(found)
     if forced in ("edit_expression", "smile", "wink") and expression is None:
@@ -147,7 +161,10 @@ def _decide(found: Found, command: str | None, extra: Mapping[str, Sequence[str]
         return Intent(action="none")
     if asks or model or ratio or count:
         if content_left(found.text, hits_spans(found.hits) + noise):
-            return replace(base, action="generate", prompt=fallback_prompt(found, noise))
+            described = fallback_prompt(found, noise)
+            if described and leads_with_place(described):
+                return replace(base, action="generate", scene=described)
+            return replace(base, action="generate", prompt=described)
         return replace(base, action="generate")
     return Intent(action="none")
 
@@ -306,9 +323,16 @@ def _distinct(hits: list[Hit]) -> list[str]:
 
 
 def _joined(text: str, hits: list[Hit], joiner: re.Pattern[str]) -> bool:
-    """Whether two different styles are listed with a joiner between them."""
+    """Whether two different styles are listed with a joiner between them ("anime and
+    cyberpunk"), not a style and who is in it ("Christmas card of me and my dog")."""
     for first, second in zip(hits, hits[1:], strict=False):
-        if first.value != second.value and joiner.search(text[first.end:second.start]):
+        between = text[first.end:second.start]
+        if _PEOPLE.search(between):
+            continue
+        if second.value in style_words.SETTING_STYLES and first.value not in (
+                style_words.SETTING_STYLES):
+            continue  # "婚纱照，海边": the beach is where the wedding photo is taken
+        if first.value != second.value and joiner.search(between):
             return True
     return False
 
@@ -320,8 +344,9 @@ def _style_in_description(found: Found, strong: list[Hit], start: int, end: int)
     if not _SCENE_FIRST.match(found.text[start:end]):
         scene = _SCENE_WORD.search(found.text, start, end)
         head_end = scene.start() if scene else end
-    return any(start <= h.start < head_end for h in strong) or any(
-        h.start < start for h in strong)
+    named = strong + found.of("family")
+    return any(start <= h.start < head_end for h in named) or any(
+        h.start < start for h in named)
 
 
 def _in_scene(found: Found, hit: Hit) -> bool:
@@ -354,6 +379,19 @@ def _scene(found: Found, key: str, styles: list[Hit], noise: list[tuple[int, int
     consumed += hits_spans(found.of("venue")) if key.startswith("dating_") else []
     consumed += hits_spans(found.of("family"))
     return scene_for(found, consumed + noise, 0)
+
+
+def _clause_of_other_style(found: Found, key: str, strong: list[Hit]) -> str | None:
+    """A second style named in its own clause is the setting of the first ("婚纱照，海边")."""
+    primary_end = max((h.end for h in strong if h.value == key), default=0)
+    for hit in strong:
+        if hit.value != key and hit.start >= primary_end:
+            start = max(found.text.rfind(p, 0, hit.start) for p in ",，;；") + 1
+            end = min([i for i in (found.text.find(p, hit.end) for p in ",，;；。.!！?？")
+                       if i >= 0] or [len(found.text)])
+            clause = tidy(found.text[start:end].strip())
+            return clause or None
+    return None
 
 
 def _expression(found: Found) -> dict[str, float] | None:

@@ -74,7 +74,7 @@ STYLE_WORDS: dict[str, tuple[str, ...]] = {
         "europe", "european", "paris", "france", "french riviera", "london", "rome", "italy",
         "venice", "florence", "barcelona", "spain", "amsterdam", "prague", "santorini",
         "greece", "switzerland", "swiss alps", "eiffel tower", "colosseum", "vienna", "berlin",
-        "germany", "lisbon", "portugal",
+        "germany", "lisbon", "portugal", "alps", "swiss", "amalfi", "tuscany",
         "欧洲", "巴黎", "法国", "伦敦", "罗马", "意大利", "威尼斯", "西班牙", "瑞士", "希腊",
         "埃菲尔", "英国", "德国", "布拉格", "圣托里尼",
     ),
@@ -136,7 +136,7 @@ STYLE_WORDS: dict[str, tuple[str, ...]] = {
     "musician": (
         "musician", "on stage", "guitar", "guitarist", "singer", "rock star", "rockstar",
         "band", "concert", "pianist", "piano", "drummer", "dj", "violin", "violinist",
-        "music", "rapper", "stage", "singing",
+        "music", "rapper", "stage", "singing", "djing", "dj set", "drums", "saxophone",
         "音乐人", "音乐家", "歌手", "吉他", "乐手", "舞台", "钢琴", "音乐", "乐队", "演唱会",
         "小提琴", "说唱",
     ),
@@ -148,6 +148,7 @@ STYLE_WORDS: dict[str, tuple[str, ...]] = {
         "outdoor", "outdoors", "adventure", "adventurous", "hiking", "hike", "hiker",
         "mountain", "mountains", "camping", "climbing", "trekking", "explorer",
         "national geographic", "wilderness", "nature", "forest", "canyon", "kayak", "surfing",
+        "skiing", "ski", "snowboarding", "rock climbing", "scuba", "diving", "safari",
         "户外", "探险", "登山", "爬山", "徒步", "露营", "冒险", "大自然", "攀岩", "雪山",
     ),
     "pet_together": (
@@ -180,12 +181,13 @@ STYLE_WORDS: dict[str, tuple[str, ...]] = {
     "avatar_gaming": (
         "gaming avatar", "gaming", "gamer", "rpg", "rpg character", "game character",
         "video game", "league of legends", "esports", "fantasy warrior", "game avatar",
-        "mmorpg",
+        "mmorpg", "fortnite", "overwatch", "warcraft", "world of warcraft", "final fantasy",
+        "genshin", "genshin impact", "dungeons and dragons", "d&d", "dnd",
         "游戏头像", "游戏角色", "游戏", "电竞", "游戏人物",
     ),
     "avatar_vtuber": (
         "vtuber", "v tuber", "virtual youtuber", "streamer avatar", "live2d", "vtuber avatar",
-        "streamer", "virtual streamer",
+        "streamer", "virtual streamer", "twitch", "streaming", "stream", "live stream",
         "虚拟主播", "vtuber", "虚拟偶像", "主播",
     ),
     "child_portrait": (
@@ -195,8 +197,10 @@ STYLE_WORDS: dict[str, tuple[str, ...]] = {
     ),
     "family_photo": (
         "family", "family photo", "family portrait", "with my parents", "with my family",
-        "whole family", "parents",
-        "全家福", "家庭照", "家庭", "一家人", "家人", "一家三口", "全家",
+        "whole family", "parents", "husband", "wife", "spouse", "with my kids",
+        "with my children", "my family",
+        "全家福", "家庭照", "家庭", "一家人", "家人", "一家三口", "全家", "老公", "老婆", "爸妈",
+        "父母",
     ),
 }
 """Concrete style words. ID photos are recognised in id_words.py, dating/travel families here."""
@@ -301,3 +305,11 @@ MORE_SPECIFIC: dict[str, frozenset[str]] = {
     "night_city": frozenset({"cyberpunk"}),
 }
 """When both are named, the more specific style wins ("headshot for LinkedIn" is linkedin)."""
+
+SETTING_STYLES: frozenset[str] = frozenset({
+    "dating_cafe", "dating_beach", "dating_city", "dating_restaurant", "travel_europe",
+    "travel_japan", "travel_tropical", "night_city", "outdoor_adventure", "pet_together",
+    "reading",
+})
+"""Styles that are mostly a place or company: after another style they say where, not
+which second picture ("wedding photo, beach")."""

@@ -71,6 +71,13 @@ HELP_WORDS: tuple[str, ...] = (
 )
 """Questions about the bot itself."""
 
+PRICE_WORDS: tuple[str, ...] = (
+    "how much", "cost", "costs", "price", "pricing", "prices", "fee", "fees", "how many credits",
+    "what styles", "which styles", "list styles", "what can you do", "what can this bot do",
+    "多少钱", "收费", "价格", "费用", "怎么收费", "有哪些风格", "有什么风格", "哪些风格", "你能做什么",
+)
+"""Questions about the bot that win even when a style is named ("how much is a headshot")."""
+
 SMALL_TALK: tuple[str, ...] = (
     "hello", "hi", "hey", "thanks", "thank you", "thx", "ty", "ok", "okay", "cool", "nice",
     "great", "lol", "haha", "bye", "good morning", "good night", "good evening", "awesome",
@@ -148,6 +155,7 @@ REQUEST_WORDS: tuple[str, ...] = (
     "make", "create", "generate", "turn", "transform", "draw", "paint", "render", "give",
     "want", "need", "show", "put", "edit", "convert", "change", "do", "produce", "design",
     "imagine", "photoshop", "take", "can you", "could you", "would like", "let see",
+    "surprise me",
     "i like", "send", "style me", "picture me", "try",
     "生成", "做", "来张", "来一张", "来个", "画", "拍", "变成", "给我", "帮我", "想要", "要",
     "制作", "弄", "整", "出", "换成", "改成", "修",
