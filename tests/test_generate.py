@@ -96,6 +96,15 @@ async def test_six_images_go_to_fal_as_two_requests_of_at_most_four(fake_fal, ht
     assert [p.name[-6:] for p in outcome.paths] == [f"{i:02d}.jpg" for i in range(1, 7)]
 
 
+async def test_when_part_of_a_split_request_fails_the_paid_pictures_are_still_saved(fake_fal, http, data_dir):
+    fake, url = fake_fal
+    fake.balance_usd = 0.32  # enough for one of the two requests (4 or 2 images at $0.08)
+    outcome = await fal_setup(url, data_dir, http).run(
+        Item(GenerationRequest(style="casual", model="nano2", count=6), (photo_bytes(),)))
+    assert outcome.ok and len(outcome.paths) in (2, 4)
+    assert "fal.insufficient_credits" in outcome.notes
+
+
 async def test_text_to_image_uses_the_generate_endpoint(fake_fal, http, data_dir):
     fake, url = fake_fal
     outcome = await fal_setup(url, data_dir, http).run(
