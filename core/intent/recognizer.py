@@ -1,10 +1,11 @@
 """``recognize``: one chat message (English, Chinese or both) to an ``Intent``.
 
-The order of decisions, first match wins: help command, random face, ID photo, series,
-"this or that" (choose), a look the catalogue lacks (custom prompt), "me as ..." with content
-no preset covers (custom prompt), a named style, an expression edit, a style family with no
-member named (choose), a help question, a hinted style, "go anyway", any other picture
-request (custom prompt or the default style), else small talk (none).
+Decisions in order, the first that applies wins: a help command; a random face; an ID photo;
+a question about the bot itself (price, styles); a series; "this or that" (choose); two styles
+listed (series); a look the catalogue lacks (custom prompt); "me as ..." naming something no
+preset covers (custom prompt or scene); a named style; an expression edit; a style family with
+no member named (choose); a help question; a hinted style; "go anyway"; any other picture
+request (custom prompt, scene, or the default style); otherwise small talk (none).
 """
 
 from __future__ import annotations
@@ -16,21 +17,25 @@ from dataclasses import replace
 from core import models
 from core.intent import expression_words, id_words, style_words, words
 from core.intent.describe import (
-    tidy,
     content_left,
     custom_description,
     fallback_prompt,
-    leads_with_place,
     filler_spans,
     hits_spans,
+    leads_with_place,
     noise_spans,
     scene_for,
+    tidy,
 )
 from core.intent.matcher import Found, Hit, find
 from core.intent.numbers import find_count
 from core.intent.text import clean_text, normalize
 from core.request import Intent, SeriesItem
 
+_COMMAND_EXPRESSIONS: dict[str, dict[str, float]] = {
+    "edit_expression": {"smile": 1.0}, "smile": {"smile": 1.0}, "wink": {"wink": 20.0},
+}
+"""What /smile, /wink and /expression do when no expression words follow."""
 _MENTION = re.compile(r"(?<![\w.])@[a-z0-9_]+")
 _COMMAND = re.compile(r"^/([a-z0-9_]+)(?:@[a-z0-9_]+)?\b")
 _RATIO = re.compile(r"(?<![\d.:])(\d{1,2})\s*[:/]\s*(\d{1,2})(?![\d:])")
@@ -102,71 +107,79 @@ def _decide(found: Found, command: str | None, extra: Mapping[str, Sequence[str]
     if len(_distinct(listed)) >= 2 and _joined(found.text, listed, _LIST_JOINERS):
         return _series(found, distinct, count, base)
 
-    if found.has("medium"):
-        prompt = custom_description(found, noise)
-        chosen = prompt[0] if prompt else fallback_prompt(found, noise)
-        return replace(base, action="generate", prompt=chosen)
     custom = custom_description(found, noise)
+    if found.has("medium"):
+        chosen = custom[0] if custom else fallback_prompt(found, noise)
+        return replace(base, action="generate", prompt=chosen)
     if custom and not _style_in_description(found, strong, custom[1], custom[2]):
-        described, start, end = custom
-        consumed = (noise + filler_spans(found) + hits_spans(found.of("expr"))
-                    + hits_spans(styles))
-        local = [(max(0, a - start), max(0, b - start)) for a, b in consumed]
-        head_end = end
-        if not _SCENE_FIRST.match(found.text[start:end]):
-            scene_word = _SCENE_WORD.search(found.text, start, end)
-            head_end = scene_word.start() if scene_word else end
-        if content_left(found.text[start:head_end], local):
-            if _SCENE_FIRST.match(described):
-                return replace(base, action="generate", scene=described)
-            return replace(base, action="generate", prompt=described)
+        own = _own_picture(found, custom, noise + filler_spans(found)
+                           + hits_spans(found.of("expr")) + hits_spans(styles))
+        if own is not None:
+            return _scene_or_prompt(base, own)
 
-    if forced in ("dating", "travel", "sports", "avatar") and not strong:
-        return replace(base, action="choose", choices=style_words.FAMILY_CHOICES[forced])
+    families = {h.value for h in found.of("family")}
+    if forced in style_words.FAMILY_CHOICES:
+        families.add(forced)
     if strong or (forced and forced in _all_style_keys(extra)):
         key = _primary(strong, forced, extra, found)
         scene = _scene(found, key, styles, noise)
-        if custom and scene is None:
-            described, start, end = custom
-            consumed = noise + filler_spans(found) + hits_spans(styles)
-            local = [(max(0, a - start), max(0, b - start)) for a, b in consumed]
-            if content_left(found.text[start:end], local):
-                scene = described  # "me as a 1920s gangster": vintage, and the gangster
-        if scene is None:
-            scene = _clause_of_other_style(found, key, strong)
-        return replace(base, action="generate", style=key, scene=scene)
-    expression = _expression(found)
-    if forced in ("edit_expression", "smile", "wink") and expression is None:
-        expression = {"wink": 20.0} if forced == "wink" else {"smile": 1.0}
+        if custom and scene is None and content_left(
+                found.text[custom[1]:custom[2]],
+                _local(noise + filler_spans(found) + hits_spans(styles), custom[1])):
+            scene = custom[0]  # "me as a 1920s gangster": vintage, and the gangster
+        return replace(base, action="generate", style=key,
+                       scene=scene or _clause_of_other_style(found, key, strong))
+    expression = _expression(found) or _COMMAND_EXPRESSIONS.get(forced or "")
     if expression:
         return replace(base, action="edit_expression", expression=expression)
-    families = found.of("family")
     if families:
-        family = families[0].value
+        family = next((h.value for h in found.of("family")), forced or "")
         return replace(base, action="choose", choices=style_words.FAMILY_CHOICES[family])
-    if forced in ("dating", "travel", "sports", "avatar"):
-        return replace(base, action="choose", choices=style_words.FAMILY_CHOICES[forced])
-    asks = found.has("request") or found.has("photo")
     if found.has("help"):
         return Intent(action="help")
     if styles and not _only_small_talk(found):
         key = _primary(styles, None, extra, found)
-        return replace(base, action="generate", style=key, scene=_scene(found, key, styles, noise),
-                      )
-    if found.has("help"):
-        return Intent(action="help")
+        return replace(base, action="generate", style=key,
+                       scene=_scene(found, key, styles, noise))
+    return _anything_else(found, base, noise)
+
+
+def _local(spans: list[tuple[int, int]], offset: int) -> list[tuple[int, int]]:
+    return [(max(0, a - offset), max(0, b - offset)) for a, b in spans]
+
+
+def _own_picture(found: Found, custom: tuple[str, int, int],
+                 consumed: list[tuple[int, int]]) -> str | None:
+    """The person's own description when it names something no preset covers."""
+    described, start, end = custom
+    head_end = end
+    if not _SCENE_FIRST.match(found.text[start:end]):
+        scene_word = _SCENE_WORD.search(found.text, start, end)
+        head_end = scene_word.start() if scene_word else end
+    return described if content_left(found.text[start:head_end], _local(consumed, start)) else None
+
+
+def _scene_or_prompt(base: Intent, described: str) -> Intent:
+    """"me on the moon" is a scene for the default style; "me as a wizard" a whole prompt."""
+    if leads_with_place(described):
+        return replace(base, action="generate", scene=described)
+    return replace(base, action="generate", prompt=described)
+
+
+def _anything_else(found: Found, base: Intent, noise: list[tuple[int, int]]) -> Intent:
+    """No preset, no question: a picture request of its own, "go anyway", or small talk."""
     if found.has("go"):
         return replace(base, action="generate")
     if _only_small_talk(found):
         return Intent(action="none")
-    if asks or model or ratio or count:
-        if content_left(found.text, hits_spans(found.hits) + noise):
-            described = fallback_prompt(found, noise)
-            if described and leads_with_place(described):
-                return replace(base, action="generate", scene=described)
-            return replace(base, action="generate", prompt=described)
-        return replace(base, action="generate")
-    return Intent(action="none")
+    asks = found.has("request") or found.has("photo")
+    if not (asks or base.model or base.aspect_ratio or base.count):
+        return Intent(action="none")
+    if content_left(found.text, hits_spans(found.hits) + noise):
+        described = fallback_prompt(found, noise)
+        if described:
+            return _scene_or_prompt(base, described)
+    return replace(base, action="generate")
 
 
 def _all_style_keys(extra: Mapping[str, Sequence[str]]) -> set[str]:
