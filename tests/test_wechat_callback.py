@@ -88,7 +88,7 @@ class World:
         sender = build_sender(self.settings, self.redis)
         source = build_photo_source(self.settings, self.redis)
         assert sender is not None and source is not None
-        parts = WeChatJobParts(self.dialogue, sender, source, locales.load())
+        parts = WeChatJobParts(self.dialogue, sender, source, locales.load(), fetch_retry_delays=(0.0, 0.0))
         for job in self.jobs.get_jobs():
             await run_job(job.args[0], parts)
             job.delete()
@@ -346,3 +346,21 @@ def test_a_slow_answer_says_success_in_time_and_is_pushed_when_ready(redis_clien
 def test_an_oversized_body_is_refused_unread(world: World) -> None:
     response = world.wechat.client.post("/wechat", params=world.wechat.query(), content=b"x" * 70_000)
     assert response.status_code == 413
+
+
+async def test_a_busy_wechat_api_is_tried_again_for_the_photo(world: World) -> None:
+    media_id = world.api.add_media(jpeg_bytes())
+    world.api.fail("media/get", -1, times=2)
+    world.wechat.post(message_xml(OPENID, "image", PicUrl="http://mmbiz.qpic.cn/x", MediaId=media_id))
+    await world.run_jobs()
+    assert world.dialogue.seen[-1].photo is not None
+
+
+async def test_a_photo_wechat_keeps_refusing_is_asked_for_again(world: World) -> None:
+    media_id = world.api.add_media(jpeg_bytes())
+    world.api.fail("media/get", -1, times=3)
+    world.wechat.post(message_xml(OPENID, "image", PicUrl="http://mmbiz.qpic.cn/x", MediaId=media_id))
+    await world.run_jobs()
+    assert world.dialogue.seen == []
+    (told,) = world.api.sent_of("text")
+    assert "重新发送" in told["text"]["content"]

@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import Callable
@@ -25,7 +26,7 @@ from bot.messages import Incoming
 from bot.wechat.handler import Dialogue
 from bot.wechat.store import Held
 from core.chat import ChatTarget, PhotoRef
-from core.errors import PortraitBotError, UserInputError
+from core.errors import PortraitBotError, TransientUpstreamError, UpstreamError, UserInputError
 from core.i18n import Catalogues
 from worker.senders.base import Deliverable
 from worker.senders.wechat import WeChatPhotoSource, WeChatSender
@@ -36,6 +37,8 @@ JOB_FUNCTION = "bot.wechat.jobs.wechat_job"
 JOB_TIMEOUT_SECONDS = 60
 """A photo download and one Conversation turn; far less in practice."""
 JOB_RESULT_TTL_SECONDS = 60
+FETCH_RETRY_DELAYS_SECONDS: tuple[float, ...] = (1.0, 3.0)
+"""Pauses between tries to fetch a photo from a busy WeChat API before telling the person."""
 QUEUE_NAME = "portraitbot"
 """The worker's one queue of short jobs (``worker.rqueue.QUEUE_NAME``)."""
 
@@ -48,6 +51,7 @@ class WeChatJobParts:
     sender: WeChatSender
     source: WeChatPhotoSource
     catalogues: Catalogues
+    fetch_retry_delays: tuple[float, ...] = FETCH_RETRY_DELAYS_SECONDS
 
 
 def enqueuer(redis_client: redis.Redis) -> Callable[[dict[str, Any]], object]:
@@ -82,8 +86,8 @@ async def run_job(payload: dict[str, Any], parts: WeChatJobParts) -> None:
 async def _photo(payload: dict[str, Any], target: ChatTarget, parts: WeChatJobParts) -> None:
     ref = PhotoRef("wechat", str(payload["media_id"]), float(payload.get("received_at") or 0.0))
     try:
-        photo = await parts.source.fetch(ref)
-    except UserInputError as error:
+        photo = await _fetch(parts, ref)
+    except (UserInputError, UpstreamError) as error:
         await parts.sender.send_text(target, parts.catalogues.error_text(target.language, error))
         return
     incoming = Incoming(target=target, message_key=payload.get("message_key"), photo=photo, photo_ref=ref)
@@ -99,6 +103,20 @@ async def _photo(payload: dict[str, Any], target: ChatTarget, parts: WeChatJobPa
             )
         else:
             await parts.sender.send_text(target, reply.text, buttons=reply.buttons)
+
+
+async def _fetch(parts: WeChatJobParts, ref: PhotoRef) -> bytes:
+    """The photo, tried a few times here: the worker does not reschedule this job."""
+    for delay in parts.fetch_retry_delays:
+        try:
+            return await parts.source.fetch(ref)
+        except TransientUpstreamError as error:
+            log.info("wechat job: photo fetch failed (%s); retrying in %.0f s", error.message_id, delay)
+            await asyncio.sleep(delay)
+    try:
+        return await parts.source.fetch(ref)
+    except TransientUpstreamError:
+        raise UpstreamError("wechat.photo_fetch_failed") from None
 
 
 async def _push(payload: dict[str, Any], target: ChatTarget, parts: WeChatJobParts) -> None:

@@ -139,6 +139,12 @@ class WeChatCallback:
             self._late.add(task)
             task.add_done_callback(lambda done: self._push_late(done, message))
             return Passive()
+        except Exception:
+            # A bug must not become WeChat's "service unavailable" after three retries.
+            log.exception("wechat: answering a message failed")
+            openid = str(message.get("FromUserName") or "")
+            language = self.handler.languages.get(openid) or "zh"
+            return Passive(text=self.handler.catalogues.text(language, "error.internal"))
 
     def _push_late(self, task: asyncio.Task[Passive], message: dict[str, Any]) -> None:
         self._late.discard(task)
