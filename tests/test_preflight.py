@@ -160,7 +160,7 @@ def test_a_small_stranger_in_the_background_is_not_a_group_photo(
 
 
 def test_face_far_away_in_a_big_frame_asks_for_a_closer_photo(detector: HaarFaceDetector) -> None:
-    photo = make_face_photo((1500, 2000), face_width=110)
+    photo = make_face_photo((1500, 2000), face_width=120)
     verdict = check_photo(photo, detector)
     assert verdict.message_id == "preflight.face_too_small"
     assert "closer" in tip_in_both_languages(verdict)[0]
