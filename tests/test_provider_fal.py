@@ -175,6 +175,14 @@ async def test_insufficient_credits_tells_the_operator_to_top_up_and_charges_not
     assert fake.charged_usd == 0 and fake.submit_attempts == 1
 
 
+async def test_fals_own_exhausted_balance_403_also_asks_for_a_top_up(fake_fal, http):
+    fake, url = fake_fal
+    fake.reject = (403, "User is locked. Reason: Exhausted balance. Top up your balance at fal.ai/dashboard/billing.")
+    with pytest.raises(PermanentUpstreamError) as caught:
+        await provider(url, http).submit(job())
+    assert caught.value.message_id == "fal.insufficient_credits"
+
+
 async def test_an_endpoint_the_proxy_does_not_allow_is_a_permanent_error(fake_fal, http):
     fake, url = fake_fal
     fake.allowed_apps = {"fal-ai/nano-banana-2"}

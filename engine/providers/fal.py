@@ -206,6 +206,9 @@ class FalProvider:
         if status == 401:
             raise PermanentUpstreamError("fal.bad_key")
         if status == 403:
+            # fal itself (not the proxy) answers 403 "Exhausted balance" when credits run out.
+            if any(word in response.text.lower() for word in ("balance", "credit")):
+                raise PermanentUpstreamError("fal.insufficient_credits")
             raise PermanentUpstreamError("fal.endpoint_not_allowed")
         if status == 422:
             detail = clean_detail(_detail(response), secrets=(self._key.reveal(),))
