@@ -18,6 +18,8 @@ EXPRESSION_WORDS: tuple[tuple[tuple[str, ...], dict[str, float]], ...] = (
       "笑一下", "笑起来", "笑", "开心", "露出笑容", "笑容"), {"smile": 1.0}),
     (("frown", "sad", "sadder", "stop smiling", "serious face", "look serious", "不要笑",
       "严肃", "难过", "伤心", "皱眉"), {"smile": -0.3}),
+    (("angry", "mad", "furious", "annoyed", "生气", "愤怒", "发怒"),
+     {"eyebrow": -8.0, "smile": -0.3}),
     (("wink", "winking", "眨一只眼", "单眼眨", "抛媚眼", "媚眼", "眨个眼", "wink一下", "挤眼"),
      {"wink": 20.0}),
     (("blink", "close my eyes", "close eyes", "eyes closed", "closed eyes", "shut my eyes",

@@ -18,7 +18,7 @@ ID_WORDS: tuple[str, ...] = (
     "identification photo", "identity photo", "identification", "visa", "visa photo",
     "driver license", "drivers license", "driving license", "driver licence",
     "drivers licence", "driving licence", "license photo", "licence photo", "work permit",
-    "residence permit", "green card", "icao", "biometric photo", "official photo",
+    "residence permit", "green card", "icao", "schengen", "申根", "biometric photo", "official photo",
     "document photo", "passport picture", "passport size", "passport pic", "oci",
     "1 inch", "2 inch", "one inch", "two inch", "1 inch photo", "2 inch photo",
     "证件照", "护照", "签证", "身份证", "驾照", "驾驶证", "一寸", "二寸", "两寸", "寸照", "1寸",

@@ -28,7 +28,7 @@ from core.intent.describe import (
     tidy,
 )
 from core.intent.matcher import Found, Hit, find
-from core.intent.numbers import find_count
+from core.intent.numbers import UNIT_AFTER, find_count
 from core.intent.text import clean_text, normalize
 from core.request import Intent, SeriesItem
 
@@ -240,6 +240,9 @@ def _count_spans(found: Found, masked: list[tuple[int, int]]) -> list[tuple[int,
     spans = []
     for match in re.finditer(r"(?<![\w:])(\d{1,2}|one|two|three|four|five|six|seven|eight|nine|"
                              r"ten|couple|few|dozen|single|pair)\b(?![:/])", found.text):
+        unit = re.match(r"\s*([a-z]+)", found.text[match.end():])
+        if unit and unit.group(1) in UNIT_AFTER:
+            continue  # "10 years younger" keeps its number
         spans.append((match.start(), match.end()))
     for match in re.finditer(r"[一二两俩三四五六七八九十几\d]{1,3}\s*[张幅个份款种版副枚]",
                              found.text):
