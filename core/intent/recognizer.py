@@ -14,8 +14,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
-from core import models
-from core.intent import expression_words, id_words, style_words, words
+from core.intent import style_words, words
 from core.intent.describe import (
     content_left,
     custom_description,
@@ -27,8 +26,10 @@ from core.intent.describe import (
     scene_for,
     tidy,
 )
+from core.intent.idphoto import id_photo
 from core.intent.matcher import Found, Hit, find
-from core.intent.numbers import UNIT_AFTER, find_count
+from core.intent.numbers import find_count
+from core.intent.parameters import aspect_ratio, count_spans, expression, model_named
 from core.intent.text import clean_text, normalize
 from core.request import Intent, SeriesItem
 
@@ -38,9 +39,6 @@ _COMMAND_EXPRESSIONS: dict[str, dict[str, float]] = {
 """What /smile, /wink and /expression do when no expression words follow."""
 _MENTION = re.compile(r"(?<![\w.])@[a-z0-9_]+")
 _COMMAND = re.compile(r"^/([a-z0-9_]+)(?:@[a-z0-9_]+)?\b")
-_RATIO = re.compile(r"(?<![\d.:])(\d{1,2})\s*[:/]\s*(\d{1,2})(?![\d:])")
-_MODEL_FLAG = re.compile(r"(?:--model|-m|model|模型)\s*[=:]?\s*([a-z0-9][a-z0-9.\- ]{0,30})")
-_MODEL_VERB = re.compile(r"(?:\buse|\busing|\bvia|用|使用)\s*([a-z0-9][a-z0-9.\- ]{0,30})")
 _LIST_JOINERS = re.compile(r"(?:,|、|，|;|；|\band\b|\bplus\b|&|\+|/|和|跟|与|及|以及|还有|\bthen\b)")
 _PEOPLE = re.compile(r"\b(?:me|my|our|his|her|their)\b|我|我们|他|她")
 _OR_JOINERS = re.compile(r"(?:\bor\b|还是|或者|或是|或)")
@@ -76,13 +74,13 @@ def recognize(
 
 def _decide(found: Found, command: str | None, extra: Mapping[str, Sequence[str]]) -> Intent:
     ratio_spans: list[tuple[int, int]] = []
-    model, model_spans = _model(found)
-    ratio = _aspect_ratio(found, ratio_spans)
+    model, model_spans = model_named(found)
+    ratio = aspect_ratio(found, ratio_spans)
     masked = model_spans + ratio_spans + hits_spans(found.of("spec")) + hits_spans(
         [h for h in found.hits if h.kind == "style" and re.search(r"\d", h.phrase)])
     count = find_count(found.text, found.tokens, masked)
     base = Intent(model=model, count=count, aspect_ratio=ratio, go_anyway=found.has("go"))
-    noise = noise_spans(found, model_spans + ratio_spans + _count_spans(found, masked))
+    noise = noise_spans(found, model_spans + ratio_spans + count_spans(found, masked))
 
     forced = _command_meaning(command, extra)
     if forced == "help":
@@ -90,7 +88,7 @@ def _decide(found: Found, command: str | None, extra: Mapping[str, Sequence[str]
     if forced == "random_face" or _wants_random_face(found):
         return replace(base, action="random_face")
     if forced in ("id_photo_white", "id_photo_blue") or found.has("id"):
-        return _id_photo(found, forced, base)
+        return id_photo(found, forced, base)
 
     if found.has("price") or (found.has("help") and not found.has("request")
                               and not found.of("style") and not found.has("family")):
@@ -129,9 +127,9 @@ def _decide(found: Found, command: str | None, extra: Mapping[str, Sequence[str]
             scene = custom[0]  # "me as a 1920s gangster": vintage, and the gangster
         return replace(base, action="generate", style=key,
                        scene=scene or _clause_of_other_style(found, key, strong))
-    expression = _expression(found) or _COMMAND_EXPRESSIONS.get(forced or "")
-    if expression:
-        return replace(base, action="edit_expression", expression=expression)
+    face = expression(found) or _COMMAND_EXPRESSIONS.get(forced or "")
+    if face:
+        return replace(base, action="edit_expression", expression=face)
     if families:
         family = next((h.value for h in found.of("family")), forced or "")
         return replace(base, action="choose", choices=style_words.FAMILY_CHOICES[family])
@@ -197,95 +195,11 @@ def _command_meaning(command: str | None, extra: Mapping[str, Sequence[str]]) ->
     return None
 
 
-def _model(found: Found) -> tuple[str | None, list[tuple[int, int]]]:
-    """Explicit model (flag, "use X", a model's name) > quality words > speed words > None."""
-    text = found.text
-    for pattern in (_MODEL_FLAG, _MODEL_VERB):
-        for match in pattern.finditer(text):
-            parts = match.group(1).split()
-            for size in (3, 2, 1):
-                if len(parts) >= size:
-                    model = models.lookup("-".join(parts[:size]))
-                    if model is not None:
-                        end = match.start(1)
-                        for part in parts[:size]:
-                            end = text.index(part, end) + len(part)
-                        return model.key, [(match.start(), end)]
-    named = found.of("model")
-    if named:
-        return named[0].value, hits_spans(named)
-    if found.has("quality"):
-        return "gpt", []
-    if found.has("speed"):
-        return "nano2", []
-    return None, []
-
-
-def _aspect_ratio(found: Found, spans: list[tuple[int, int]]) -> str | None:
-    """An explicit ratio ("3:4") or an orientation word ("vertical", "竖版")."""
-    for match in _RATIO.finditer(found.text):
-        ratio = f"{int(match.group(1))}:{int(match.group(2))}"
-        if ratio in models.ALL_ASPECT_RATIOS:
-            spans.append((match.start(), match.end()))
-            return ratio
-    named = found.of("ratio")
-    if named:
-        spans.extend(hits_spans(named))
-        return named[0].value
-    return None
-
-
-def _count_spans(found: Found, masked: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Number words and measure words, so they stay out of scenes and prompts."""
-    spans = []
-    for match in re.finditer(r"(?<![\w:])(\d{1,2}|one|two|three|four|five|six|seven|eight|nine|"
-                             r"ten|couple|few|dozen|single|pair)\b(?![:/])", found.text):
-        unit = re.match(r"\s*([a-z]+)", found.text[match.end():])
-        if unit and unit.group(1) in UNIT_AFTER:
-            continue  # "10 years younger" keeps its number
-        spans.append((match.start(), match.end()))
-    for match in re.finditer(r"[一二两俩三四五六七八九十几\d]{1,3}\s*[张幅个份款种版副枚]",
-                             found.text):
-        spans.append((match.start(), match.end()))
-    return [s for s in spans if not any(a <= s[0] < b for a, b in masked)]
-
-
 def _wants_random_face(found: Found) -> bool:
     if found.has("random"):
         return True
     return bool(_RANDOM_TOKEN.search(found.text) and _FACE_TOKEN.search(found.text)
                 and not found.of("style"))
-
-
-def _id_photo(found: Found, forced: str | None, base: Intent) -> Intent:
-    """ID photo: specification, backdrop and preset, following id_words' rule."""
-    spec = _id_spec(found)
-    colours = found.of("bg")
-    background = colours[0].value if colours else None
-    visa = forced == "id_photo_blue" or found.has("visa")
-    if background:
-        style = id_words.BACKGROUND_STYLE[background]
-    elif spec in id_words.SPEC_BACKGROUND:
-        style = id_words.BACKGROUND_STYLE[id_words.SPEC_BACKGROUND[spec]]
-    else:
-        style = "id_photo_blue" if visa else "id_photo_white"
-    return replace(base, action="generate", style=style, id_spec=spec, background=background,
-                   aspect_ratio=None)
-
-
-def _id_spec(found: Found) -> str | None:
-    named = found.of("spec")
-    sizes = [h for h in named if h.value in ("cn_1inch", "cn_2inch") or "x" in h.phrase]
-    if sizes:
-        return sizes[0].value
-    if named:
-        return named[0].value
-    passport_or_visa = found.has("visa") or "passport" in found.text or "护照" in found.text
-    if found.has("china") and passport_or_visa:
-        return "cn_passport"
-    if found.has("schengen"):
-        return "schengen" if found.has("visa") else "icao"
-    return None
 
 
 def _styles(found: Found, forced: str | None) -> list[Hit]:
@@ -408,22 +322,6 @@ def _clause_of_other_style(found: Found, key: str, strong: list[Hit]) -> str | N
             clause = tidy(found.text[start:end].strip())
             return clause or None
     return None
-
-
-def _expression(found: Found) -> dict[str, float] | None:
-    """Live-portrait parameters from expression words, softened or pushed by modifiers."""
-    hits = found.of("expr")
-    if not hits:
-        return None
-    params: dict[str, float] = {}
-    factor = 1.3 if found.has("stronger") else 0.5 if found.has("weaker") else 1.0
-    for hit in hits:
-        _phrases, values = expression_words.EXPRESSION_WORDS[int(hit.value)]
-        for name, value in values.items():
-            low, high = expression_words.PARAM_RANGES[name]
-            scaled = value if "big" in hit.phrase or "slight" in hit.phrase else value * factor
-            params.setdefault(name, round(max(low, min(high, scaled)), 2))
-    return params
 
 
 def _only_small_talk(found: Found) -> bool:

@@ -1,0 +1,40 @@
+"""ID and passport photos: specification, backdrop and preset, by the rule in id_words."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from core.intent import id_words
+from core.intent.matcher import Found
+from core.request import Intent
+
+
+def id_photo(found: Found, forced: str | None, base: Intent) -> Intent:
+    """ID photo: specification, backdrop and preset, following id_words' rule."""
+    spec = _id_spec(found)
+    colours = found.of("bg")
+    background = colours[0].value if colours else None
+    visa = forced == "id_photo_blue" or found.has("visa")
+    if background:
+        style = id_words.BACKGROUND_STYLE[background]
+    elif spec in id_words.SPEC_BACKGROUND:
+        style = id_words.BACKGROUND_STYLE[id_words.SPEC_BACKGROUND[spec]]
+    else:
+        style = "id_photo_blue" if visa else "id_photo_white"
+    return replace(base, action="generate", style=style, id_spec=spec, background=background,
+                   aspect_ratio=None)
+
+
+def _id_spec(found: Found) -> str | None:
+    named = found.of("spec")
+    sizes = [h for h in named if h.value in ("cn_1inch", "cn_2inch") or "x" in h.phrase]
+    if sizes:
+        return sizes[0].value
+    if named:
+        return named[0].value
+    passport_or_visa = found.has("visa") or "passport" in found.text or "护照" in found.text
+    if found.has("china") and passport_or_visa:
+        return "cn_passport"
+    if found.has("schengen"):
+        return "schengen" if found.has("visa") else "icao"
+    return None
