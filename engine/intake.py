@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pillow_heif
-from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageCms, ImageFile, ImageOps, UnidentifiedImageError
 
 from core.errors import UserInputError
 
@@ -45,6 +45,7 @@ JPEG_QUALITY = 92
 ACCEPTED_FORMATS = ("JPEG", "MPO", "PNG", "WEBP", "BMP", "GIF", "HEIF", "AVIF")
 """Pillow format names tried when sniffing. MPO is what iPhones and many cameras write as
 .jpg; a still GIF is accepted, an animated one refused."""
+_SRGB = ImageCms.createProfile("sRGB")
 _OPENABLE = tuple(name for name in ACCEPTED_FORMATS if name in Image.OPEN)
 STILL_MULTI_FRAME_FORMATS = frozenset({"MPO", "HEIF", "AVIF"})
 """Formats whose extra frames are depth maps, previews or bursts, not animation: use the first."""
@@ -90,7 +91,7 @@ def load_photo(
         raise UserInputError("intake.too_large", max_mb=max_bytes // (1024 * 1024))
     if not data:
         raise UserInputError("intake.not_an_image")
-    image = _open(data)
+    image = _open(data, max_pixels)
     width, height = image.size
     if width * height > max_pixels:
         raise UserInputError("intake.too_many_pixels", max_megapixels=max_pixels // 1_000_000)
@@ -109,14 +110,20 @@ def load_photo(
     _decode(image)
     image = _upright(image)
     original_size = _rotated_size((width, height), image)
+    profile = image.info.get("icc_profile")
+    if image.mode == "CMYK" and profile:
+        image = to_srgb(image, profile)  # print colours need their profile, before anything
+        profile = None
     image = to_rgb(image)
     if max(image.size) > working_max_side:
         image.thumbnail((working_max_side, working_max_side), Image.Resampling.LANCZOS,
                         reducing_gap=3.0)
+    if profile:
+        image = to_srgb(image, profile)  # e.g. an iPhone's Display P3: providers assume sRGB
     return Photo(image=image, jpeg=encode_jpeg(image), original_size=original_size, format=fmt)
 
 
-def _open(data: bytes) -> Image.Image:
+def _open(data: bytes, max_pixels: int) -> Image.Image:
     """Sniff and open lazily: only the header is read, no pixel is decoded yet."""
     try:
         # Pillow raises DecompressionBombError itself past twice its own limit (89 MP) and
@@ -124,7 +131,7 @@ def _open(data: bytes) -> Image.Image:
         image = Image.open(io.BytesIO(data), formats=_OPENABLE)
     except Image.DecompressionBombError:
         raise UserInputError(
-            "intake.too_many_pixels", max_megapixels=MAX_PHOTO_PIXELS // 1_000_000
+            "intake.too_many_pixels", max_megapixels=max_pixels // 1_000_000
         ) from None
     except UnidentifiedImageError:
         if data.startswith(OTHER_IMAGE_MAGIC):
@@ -184,6 +191,18 @@ def to_rgb(image: Image.Image) -> Image.Image:
         white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
         return Image.alpha_composite(white, rgba).convert("RGB")
     return image.convert("RGB")
+
+
+def to_srgb(image: Image.Image, icc_profile: bytes) -> Image.Image:
+    """RGB in sRGB from an RGB or CMYK image with an embedded ICC profile; unchanged if broken."""
+    try:
+        source = ImageCms.ImageCmsProfile(io.BytesIO(icc_profile))
+        converted = ImageCms.profileToProfile(
+            image, source, _SRGB, renderingIntent=ImageCms.Intent.PERCEPTUAL, outputMode="RGB"
+        )
+    except (ImageCms.PyCMSError, OSError, ValueError, TypeError):
+        return image.convert("RGB") if image.mode != "RGB" else image
+    return converted if converted is not None else image
 
 
 def _to_8bit(pixels: np.ndarray) -> np.ndarray:

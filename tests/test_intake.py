@@ -277,3 +277,28 @@ def test_large_png_is_downscaled_to_the_working_size() -> None:
 def test_file_name_and_content_type_are_ignored_only_content_counts() -> None:
     png_named_like_a_jpeg = encoded(make_face_photo(), "PNG")
     assert load_photo(png_named_like_a_jpeg).format == "PNG"
+
+
+def test_heic_from_an_iphone_with_its_rotation_comes_out_upright() -> None:
+    sideways = make_face_photo((600, 800)).transpose(Image.Transpose.ROTATE_90)
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    photo = load_photo(encoded(sideways, "HEIF", exif=exif.tobytes(), quality=80))
+    assert photo.size == (600, 800)
+    assert len(HaarFaceDetector().detect(photo.image)) == 1
+
+
+def test_embedded_srgb_colour_profile_keeps_the_colours() -> None:
+    from PIL import ImageCms
+
+    srgb = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    image = Image.new("RGB", (300, 300), (200, 120, 60))
+    photo = load_photo(encoded(image, "PNG", icc_profile=srgb))
+    r, g, b = photo.image.getpixel((150, 150))  # type: ignore[misc]
+    assert abs(r - 200) <= 3 and abs(g - 120) <= 3 and abs(b - 60) <= 3
+
+
+def test_broken_colour_profile_is_ignored_not_fatal() -> None:
+    image = Image.new("RGB", (300, 300), (200, 120, 60))
+    photo = load_photo(encoded(image, "PNG", icc_profile=b"not a profile at all" * 10))
+    assert photo.image.getpixel((150, 150)) == (200, 120, 60)
