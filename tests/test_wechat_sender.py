@@ -217,3 +217,23 @@ async def test_app_secret_and_tokens_never_reach_logs_or_errors(
     assert secret not in text
     assert token.decode().strip('"') not in text
     assert offline.value.__cause__ is None and offline.value.__suppress_context__
+
+
+async def test_a_delivery_retried_after_a_busy_api_does_not_send_an_image_twice(
+    fake: tuple[FakeWeChatApi, str], redis_client: redis.Redis, tmp_path: Path
+) -> None:
+    api, url = fake
+    first, second = tmp_path / "1.jpg", tmp_path / "2.jpg"
+    first.write_bytes(jpeg_bytes())
+    second.write_bytes(jpeg_bytes(colour=(10, 20, 30)))
+    sender = sender_for(url, redis_client)
+    await sender.send_text(PERSON, "warm-up")  # the token is fetched
+    api.sent.clear()
+    api.fail("media/upload", -1, after=1)  # the second upload: "system busy"
+    items = [Deliverable(first), Deliverable(second)]
+    with pytest.raises(TransientUpstreamError):
+        await sender.send_images(PERSON, items, "海滩")
+    await sender.send_images(PERSON, items, "海滩")
+
+    assert len(api.sent_of("image")) == 2, "the retry sent only the second image"
+    assert len(api.uploads) == 2

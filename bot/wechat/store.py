@@ -183,6 +183,19 @@ class HeldResults:
         return int(self.redis.llen(self._key(openid)))  # type: ignore[arg-type]
 
 
+SENT_TTL_SECONDS = 3600
+"""A pushed result is remembered for an hour so that a retried delivery does not send it twice."""
+
+
+def first_push(client: redis.Redis, openid: str, path: str) -> bool:
+    """True unless this file was already pushed to this person within the hour."""
+    return not client.exists(_key("sent", _person(openid + "\0" + path)))
+
+
+def mark_pushed(client: redis.Redis, openid: str, path: str) -> None:
+    client.set(_key("sent", _person(openid + "\0" + path)), 1, ex=SENT_TTL_SECONDS)
+
+
 def mark_passive_only(client: redis.Redis, errcode: int) -> None:
     """The account may not push messages at all (48001): remember it for a while."""
     client.set(_key("passive_only"), errcode, ex=PASSIVE_ONLY_TTL_SECONDS)

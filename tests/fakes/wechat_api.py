@@ -21,8 +21,8 @@ byte for byte, as WeChat retries.
 
 Every error is HTTP 200 with ``{"errcode", "errmsg"}``, as WeChat answers. A missing or
 unknown token answers 40001 (41001 when missing), a retired one 40001, an expired one 42001.
-Scripted failures: ``fail("message/custom/send", 45015, times=2)`` answers the next calls of
-that endpoint with the errcode; ``expire_tokens()`` makes the current token answer 42001.
+Scripted failures: ``fail("message/custom/send", 45015, times=2, after=1)`` lets one call
+through, then answers the next two with the errcode; ``expire_tokens()`` makes the current token answer 42001.
 """
 
 from __future__ import annotations
@@ -92,10 +92,11 @@ class FakeWeChatApi:
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     # ------------------------------------------------------------------ knobs
-    def fail(self, endpoint: str, errcode: int, times: int = 1) -> None:
-        """Answer the next ``times`` calls of ``endpoint`` (e.g. "message/custom/send") with errcode."""
+    def fail(self, endpoint: str, errcode: int, times: int = 1, *, after: int = 0) -> None:
+        """Answer ``times`` calls of ``endpoint`` (e.g. "message/custom/send") with errcode,
+        after letting the next ``after`` calls through."""
         with self._lock:
-            self._failures.setdefault(endpoint, []).extend([errcode] * times)
+            self._failures.setdefault(endpoint, []).extend([0] * after + [errcode] * times)
 
     def expire_tokens(self) -> None:
         """The current token now answers 42001 (access_token expired)."""
@@ -146,8 +147,8 @@ class FakeWeChatApi:
             if token != self._valid:
                 return self._error(40001)
             scripted = self._failures.get(endpoint)
-            if scripted:
-                return self._error(scripted.pop(0))
+            if scripted and (errcode := scripted.pop(0)):
+                return self._error(errcode)
         return None
 
     async def _token(self, request: Request) -> Response:

@@ -10,7 +10,8 @@ time the person writes. A refusal therefore raises nothing: the delivery is done
 
 Raised to the worker: ``TransientUpstreamError`` (network, busy, rate limits, a token refused
 even after one refresh) -- retried with backoff; ``WeChatError`` (a ``PermanentUpstreamError``,
-any other errcode) -- recorded, not retried.
+any other errcode) -- recorded, not retried. A retried delivery skips the images that already
+arrived (remembered for an hour).
 """
 
 from __future__ import annotations
@@ -26,7 +27,15 @@ import redis
 from bot.wechat.api import PushNotAllowed, WeChatApi, WeChatError
 from bot.wechat.media import MAX_PHOTO_BYTES, wechat_jpeg
 from bot.wechat.render import clip, flatten, with_choices
-from bot.wechat.store import Choices, Held, HeldResults, is_passive_only, mark_passive_only
+from bot.wechat.store import (
+    Choices,
+    Held,
+    HeldResults,
+    first_push,
+    is_passive_only,
+    mark_passive_only,
+    mark_pushed,
+)
 from core.chat import Buttons, ChatTarget, PhotoRef
 from core.errors import UserInputError
 from core.i18n import Catalogues
@@ -96,6 +105,8 @@ class WeChatSender:
         refused = is_passive_only(self.redis)
         held: list[Held] = []
         for item in items:
+            if not first_push(self.redis, target.chat_id, str(item.path)):
+                continue  # a retried delivery: this one already arrived
             data = await asyncio.to_thread(wechat_jpeg, Path(item.path))
             try:
                 media_id = await asyncio.to_thread(self.api.upload_image, data)
@@ -107,6 +118,7 @@ class WeChatSender:
             if not refused:
                 try:
                     await asyncio.to_thread(self.api.send_image, target.chat_id, media_id)
+                    mark_pushed(self.redis, target.chat_id, str(item.path))
                     continue
                 except PushNotAllowed as error:
                     self._refused(error)
