@@ -87,7 +87,7 @@ def _build() -> list[_Phrase]:
         table += _entries(f"expr:{index}", phrases)
     table += _entries("stronger:", expression_words.STRONGER)
     table += _entries("weaker:", expression_words.WEAKER)
-    return [p for p in table if p.words or has_cjk(p.text)]
+    return [p for p in table if p.text.strip()]
 
 
 _TABLE: list[_Phrase] = _build()
@@ -115,7 +115,7 @@ def _extra_entries(extra_styles: Mapping[str, Sequence[str]] | None) -> list[_Ph
     table: list[_Phrase] = []
     for key, names in extra_styles.items():
         table += _entries(f"style:{key}", (*names, key.replace("_", " ")))
-    return [p for p in table if p.words or has_cjk(p.text)]
+    return [p for p in table if p.text.strip()]
 
 
 def find(text: str, extra_styles: Mapping[str, Sequence[str]] | None = None) -> Found:

@@ -40,13 +40,15 @@ _COMMAND_EXPRESSIONS: dict[str, dict[str, float]] = {
 _MENTION = re.compile(r"(?<![\w.])@[a-z0-9_]+")
 _COMMAND = re.compile(r"^/([a-z0-9_]+)(?:@[a-z0-9_]+)?\b")
 _LIST_JOINERS = re.compile(r"(?:,|、|，|;|；|\band\b|\bplus\b|&|\+|/|和|跟|与|及|以及|还有|\bthen\b)")
-_PEOPLE = re.compile(r"\b(?:me|my|our|his|her|their)\b|我|我们|他|她")
+_NOT_A_LIST = re.compile(r"\b(?:me|my|our|his|her|their|but|instead|rather)\b|我|我们|他|她|但|不过")
 _OR_JOINERS = re.compile(r"(?:\bor\b|还是|或者|或是|或)")
 _SCENE_FIRST = re.compile(r"(?:in|on|at|under|inside|near|by|riding|standing|sitting|walking|"
                           r"flying|swimming|surrounded|holding|wearing)\b")
 _SCENE_WORD = re.compile(r"\b(?:in|at|on|with|under|near|inside|surrounded|holding|wearing|"
                          r"riding|beside|against)\b")
 _ZH_SCENE = re.compile(r"在[^，。,.!！?？的]{1,30}")
+_LOOK_MARK = re.compile(r"\s*-?\s*(?:style|styled|version|look|vibe|vibes|aesthetic|filter|"
+                       r"风格|风|版|效果|感)")
 _RANDOM_TOKEN = re.compile(r"\brandom\b|随机|随便")
 _FACE_TOKEN = re.compile(r"\b(?:face|faces|person|people|human|humans|stranger|guy|girl|man|"
                          r"woman|someone|headshot|portrait)\b|人脸|脸|人物|路人|陌生人|一个人|的人")
@@ -139,7 +141,7 @@ def _decide(found: Found, command: str | None, extra: Mapping[str, Sequence[str]
         key = _primary(styles, None, extra, found)
         return replace(base, action="generate", style=key,
                        scene=_scene(found, key, styles, noise))
-    return _anything_else(found, base, noise)
+    return _anything_else(found, base, noise, forced)
 
 
 def _local(spans: list[tuple[int, int]], offset: int) -> list[tuple[int, int]]:
@@ -164,13 +166,14 @@ def _scene_or_prompt(base: Intent, described: str) -> Intent:
     return replace(base, action="generate", prompt=described)
 
 
-def _anything_else(found: Found, base: Intent, noise: list[tuple[int, int]]) -> Intent:
+def _anything_else(found: Found, base: Intent, noise: list[tuple[int, int]],
+                   forced: str | None) -> Intent:
     """No preset, no question: a picture request of its own, "go anyway", or small talk."""
-    if found.has("go"):
+    if found.has("go") or (forced == "generate" and not found.tokens and not found.text):
         return replace(base, action="generate")
     if _only_small_talk(found):
         return Intent(action="none")
-    asks = found.has("request") or found.has("photo")
+    asks = found.has("request") or found.has("photo") or forced == "generate"
     if not (asks or base.model or base.aspect_ratio or base.count):
         return Intent(action="none")
     if content_left(found.text, hits_spans(found.hits) + noise):
@@ -257,7 +260,7 @@ def _joined(text: str, hits: list[Hit], joiner: re.Pattern[str]) -> bool:
     cyberpunk"), not a style and who is in it ("Christmas card of me and my dog")."""
     for first, second in zip(hits, hits[1:], strict=False):
         between = text[first.end:second.start]
-        if _PEOPLE.search(between):
+        if _NOT_A_LIST.search(between):
             continue
         if second.value in style_words.SETTING_STYLES and first.value not in (
                 style_words.SETTING_STYLES):
@@ -281,10 +284,17 @@ def _style_in_description(found: Found, strong: list[Hit], start: int, end: int)
 
 def _in_scene(found: Found, hit: Hit) -> bool:
     """Whether a style word only describes the setting ("wedding photo on the beach")."""
+    if _marked_as_look(found, hit):
+        return False
     before = found.text[:hit.start]
     if _SCENE_WORD.search(before):
         return True
     return any(m.start() <= hit.start < m.end() for m in _ZH_SCENE.finditer(found.text))
+
+
+def _marked_as_look(found: Found, hit: Hit) -> bool:
+    """ "in anime style", "cyberpunk version", "油画风": the word names the look itself."""
+    return bool(_LOOK_MARK.match(found.text, hit.end)) or hit.phrase.endswith(("style", "风格"))
 
 
 def _primary(hits: list[Hit], forced: str | None, extra: Mapping[str, Sequence[str]],
@@ -294,7 +304,8 @@ def _primary(hits: list[Hit], forced: str | None, extra: Mapping[str, Sequence[s
     if forced and forced in _all_style_keys(extra):
         return forced
     head = [h for h in hits if not _in_scene(found, h)]
-    keys = _distinct(head or hits)
+    marked = [h for h in hits if _marked_as_look(found, h)]
+    keys = _distinct(marked or head or hits)
     first = keys[0]
     for general, specifics in style_words.MORE_SPECIFIC.items():
         if first == general:

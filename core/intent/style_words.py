@@ -85,7 +85,8 @@ STYLE_WORDS: dict[str, tuple[str, ...]] = {
     ),
     "travel_tropical": (
         "tropical", "beach", "island", "resort", "bali", "maldives", "hawaii", "thailand",
-        "phuket", "palm trees", "palm tree", "vacation", "seaside", "caribbean", "cancun",
+        "phuket", "palm trees", "palm tree", "vacation", "seaside", "caribbean", "cancun", "🏖",
+        "🌴",
         "海岛", "热带", "海边", "沙滩", "海滩", "度假", "马尔代夫", "巴厘岛", "三亚", "夏威夷",
         "泰国", "椰子树",
     ),
@@ -110,21 +111,22 @@ STYLE_WORDS: dict[str, tuple[str, ...]] = {
     ),
     "christmas": (
         "christmas", "xmas", "x mas", "santa", "santa claus", "christmas tree", "festive",
-        "holiday card", "chrismas", "christmass",
+        "holiday card", "chrismas", "christmass", "🎄", "🎅",
         "圣诞", "圣诞节", "圣诞树", "圣诞老人",
     ),
     "halloween": (
-        "halloween", "spooky", "trick or treat", "jack o lantern", "pumpkin", "haloween",
+        "halloween", "spooky", "trick or treat", "jack o lantern", "pumpkin", "haloween", "🎃",
+        "👻",
         "万圣节", "万圣", "南瓜",
     ),
     "graduation": (
         "graduation", "graduate", "graduating", "grad photo", "grad", "cap and gown",
-        "commencement", "diploma", "convocation",
+        "commencement", "diploma", "convocation", "🎓",
         "毕业照", "毕业", "学士服", "硕士服", "博士服",
     ),
     "wedding": (
         "wedding", "bride", "groom", "bridal", "wedding dress", "engagement", "save the date",
-        "marriage", "married",
+        "marriage", "married", "👰", "💍", "🤵",
         "婚纱", "婚礼", "结婚照", "婚纱照", "新娘", "新郎", "结婚",
     ),
     "business_speech": (
@@ -153,12 +155,12 @@ STYLE_WORDS: dict[str, tuple[str, ...]] = {
     ),
     "pet_together": (
         "pet", "dog", "puppy", "cat", "kitten", "doggo", "my dog", "my cat", "my pet",
-        "golden retriever", "corgi", "pup",
+        "golden retriever", "corgi", "pup", "🐶", "🐱", "🐕", "🐈",
         "宠物", "狗", "猫", "狗狗", "猫咪", "小狗", "小猫", "萌宠", "柯基",
     ),
     "reading": (
         "reading", "bookish", "book", "library", "bookstore", "bookshop", "literary", "reader",
-        "book club", "novel",
+        "book club", "novel", "📚",
         "读书", "看书", "阅读", "图书馆", "书店", "书香", "书卷气",
     ),
     "night_city": (
@@ -272,7 +274,7 @@ DATING_VENUES: dict[str, tuple[str, ...]] = {
 """With a dating word these pick the vibe: "4 dating photos at a cafe" needs no question."""
 
 CUSTOM_MEDIUMS: tuple[str, ...] = (
-    "pixel art", "pixel", "8 bit", "16 bit", "8bit", "16bit", "lego", "claymation",
+    "pixel art", "pixel", "caricature", "comic", "8 bit", "16 bit", "8bit", "16bit", "lego", "claymation",
     "pencil sketch", "sketch", "charcoal", "comic book", "pop art", "ukiyo e", "low poly",
     "stained glass", "mosaic", "graffiti", "marble statue", "statue", "minecraft",
     "simpsons", "muppet", "origami", "paper cut", "papercut", "vaporwave", "steampunk",

@@ -129,7 +129,9 @@ GO_ANYWAY_WORDS: tuple[str, ...] = (
 """The person insists after the photo pre-flight check raised a doubt."""
 
 COMMANDS: dict[str, str] = {
-    "start": "help", "help": "help", "styles": "help", "style": "help", "menu": "help",
+    "start": "help", "help": "help", "styles": "help", "menu": "help",
+    "generate": "generate", "make": "generate", "photo": "generate", "portrait": "generate",
+    "create": "generate", "new": "generate",
     "random": "random_face", "randomface": "random_face", "random_face": "random_face",
     "face": "random_face", "series": "series", "set": "series",
     "headshot": "professional", "professional": "professional", "pro": "professional",
