@@ -136,3 +136,9 @@ async def test_photo_then_text_queues_a_generation_with_a_passive_acknowledgemen
     answer = chat.say("把我变成动漫")
     assert "动漫" in answer and "自拍" not in answer
     assert len(chat.generation_jobs()) == 1
+
+
+def test_lang_command_beats_the_script_for_wechats_own_messages(chat: Chat) -> None:
+    chat.say("/lang en")
+    ack = chat.wechat.reply(chat.wechat.post(message_xml(OPENID, "image", PicUrl="http://mmbiz.qpic.cn/a", MediaId="M9")))
+    assert ack is not None and ack["Content"] == "Got your photo, taking a look…"

@@ -25,6 +25,7 @@ from bot.wechat.store import Choices, Held, HeldResults, Languages, is_passive_o
 from core.chat import ChatTarget
 from core.errors import PortraitBotError
 from core.i18n import Catalogues
+from worker.store import SessionStore
 
 log = logging.getLogger(__name__)
 
@@ -118,6 +119,10 @@ class WeChatHandler:
         return Passive()
 
     def _language(self, openid: str, text: str) -> str:
+        """The person's /lang choice, else the script they write in, else the last one, else zh."""
+        chosen = SessionStore(self.redis).get(f"wechat:{openid}").language
+        if chosen:
+            return chosen
         detected = detect_language(text)
         if detected:
             self.languages.set(openid, detected)

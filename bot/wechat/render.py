@@ -11,7 +11,8 @@ MAX_TEXT_CHARS = 600
 """WeChat text messages take about 2048 bytes; 600 CJK characters (3 bytes each) stay inside."""
 CHOICE_SEPARATOR = " · "
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
-_LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+_LATIN_WORD = re.compile(r"[A-Za-z]{3,}")
+"""A Latin word of three letters or more: "ok", "hi" or "ID" alone do not switch to English."""
 _NUMBER = re.compile(r"^\s*(\d{1,2})\s*[.。!！]?\s*$")
 
 
