@@ -51,7 +51,7 @@ _LOOK_MARK = re.compile(r"\s*-?\s*(?:style|styled|version|look|vibe|vibes|aesthe
                        r"风格|风|版|效果|感)")
 _RANDOM_TOKEN = re.compile(r"\brandom\b|随机|随便")
 _FACE_TOKEN = re.compile(r"\b(?:face|faces|person|people|human|humans|stranger|guy|girl|man|"
-                         r"woman|someone|headshot|portrait)\b|人脸|脸|人物|路人|陌生人|一个人|的人")
+                         r"woman|someone|headshot|portrait)\b|人脸|脸|人物|路人|陌生人|一个人|的人|人像")
 
 
 def recognize(

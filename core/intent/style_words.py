@@ -216,7 +216,8 @@ WEAK_PHRASES: frozenset[str] = frozenset({
     "艺术", "夜晚", "社交", "主播", "美食", "家人", "全家", "娃", "女儿", "儿子", "职业",
     "商务", "结婚", "冒险", "大自然", "南瓜", "民国", "黑白", "面试", "求职", "英国", "德国",
     "泰国", "marriage", "married", "engagement", "portfolio", "gallery", "cv",
-    "startup", "ceo", "lecture", "singing", "reader", "3d", "professional",
+    "startup", "ceo", "lecture", "singing", "reader", "3d", "professional", "1920s", "1950s",
+    "1960s", "1970s", "1980s", "1990s", "20s", "50s", "60s", "70s", "80s", "90s",
 })
 """Words that hint at a style but also appear in other requests ("with neon lights")."""
 

@@ -9,7 +9,7 @@ QUALITY_WORDS: tuple[str, ...] = (
     "hi res", "hires", "4k", "8k", "ultra hd", "hd", "best possible", "finest",
     "highest resolution", "best result", "best results", "super quality", "highest detail",
     "最高画质", "最高质量", "最好的质量", "最好质量", "高清", "超清", "高画质", "高质量", "精修",
-    "最佳质量", "最好的效果", "高分辨率", "画质最好", "质量最好", "4k", "超高清",
+    "最佳质量", "最好的效果", "最好的画质", "最好画质", "最佳画质", "高品质", "高分辨率", "画质最好", "质量最好", "4k", "超高清",
 )
 """Seed 000 §6: these ask for the best model, gpt."""
 
@@ -74,6 +74,8 @@ HELP_WORDS: tuple[str, ...] = (
 PRICE_WORDS: tuple[str, ...] = (
     "how much", "cost", "costs", "price", "pricing", "prices", "fee", "fees", "how many credits",
     "what styles", "which styles", "list styles", "what can you do", "what can this bot do",
+    "is this free", "is it free", "for free", "what models", "which models", "which model",
+    "what model", "免费吗", "免费", "什么模型", "哪些模型", "哪个模型",
     "多少钱", "收费", "价格", "费用", "怎么收费", "有哪些风格", "有什么风格", "哪些风格", "你能做什么",
 )
 """Questions about the bot that win even when a style is named ("how much is a headshot")."""
