@@ -30,8 +30,10 @@ MAX_PHOTO_BYTES = 20 * 1024 * 1024
 """Bytes: the largest upload read at all. A 50 MP phone JPEG is ~15 MB; the web upload route
 uses the same cap."""
 MAX_PHOTO_PIXELS = 50_000_000
-"""Pixels (width x height, from the header): covers 48-50 MP phone sensors; anything bigger
-is refused before decoding, which is what stops decompression bombs (150 MB of RGB at most)."""
+"""Pixels (width x height) that may be decoded, known from the header before decoding, which
+is what stops decompression bombs (150 MB of RGB at most). JPEGs count at the reduced scale
+they are decoded at, so a 64 MP phone JPEG passes; Pillow itself refuses any header over
+twice its MAX_IMAGE_PIXELS (179 MP)."""
 MIN_PHOTO_SIDE = 128
 """Pixels: a shorter side than this cannot show a face well enough to keep its identity."""
 WORKING_MAX_SIDE = 2048
@@ -93,21 +95,24 @@ def load_photo(
         raise UserInputError("intake.not_an_image")
     image = _open(data, max_pixels)
     width, height = image.size
-    if width * height > max_pixels:
-        raise UserInputError("intake.too_many_pixels", max_megapixels=max_pixels // 1_000_000)
     if min(width, height) < min_side:
         raise UserInputError("intake.too_small", min_side=min_side)
     fmt = str(image.format)
-    if fmt not in STILL_MULTI_FRAME_FORMATS and _is_animated(image):
-        raise UserInputError("intake.animated")
     if fmt in ("JPEG", "MPO"):
         # Decode JPEGs straight at 1/2, 1/4 or 1/8 scale while the longest side stays at least
         # DRAFT_MIN_FRACTION of the working size: a 12 MP photo costs a quarter of the time
-        # and memory, and comes out 2016 px wide rather than being resampled to 2048.
+        # and memory, and a 64 MP one decodes to 4 MP.
         factor = working_max_side * DRAFT_MIN_FRACTION / max(width, height)
         if factor < 1.0:
             image.draft("RGB", (int(width * factor) + 1, int(height * factor) + 1))
+    # The pixels that would be decoded, known from the header alone: this is what stops bombs.
+    if image.size[0] * image.size[1] > max_pixels:
+        raise UserInputError("intake.too_many_pixels", max_megapixels=max_pixels // 1_000_000)
+    if fmt not in STILL_MULTI_FRAME_FORMATS and _is_animated(image):
+        raise UserInputError("intake.animated")
     _decode(image)
+    if fmt in ("JPEG", "MPO") and _grey_filled(image):
+        raise UserInputError("intake.corrupt")
     image = _upright(image)
     original_size = _rotated_size((width, height), image)
     profile = image.info.get("icc_profile")
@@ -159,6 +164,16 @@ def _decode(image: Image.Image) -> None:
         image.load()
     except DECODE_ERRORS:
         raise UserInputError("intake.corrupt") from None
+
+
+def _grey_filled(image: Image.Image) -> bool:
+    """Whether libjpeg padded missing data with flat mid-grey: a JPEG whose data ended early but
+    was closed with an end marker decodes "fine", its lower part exactly (128, 128, 128)."""
+    if image.mode not in ("RGB", "L"):
+        return False
+    width, height = image.size
+    bottom = np.asarray(image.crop((0, height - 1, width, height)))
+    return bool((bottom == 128).all())
 
 
 def _upright(image: Image.Image) -> Image.Image:

@@ -128,14 +128,18 @@ REFUSED: dict[str, tuple[Callable[[], bytes], str]] = {
     "truncated jpeg": (lambda: face_jpeg()[: len(face_jpeg()) * 2 // 3], "intake.corrupt"),
     "jpeg cut just before its end": (lambda: face_jpeg()[:-200], "intake.corrupt"),
     "jpeg header only": (lambda: face_jpeg()[:600], "intake.corrupt"),
+    "jpeg cut in half and closed with an end marker": (
+        lambda: face_jpeg()[: len(face_jpeg()) // 2] + b"\xff\xd9", "intake.corrupt"),
     "png with damaged pixels": (damaged_png, "intake.corrupt"),
     "one pixel png": (lambda: encoded(Image.new("RGB", (1, 1), "white"), "PNG"), "intake.too_small"),
     "thumbnail jpeg": (lambda: face_jpeg((90, 120)), "intake.too_small"),
     "animated gif": (lambda: animated("GIF"), "intake.animated"),
     "animated png": (lambda: animated("PNG"), "intake.animated"),
     "animated webp": (lambda: animated("WEBP"), "intake.animated"),
-    "jpeg claiming 12000 x 9000 pixels": (lambda: jpeg_claiming_size(12000, 9000),
-                                          "intake.too_many_pixels"),
+    "jpeg claiming 20000 x 20000 pixels": (lambda: jpeg_claiming_size(20000, 20000),
+                                           "intake.too_many_pixels"),
+    "jpeg claiming 12000 x 9000 pixels but holding far fewer": (
+        lambda: jpeg_claiming_size(12000, 9000), "intake.corrupt"),
     "png bomb": (png_bomb, "intake.too_many_pixels"),
 }
 
@@ -302,3 +306,12 @@ def test_broken_colour_profile_is_ignored_not_fatal() -> None:
     image = Image.new("RGB", (300, 300), (200, 120, 60))
     photo = load_photo(encoded(image, "PNG", icc_profile=b"not a profile at all" * 10))
     assert photo.image.getpixel((150, 150)) == (200, 120, 60)
+
+
+def test_pixel_cap_counts_jpegs_at_the_scale_they_are_decoded_at() -> None:
+    """A 12 MP JPEG decodes at half size (3 MP): under a 4 MP cap; the same photo as PNG is not."""
+    small = make_face_photo((1008, 756), face_width=300).resize((4032, 3024))
+    assert load_photo(encoded(small, "JPEG", quality=85), max_pixels=4_000_000).size[0] <= 2048
+    with pytest.raises(UserInputError) as caught:
+        load_photo(encoded(small, "PNG", compress_level=1), max_pixels=4_000_000)
+    assert caught.value.message_id == "intake.too_many_pixels"
