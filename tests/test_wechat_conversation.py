@@ -142,3 +142,27 @@ def test_lang_command_beats_the_script_for_wechats_own_messages(chat: Chat) -> N
     chat.say("/lang en")
     ack = chat.wechat.reply(chat.wechat.post(message_xml(OPENID, "image", PicUrl="http://mmbiz.qpic.cn/a", MediaId="M9")))
     assert ack is not None and ack["Content"] == "Got your photo, taking a look…"
+
+
+def test_the_photo_job_runs_in_a_real_rq_worker_with_the_worker_context(chat: Chat) -> None:
+    from rq import SimpleWorker
+
+    from worker.context import WorkerContext, install
+
+    media_id = chat.api.add_media(selfie_jpeg())
+    chat.wechat.post(message_xml(OPENID, "image", PicUrl="http://mmbiz.qpic.cn/a", MediaId=media_id))
+    sender = build_sender(chat.settings, chat.redis)
+    assert sender is not None
+    context = install(WorkerContext(
+        redis=chat.redis, settings=chat.settings, providers={}, senders={"wechat": sender},
+        catalogues=locales.load(), styles=load_catalogue(chat.settings),
+    )).start()
+    try:
+        queue = Queue(QUEUE_NAME, connection=chat.redis, serializer=JSONSerializer)
+        worker = SimpleWorker([queue], connection=chat.redis, serializer=JSONSerializer)
+        worker.work(burst=True)
+    finally:
+        context.stop()
+    assert chat.api.calls.count("cgi-bin/media/get") == 1
+    (pushed,) = chat.api.sent_of("text")
+    assert "收到照片" in pushed["text"]["content"] and "回复数字选择" in pushed["text"]["content"]

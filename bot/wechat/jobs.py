@@ -161,6 +161,7 @@ def _conversation(context: Any) -> Dialogue:
     from bot.photos import PhotoDesk
     from engine.facedetect import build_detector
     from engine.providers import available_providers
+    from engine.styles_file import load_catalogue
     from worker.queue import GenerationQueue
 
     settings = context.settings
@@ -168,7 +169,7 @@ def _conversation(context: Any) -> Dialogue:
         redis_client=context.redis,
         settings=settings,
         catalogues=context.catalogues,
-        styles=context.styles,
+        styles=getattr(context, "styles", None) or load_catalogue(settings),
         queue=GenerationQueue(context.redis, settings),
         photos=PhotoDesk(settings.data_dir, build_detector(settings)),
         available_providers=available_providers(settings),
