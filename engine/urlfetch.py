@@ -138,7 +138,7 @@ def parse_url(url: str) -> Target:
     url = url.strip()
     try:
         parts = urlsplit(url)
-        port = parts.port or 443
+        port = 443 if parts.port is None else parts.port
         host = parts.hostname or ""
     except ValueError:
         raise UserInputError("intake.url_invalid") from None
@@ -146,7 +146,7 @@ def parse_url(url: str) -> Target:
         if parts.scheme.lower() in ("http", "ftp", "file", "data", "gopher", "ws", "wss", ""):
             raise UserInputError("intake.url_not_https")
         raise UserInputError("intake.url_invalid")
-    if not host or parts.username is not None or parts.password is not None:
+    if not host or not 0 < port < 65536 or parts.username is not None or parts.password is not None:
         raise UserInputError("intake.url_invalid")
     if any(c.isspace() or ord(c) < 0x21 for c in url):
         raise UserInputError("intake.url_invalid")

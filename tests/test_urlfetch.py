@@ -128,6 +128,7 @@ def test_links_that_are_not_https_are_refused(url: str) -> None:
 @pytest.mark.parametrize("url", ["https://user:secret@photos.example/me.jpg", "https:///me.jpg",
                                  "javascript:alert(1)", "https://[fe80::1%25eth0]/me.jpg",
                                  "https://photos.example:99999/me.jpg", "https://1.2.3.4.5/x",
+                                 "https://photos.example:0/me.jpg", "https://photos.example:x/",
                                  "https://photos .example/me.jpg"])
 def test_malformed_links_are_refused(url: str) -> None:
     assert refusal(url).message_id == "intake.url_invalid"
