@@ -103,9 +103,10 @@ def _decide(found: Found, command: str | None, extra: Mapping[str, Sequence[str]
         return _series(found, _distinct(styles), count, base)
     if len(distinct) >= 2 and _joined(found.text, strong, _OR_JOINERS):
         return replace(base, action="choose", choices=tuple(distinct))
-    listed = [h for h in strong if not _in_scene(found, h)]
-    if len(_distinct(listed)) >= 2 and _joined(found.text, listed, _LIST_JOINERS):
-        return _series(found, distinct, count, base)
+    listed = [h for h in styles if not _in_scene(found, h)]
+    if (len(_distinct(listed)) >= 2 and any(not h.weak for h in listed)
+            and _joined(found.text, listed, _LIST_JOINERS)):
+        return _series(found, _distinct(listed), count, base)
 
     custom = custom_description(found, noise)
     if found.has("medium"):

@@ -35,11 +35,14 @@ STYLE_WORDS: dict[str, tuple[str, ...]] = {
     ),
     "artistic": (
         "artistic", "art portrait", "fine art", "artsy", "art photo", "gallery", "painting",
-        "painted", "art", "creative portrait", "portfolio",
+        "painted", "art", "creative portrait", "portfolio", "van gogh", "monet", "impressionist",
+        "impressionism", "picasso", "cubist", "cubism", "expressionist", "klimt", "abstract",
+        "surreal", "surrealist", "梵高", "莫奈", "印象派", "毕加索", "抽象",
         "艺术照", "艺术写真", "艺术", "文艺", "画作", "油彩",
     ),
     "anime": (
-        "anime", "manga", "cartoon", "cartoon me", "animate me", "animated me", "ghibli", "studio ghibli", "cel shaded",
+        "anime", "manga", "cartoon", "cartoon me", "animate me", "animated me", "cartoonify",
+        "cartoonize", "cartoonise", "toonify", "animefy", "anime ify", "ghibli", "studio ghibli", "cel shaded",
         "japanese animation", "animated", "waifu", "anime style", "animu", "toon",
         "动漫", "动画", "二次元", "漫画", "卡通", "日漫", "宫崎骏", "吉卜力", "番剧", "日系动漫",
     ),
@@ -106,6 +109,7 @@ STYLE_WORDS: dict[str, tuple[str, ...]] = {
     ),
     "personal_brand": (
         "personal brand", "personal branding", "entrepreneur", "founder", "creator",
+        "content creator", "solopreneur", "coach headshot",
         "thought leader", "brand photo", "branding", "ceo", "startup", "coach",
         "个人品牌", "创业者", "品牌形象", "创始人", "品牌照",
     ),
@@ -151,6 +155,7 @@ STYLE_WORDS: dict[str, tuple[str, ...]] = {
         "mountain", "mountains", "camping", "climbing", "trekking", "explorer",
         "national geographic", "wilderness", "nature", "forest", "canyon", "kayak", "surfing",
         "skiing", "ski", "snowboarding", "rock climbing", "scuba", "diving", "safari",
+        "kayaking", "rafting", "paragliding", "backpacking", "trail", "surf",
         "户外", "探险", "登山", "爬山", "徒步", "露营", "冒险", "大自然", "攀岩", "雪山",
     ),
     "pet_together": (

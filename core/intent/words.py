@@ -94,7 +94,8 @@ SERIES_WORDS: tuple[str, ...] = (
     "series", "photo series", "set of photos", "set of pictures", "set of portraits",
     "photo set", "collection", "bundle", "multiple styles", "different styles",
     "various styles", "several styles", "mix of styles", "a set", "photoshoot",
-    "photo shoot", "portfolio set", "one of each", "each style", "all styles",
+    "photo shoot", "portfolio set", "one of each", "each style", "all styles", "mix of",
+    "mixture of", "variety of", "combo of", "combination of",
     "一组", "一套", "系列", "套图", "组图", "多种风格", "不同风格", "写真集", "组照",
     "各种风格", "几种风格", "套餐", "合集",
 )
