@@ -194,6 +194,27 @@ def test_photo_is_fetched_from_the_checked_address_under_its_own_name(
     assert fake.requests[-1] == ("/face.jpg", f"{HOST_NAME}:{port}")
 
 
+def test_the_name_is_resolved_once_and_the_connection_uses_that_answer(
+    host: tuple[FakePhotoHost, int],
+) -> None:
+    """DNS rebinding: a second lookup would say 10.0.0.1, but nobody asks twice."""
+    fake, port = host
+    answers = iter([["127.0.0.1"], ["10.0.0.1"], ["10.0.0.1"]])
+    asked: list[str] = []
+
+    def rebinding(name: str, _port: int) -> Sequence[str]:
+        asked.append(name)
+        return next(answers)
+
+    backend = RecordingBackend()
+    data = fetch_image_url(f"https://{HOST_NAME}:{port}/face.jpg", resolver=rebinding,
+                           network_backend=backend, ssl_context=fake.client_ssl_context(),
+                           address_check=loopback_or_public)
+    assert data == fake.face
+    assert asked == [HOST_NAME]
+    assert backend.attempts == [("127.0.0.1", port)]
+
+
 def test_redirects_are_followed_up_to_three_hops(host: tuple[FakePhotoHost, int]) -> None:
     assert fetch(host, "/hops/3") == host[0].face
 
