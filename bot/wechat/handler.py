@@ -86,6 +86,8 @@ class WeChatHandler:
         language = self._language(openid, text if kind in TEXT_MESSAGE_TYPES else "")
         target = ChatTarget("wechat", openid, openid, language=language)
         if kind == "image" and message.get("MediaId"):
+            if self.api is None:  # WECHAT_TOKEN without WECHAT_APP_ID: no way to fetch photos
+                return Passive(text=self._say(language, "error.config"))
             self.enqueue_job(
                 {
                     "kind": "photo",
