@@ -34,11 +34,11 @@ _TRIGGERS_EN = (
     r"\b(?:generate|create|draw|make|paint|render|give me|produce|design)\s+(?:me\s+)?(?:a|an)?"
     r"\s*(?:portrait|photo|picture|image|pic)\s+of\s+(?P<x>.+)",
     r"\bme\s+(?P<x>(?:in|on|at|riding|standing|sitting|walking|flying|swimming|under|inside|"
-    r"surrounded by|holding|wearing)\s.+)",
+    r"surrounded by|holding|wearing|with)\s.+)",
 )
 _TRIGGERS_ZH = (
     r"(?:变成|变身成?|扮成|打扮成|装扮成|画成|化身为?|当成|成为|换成|改成|做成|p成|P成)(?P<x>.+)",
-    r"我(?:当|是)(?P<x>.+?)的(?:照片|图|样子|写真)",
+    r"(?:我|自己)(?:当|是|做)(?P<x>.+?)的(?:照片|图|样子|写真|形象)",
 )
 _CUT_AT = re.compile(
     r"\s*(?:[,;!?。！？，；]|\bplease\b|\bpls\b|\bthanks?\b|\bthank you\b|谢谢|好吗|行吗|可以吗)"

@@ -24,7 +24,7 @@ ZH_MEASURES = "张幅个份款种版副枚"
 """Measure words that make a Chinese numeral a count of pictures (一寸/一组/一套 are not)."""
 
 UNIT_AFTER: frozenset[str] = frozenset({
-    "d", "k", "inch", "inches", "in", "x", "mm", "cm", "px", "bit", "s", "min", "mins",
+    "d", "k", "inch", "inches", "x", "mm", "cm", "px", "bit", "s", "min", "mins",
     "minute", "minutes", "sec", "secs", "second", "seconds", "hour", "hours", "pm", "am",
     "percent", "year", "years", "yo", "th", "st", "nd", "rd", "dpi", "mb", "kb", "by",
 })

@@ -93,6 +93,7 @@ def _decide(found: Found, command: str | None, extra: Mapping[str, Sequence[str]
         return id_photo(found, forced, base)
 
     if found.has("price") or (found.has("help") and not found.has("request")
+                              and not found.has("series")
                               and not found.of("style") and not found.has("family")):
         return Intent(action="help")
 
@@ -122,7 +123,7 @@ def _decide(found: Found, command: str | None, extra: Mapping[str, Sequence[str]
     if forced in style_words.FAMILY_CHOICES:
         families.add(forced)
     if strong or (forced and forced in _all_style_keys(extra)):
-        key = _primary(strong, forced, extra, found)
+        key = _primary(styles, forced, extra, found)
         scene = _scene(found, key, styles, noise)
         if custom and scene is None and content_left(
                 found.text[custom[1]:custom[2]],
@@ -279,6 +280,9 @@ def _style_in_description(found: Found, strong: list[Hit], start: int, end: int)
         scene = _SCENE_WORD.search(found.text, start, end)
         head_end = scene.start() if scene else end
     named = strong + found.of("family")
+    if _SCENE_FIRST.match(found.text[start:end]) and any(
+            start <= h.start < end for h in found.of("style")):
+        return True  # "me with a good book": a hint of a preset, not a custom scene
     return any(start <= h.start < head_end for h in named) or any(
         h.start < start for h in named)
 
@@ -304,9 +308,14 @@ def _primary(hits: list[Hit], forced: str | None, extra: Mapping[str, Sequence[s
     specific of a pair ("headshot for LinkedIn" is linkedin)."""
     if forced and forced in _all_style_keys(extra):
         return forced
+    strong = [h for h in hits if not h.weak]
     head = [h for h in hits if not _in_scene(found, h)]
-    marked = [h for h in hits if _marked_as_look(found, h)]
-    keys = _distinct(marked or head or hits)
+    marked = [h for h in strong if _marked_as_look(found, h)]
+    tiers = (marked, [h for h in head if not h.weak], head, strong, hits)
+    keys = _distinct(next(tier for tier in tiers if tier))
+    members = _family_members(found, strong)
+    if members:
+        return members[0]
     first = keys[0]
     for general, specifics in style_words.MORE_SPECIFIC.items():
         if first == general:
@@ -314,6 +323,13 @@ def _primary(hits: list[Hit], forced: str | None, extra: Mapping[str, Sequence[s
             if better:
                 return better[0]
     return first
+
+
+def _family_members(found: Found, strong: list[Hit]) -> list[str]:
+    """A family word and a member's word together ("vacation in Japan") pick the member."""
+    named = {h.value for h in found.of("family")}
+    return [h.value for h in strong
+            if any(h.value in style_words.FAMILY_CHOICES[f] for f in named)]
 
 
 def _scene(found: Found, key: str, styles: list[Hit], noise: list[tuple[int, int]]) -> str | None:
@@ -337,4 +353,8 @@ def _clause_of_other_style(found: Found, key: str, strong: list[Hit]) -> str | N
 
 
 def _only_small_talk(found: Found) -> bool:
-    return found.has("talk") and not found.has("request")
+    """Greetings and thanks with nothing asked ("nice pic, thanks!")."""
+    if not found.has("talk") or found.has("request"):
+        return False
+    chatter = [h for h in found.hits if h.kind in ("talk", "photo")]
+    return not content_left(found.text, hits_spans(chatter))

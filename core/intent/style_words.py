@@ -88,7 +88,7 @@ STYLE_WORDS: dict[str, tuple[str, ...]] = {
     ),
     "travel_tropical": (
         "tropical", "beach", "island", "resort", "bali", "maldives", "hawaii", "thailand",
-        "phuket", "palm trees", "palm tree", "vacation", "seaside", "caribbean", "cancun", "🏖",
+        "phuket", "palm trees", "palm tree", "beach vacation", "seaside", "caribbean", "cancun", "🏖",
         "🌴",
         "海岛", "热带", "海边", "沙滩", "海滩", "度假", "马尔代夫", "巴厘岛", "三亚", "夏威夷",
         "泰国", "椰子树",
@@ -100,6 +100,7 @@ STYLE_WORDS: dict[str, tuple[str, ...]] = {
     ),
     "sports_running": (
         "running", "runner", "marathon", "jogging", "jog", "sprint", "sprinting", "track",
+        "on a run", "for a run", "trail run",
         "跑步", "马拉松", "晨跑", "慢跑", "跑者",
     ),
     "social_media": (
@@ -109,7 +110,8 @@ STYLE_WORDS: dict[str, tuple[str, ...]] = {
     ),
     "personal_brand": (
         "personal brand", "personal branding", "entrepreneur", "founder", "creator",
-        "content creator", "solopreneur", "coach headshot",
+        "content creator", "solopreneur", "coach headshot", "brand photoshoot", "brand shoot",
+        "brand",
         "thought leader", "brand photo", "branding", "ceo", "startup", "coach",
         "个人品牌", "创业者", "品牌形象", "创始人", "品牌照",
     ),
@@ -205,7 +207,8 @@ STYLE_WORDS: dict[str, tuple[str, ...]] = {
     "family_photo": (
         "family", "family photo", "family portrait", "with my parents", "with my family",
         "whole family", "parents", "husband", "wife", "spouse", "with my kids",
-        "with my children", "my family",
+        "with my children", "my family", "mom and dad", "my mom", "my dad", "my mother",
+        "my father", "my siblings", "my brother", "my sister", "grandparents",
         "全家福", "家庭照", "家庭", "一家人", "家人", "一家三口", "全家", "老公", "老婆", "爸妈",
         "父母",
     ),
@@ -221,7 +224,7 @@ WEAK_PHRASES: frozenset[str] = frozenset({
     "艺术", "夜晚", "社交", "主播", "美食", "家人", "全家", "娃", "女儿", "儿子", "职业",
     "商务", "结婚", "冒险", "大自然", "南瓜", "民国", "黑白", "面试", "求职", "英国", "德国",
     "泰国", "marriage", "married", "engagement", "portfolio", "gallery", "cv",
-    "startup", "ceo", "lecture", "singing", "reader", "3d", "professional", "1920s", "1950s",
+    "startup", "ceo", "lecture", "brand", "singing", "reader", "3d", "professional", "1920s", "1950s",
     "1960s", "1970s", "1980s", "1990s", "20s", "50s", "60s", "70s", "80s", "90s",
 })
 """Words that hint at a style but also appear in other requests ("with neon lights")."""
@@ -234,6 +237,7 @@ FAMILY_WORDS: dict[str, tuple[str, ...]] = {
     ),
     "travel": (
         "travel", "traveling", "travelling", "trip", "tourist", "travel photo", "abroad",
+        "vacation", "holiday trip",
         "旅行", "旅游", "出游", "游客", "旅拍",
     ),
     "sports": (
@@ -310,6 +314,7 @@ FUZZY_WORDS: frozenset[str] = frozenset({
 MORE_SPECIFIC: dict[str, frozenset[str]] = {
     "professional": frozenset({"linkedin", "personal_brand", "business_speech"}),
     "casual": frozenset({"social_media"}),
+    "anime": frozenset({"avatar_vtuber"}),
     "night_city": frozenset({"cyberpunk"}),
 }
 """When both are named, the more specific style wins ("headshot for LinkedIn" is linkedin)."""
