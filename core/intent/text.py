@@ -37,11 +37,23 @@ def _fold_latin(text: str) -> str:
     return "".join(out)
 
 
+_IS_CONTRACTIONS = frozenset({"what", "it", "that", "there", "here", "he", "she", "who", "where",
+                              "how", "this", "everything", "nothing"})
+"""Words whose 's means "is" ("what's this?"); elsewhere 's is possessive and dropped."""
+
+
+def _expand_s(match: re.Match[str]) -> str:
+    word = match.group(1)
+    if word == "let":
+        return "let us"
+    return f"{word} is" if word in _IS_CONTRACTIONS else word
+
+
 def normalize(text: str) -> str:
     """Lower-cased, accent-folded text; possessive 's dropped; spaces between Chinese removed."""
     text = _fold_latin(clean_text(text)).lower()
     text = re.sub(r"[’`´]", "'", text)
-    text = re.sub(r"(?<=[a-z])'s\b", "", text)
+    text = re.sub(r"\b([a-z]+)'s\b", _expand_s, text)
     text = text.replace("'", " ")  # "i'd" must not become the word "id"
     return _SPACE_BETWEEN_CJK.sub("", text)
 
