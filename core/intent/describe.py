@@ -22,6 +22,7 @@ _PREPOSITIONS = re.compile(
                                reverse=True)) + r")\b"
 )
 _TRIGGERS_EN = (
+    r"\blook(?:s|ed|ing)? like (?:as\s+)?(?P<x>(?:a|an|the)\s.+)",
     r"\b(?:turn|transform|change|convert|make|morph)\s+(?:me|myself|my photo|this photo|"
     r"this picture|this|it|my selfie|my picture|him|her)\s+into\s+(?P<x>.+)",
     r"\b(?:me|myself)\s+(?:dressed up|dressed|costumed)\s+(?:as|like)\s+(?P<x>.+)",

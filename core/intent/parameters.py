@@ -59,7 +59,7 @@ def count_spans(found: Found, masked: list[tuple[int, int]]) -> list[tuple[int, 
     spans = []
     for match in re.finditer(r"(?<![\w:])(\d{1,2}|one|two|three|four|five|six|seven|eight|nine|"
                              r"ten|couple|few|dozen|single|pair)\b(?![:/])", found.text):
-        unit = re.match(r"\s*([a-z]+)", found.text[match.end():])
+        unit = re.match(r"\s*-?\s*([a-z]+)", found.text[match.end():])
         if unit and unit.group(1) in UNIT_AFTER:
             continue  # "10 years younger" keeps its number
         spans.append((match.start(), match.end()))

@@ -345,6 +345,8 @@ def _clause_of_other_style(found: Found, key: str, strong: list[Hit]) -> str | N
     for hit in strong:
         if hit.value != key and hit.start >= primary_end:
             start = max(found.text.rfind(p, 0, hit.start) for p in ",，;；") + 1
+            if start <= primary_end:
+                continue  # same clause: "graduation headshot" is one picture, not a setting
             end = min([i for i in (found.text.find(p, hit.end) for p in ",，;；。.!！?？")
                        if i >= 0] or [len(found.text)])
             clause = tidy(found.text[start:end].strip())

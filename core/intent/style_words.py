@@ -43,7 +43,7 @@ STYLE_WORDS: dict[str, tuple[str, ...]] = {
     "anime": (
         "anime", "manga", "cartoon", "cartoon me", "animate me", "animated me", "cartoonify",
         "cartoonize", "cartoonise", "toonify", "animefy", "anime ify", "ghibli", "studio ghibli", "cel shaded",
-        "japanese animation", "animated", "waifu", "anime style", "animu", "toon",
+        "japanese animation", "japanese anime", "animated", "waifu", "anime style", "animu", "toon",
         "动漫", "动画", "二次元", "漫画", "卡通", "日漫", "宫崎骏", "吉卜力", "番剧", "日系动漫",
     ),
     "cyberpunk": (

@@ -174,7 +174,34 @@ SCENE_PREPOSITIONS: tuple[str, ...] = (
 )
 """Words that open a scene description ("in a modern office", "with my dog")."""
 
-STOPWORDS: frozenset[str] = frozenset(["a", "an", "the", "me", "my", "myself", "i", "im", "id", "ive", "you", "your", "u", "us", "we", "our", "please", "pls", "plz", "can", "could", "would", "will", "shall", "should", "may", "might", "must", "be", "is", "am", "are", "was", "were", "been", "being", "do", "does", "did", "done", "to", "of", "for", "and", "or", "but", "so", "if", "then", "than", "that", "this", "these", "those", "it", "its", "as", "into", "onto", "from", "up", "down", "out", "over", "some", "any", "just", "also", "too", "very", "really", "quite", "more", "most", "much", "many", "lot", "lots", "bit", "little", "kind", "sort", "like", "look", "looks", "looking", "make", "makes", "making", "made", "create", "generate", "turn", "transform", "get", "got", "give", "gave", "want", "wanted", "need", "needed", "show", "let", "see", "try", "have", "has", "had", "one", "ones", "photo", "photos", "picture", "pictures", "pic", "pics", "image", "images", "portrait", "portraits", "shot", "shots", "selfie", "version", "versions", "style", "styles", "styled", "type", "vibe", "vibes", "theme", "themed", "thing", "things", "stuff", "something", "how", "what", "which", "who", "where", "when", "why", "there", "here", "now", "today", "again", "new", "another", "other", "same", "different", "nice", "good", "great", "cool", "awesome", "beautiful", "pretty", "cute", "lovely", "amazing", "best", "better", "high", "quality", "ultra", "hd", "please", "thanks", "thank", "yo", "hey", "hi", "hello", "ok", "okay", "yes", "sure", "version", "edition", "mode", "format", "orientation", "ratio", "aspect", "photograph", "photography", "shoot", "take", "taken", "snap", "pose", "posing", "person", "guy", "girl", "man", "woman", "people", "face", "faces", "headshots", "pfp", "profile", "avatar", "avatars", "character", "characters", "art", "him", "her", "his", "she", "he", "they", "them", "their", "mine", "yours", "itself", "yourself", "using", "use", "used", "via", "with", "without", "in", "at", "on", "by", "under", "inside", "near", "against", "beside", "wearing", "holding", "standing", "sitting", "walking", "during", "surrounded", "among", "front", "next", "riding", "playing", "while", "behind", "above", "underneath", "around", "across", "through", "about", "bot", "portraitbot", "pls", "plz", "thx", "set", "series"])
+STOPWORDS: frozenset[str] = frozenset({
+    "a", "an", "the", "me", "my", "myself", "i", "im", "id", "ive", "you", "your", "u", "us", "we",
+    "our", "please", "pls", "plz", "can", "could", "would", "will", "shall", "should", "may",
+    "might", "must", "be", "is", "am", "are", "was", "were", "been", "being", "do", "does", "did",
+    "done", "to", "of", "for", "and", "or", "but", "so", "if", "then", "than", "that", "this",
+    "these", "those", "it", "its", "as", "into", "onto", "from", "up", "down", "out", "over",
+    "some", "any", "just", "also", "too", "very", "really", "quite", "more", "most", "much",
+    "many", "lot", "lots", "bit", "little", "kind", "sort", "like", "look", "looks", "looking",
+    "make", "makes", "making", "made", "create", "generate", "turn", "transform", "get", "got",
+    "give", "gave", "want", "wanted", "need", "needed", "show", "let", "see", "try", "have", "has",
+    "had", "one", "ones", "photo", "photos", "picture", "pictures", "pic", "pics", "image",
+    "images", "portrait", "portraits", "shot", "shots", "selfie", "version", "versions", "style",
+    "styles", "styled", "type", "vibe", "vibes", "theme", "themed", "thing", "things", "stuff",
+    "something", "how", "what", "which", "who", "where", "when", "why", "there", "here", "now",
+    "today", "again", "new", "another", "other", "same", "different", "nice", "good", "great",
+    "cool", "awesome", "beautiful", "pretty", "cute", "lovely", "amazing", "best", "better",
+    "high", "quality", "ultra", "hd", "thanks", "thank", "yo", "hey", "hi", "hello", "ok", "okay",
+    "yes", "sure", "edition", "mode", "format", "orientation", "ratio", "aspect", "photograph",
+    "photography", "shoot", "take", "taken", "snap", "pose", "posing", "person", "guy", "girl",
+    "man", "woman", "people", "face", "faces", "headshots", "pfp", "profile", "avatar", "avatars",
+    "character", "characters", "art", "him", "her", "his", "she", "he", "they", "them", "their",
+    "mine", "yours", "itself", "yourself", "using", "use", "used", "via", "with", "without", "in",
+    "at", "on", "by", "under", "inside", "near", "against", "beside", "wearing", "holding",
+    "standing", "sitting", "walking", "during", "surrounded", "among", "front", "next", "riding",
+    "playing", "while", "behind", "above", "underneath", "around", "across", "through", "about",
+    "bot", "portraitbot", "thx", "set", "series", "possible", "instead", "ready", "model",
+    "models", "else", "either", "maybe", "perhaps", "kindly", "wanna", "gonna"
+})
 """English words that carry no content: removing them shows what a request really describes."""
 
 ZH_FILLERS: tuple[str, ...] = (
