@@ -116,11 +116,31 @@ def make_world(
         yield World(server, dialogue, api, settings, redis_client)
 
 
-@pytest.fixture(params=["plaintext", "safe"])
-def world(request: pytest.FixtureRequest, redis_client: redis.Redis) -> Iterator[World]:
+@pytest.fixture(scope="module")
+def fake_api() -> Iterator[tuple[FakeWeChatApi, str]]:
+    """One fake WeChat API for the module, reset before each test."""
     api = FakeWeChatApi()
-    with api.serve() as url, make_world(redis_client, url, api, aes=request.param == "safe") as made:
+    with api.serve() as url:
+        yield api, url
+
+
+@pytest.fixture(scope="module", params=["plaintext", "safe"])
+def served(
+    request: pytest.FixtureRequest, redis_server: str, fake_api: tuple[FakeWeChatApi, str]
+) -> Iterator[World]:
+    """Our app on loopback, once per mode; Redis is flushed and the fakes reset per test."""
+    api, url = fake_api
+    client = redis.Redis.from_url(redis_server)
+    with make_world(client, url, api, aes=request.param == "safe") as made:
         yield made
+    client.close()
+
+
+@pytest.fixture
+def world(served: World, redis_client: redis.Redis) -> World:
+    served.api.reset()
+    served.dialogue.seen.clear()
+    return served
 
 
 @pytest.fixture

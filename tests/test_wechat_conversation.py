@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 import httpx
 import pytest
@@ -72,10 +71,15 @@ class Chat:
             job.delete()
 
 
-@pytest.fixture(params=["plaintext", "safe"])
-def chat(request: pytest.FixtureRequest, redis_client: redis.Redis, data_dir: Path) -> Iterator[Chat]:
+@pytest.fixture(scope="module", params=["plaintext", "safe"])
+def served(
+    request: pytest.FixtureRequest, redis_server: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Chat]:
+    """The app and a fake WeChat API on loopback, once per mode (reset per test by ``chat``)."""
     aes = request.param == "safe"
     api = FakeWeChatApi()
+    redis_client = redis.Redis.from_url(redis_server)
+    data_dir = tmp_path_factory.mktemp("data")
     with api.serve() as url:
         settings = Settings(
             wechat_app_id=APP_ID,
@@ -98,6 +102,13 @@ def chat(request: pytest.FixtureRequest, redis_client: redis.Redis, data_dir: Pa
         with serve(Starlette(routes=routes)) as base_url, httpx.Client(base_url=base_url, timeout=10) as client:
             server = WeChatServer(client, APP_ID, aes_key=AES_KEY if aes else "")
             yield Chat(server, api, settings, redis_client, conversation)
+    redis_client.close()
+
+
+@pytest.fixture
+def chat(served: Chat, redis_client: redis.Redis) -> Chat:
+    served.api.reset()
+    return served
 
 
 def selfie_jpeg() -> bytes:

@@ -25,11 +25,18 @@ OPENID = "oPerson_0123456789abcdefghij"
 PERSON = ChatTarget("wechat", OPENID, OPENID, language="zh")
 
 
-@pytest.fixture
-def fake() -> Iterator[tuple[FakeWeChatApi, str]]:
+@pytest.fixture(scope="module")
+def served_api() -> Iterator[tuple[FakeWeChatApi, str]]:
     api = FakeWeChatApi()
     with api.serve() as url:
         yield api, url
+
+
+@pytest.fixture
+def fake(served_api: tuple[FakeWeChatApi, str], redis_client: redis.Redis) -> tuple[FakeWeChatApi, str]:
+    """The module's fake WeChat API, reset, with Redis (and so the shared token) flushed."""
+    served_api[0].reset()
+    return served_api
 
 
 def settings_for(url: str, secret: str = APP_SECRET) -> Settings:

@@ -98,6 +98,17 @@ class FakeWeChatApi:
         with self._lock:
             self._failures.setdefault(endpoint, []).extend([0] * after + [errcode] * times)
 
+    def reset(self) -> None:
+        """Forget everything (tokens, media, messages, scripts): a server shared by many tests."""
+        with self._lock:
+            self.token_fetches = 0
+            self._valid = ""
+            for store in (self.uploads, self.media, self._failures):
+                store.clear()
+            self._expired.clear()
+            self.sent.clear()
+            self.calls.clear()
+
     def expire_tokens(self) -> None:
         """The current token now answers 42001 (access_token expired)."""
         with self._lock:
