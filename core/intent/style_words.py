@@ -167,7 +167,7 @@ STYLE_WORDS: dict[str, tuple[str, ...]] = {
     ),
     "reading": (
         "reading", "bookish", "book", "library", "bookstore", "bookshop", "literary", "reader",
-        "book club", "novel", "📚",
+        "book club", "novel", "📚", "librarian", "bookworm", "poetry",
         "读书", "看书", "阅读", "图书馆", "书店", "书香", "书卷气",
     ),
     "night_city": (

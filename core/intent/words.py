@@ -63,7 +63,7 @@ HELP_WORDS: tuple[str, ...] = (
     "which styles", "list styles", "list of styles", "available styles", "show styles",
     "what do you do", "features", "how much", "pricing", "price", "what are you",
     "who are you", "options", "what can i do", "how do i start", "get started", "guide",
-    "usage", "tutorial", "styles", "what is this", "what s this", "what is this bot", "what can", "what do you", "what does this", "how does", "how do i", "how to", "how can i",
+    "usage", "tutorial", "styles", "what is this", "what is possible", "what s this", "what is this bot", "what can", "what do you", "what does this", "how does", "how do i", "how to", "how can i",
     "帮助", "怎么用", "如何使用", "使用说明", "你能做什么", "能做什么", "有什么功能", "有哪些风格",
     "菜单", "说明", "指令", "怎么玩", "怎么操作", "教程", "功能", "多少钱", "收费", "你是谁",
     "有什么风格", "哪些风格", "什么风格", "支持什么", "使用方法", "能干什么", "会什么", "命令",
