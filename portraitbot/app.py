@@ -27,30 +27,33 @@ def start_logging(settings: Settings) -> None:
     setup_logging(settings.log_level, settings.secrets)
 
 
-def build_server(settings: Settings, client: redis.Redis) -> Any:
-    """The ASGI app with the conversation, the web chat and every configured channel."""
+def build_conversation(settings: Settings, client: redis.Redis, catalogues: Any = None) -> Any:
+    """The dialogue with its queue, styles, photo desk and the configured providers."""
     import locales
     from bot.conversation import Conversation
-    from bot.http import ServerParts, create_app
     from bot.photos import PhotoDesk
     from engine.facedetect import build_detector
     from engine.providers import available_providers
     from engine.styles_file import load_catalogue
     from worker.queue import GenerationQueue
 
-    catalogues = locales.load()
-    styles = load_catalogue(settings)
-    queue = GenerationQueue(client, settings)
-    conversation = Conversation(
+    return Conversation(
         redis_client=client,
         settings=settings,
-        catalogues=catalogues,
-        styles=styles,
-        queue=queue,
+        catalogues=catalogues or locales.load(),
+        styles=load_catalogue(settings),
+        queue=GenerationQueue(client, settings),
         photos=PhotoDesk(settings.data_dir, build_detector(settings)),
         available_providers=available_providers(settings),
     )
-    parts = ServerParts(settings, client, catalogues, conversation, queue)
+
+
+def build_server(settings: Settings, client: redis.Redis) -> Any:
+    """The ASGI app with the conversation, the web chat and every configured channel."""
+    from bot.http import ServerParts, create_app
+
+    conversation = build_conversation(settings, client)
+    parts = ServerParts(settings, client, conversation.catalogues, conversation, conversation.queue)
     for attach in _channel_attachers():
         attach(parts)
     return create_app(parts)

@@ -157,20 +157,7 @@ def _parts(context: Any) -> WeChatJobParts:
 
 def _conversation(context: Any) -> Dialogue:
     """The Conversation for photos that arrive through WeChat, as the server builds it."""
-    from bot.conversation import Conversation
-    from bot.photos import PhotoDesk
-    from engine.facedetect import build_detector
-    from engine.providers import available_providers
-    from engine.styles_file import load_catalogue
-    from worker.queue import GenerationQueue
+    from portraitbot.app import build_conversation
 
-    settings = context.settings
-    return Conversation(
-        redis_client=context.redis,
-        settings=settings,
-        catalogues=context.catalogues,
-        styles=getattr(context, "styles", None) or load_catalogue(settings),
-        queue=GenerationQueue(context.redis, settings),
-        photos=PhotoDesk(settings.data_dir, build_detector(settings)),
-        available_providers=available_providers(settings),
-    )
+    conversation: Dialogue = build_conversation(context.settings, context.redis, context.catalogues)
+    return conversation
