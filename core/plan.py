@@ -66,8 +66,9 @@ def plan(
         operator_default=operator_default,
     )
     model = chosen.model
-    if intent.action == "edit_expression" and model.key != EXPRESSION_MODEL and "offline" != model.key:
-        model = MODELS["offline"] if "fal" not in available_providers else MODELS[EXPRESSION_MODEL]
+    if intent.action == "edit_expression" and model.key not in (EXPRESSION_MODEL, "offline"):
+        # Only live-portrait (fal) moves a face's expression; the offline engine imitates it.
+        model = MODELS["offline"]
     count = max(1, min(intent.count or 1, MAX_COUNT, model.max_count))
     requests: list[GenerationRequest] = []
     if intent.action == "random_face" and random_prompts is not None:

@@ -46,7 +46,6 @@ def site(env: dict[str, str], tmp_path: Path) -> Iterator[str]:
     settings = Settings.from_env(env)
     app = build_server(settings, redis.Redis.from_url(env["REDIS_URL"]))
     worker = WorkerProcess(env, timing=FAST_TIMING, log_path=tmp_path / "worker.log")
-    worker.process.args  # started
     try:
         with serve(app) as url:
             yield url

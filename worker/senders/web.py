@@ -57,10 +57,12 @@ class WebFeed:
 
     def read(self, user_id: str, after: str = "0-0", limit: int = 50) -> list[tuple[str, dict[str, Any]]]:
         """Events newer than ``after`` (a stream id), oldest first."""
-        rows = self.redis.xrange(feed_key(user_id), min=f"({after}" if after != "0-0" else "-", count=limit)
+        rows: Any = self.redis.xrange(
+            feed_key(user_id), min=f"({after}" if after != "0-0" else "-", count=limit
+        )
         events = []
-        for entry_id, fields in rows:
-            raw = fields.get(b"event") or fields.get("event")
+        for entry_id, fields in rows or ():
+            raw = fields.get(b"event") or fields.get("event") or "{}"
             ident = entry_id.decode() if isinstance(entry_id, bytes) else str(entry_id)
             events.append((ident, json.loads(raw)))
         return events
