@@ -208,6 +208,42 @@ def test_this_or_that_asks_the_person_to_choose() -> None:
     assert (intent.action, intent.choices) == ("choose", ("anime", "cyberpunk"))
 
 
+def test_a_style_and_who_is_in_it_is_not_a_series() -> None:
+    intent = recognize("Can you make a Christmas card of me and my dog")
+    assert (intent.action, intent.style) == ("generate", "christmas")
+
+
+def test_a_setting_after_a_comma_is_the_scene_not_a_second_picture() -> None:
+    intent = recognize("婚纱照，海边")
+    assert (intent.action, intent.style, intent.scene) == ("generate", "wedding", "海边")
+
+
+def test_a_look_named_as_a_style_beats_the_kind_of_photo() -> None:
+    assert recognize("I want a headshot, but in anime style").style == "anime"
+    assert recognize("职业照，但是要动漫风格").style == "anime"
+
+
+def test_a_place_word_after_a_preposition_does_not_steal_the_style() -> None:
+    intent = recognize("wedding photo on the beach")
+    assert (intent.style, intent.scene) == ("wedding", "on the beach")
+    assert recognize("在海边的职业照").style == "professional"
+
+
+def test_a_family_word_with_a_member_picks_the_member() -> None:
+    assert recognize("vacation in Japan").style == "travel_japan"
+    assert recognize("travel photo").action == "choose"
+
+
+def test_a_question_about_price_is_help_even_when_a_style_is_named() -> None:
+    assert recognize("how much does a headshot cost").action == "help"
+    assert recognize("证件照多少钱").action == "help"
+
+
+def test_a_described_setting_without_a_preset_is_a_scene_for_the_default_style() -> None:
+    intent = recognize("put me on the moon")
+    assert (intent.action, intent.style, intent.scene) == ("generate", None, "on the moon")
+
+
 # --- expressions, random faces, help, small talk ---
 
 @pytest.mark.parametrize(("text", "param"), [

@@ -1,7 +1,7 @@
 """``recognize``: one chat message (English, Chinese or both) to an ``Intent``.
 
-Decisions in order, the first that applies wins: a help command; a random face; an ID photo;
-a question about the bot itself (price, styles); a series; "this or that" (choose); two styles
+Decisions in order, the first that applies wins: a help command; a question about price,
+models or styles (help); a random face; an ID photo; a plain help question; a series; "this or that" (choose); two styles
 listed (series); a look the catalogue lacks (custom prompt); "me as ..." naming something no
 preset covers (custom prompt or scene); a named style; an expression edit; a style family with
 no member named (choose); a help question; a hinted style; "go anyway"; any other picture
@@ -87,14 +87,15 @@ def _decide(found: Found, command: str | None, extra: Mapping[str, Sequence[str]
     forced = _command_meaning(command, extra)
     if forced == "help":
         return Intent(action="help")
+    if found.has("price"):
+        return Intent(action="help")
     if forced == "random_face" or _wants_random_face(found):
         return replace(base, action="random_face")
     if forced in ("id_photo_white", "id_photo_blue") or found.has("id"):
         return id_photo(found, forced, base)
 
-    if found.has("price") or (found.has("help") and not found.has("request")
-                              and not found.has("series")
-                              and not found.of("style") and not found.has("family")):
+    if (found.has("help") and not found.has("request") and not found.has("series")
+            and not found.of("style") and not found.has("family")):
         return Intent(action="help")
 
     styles = _styles(found, forced)
