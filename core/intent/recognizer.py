@@ -1,11 +1,12 @@
 """``recognize``: one chat message (English, Chinese or both) to an ``Intent``.
 
 Decisions in order, the first that applies wins: a help command; a question about price,
-models or styles (help); a random face; an ID photo; a plain help question; a series; "this or that" (choose); two styles
-listed (series); a look the catalogue lacks (custom prompt); "me as ..." naming something no
-preset covers (custom prompt or scene); a named style; an expression edit; a style family with
-no member named (choose); a help question; a hinted style; "go anyway"; any other picture
-request (custom prompt, scene, or the default style); otherwise small talk (none).
+models or styles (help); a random face; an ID photo; a plain help question; a series;
+"this or that" (choose); two styles listed (series); a look the catalogue lacks (custom
+prompt); "me as ..." naming something no preset covers (custom prompt or scene); a named
+style; an expression edit; a style family with no member named (choose); a help question; a
+hinted style; "go anyway"; any other picture request (custom prompt, scene, or the default
+style); otherwise small talk (none).
 """
 
 from __future__ import annotations
