@@ -1,0 +1,483 @@
+"""The generation chain: submit -> poll -> fetch -> deliver, each step short and idempotent.
+
+Every step starts with a compare-and-set on the record (``Records.transition``), so a step
+that runs twice (RQ is at-least-once; the sweep retries expired leases) acts once.
+
+Submit and the money. fal pre-charges at submit and takes no idempotency key, so a submit
+must never be sent twice for one generation. The record goes ``queued -> submitting`` with
+a fresh token first, then ``submit_sent_at`` is stamped just before the network call, and the
+provider's handle is written the moment it returns — before anything else can fail. If a
+worker dies in between, the sweep finds ``submitting`` after its lease and decides:
+
+* no ``submit_sent_at``: nothing left this machine -> back to ``queued``, submitted once later;
+* ``submit_sent_at`` set and the model is free (the offline engine): submit again;
+* ``submit_sent_at`` set on a paid model: the request may have been accepted and charged, and
+  without a handle we can never fetch it. We do **not** resubmit (that could charge twice
+  without the person asking); the generation fails with ``generate.submit_lost``, which
+  apologises and offers /retry, so a second charge happens only when the person asks.
+  The provider does the same for a submit whose answer was lost in transit
+  (``fal.submit_uncertain``). The window is the time of one HTTP request.
+
+Synchronous providers (Seedream, the headshot API, the offline engine) return the images
+from submit, and the generation goes straight to ``delivering``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from pathlib import Path
+from typing import Any
+
+from core.chat import ChatTarget
+from core.errors import PermanentUpstreamError, PortraitBotError, TransientUpstreamError
+from core.models import MODELS, Model
+from core.prompts import build_prompt, pick_seed
+from core.request import GenerationRequest
+from engine.providers.base import Handle, OutputImage, Provider, ProviderJob
+from worker import rqueue
+from worker.context import WorkerContext
+from worker.ledger import Ledger
+from worker.outputs import save_images
+from worker.records import (
+    ACTIVE,
+    FINISHED,
+    RECORD_TTL_S,
+    WAITING,
+    Record,
+    Records,
+    gen_key,
+    group_key,
+    new_id,
+    now,
+)
+from worker.redis_conn import key
+from worker.senders.base import Deliverable
+
+log = logging.getLogger(__name__)
+
+UPSTREAM = key("upstream")
+"""Set of generation ids currently accepted upstream (for /stats "in flight")."""
+LAST_FAILED = "lastfailed"
+UNCERTAIN_SUBMIT_SUFFIX = ".submit_uncertain"
+"""Providers name an ambiguous submit (maybe accepted, answer lost) with this message id suffix."""
+
+
+def gen_member(gen_id: str) -> str:
+    return f"gen:{gen_id}"
+
+
+def group_member(group_id: str) -> str:
+    return f"grp:{group_id}"
+
+
+def model_of(record: Record) -> Model:
+    return MODELS.get(record["model"]) or MODELS["offline"]
+
+
+def is_free(model: Model) -> bool:
+    """A model that costs nothing may be submitted again after an unclear crash."""
+    return model.price_usd == 0
+
+
+# -- submit ---------------------------------------------------------------------------------
+
+
+async def submit(ctx: WorkerContext, gen_id: str) -> None:
+    """Submit one queued generation (the RQ job ``submit_job``)."""
+    records = Records(ctx.redis)
+    record = records.gen(gen_id)
+    if record is None or record.state != "queued":
+        return  # already past this step, or cancelled: a duplicate run does nothing
+    started = now()
+    if started - record.number("created_at") > ctx.settings.queue_ttl_seconds:
+        await _expire(ctx, record)
+        return
+    token = new_id()
+    attempts = int(record.number("attempts")) + 1
+    if not records.transition(
+        gen_key(gen_id), ("queued",), "submitting", token=token, attempts=attempts,
+        submit_started_at=started, submit_sent_at="",
+        due=(gen_member(gen_id), started + ctx.timing.submit_lease_s),
+    ):
+        return
+    ctx.redis.zrem(WAITING, gen_id)
+    model = model_of(record)
+    provider = ctx.providers.get(model.provider)
+    try:
+        if provider is None:
+            raise PermanentUpstreamError("generate.provider_missing", provider=model.provider)
+        job = provider_job(ctx, record, model)
+        records.transition(gen_key(gen_id), ("submitting",), None, expect_token=token,
+                           submit_sent_at=now())
+        await notify(ctx, record["group"], "generating")
+        submitted = await provider.submit(job)
+    except TransientUpstreamError as error:
+        await _submit_failed_transiently(ctx, record, token, attempts, model, error)
+        return
+    except PortraitBotError as error:
+        await fail(ctx, record, ("submitting",), error.message_id, error.params, expect_token=token)
+        return
+    handle = submitted.handle
+    cost = submitted.cost_usd if submitted.cost_usd is not None else model.price_usd * record_count(record)
+    Ledger(ctx.redis).record_cost(model.key, cost)
+    first_poll = now() + model.latency_s * ctx.timing.first_poll_factor
+    if not records.transition(
+        gen_key(gen_id), ("submitting",), "submitted", expect_token=token,
+        handle=handle.to_dict(), submitted_at=now(), cost_usd=cost, polls=0,
+        due=(gen_member(gen_id), first_poll),
+    ):
+        # Cancelled (or given up) while we were submitting: keep the handle, stop upstream.
+        ctx.redis.hset(gen_key(gen_id), "handle", _json(handle.to_dict()))
+        with contextlib.suppress(PortraitBotError):
+            await provider.cancel(handle)  # type: ignore[union-attr]
+        return
+    ctx.redis.sadd(UPSTREAM, gen_id)
+    ctx.redis.set(key("req", handle.request_id), gen_id, ex=RECORD_TTL_S)
+    if submitted.images is not None:
+        await _finish(ctx, record, submitted.images, ("submitted",))
+
+
+async def _submit_failed_transiently(
+    ctx: WorkerContext, record: Record, token: str, attempts: int, model: Model,
+    error: TransientUpstreamError,
+) -> None:
+    if error.message_id.endswith(UNCERTAIN_SUBMIT_SUFFIX) and not is_free(model):
+        await fail(ctx, record, ("submitting",), "generate.submit_lost", {}, expect_token=token)
+        return
+    if attempts > ctx.timing.submit_retries:
+        await fail(ctx, record, ("submitting",), error.message_id, error.params, expect_token=token)
+        return
+    delay = error.retry_after or min(30.0, 2.0**attempts)
+    ttl_end = record.number("created_at") + ctx.settings.queue_ttl_seconds
+    if Records(ctx.redis).transition(
+        gen_key(record.id), ("submitting",), "queued", expect_token=token, submit_sent_at="",
+        due=(gen_member(record.id), min(ttl_end, now() + delay + ctx.timing.submit_lease_s)),
+    ):
+        rqueue.enqueue_submit(ctx.redis, record.id, ctx.settings.failure_ttl_seconds, delay)
+
+
+def provider_job(ctx: WorkerContext, record: Record, model: Model) -> ProviderJob:
+    """The provider's input: prompt from the style catalogue, the stored reference photo."""
+    request = GenerationRequest.from_dict(record.json("request", {}))
+    reference = record["reference"]
+    references: tuple[bytes, ...] = ()
+    if reference:
+        try:
+            references = (Path(reference).read_bytes(),)
+        except OSError:
+            raise PermanentUpstreamError("generate.photo_gone") from None
+    return ProviderJob(
+        model=model.key,
+        endpoint=model.endpoint(bool(references)),
+        prompt=build_prompt(request, ctx.styles, edit_mode=bool(references)),
+        references=references,
+        count=min(request.count, model.max_count),
+        aspect_ratio=model.fit_aspect_ratio(request.aspect_ratio),
+        seed=pick_seed(request, ctx.styles) if model.takes_seed else None,
+        expression=request.expression,
+        extra=dict(request.extra),
+        webhook_url=ctx.webhook_url(record.id),
+    )
+
+
+def record_count(record: Record) -> int:
+    return int(record.json("request", {}).get("count", 1) or 1)
+
+
+# -- poll and fetch (run by the sweep) -------------------------------------------------------
+
+
+async def poll(ctx: WorkerContext, record: Record) -> None:
+    """One status call for a submitted generation; reschedule it, or fetch the result."""
+    records = Records(ctx.redis)
+    model = model_of(record)
+    provider = ctx.providers.get(model.provider)
+    handle = Handle.from_dict(record.json("handle"))
+    elapsed = now() - record.number("submitted_at")
+    if elapsed > ctx.settings.generation_deadline_seconds or provider is None:
+        if provider is not None:
+            with contextlib.suppress(PortraitBotError):
+                await provider.cancel(handle)
+        await fail(ctx, record, ("submitted", "running"), "generate.timed_out",
+                   {"minutes": ctx.settings.generation_deadline_seconds // 60})
+        return
+    polls = int(record.number("polls")) + 1
+    try:
+        status = await provider.poll(handle)
+    except TransientUpstreamError as error:
+        delay = error.retry_after or ctx.timing.poll_interval_max_s
+        records.transition(gen_key(record.id), ("submitted", "running"), None, polls=polls,
+                           due=(gen_member(record.id), now() + delay))
+        return
+    except PortraitBotError as error:
+        await fail(ctx, record, ("submitted", "running"), error.message_id, error.params)
+        return
+    if status.state == "done":
+        token = new_id()
+        if records.transition(
+            gen_key(record.id), ("submitted", "running"), "fetching", token=token, polls=polls,
+            due=(gen_member(record.id), now() + ctx.timing.poll_lease_s),
+        ):
+            await fetch(ctx, record, provider, handle, token)
+        return
+    delay = ctx.timing.next_poll_delay(elapsed, model.latency_s)
+    records.transition(
+        gen_key(record.id), ("submitted", "running"),
+        "running" if status.state == "running" else None, polls=polls,
+        due=(gen_member(record.id), now() + delay),
+    )
+
+
+async def fetch(
+    ctx: WorkerContext, record: Record, provider: Provider, handle: Handle, token: str
+) -> None:
+    """Download the finished images and hand the generation to its group's delivery."""
+    try:
+        images = await provider.result(handle)
+    except TransientUpstreamError:
+        return  # the lease runs out and the sweep fetches again (results are free)
+    except PortraitBotError as error:
+        await fail(ctx, record, ("fetching",), error.message_id, error.params, expect_token=token)
+        return
+    await _finish(ctx, record, images, ("fetching",), expect_token=token)
+
+
+async def refetch(ctx: WorkerContext, record: Record) -> None:
+    """A fetch whose worker died: claim it with a new token and fetch again."""
+    model = model_of(record)
+    provider = ctx.providers.get(model.provider)
+    token = new_id()
+    if provider is None or not Records(ctx.redis).transition(
+        gen_key(record.id), ("fetching",), "fetching", token=token,
+        due=(gen_member(record.id), now() + ctx.timing.poll_lease_s),
+    ):
+        return
+    await fetch(ctx, record, provider, Handle.from_dict(record.json("handle")), token)
+
+
+async def recover_submit(ctx: WorkerContext, record: Record) -> None:
+    """A submit whose worker died (lease over): resubmit only when that cannot charge twice."""
+    records = Records(ctx.redis)
+    model = model_of(record)
+    token = record["token"]
+    if record["handle"]:
+        return  # the handle was kept by a losing race; the record's state decides
+    if record["submit_sent_at"] and not is_free(model):
+        await fail(ctx, record, ("submitting",), "generate.submit_lost", {}, expect_token=token)
+        return
+    ttl_end = record.number("created_at") + ctx.settings.queue_ttl_seconds
+    if records.transition(
+        gen_key(record.id), ("submitting",), "queued", expect_token=token, submit_sent_at="",
+        due=(gen_member(record.id), max(ttl_end, now() + ctx.timing.submit_lease_s)),
+    ):
+        rqueue.enqueue_submit(ctx.redis, record.id, ctx.settings.failure_ttl_seconds)
+
+
+# -- finishing a generation --------------------------------------------------------------------
+
+
+async def _finish(
+    ctx: WorkerContext, record: Record, images: tuple[OutputImage, ...] | list[OutputImage],
+    from_states: tuple[str, ...], expect_token: str = "",
+) -> None:
+    if not images:
+        await fail(ctx, record, from_states, "generate.no_images", {}, expect_token=expect_token)
+        return
+    request = record.json("request", {})
+    paths = save_images(ctx.settings.data_dir, record.id, request.get("label") or "", images)
+    if Records(ctx.redis).transition(
+        gen_key(record.id), from_states, "delivering", expect_token=expect_token,
+        outputs=[str(p) for p in paths], finished_at=now(), due=(gen_member(record.id), None),
+    ):
+        ctx.redis.srem(UPSTREAM, record.id)
+        await group_item_finished(ctx, record["group"])
+
+
+async def fail(
+    ctx: WorkerContext, record: Record, from_states: tuple[str, ...] | frozenset[str],
+    message_id: str, params: dict[str, Any], *, expect_token: str = "",
+) -> None:
+    """The generation ends without images; its group tells the person why."""
+    if Records(ctx.redis).transition(
+        gen_key(record.id), from_states, "failed", expect_token=expect_token, error=message_id,
+        error_params=params, finished_at=now(), due=(gen_member(record.id), None),
+    ):
+        log.info("generation %s failed: %s", record.id, message_id)
+        ctx.redis.srem(UPSTREAM, record.id)
+        ctx.redis.set(key(LAST_FAILED, record["person_id"]), record.id, ex=7 * 24 * 3600)
+        Ledger(ctx.redis).record_outcome(record["model"], "failed")
+        await group_item_finished(ctx, record["group"])
+
+
+async def _expire(ctx: WorkerContext, record: Record) -> None:
+    """Waited longer than the queue TTL: dropped with an apology, never generated late."""
+    if Records(ctx.redis).transition(
+        gen_key(record.id), ("queued",), "expired", error="queue.expired", finished_at=now(),
+        due=(gen_member(record.id), None),
+    ):
+        ctx.redis.zrem(WAITING, record.id)
+        Ledger(ctx.redis).record_outcome(record["model"], "expired")
+        await group_item_finished(ctx, record["group"])
+
+
+async def expire_if_stale(ctx: WorkerContext, record: Record) -> bool:
+    """The sweep's check on a queued generation; True when it was expired."""
+    if now() - record.number("created_at") > ctx.settings.queue_ttl_seconds:
+        await _expire(ctx, record)
+        return True
+    return False
+
+
+async def group_item_finished(ctx: WorkerContext, group_id: str) -> None:
+    """When every item of the group is finished, mark it ready and enqueue its delivery."""
+    records = Records(ctx.redis)
+    group = records.group(group_id)
+    if group is None or group.state != "active":
+        return
+    if any(item.state not in FINISHED for item in records.gens_of(group)):
+        return
+    if records.transition(
+        group_key(group_id), ("active",), "ready",
+        due=(group_member(group_id), now() + ctx.timing.deliver_lease_s),
+    ):
+        rqueue.enqueue_deliver(ctx.redis, group_id, ctx.settings.failure_ttl_seconds)
+
+
+# -- deliver --------------------------------------------------------------------------------
+
+
+async def deliver(ctx: WorkerContext, group_id: str) -> None:
+    """Send a finished group to its chat, once (the RQ job ``deliver_job``)."""
+    records = Records(ctx.redis)
+    group = records.group(group_id)
+    if group is None or group.state != "ready":
+        return
+    token = new_id()
+    if not records.transition(
+        group_key(group_id), ("ready",), "sending", token=token,
+        due=(group_member(group_id), now() + ctx.timing.deliver_lease_s),
+    ):
+        return
+    target = ChatTarget.from_dict(group.json("target"))
+    items = records.gens_of(group)
+    sender = ctx.senders.get(target.channel)
+    try:
+        if sender is None:
+            raise PermanentUpstreamError("delivery.no_channel")
+        await notify(ctx, group_id, "sending")
+        await _send(ctx, sender, target, group, items)
+    except TransientUpstreamError as error:
+        await _delivery_later(ctx, group, token, error)
+        return
+    except PermanentUpstreamError as error:
+        # The person blocked the bot or the chat is gone: stop quietly, keep a record.
+        log.info("group %s not delivered: %s", group_id, error.message_id)
+        _close_group(ctx, group, token, "failed", "undelivered", error=error.message_id)
+        return
+    _close_group(ctx, group, token, "delivered", "delivered")
+
+
+async def _send(ctx: WorkerContext, sender: Any, target: ChatTarget, group: Record,
+                items: list[Record]) -> None:
+    language = target.language
+    text = ctx.catalogues.text
+    files = [Deliverable(Path(p)) for item in items if item.state in ("delivering", "delivered")
+             for p in item.json("outputs", [])]
+    failed = [(n, item) for n, item in enumerate(items, start=1) if item.state in ("failed", "expired")]
+    if files:
+        lines = [group["label"]] if group["label"] else []
+        if any(item["model"] == "offline" for item in items):
+            lines.append(text(language, "generate.offline_preview"))
+        if failed:
+            numbers = ", ".join(str(n) for n, _ in failed)
+            lines.append(text(language, "delivery.items_failed", items=numbers, total=len(items)))
+            lines.append(text(language, "generate.retry_hint"))
+        await sender.send_images(target, files, "\n".join(lines))
+    elif failed:
+        first = failed[0][1]
+        reason = text(language, first["error"] or "error.upstream_failed", **first.json("error_params", {}))
+        await sender.send_text(target, f"{reason}\n{text(language, 'generate.retry_hint')}")
+
+
+async def _delivery_later(
+    ctx: WorkerContext, group: Record, token: str, error: TransientUpstreamError
+) -> None:
+    """Reschedule only the delivery (Telegram 429 says when); the images are already on disk."""
+    attempts = int(group.number("deliver_attempts")) + 1
+    if attempts > ctx.timing.delivery_retries:
+        _close_group(ctx, group, token, "failed", "undelivered", error=error.message_id)
+        return
+    delay = error.retry_after if error.retry_after is not None else min(60.0, 2.0**attempts)
+    if Records(ctx.redis).transition(
+        group_key(group.id), ("sending",), "ready", expect_token=token, deliver_attempts=attempts,
+        due=(group_member(group.id), now() + delay + ctx.timing.deliver_lease_s),
+    ):
+        rqueue.enqueue_deliver(ctx.redis, group.id, ctx.settings.failure_ttl_seconds, delay)
+
+
+def _close_group(
+    ctx: WorkerContext, group: Record, token: str, state: str, outcome: str, **fields: Any
+) -> None:
+    records = Records(ctx.redis)
+    if not records.transition(
+        group_key(group.id), ("sending",), state, expect_token=token, delivered_at=now(),
+        due=(group_member(group.id), None), **fields,
+    ):
+        return
+    ledger = Ledger(ctx.redis)
+    for item in records.gens_of(group):
+        if records.transition(gen_key(item.id), ("delivering",), "delivered" if outcome == "delivered"
+                              else "failed", delivered_at=now()):
+            latency = now() - item.number("created_at")
+            ledger.record_outcome(item["model"], outcome, latency if outcome == "delivered" else None)
+    ledger.release(group["person_id"], group.id)
+
+
+# -- group upkeep (the sweep) -------------------------------------------------------------------
+
+
+async def revisit_group(ctx: WorkerContext, group: Record) -> None:
+    """A group whose due time came: finish it, or redo a delivery whose worker died."""
+    records = Records(ctx.redis)
+    if group.state == "active":
+        # Backstop: re-check the items (a worker may have died between an item and this check).
+        stale = [i for i in records.gens_of(group) if i.state in ACTIVE]
+        if not stale:
+            await group_item_finished(ctx, group.id)
+        return
+    if group.state in ("ready", "sending") and records.transition(
+        group_key(group.id), ("ready", "sending"), "ready",
+        due=(group_member(group.id), now() + ctx.timing.deliver_lease_s),
+    ):
+        rqueue.enqueue_deliver(ctx.redis, group.id, ctx.settings.failure_ttl_seconds)
+        return
+    records.clear_due(group_member(group.id))
+
+
+# -- progress -----------------------------------------------------------------------------------
+
+
+async def notify(ctx: WorkerContext, group_id: str, stage: str) -> None:
+    """Show the group's stage in the chat once per stage (edits the acknowledgement)."""
+    if not ctx.redis.hsetnx(group_key(group_id), f"shown_{stage}", 1):
+        return
+    group = Records(ctx.redis).group(group_id)
+    if group is None:
+        return
+    target = ChatTarget.from_dict(group.json("target"))
+    sender = ctx.senders.get(target.channel)
+    if sender is None:
+        return
+    model = MODELS.get(group["model"]) or MODELS["offline"]
+    text = ctx.catalogues.text(target.language, f"progress.{stage}", eta=int(model.latency_s))
+    try:
+        await sender.show_progress(target, group["ack"] or None, text)
+    except PortraitBotError as error:
+        log.info("progress for group %s not shown: %s", group_id, error.message_id)
+
+
+def _json(value: Any) -> str:
+    import json
+
+    return json.dumps(value, separators=(",", ":"))

@@ -1,0 +1,129 @@
+"""Daily counters in Redis: the cost ledger, per-person quota, outcome and latency stats.
+
+Days are UTC days (``YYYYMMDD``); quotas reset at UTC midnight. The quota check and the
+reservation happen in one Lua script, so two messages arriving together cannot both slip
+under a limit.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import redis
+
+from worker.redis_conn import key, text
+
+DAY_KEY_TTL_S = 8 * 24 * 3600
+"""Daily counters are kept a week (for /stats), then expire."""
+
+_RESERVE = """
+local active = redis.call('SCARD', KEYS[1])
+if active >= tonumber(ARGV[1]) then return {'quota.active_limit', active} end
+local used = tonumber(redis.call('GET', KEYS[2]) or '0')
+local limit = tonumber(ARGV[2])
+if limit > 0 and used + tonumber(ARGV[4]) > limit then return {'quota.daily_limit', used} end
+local budget = tonumber(ARGV[5])
+local spent = tonumber(redis.call('HGET', KEYS[3], 'total') or '0')
+if budget > 0 and spent + tonumber(ARGV[6]) > budget then return {'quota.budget_exhausted', used} end
+redis.call('SADD', KEYS[1], ARGV[3])
+redis.call('INCRBY', KEYS[2], ARGV[4])
+redis.call('EXPIRE', KEYS[2], ARGV[7])
+return {'', used}
+"""
+
+
+def day(at: float | None = None) -> str:
+    """The UTC day of ``at`` as ``YYYYMMDD``."""
+    return time.strftime("%Y%m%d", time.gmtime(time.time() if at is None else at))
+
+
+def seconds_to_reset(at: float | None = None) -> float:
+    """Seconds until the next UTC midnight, when daily quotas reset."""
+    current = time.time() if at is None else at
+    return 86400.0 - (current % 86400.0)
+
+
+def hours_to_reset(at: float | None = None) -> int:
+    """Whole hours (rounded up, at least 1) until the quotas reset, for messages."""
+    return max(1, int(-(-seconds_to_reset(at) // 3600)))
+
+
+def active_key(person_id: str) -> str:
+    return key("active", person_id)
+
+
+def daily_key(person_id: str, on: str | None = None) -> str:
+    return key("daily", on or day(), person_id)
+
+
+def cost_key(on: str | None = None) -> str:
+    return key("cost", on or day())
+
+
+def stats_key(on: str | None = None) -> str:
+    return key("stats", on or day())
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_active: int
+    daily_limit: int
+    daily_budget_usd: float
+
+
+class Ledger:
+    """Quota reservations, spend and outcomes."""
+
+    def __init__(self, redis_client: redis.Redis) -> None:
+        self.redis = redis_client
+        self._reserve = redis_client.register_script(_RESERVE)
+
+    def reserve(
+        self, person_id: str, group_id: str, images: int, estimate_usd: float, limits: Limits
+    ) -> str | None:
+        """Reserve an active slot and ``images`` of today's quota; the refusal's message id, or None."""
+        refused, _used = self._reserve(
+            keys=[active_key(person_id), daily_key(person_id), cost_key()],
+            args=[
+                limits.max_active, limits.daily_limit, group_id, images,
+                limits.daily_budget_usd, estimate_usd, DAY_KEY_TTL_S,
+            ],
+        )
+        return text(refused) or None
+
+    def release(self, person_id: str, group_id: str) -> None:
+        """The group finished: its active slot is free again."""
+        self.redis.srem(active_key(person_id), group_id)
+
+    def active(self, person_id: str) -> int:
+        return int(self.redis.scard(active_key(person_id)))
+
+    def used_today(self, person_id: str) -> int:
+        return int(self.redis.get(daily_key(person_id)) or 0)
+
+    def spent_today(self) -> float:
+        return float(self.redis.hget(cost_key(), "total") or 0.0)
+
+    def record_cost(self, model: str, usd: float) -> None:
+        """Spend happens at submit (fal pre-charges), so it is booked there."""
+        with self.redis.pipeline() as pipe:
+            pipe.hincrbyfloat(cost_key(), "total", usd)
+            pipe.hincrbyfloat(cost_key(), f"model:{model}", usd)
+            pipe.expire(cost_key(), DAY_KEY_TTL_S)
+            pipe.execute()
+
+    def record_outcome(self, model: str, outcome: str, latency_s: float | None = None) -> None:
+        """Count one finished generation by model and outcome (and its latency when delivered)."""
+        with self.redis.pipeline() as pipe:
+            pipe.hincrby(stats_key(), f"{model}:{outcome}", 1)
+            if latency_s is not None:
+                pipe.hincrbyfloat(stats_key(), f"{model}:latency_sum", latency_s)
+            pipe.expire(stats_key(), DAY_KEY_TTL_S)
+            pipe.execute()
+
+    def today(self) -> tuple[dict[str, float], dict[str, float]]:
+        """(costs, stats) of today as plain dicts."""
+        costs = {text(k): float(v) for k, v in self.redis.hgetall(cost_key()).items()}
+        stats = {text(k): float(v) for k, v in self.redis.hgetall(stats_key()).items()}
+        return costs, stats

@@ -1,0 +1,45 @@
+"""Finished images on disk: ``DATA_DIR/output/images/YYYY-MM-DD/<generation>-<n>.<ext>``.
+
+Names derive from the generation id, so fetching the same result twice (a retried step)
+rewrites the same files instead of adding copies.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from engine.providers.base import OutputImage
+
+EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}
+
+
+def output_dir(data_dir: Path, at: float | None = None) -> Path:
+    """The day's folder (UTC date) for finished images."""
+    day = time.strftime("%Y-%m-%d", time.gmtime(time.time() if at is None else at))
+    return Path(data_dir) / "output" / "images" / day
+
+
+def save_images(
+    data_dir: Path, gen_id: str, label: str, images: Sequence[OutputImage], at: float | None = None
+) -> list[Path]:
+    """Write the images atomically (temp file + rename) and return their paths, in order."""
+    folder = output_dir(data_dir, at)
+    folder.mkdir(parents=True, exist_ok=True)
+    stem = "-".join(part for part in (_safe(label), gen_id) if part)
+    paths = []
+    for number, image in enumerate(images, start=1):
+        path = folder / f"{stem}-{number}.{EXTENSIONS.get(image.content_type, 'png')}"
+        temporary = path.with_suffix(path.suffix + ".part")
+        temporary.write_bytes(image.data)
+        os.replace(temporary, path)
+        paths.append(path)
+    return paths
+
+
+def _safe(label: str) -> str:
+    """A label as a short file-name part: letters, digits and dashes."""
+    kept = "".join(c if c.isascii() and c.isalnum() else "-" for c in label.lower())
+    return "-".join(part for part in kept.split("-") if part)[:40]

@@ -1,0 +1,298 @@
+"""``GenerationQueue``: what the bot calls to start, follow, cancel and retry generations.
+
+It only writes records and enqueues short jobs; it never talks to a provider, so a handler
+acknowledges within milliseconds. Quota refusals (``QuotaError``) happen before anything is
+queued or spent. One call to ``enqueue`` is one group: a single generation, or the items of a
+series or batch, which run in parallel and are delivered together, in order.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import redis
+
+from core.chat import ChatTarget
+from core.errors import QuotaError, UserInputError
+from core.models import MODELS, Model
+from core.request import GenerationRequest
+from core.settings import Settings
+from worker import rqueue
+from worker.chain import LAST_FAILED, UPSTREAM, gen_member, group_member
+from worker.ledger import Ledger, Limits, hours_to_reset, seconds_to_reset
+from worker.records import (
+    ACTIVE,
+    DUE,
+    RECORD_TTL_S,
+    WAITING,
+    Records,
+    encode,
+    gen_key,
+    group_key,
+    new_id,
+    now,
+)
+from worker.redis_conn import key, text
+
+SUBMIT_STEP_S = 0.05
+"""Seconds of queue wait counted per generation ahead, for the ETA (submits are short)."""
+GROUP_BACKSTOP_S = 120.0
+"""The sweep re-checks a group this long after it could at the latest have finished."""
+
+
+@dataclass(frozen=True)
+class Ticket:
+    """What ``enqueue`` answers: enough for the acknowledgement message."""
+
+    group_id: str
+    generation_ids: tuple[str, ...]
+    eta_s: float
+    ahead: int
+    model: str
+
+
+@dataclass(frozen=True)
+class Progress:
+    state: str
+    ahead: int
+    eta_s: float
+
+
+@dataclass(frozen=True)
+class QuotaStatus:
+    used: int
+    limit: int
+    active: int
+    resets_in: float
+    """Seconds until the daily quota resets (UTC midnight)."""
+
+
+def person_key(person_id: str) -> str:
+    return key("person", person_id)
+
+
+def request_key(request_id: str) -> str:
+    """Upstream request id -> generation id, for the fal webhook."""
+    return key("req", request_id)
+
+
+class GenerationQueue:
+    """The bot's side of the queue. Connections are passed in."""
+
+    def __init__(self, redis: redis.Redis, settings: Settings) -> None:
+        self.redis = redis
+        self.settings = settings
+        self.records = Records(redis)
+        self.ledger = Ledger(redis)
+
+    @property
+    def limits(self) -> Limits:
+        s = self.settings
+        return Limits(s.max_active_per_person, s.daily_limit_per_person, s.daily_budget_usd)
+
+    def enqueue(
+        self,
+        target: ChatTarget,
+        requests: Sequence[GenerationRequest],
+        *,
+        reference: str | None,
+        label: str = "",
+    ) -> Ticket:
+        """Queue one generation per request, as one group; QuotaError before anything is spent."""
+        if not requests:
+            raise ValueError("enqueue needs at least one request")
+        models = [_model(r) for r in requests]
+        person = target.person_id
+        group_id = new_id()
+        gen_ids = tuple(new_id() for _ in requests)
+        images = sum(max(1, r.count) for r in requests)
+        estimate = sum(m.price_usd * max(1, r.count) for m, r in zip(models, requests, strict=True))
+        refused = self.ledger.reserve(person, group_id, images, estimate, self.limits)
+        if refused == "quota.active_limit":
+            raise QuotaError("quota.active_limit", limit=self.limits.max_active)
+        if refused == "quota.daily_limit":
+            raise QuotaError("quota.daily_limit", limit=self.limits.daily_limit,
+                             reset_hours=hours_to_reset())
+        if refused:
+            raise QuotaError("quota.budget_exhausted", reset_hours=hours_to_reset())
+        created = now()
+        ttl = self.settings.queue_ttl_seconds
+        latest_end = created + ttl + self.settings.generation_deadline_seconds + GROUP_BACKSTOP_S
+        with self.redis.pipeline() as pipe:
+            pipe.hset(group_key(group_id), mapping={
+                "id": group_id, "person_id": person, "target": encode(target.to_dict()),
+                "gens": encode(list(gen_ids)), "state": "active", "label": label,
+                "model": models[0].key, "created_at": created, "ack": "",
+            })
+            pipe.expire(group_key(group_id), RECORD_TTL_S)
+            for index, (gen_id, request, model) in enumerate(zip(gen_ids, requests, models, strict=True)):
+                pipe.hset(gen_key(gen_id), mapping={
+                    "id": gen_id, "person_id": person, "group": group_id, "index": index,
+                    "target": encode(target.to_dict()), "request": encode(request.to_dict()),
+                    "model": model.key, "reference": reference or "", "state": "queued",
+                    "attempts": 0, "created_at": created, "token": "",
+                })
+                pipe.expire(gen_key(gen_id), RECORD_TTL_S)
+                # Tiny offsets keep the items of a group in order in the waiting line.
+                pipe.zadd(WAITING, {gen_id: created + index * 1e-6})
+                pipe.zadd(DUE, {gen_member(gen_id): created + ttl + 1})
+            pipe.zadd(DUE, {group_member(group_id): latest_end})
+            pipe.sadd(person_key(person), *(f"gen:{g}" for g in gen_ids), f"grp:{group_id}")
+            pipe.expire(person_key(person), RECORD_TTL_S)
+            pipe.execute()
+        for gen_id in gen_ids:
+            rqueue.enqueue_submit(self.redis, gen_id, self.settings.failure_ttl_seconds)
+        ahead = self._ahead(gen_ids[0])
+        return Ticket(group_id, gen_ids, self._eta(models, ahead), ahead, models[0].key)
+
+    def cancel(self, person_id: str) -> int:
+        """Cancel every unfinished generation of the person (upstream too); how many."""
+        cancelled = 0
+        for raw in self.redis.smembers(key("active", person_id)):
+            group_id = text(raw)
+            group = self.records.group(group_id)
+            if group is None:
+                self.ledger.release(person_id, group_id)
+                continue
+            for item in self.records.gens_of(group):
+                was = item.state
+                if self.records.transition(gen_key(item.id), ACTIVE, "cancelled",
+                                           finished_at=now(), due=(gen_member(item.id), None)):
+                    cancelled += 1
+                    self.redis.zrem(WAITING, item.id)
+                    self.redis.srem(UPSTREAM, item.id)
+                    self.ledger.record_outcome(item["model"], "cancelled")
+                    if was != "queued":
+                        rqueue.enqueue_cancel(self.redis, item.id, self.settings.failure_ttl_seconds)
+            self.records.transition(group_key(group_id), ("active", "ready"), "cancelled",
+                                    due=(group_member(group_id), None))
+            self.ledger.release(person_id, group_id)
+        return cancelled
+
+    def retry(self, generation_id: str, person_id: str) -> Ticket:
+        """Run a failed generation again with the same stored photo (no second upload)."""
+        record = self.records.gen(generation_id)
+        if record is None or record["person_id"] != person_id or record.state not in (
+            "failed", "expired", "cancelled"
+        ):
+            raise UserInputError("retry.nothing")
+        reference = record["reference"] or None
+        if reference and not Path(reference).is_file():
+            raise UserInputError("retry.photo_gone")
+        group = self.records.group(record["group"])
+        ticket = self.enqueue(
+            ChatTarget.from_dict(record.json("target")),
+            [GenerationRequest.from_dict(record.json("request", {}))],
+            reference=reference,
+            label=group["label"] if group else "",
+        )
+        self.redis.delete(key(LAST_FAILED, person_id))
+        return ticket
+
+    def last_failed(self, person_id: str) -> str | None:
+        value = self.redis.get(key(LAST_FAILED, person_id))
+        return text(value) if value else None
+
+    def attach_ack(self, generation_id: str, message_id: str) -> None:
+        """Remember the acknowledgement message, so progress edits it."""
+        record = self.records.gen(generation_id)
+        if record is not None:
+            self.redis.hset(group_key(record["group"]), "ack", message_id)
+            self.redis.hset(gen_key(generation_id), "ack", message_id)
+
+    def progress(self, generation_id: str) -> Progress:
+        record = self.records.gen(generation_id)
+        if record is None:
+            return Progress("unknown", 0, 0.0)
+        model = MODELS.get(record["model"]) or MODELS["offline"]
+        if record.state == "queued":
+            ahead = self._ahead(generation_id)
+            return Progress("queued", ahead, self._eta([model], ahead))
+        if record.state in ("submitted", "running", "submitting"):
+            started = record.number("submitted_at", now())
+            return Progress(record.state, 0, max(1.0, started + model.latency_s - now()))
+        return Progress(record.state, 0, 0.0)
+
+    def quota(self, person_id: str) -> QuotaStatus:
+        return QuotaStatus(
+            used=self.ledger.used_today(person_id),
+            limit=self.settings.daily_limit_per_person,
+            active=self.ledger.active(person_id),
+            resets_in=seconds_to_reset(),
+        )
+
+    def stats(self) -> dict[str, float | int | str]:
+        """Numbers for /stats and /metrics: outcomes by model, spend, queue depth, in flight."""
+        costs, outcomes = self.ledger.today()
+        numbers: dict[str, float | int | str] = {
+            "spend_usd_today": round(costs.get("total", 0.0), 4),
+            "budget_usd_daily": self.settings.daily_budget_usd,
+            "queue_depth": rqueue.depth(self.redis),
+            "waiting": int(self.redis.zcard(WAITING)),
+            "in_flight": int(self.redis.scard(UPSTREAM)),
+        }
+        for name, value in sorted(outcomes.items()):
+            model, _, what = name.partition(":")
+            numbers[f"generations_{what}_{model}" if what != "latency_sum" else f"latency_sum_s_{model}"] = (
+                round(value, 3) if what == "latency_sum" else int(value)
+            )
+        for name, value in sorted(costs.items()):
+            if name.startswith("model:"):
+                numbers[f"spend_usd_today_{name[6:]}"] = round(value, 4)
+        return numbers
+
+    def wake(self, request_id: str) -> bool:
+        """fal's webhook says a request finished: poll it now rather than at its next turn."""
+        gen_id = self.redis.get(request_key(request_id))
+        if not gen_id:
+            return False
+        record = self.records.gen(text(gen_id))
+        if record is None or record.state not in ("submitted", "running"):
+            return False
+        self.redis.zadd(DUE, {gen_member(record.id): now()}, xx=True)
+        return True
+
+    def forget(self, person_id: str) -> None:
+        """Delete the person's records and result files (the photo store forgets the photos)."""
+        self.cancel(person_id)
+        data_dir = Path(self.settings.data_dir).resolve()
+        members = [text(m) for m in self.redis.smembers(person_key(person_id))]
+        for member in members:
+            kind, _, record_id = member.partition(":")
+            if kind == "gen":
+                record = self.records.gen(record_id)
+                for path in record.json("outputs", []) if record else []:
+                    _remove_inside(Path(path), data_dir)
+                self.redis.delete(gen_key(record_id))
+                self.redis.zrem(WAITING, record_id)
+            else:
+                self.redis.delete(group_key(record_id))
+            self.redis.zrem(DUE, member)
+        self.redis.delete(person_key(person_id), key(LAST_FAILED, person_id), key("active", person_id))
+
+    def _ahead(self, gen_id: str) -> int:
+        rank = self.redis.zrank(WAITING, gen_id)
+        return int(rank) if isinstance(rank, int) else 0
+
+    @staticmethod
+    def _eta(models: Sequence[Model], ahead: int) -> float:
+        return max(m.latency_s for m in models) + ahead * SUBMIT_STEP_S
+
+
+def _model(request: GenerationRequest) -> Model:
+    model = MODELS.get(request.model)
+    if model is None:
+        raise UserInputError("model.unknown", model=request.model)
+    return model
+
+
+def _remove_inside(path: Path, root: Path) -> None:
+    """Delete a file only when it lies inside the data directory."""
+    with contextlib.suppress(OSError, ValueError):
+        resolved = path.resolve()
+        resolved.relative_to(root)
+        resolved.unlink(missing_ok=True)
+

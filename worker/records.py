@@ -1,0 +1,177 @@
+"""Generation and group records in Redis, and their atomic state transitions.
+
+A generation (``pb:gen:<id>``, a hash) is one request to one model; a group
+(``pb:grp:<id>``) is what the person asked for at once — one generation, or the items of a
+series or batch — and is delivered as one message. Every step of the chain changes state
+only through ``transition`` (a Lua compare-and-set), so when two workers run the same step,
+exactly one of them acts. Records hold paths, never image bytes.
+
+Generation states::
+
+    queued -> submitting -> submitted -> running -> fetching -> delivering -> delivered
+        \\          \\             \\_________\\__________\\____ failed / cancelled
+         expired    (sync providers go submitting -> delivering)
+
+``pb:due`` is a sorted set of ``gen:<id>`` / ``grp:<id>`` scored by when the sweep must look
+at them next: the next poll, or the end of a step's lease (a crashed worker's step is
+picked up again when its lease runs out).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+import redis
+
+from worker.redis_conn import key, text
+
+GEN_STATES = (
+    "queued", "submitting", "submitted", "running", "fetching",
+    "delivering", "delivered", "failed", "cancelled", "expired",
+)
+FINISHED = frozenset({"delivering", "delivered", "failed", "cancelled", "expired"})
+"""A generation in one of these states has nothing more to do upstream."""
+ACTIVE = frozenset({"queued", "submitting", "submitted", "running", "fetching"})
+GROUP_STATES = ("active", "ready", "sending", "delivered", "failed", "cancelled")
+RECORD_TTL_S = 30 * 24 * 3600
+"""Seconds a finished record is kept (history, /retry, stats), then Redis drops it."""
+
+DUE = key("due")
+WAITING = key("waiting")
+"""Sorted set of queued generation ids by enqueue time: the queue position."""
+
+_TRANSITION = """
+local state = redis.call('HGET', KEYS[1], 'state')
+if not state then return 0 end
+local n_from = tonumber(ARGV[3])
+local ok = false
+for i = 1, n_from do if ARGV[3 + i] == state then ok = true end end
+if not ok then return 0 end
+local i = 4 + n_from
+if ARGV[i] ~= '' and redis.call('HGET', KEYS[1], 'token') ~= ARGV[i] then return 0 end
+i = i + 1
+while i < #ARGV do
+  redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1])
+  i = i + 2
+end
+if ARGV[2] == '-' then redis.call('ZREM', KEYS[2], ARGV[1])
+elseif ARGV[2] ~= '' then redis.call('ZADD', KEYS[2], ARGV[2], ARGV[1]) end
+return 1
+"""
+
+_CLAIM_DUE = """
+local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, ARGV[2])
+for _, member in ipairs(due) do redis.call('ZADD', KEYS[1], ARGV[3], member) end
+return due
+"""
+
+
+def new_id() -> str:
+    return uuid.uuid4().hex[:16]
+
+
+def gen_key(gen_id: str) -> str:
+    return key("gen", gen_id)
+
+
+def group_key(group_id: str) -> str:
+    return key("grp", group_id)
+
+
+def encode(value: Any) -> str:
+    """A field value: JSON for structures, plain text for strings and numbers."""
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+
+
+@dataclass(frozen=True)
+class Record:
+    """A decoded hash (generation or group), read at one moment."""
+
+    id: str
+    fields: dict[str, str]
+
+    def __getitem__(self, name: str) -> str:
+        return self.fields.get(name, "")
+
+    @property
+    def state(self) -> str:
+        return self["state"]
+
+    def number(self, name: str, default: float = 0.0) -> float:
+        value = self.fields.get(name)
+        return float(value) if value not in (None, "") else default
+
+    def json(self, name: str, default: Any = None) -> Any:
+        value = self.fields.get(name)
+        return json.loads(value) if value else default
+
+
+class Records:
+    """Reads and atomic writes of generation and group records."""
+
+    def __init__(self, redis_client: redis.Redis) -> None:
+        self.redis = redis_client
+        self._transition = redis_client.register_script(_TRANSITION)
+        self._claim = redis_client.register_script(_CLAIM_DUE)
+
+    def _load(self, record_key: str, record_id: str) -> Record | None:
+        raw = self.redis.hgetall(record_key)
+        if not raw:
+            return None
+        return Record(record_id, {text(k): text(v) for k, v in raw.items()})
+
+    def gen(self, gen_id: str) -> Record | None:
+        return self._load(gen_key(gen_id), gen_id)
+
+    def group(self, group_id: str) -> Record | None:
+        return self._load(group_key(group_id), group_id)
+
+    def gens_of(self, group: Record) -> list[Record]:
+        """The group's generations, in the order they were asked for."""
+        found = (self.gen(gen_id) for gen_id in group.json("gens", []))
+        return [record for record in found if record is not None]
+
+    def transition(
+        self,
+        record_key: str,
+        from_states: tuple[str, ...] | frozenset[str],
+        to_state: str | None,
+        *,
+        expect_token: str = "",
+        due: tuple[str, float | None] | None = None,
+        **fields: Any,
+    ) -> bool:
+        """Compare-and-set: when the state is one of ``from_states`` (and the record's ``token``
+        is ``expect_token``, if given), write ``fields`` (and ``state``) and move the due entry.
+
+        ``due`` is ``(member, score)``; a ``None`` score removes the member.
+        """
+        if to_state is not None:
+            fields["state"] = to_state
+        member, score = due if due else ("", "")
+        score_arg = "-" if due and score is None else ("" if not due else repr(score))
+        args: list[Any] = [member, score_arg, len(from_states), *from_states, expect_token]
+        for name, value in fields.items():
+            args += [name, encode(value)]
+        return bool(self._transition(keys=[record_key, DUE], args=args))
+
+    def claim_due(self, now: float, limit: int, lease_s: float) -> list[str]:
+        """Take up to ``limit`` due members, pushing each one's score ``lease_s`` ahead."""
+        members = self._claim(keys=[DUE], args=[now, limit, now + lease_s])
+        return [text(m) for m in members]
+
+    def set_due(self, member: str, when: float) -> None:
+        self.redis.zadd(DUE, {member: when})
+
+    def clear_due(self, member: str) -> None:
+        self.redis.zrem(DUE, member)
+
+
+def now() -> float:
+    return time.time()

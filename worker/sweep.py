@@ -1,0 +1,131 @@
+"""The sweep: one asyncio task per worker process that polls every due generation concurrently.
+
+Why not one RQ job per poll? A fal generation takes 15-150 s; polled every second or two,
+a few thousand in flight are hundreds of status calls a second. As RQ jobs each poll costs
+a dequeue, registry bookkeeping and (with the default ``Worker``) a fork; as a blocking job
+per generation a whole process sits idle for the whole generation. The sweep instead claims
+due members of ``pb:due`` (a sorted set scored by next-poll time) with one Lua call, pushes
+their score a lease ahead (so a sweep that dies mid-poll is replaced by another process's
+sweep when the lease ends), and runs the status calls concurrently on one shared
+``httpx.AsyncClient``. ``scripts/bench_worker.py`` measures the difference (docs/worker.md).
+
+The sweep also does the RQ scheduler's duty in-process (moving ``enqueue_in`` jobs whose time
+came onto the queue), instead of RQ's forked scheduler process: forking a process that runs
+an event-loop thread is unsafe.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+import time
+
+import redis
+from rq.scheduler import RQScheduler
+from rq.serializers import JSONSerializer
+
+from worker import chain
+from worker.context import WorkerContext
+from worker.records import Records
+from worker.rqueue import QUEUE_NAME
+
+log = logging.getLogger(__name__)
+
+SCHEDULER_TICK_S = 1.0
+"""How often scheduled (``enqueue_in``) jobs whose time came are moved to the queue."""
+SCHEDULER_LOCK_REFRESH_S = 15.0
+"""How often the scheduler lock (TTL 61 s) is refreshed or taken over from a dead process."""
+REDIS_DOWN_WAIT_S = 1.0
+"""Pause after a Redis error before the sweep tries again (Redis restarting)."""
+
+
+async def revisit(ctx: WorkerContext, member: str) -> None:
+    """Do whatever a due member needs now: poll, fetch, recover a dead step, expire, deliver."""
+    records = Records(ctx.redis)
+    kind, _, record_id = member.partition(":")
+    if kind == "grp":
+        group = records.group(record_id)
+        if group is None:
+            records.clear_due(member)
+        else:
+            await chain.revisit_group(ctx, group)
+        return
+    record = records.gen(record_id)
+    if record is None:
+        records.clear_due(member)
+        return
+    state = record.state
+    if state in ("submitted", "running"):
+        await chain.poll(ctx, record)
+    elif state == "fetching":
+        await chain.refetch(ctx, record)
+    elif state == "submitting":
+        await chain.recover_submit(ctx, record)
+    elif state == "queued":
+        if not await chain.expire_if_stale(ctx, record):
+            # A scheduled retry is due or its job was lost (e.g. Redis restarted): enqueue again.
+            from worker import rqueue
+
+            rqueue.enqueue_submit(ctx.redis, record.id, ctx.settings.failure_ttl_seconds)
+            records.set_due(member, record.number("created_at") + ctx.settings.queue_ttl_seconds + 1)
+    else:
+        records.clear_due(member)
+
+
+class Sweep:
+    """The loop; ``run`` until ``stop`` is set."""
+
+    def __init__(self, ctx: WorkerContext, *, scheduler: bool = True) -> None:
+        self.ctx = ctx
+        self.stop = threading.Event()
+        self.tasks: set[asyncio.Task[None]] = set()
+        self.scheduler = (
+            RQScheduler([QUEUE_NAME], connection=ctx.redis, serializer=JSONSerializer)
+            if scheduler else None
+        )
+        self._locks_at = 0.0
+        self._scheduled_at = 0.0
+        self.revisits = 0
+
+    async def run(self) -> None:
+        timing = self.ctx.timing
+        records = Records(self.ctx.redis)
+        while not self.stop.is_set():
+            try:
+                self._schedule()
+                room = min(timing.sweep_batch, timing.sweep_concurrency - len(self.tasks))
+                claimed = records.claim_due(time.time(), room, timing.poll_lease_s) if room > 0 else []
+            except redis.RedisError as error:
+                log.warning("sweep: Redis unavailable (%s); retrying", type(error).__name__)
+                await asyncio.sleep(REDIS_DOWN_WAIT_S)
+                continue
+            for member in claimed:
+                task = asyncio.create_task(self._one(member))
+                self.tasks.add(task)
+                task.add_done_callback(self.tasks.discard)
+            if len(claimed) < max(room, 1):
+                await asyncio.sleep(timing.sweep_tick_s)
+            else:
+                await asyncio.sleep(0)
+        if self.tasks:
+            await asyncio.wait(self.tasks, timeout=10)
+
+    async def _one(self, member: str) -> None:
+        try:
+            await revisit(self.ctx, member)
+            self.revisits += 1
+        except Exception:
+            # The member stays claimed until its lease ends, then it is tried again.
+            log.exception("sweep: %s failed; retried after its lease", member)
+
+    def _schedule(self) -> None:
+        if self.scheduler is None:
+            return
+        current = time.monotonic()
+        if current - self._locks_at >= SCHEDULER_LOCK_REFRESH_S:
+            self.scheduler.acquire_locks()
+            self._locks_at = current
+        if current - self._scheduled_at >= SCHEDULER_TICK_S and self.scheduler.acquired_locks:
+            self.scheduler.enqueue_scheduled_jobs()
+            self._scheduled_at = current
