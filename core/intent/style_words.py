@@ -41,7 +41,7 @@ STYLE_WORDS: dict[str, tuple[str, ...]] = {
         "艺术照", "艺术写真", "艺术", "文艺", "画作", "油彩",
     ),
     "anime": (
-        "anime", "manga", "cartoon", "cartoon me", "animate me", "animated me", "cartoonify",
+        "anime", "amine", "anmie", "manga", "cartoon", "cartoon me", "animate me", "animated me", "cartoonify",
         "cartoonize", "cartoonise", "toonify", "animefy", "anime ify", "ghibli", "studio ghibli", "cel shaded",
         "japanese animation", "japanese anime", "animated", "waifu", "anime style", "animu", "toon",
         "动漫", "动画", "二次元", "漫画", "卡通", "日漫", "宫崎骏", "吉卜力", "番剧", "日系动漫",
@@ -307,7 +307,7 @@ FUZZY_WORDS: frozenset[str] = frozenset({
     "orientation", "highest", "premium", "toddler", "kitchen", "speech",
     "presentation", "guitar", "hiking", "camping", "library", "coffee",
     "holiday", "costume", "spooky", "bridal", "diploma", "muscular", "workout", "jogging",
-    "selfie",
+    "selfie", "help", "visa", "oil", "hanfu", "smile",
 })
 """Distinctive keywords whose small misspellings we forgive ("anmie", "cyberpunck")."""
 

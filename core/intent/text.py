@@ -110,19 +110,32 @@ def _is_transposition(a: str, b: str) -> bool:
     )
 
 
+def _one_letter_doubled(longer: str, shorter: str) -> bool:
+    """Whether longer is shorter with one letter typed twice."""
+    if len(longer) != len(shorter) + 1:
+        return False
+    return any(longer[i] == longer[i - 1] and longer[:i] + longer[i + 1:] == shorter
+               for i in range(1, len(longer)))
+
+
 def typo_of(token: str, word: str) -> bool:
     """Whether token is a plausible typo of keyword word (not an exact match).
 
     Callers only offer the distinctive keywords people misspell (lexicon.FUZZY_WORDS).
 
     Careful by design: the first letter must agree (people rarely mistype it, and it keeps
-    "eating" from meaning "dating"), five-letter words only forgive swapped neighbours
-    ("anmie"), six to eight letters one edit ("linkdin"), longer words two ("profesionnal").
+    "eating" from meaning "dating"); a letter typed twice is always forgiven ("animee");
+    four- and five-letter words only forgive swapped neighbours ("anmie", "hepl"), six to
+    eight letters one edit ("linkdin"), longer words two ("profesionnal").
     """
-    if token == word or len(word) < 5 or len(token) < 4 or token[0] != word[0]:
+    if token == word or len(word) < 3 or token[0] != word[0]:
         return False
     if token.isdigit() or word.isdigit():
         return False
+    if _one_letter_doubled(token, word) or _one_letter_doubled(word, token):
+        return True  # "animee", "oill", "vissa"
+    if len(word) < 5:
+        return len(word) == 4 and _is_transposition(token, word)  # "hepl"
     if len(word) == 5:
         return _is_transposition(token, word)
     limit = 1 if len(word) <= 8 else 2

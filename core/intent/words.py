@@ -38,7 +38,7 @@ MODEL_VERBS: tuple[str, ...] = ("use", "using", "via", "model", "用", "使用",
 
 ORIENTATION_WORDS: dict[str, tuple[str, ...]] = {
     "9:16": (
-        "vertical", "portrait orientation", "portrait mode", "portrait format",
+        "vertical", "verticle", "portrait orientation", "portrait mode", "portrait format",
         "portrait ratio", "story", "stories", "reel", "reels",
         "phone wallpaper", "mobile wallpaper", "wallpaper for my phone", "iphone wallpaper",
         "phone background", "phone screen", "lock screen", "upright",
