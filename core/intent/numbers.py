@@ -42,7 +42,7 @@ NOUNS_AFTER: frozenset[str] = frozenset({
 _ZH_COUNT = re.compile(
     rf"(?<!第)(?<![一二三四五六七八九十两俩\d寸])([一二两俩三四五六七八九十几]{{1,3}}|\d{{1,2}})\s*[{ZH_MEASURES}]"
 )
-_ZH_PICTURE = re.compile(r"[^，。,.!！?？]{0,12}?(?:头像|照片|照|图|写真|肖像|画像|形象|大片)")
+_ZH_PICTURE = re.compile(r"[^，。,.!！?？]{0,20}?(?:头像|照片|照|图|写真|肖像|画像|形象|大片)")
 _X_COUNT = re.compile(r"(?:^|\s)[x×*](\d{1,2})\b|\b(\d{1,2})\s*[x×]\s*(?:$|[^\d\s])")
 
 
@@ -73,6 +73,8 @@ def find_count(text: str, tokens: list[Token], masked: list[tuple[int, int]]) ->
     def is_masked(start: int, end: int) -> bool:
         return any(s < end and start < e for s, e in masked)
 
+    if re.search(r"\bhalf a dozen\b", text):
+        return 6
     for match in _ZH_COUNT.finditer(text):
         if is_masked(match.start(1), match.end(1)):
             continue
