@@ -115,7 +115,9 @@ def _decide(found: Found, command: str | None, extra: Mapping[str, Sequence[str]
     if found.has("medium"):
         chosen = custom[0] if custom else fallback_prompt(found, noise)
         return replace(base, action="generate", prompt=chosen)
-    if custom and not _style_in_description(found, strong, custom[1], custom[2]):
+    commanded = bool(forced and forced in _all_style_keys(extra))
+    if custom and not commanded and not _style_in_description(found, strong, custom[1],
+                                                                custom[2]):
         own = _own_picture(found, custom, noise + filler_spans(found)
                            + hits_spans(found.of("expr")) + hits_spans(styles))
         if own is not None:
@@ -124,7 +126,7 @@ def _decide(found: Found, command: str | None, extra: Mapping[str, Sequence[str]
     families = {h.value for h in found.of("family")}
     if forced in style_words.FAMILY_CHOICES:
         families.add(forced)
-    if strong or (forced and forced in _all_style_keys(extra)):
+    if strong or commanded:
         key = _primary(styles, forced, extra, found)
         scene = _scene(found, key, styles, noise)
         if custom and scene is None and content_left(
@@ -173,7 +175,7 @@ def _scene_or_prompt(base: Intent, described: str) -> Intent:
 def _anything_else(found: Found, base: Intent, noise: list[tuple[int, int]],
                    forced: str | None) -> Intent:
     """No preset, no question: a picture request of its own, "go anyway", or small talk."""
-    if found.has("go") or (forced == "generate" and not found.tokens and not found.text):
+    if found.has("go"):
         return replace(base, action="generate")
     if _only_small_talk(found):
         return Intent(action="none")
@@ -203,6 +205,7 @@ def _command_meaning(command: str | None, extra: Mapping[str, Sequence[str]]) ->
 
 
 def _wants_random_face(found: Found) -> bool:
+    """Seed 002: "random face", or "random" with a face word and no style ("随机来个人像")."""
     if found.has("random"):
         return True
     return bool(_RANDOM_TOKEN.search(found.text) and _FACE_TOKEN.search(found.text)
@@ -226,14 +229,13 @@ def _styles(found: Found, forced: str | None) -> list[Hit]:
     return hits
 
 
-def _series(found: Found, keys: list[str], count: int | None, base: Intent
-            ) -> Intent:
+def _series(found: Found, keys: list[str], count: int | None, base: Intent) -> Intent:
     """Seed 000 §9: the styles named, in order; a family's members; or the default set.
 
     One style and a "set" word is simply that style, several times.
     """
     if len(keys) == 1:
-        return replace(base, action="generate", style=keys[0])  # type: ignore[arg-type]
+        return replace(base, action="generate", style=keys[0])
     if base.count == 1:
         base = replace(base, count=None)  # "one anime, one oil painting": one of each
     if not keys:
@@ -244,7 +246,7 @@ def _series(found: Found, keys: list[str], count: int | None, base: Intent
             size = count or words.DEFAULT_SERIES_SIZE
             keys = list(words.DEFAULT_SERIES[:size])
     items = tuple(SeriesItem(style=key) for key in keys)
-    return replace(base, action="series", series=items)  # type: ignore[arg-type]
+    return replace(base, action="series", series=items)
 
 
 def _distinct(hits: list[Hit]) -> list[str]:
@@ -316,15 +318,7 @@ def _primary(hits: list[Hit], forced: str | None, extra: Mapping[str, Sequence[s
     tiers = (marked, [h for h in head if not h.weak], head, strong, hits)
     keys = _distinct(next(tier for tier in tiers if tier))
     members = _family_members(found, strong)
-    if members:
-        return members[0]
-    first = keys[0]
-    for general, specifics in style_words.MORE_SPECIFIC.items():
-        if first == general:
-            better = [k for k in keys if k in specifics]
-            if better:
-                return better[0]
-    return first
+    return members[0] if members else keys[0]
 
 
 def _family_members(found: Found, strong: list[Hit]) -> list[str]:
@@ -335,6 +329,7 @@ def _family_members(found: Found, strong: list[Hit]) -> list[str]:
 
 
 def _scene(found: Found, key: str, styles: list[Hit], noise: list[tuple[int, int]]) -> str | None:
+    """The setting beyond what the chosen style's own words already say."""
     consumed = [(h.start, h.end) for h in styles if h.value == key]
     consumed += hits_spans(found.of("venue")) if key.startswith("dating_") else []
     consumed += hits_spans(found.of("family"))
