@@ -64,7 +64,7 @@ def start(env: dict[str, str], tmp_path: Path) -> Iterator:
 
 
 def nano(**fields: object) -> GenerationRequest:
-    return GenerationRequest(style="anime", model="nano2", **fields)  # type: ignore[arg-type]
+    return GenerationRequest(**{"style": "anime", "model": "nano2", **fields})  # type: ignore[arg-type]
 
 
 def state(redis_client: redis.Redis, gen_id: str) -> str:

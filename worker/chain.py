@@ -200,7 +200,7 @@ async def poll(ctx: WorkerContext, record: Record) -> None:
             with contextlib.suppress(PortraitBotError):
                 await provider.cancel(handle)
         await fail(ctx, record, ("submitted", "running"), "generate.timed_out",
-                   {"minutes": ctx.settings.generation_deadline_seconds // 60})
+                   {"minutes": max(1, round(ctx.settings.generation_deadline_seconds / 60))})
         return
     polls = int(record.number("polls")) + 1
     try:
