@@ -364,3 +364,19 @@ def test_cli_reads_stdin_one_json_line_per_utterance_blank_lines_included() -> N
     assert (out[2]["style"], out[2]["count"]) == ("dating_beach", 4)
     assert "海边" not in done.stdout or "\\u" not in done.stdout  # ensure_ascii=False
     assert out[3]["style"] == "anime"
+
+
+def test_any_text_at_all_gives_an_intent_quickly() -> None:
+    import random
+    import time
+
+    rng = random.Random(7)
+    alphabet = "abcdefghijklmnopqrstuvwxyz0123456789 :/@,.，。、-'!?动漫证件照一二四张竖版蓝底\u200b\x00🎄"
+    started = time.perf_counter()
+    for _ in range(500):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 80)))
+        intent = recognize(text, bot_username="PortraitBot", extra_styles={"x_y": ["zz top"]})
+        assert intent.action in ("generate", "series", "edit_expression", "random_face",
+                                 "choose", "help", "none")
+        assert intent.count is None or 1 <= intent.count <= 8
+    assert time.perf_counter() - started < 10

@@ -118,15 +118,64 @@ def _extra_entries(extra_styles: Mapping[str, Sequence[str]] | None) -> list[_Ph
     return [p for p in table if p.text.strip()]
 
 
+class _Index:
+    """Phrases grouped so a message is only compared with the phrases that could match it:
+    word phrases by their first word (and, for forgivable words, by first letter), the rest
+    (Chinese, emoji) searched as substrings."""
+
+    def __init__(self, phrases: Iterable[_Phrase]) -> None:
+        self.by_first: dict[str, list[_Phrase]] = {}
+        self.fuzzy_by_letter: dict[str, list[_Phrase]] = {}
+        self.substrings: list[_Phrase] = []
+        for phrase in phrases:
+            if phrase.words and not has_cjk(phrase.text):
+                first = phrase.words[0]
+                self.by_first.setdefault(first, []).append(phrase)
+                if first in style_words.FUZZY_WORDS:
+                    self.fuzzy_by_letter.setdefault(first[0], []).append(phrase)
+            else:
+                self.substrings.append(phrase)
+
+    def candidates(self, token: str) -> set[_Phrase]:
+        """Word phrases whose first word this token might be."""
+        found: set[_Phrase] = set()
+        for form in _base_forms(token):
+            found.update(self.by_first.get(form, ()))
+        found.update(self.fuzzy_by_letter.get(token[:1], ()))
+        return found
+
+
+def _base_forms(token: str) -> set[str]:
+    """The token and the singular it may be the plural of (word_matches decides)."""
+    forms = {token}
+    if token.endswith("s"):
+        forms.add(token[:-1])
+    if token.endswith("es"):
+        forms.add(token[:-2])
+    if token.endswith("ies"):
+        forms.add(token[:-3] + "y")
+    return forms
+
+
+_INDEX = _Index(_TABLE)
+
+
 def find(text: str, extra_styles: Mapping[str, Sequence[str]] | None = None) -> Found:
     """Every lexicon phrase in already-normalized ``text``; shorter hits inside longer ones of
     the same family of kinds are dropped."""
     tokens = tokenize(text)
+    indexes = [_INDEX]
+    extra = _extra_entries(extra_styles)
+    if extra:
+        indexes.append(_Index(extra))
     hits: list[Hit] = []
-    for phrase in (*_TABLE, *_extra_entries(extra_styles)):
-        if phrase.words and not has_cjk(phrase.text):
-            hits += _match_words(phrase, tokens)
-        else:
+    for index in indexes:
+        for i, token in enumerate(tokens):
+            for phrase in index.candidates(token.text):
+                hit = _match_at(phrase, tokens, i)
+                if hit:
+                    hits.append(hit)
+        for phrase in index.substrings:
             start = text.find(phrase.text)
             while start >= 0:
                 hits.append(Hit(phrase.label, start, start + len(phrase.text), phrase.text,
@@ -135,17 +184,15 @@ def find(text: str, extra_styles: Mapping[str, Sequence[str]] | None = None) -> 
     return Found(text, tokens, _drop_contained(hits))
 
 
-def _match_words(phrase: _Phrase, tokens: list[Token]) -> list[Hit]:
+def _match_at(phrase: _Phrase, tokens: list[Token], i: int) -> Hit | None:
     size = len(phrase.words)
-    found = []
-    for i in range(len(tokens) - size + 1):
-        if all(
-            word_matches(tokens[i + j].text, word, fuzzy=word in style_words.FUZZY_WORDS)
-            for j, word in enumerate(phrase.words)
-        ):
-            found.append(Hit(phrase.label, tokens[i].start, tokens[i + size - 1].end,
-                             phrase.text, phrase.weak))
-    return found
+    if i + size > len(tokens):
+        return None
+    if all(word_matches(tokens[i + j].text, word, fuzzy=word in style_words.FUZZY_WORDS)
+           for j, word in enumerate(phrase.words)):
+        return Hit(phrase.label, tokens[i].start, tokens[i + size - 1].end, phrase.text,
+                   phrase.weak)
+    return None
 
 
 def _group(kind: str) -> str:
