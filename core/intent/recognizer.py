@@ -318,7 +318,10 @@ def _primary(hits: list[Hit], forced: str | None, extra: Mapping[str, Sequence[s
     tiers = (marked, [h for h in head if not h.weak], head, strong, hits)
     keys = _distinct(next(tier for tier in tiers if tier))
     members = _family_members(found, strong)
-    return members[0] if members else keys[0]
+    if members:
+        return members[0]
+    occasions = [k for k in keys if k not in style_words.WHO_STYLES]
+    return occasions[0] if occasions else keys[0]
 
 
 def _family_members(found: Found, strong: list[Hit]) -> list[str]:

@@ -326,3 +326,7 @@ SETTING_STYLES: frozenset[str] = frozenset({
 })
 """Styles that are mostly a place or company: after another style they say where, not
 which second picture ("wedding photo, beach")."""
+
+WHO_STYLES: frozenset[str] = frozenset({"child_portrait", "family_photo", "pet_together"})
+"""Styles that say who is in the picture; another style named with them says what kind of
+picture it is ("my kid's graduation photo" is graduation, "Christmas family photo" christmas)."""
