@@ -24,10 +24,15 @@ from submit, and the generation goes straight to ``delivering``.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
+import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
+
+import redis
 
 from core.chat import ChatTarget
 from core.errors import PermanentUpstreamError, PortraitBotError, TransientUpstreamError
@@ -55,6 +60,11 @@ from worker.redis_conn import key
 from worker.senders.base import Deliverable
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+REDIS_OUTAGE_S = 60.0
+"""How long a must-not-lose write keeps retrying while Redis restarts."""
+REDIS_RETRY_S = 0.2
 
 UPSTREAM = key("upstream")
 """Set of generation ids currently accepted upstream (for /stats "in flight")."""
@@ -120,18 +130,18 @@ async def submit(ctx: WorkerContext, gen_id: str) -> None:
         return
     handle = submitted.handle
     cost = submitted.cost_usd if submitted.cost_usd is not None else model.price_usd * record_count(record)
-    Ledger(ctx.redis).record_cost(model.key, cost)
     first_poll = now() + model.latency_s * ctx.timing.first_poll_factor
-    if not records.transition(
+    if not await persist(lambda: records.transition(
         gen_key(gen_id), ("submitting",), "submitted", expect_token=token,
         handle=handle.to_dict(), submitted_at=now(), cost_usd=cost, polls=0,
         due=(gen_member(gen_id), first_poll),
-    ):
+    )):
         # Cancelled (or given up) while we were submitting: keep the handle, stop upstream.
         ctx.redis.hset(gen_key(gen_id), "handle", _json(handle.to_dict()))
         with contextlib.suppress(PortraitBotError):
             await provider.cancel(handle)  # type: ignore[union-attr]
         return
+    Ledger(ctx.redis).record_cost(model.key, cost)
     ctx.redis.sadd(UPSTREAM, gen_id)
     ctx.redis.set(key("req", handle.request_id), gen_id, ex=RECORD_TTL_S)
     if submitted.images is not None:
@@ -375,7 +385,9 @@ async def deliver(ctx: WorkerContext, group_id: str) -> None:
         log.info("group %s not delivered: %s", group_id, error.message_id)
         _close_group(ctx, group, token, "failed", "undelivered", error=error.message_id)
         return
-    _close_group(ctx, group, token, "delivered", "delivered")
+    # The chat has the pictures now: recording that must survive a Redis restart, or the
+    # delivery's lease would run out and the pictures would be sent again.
+    await persist(lambda: _close_group(ctx, group, token, "delivered", "delivered"))
 
 
 async def _send(ctx: WorkerContext, sender: Any, target: ChatTarget, group: Record,
@@ -418,13 +430,13 @@ async def _delivery_later(
 
 def _close_group(
     ctx: WorkerContext, group: Record, token: str, state: str, outcome: str, **fields: Any
-) -> None:
+) -> bool:
     records = Records(ctx.redis)
     if not records.transition(
         group_key(group.id), ("sending",), state, expect_token=token, delivered_at=now(),
         due=(group_member(group.id), None), **fields,
     ):
-        return
+        return False
     ledger = Ledger(ctx.redis)
     for item in records.gens_of(group):
         if records.transition(gen_key(item.id), ("delivering",), "delivered" if outcome == "delivered"
@@ -432,6 +444,24 @@ def _close_group(
             latency = now() - item.number("created_at")
             ledger.record_outcome(item["model"], outcome, latency if outcome == "delivered" else None)
     ledger.release(group["person_id"], group.id)
+    return True
+
+
+async def persist(write: Callable[[], T]) -> T:
+    """Run a Redis write that must not be lost, retrying through a Redis restart.
+
+    Used where the fact only exists in this process's memory: the provider's handle (fal has
+    charged for it) and "the chat has the pictures".
+    """
+    deadline = time.monotonic() + REDIS_OUTAGE_S
+    while True:
+        try:
+            return write()
+        except (redis.ConnectionError, redis.TimeoutError):
+            if time.monotonic() > deadline:
+                raise
+            log.warning("Redis unavailable; retrying a write that must not be lost")
+            await asyncio.sleep(REDIS_RETRY_S)
 
 
 # -- group upkeep (the sweep) -------------------------------------------------------------------
