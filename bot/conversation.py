@@ -29,6 +29,7 @@ from core.plan import Plan, StyleFacts, plan
 from core.request import Intent
 from core.settings import Settings
 from core.styles import Catalogue
+from worker import metrics
 from worker.queue import GenerationQueue
 from worker.store import REFERENCE_MAX_AGE_SECONDS, Pending, Session, SessionStore, first_time
 
@@ -73,6 +74,8 @@ class Conversation:
         session = self.sessions.get(target.person_id, now=time.time())
         language = session.language or target.language
         target = replace(target, language=normalize_language(language))
+        kind = "button" if incoming.callback else "photo" if incoming.photo is not None else "text"
+        metrics.count(self.redis, "portraitbot_requests_total", {"channel": target.channel, "intent": kind})
         try:
             return self._dispatch(incoming, target, session)
         except PortraitBotError as error:
@@ -102,9 +105,13 @@ class Conversation:
         if session.pending and session.pending.kind == "choice" and text.isdigit():
             return self._pick_by_number(int(text), target, session)
         intent = recognize(text, bot_username=incoming.bot_username, extra_styles=self.extra_styles)
+        metrics.count(self.redis, "portraitbot_intents_total", {"channel": target.channel, "action": intent.action})
         return self._intent(intent, target, session)
 
     def _intent(self, intent: Intent, target: ChatTarget, session: Session) -> list[Reply]:
+        insists = intent.go_anyway and not (intent.style or intent.prompt or intent.scene)
+        if insists and session.pending and session.pending.kind == "confirm":
+            return self.start(replace(Intent.from_dict(session.pending.intent), go_anyway=True), target, session)
         if intent.action == "help":
             return [Reply(self.say(target, "conv.help"))]
         if intent.action == "none":

@@ -73,8 +73,8 @@ def test_upload_a_selfie_ask_for_anime_and_see_the_portrait_inline(site: str, br
     page.wait_for_selector("text=Got your photo")
     page.fill("#text", "make me anime")
     page.click("#send")
-    ack = page.wait_for_selector(".msg.bot >> text=/Anime/")
-    assert "Offline preview" in page.content()
+    ack = page.wait_for_selector(".msg.bot >> text=/On it: Anime/")
+    assert "Offline preview" in ack.inner_text()
     image = page.wait_for_selector("img.result", timeout=60_000)
     page.wait_for_function("document.querySelector('img.result').naturalWidth > 0", timeout=20_000)
     assert ack is not None
@@ -111,5 +111,5 @@ def test_the_style_gallery_starts_a_generation_with_the_stored_photo(site: str, 
     page.wait_for_selector("text=Got your photo")
     page.click("#styles-button")
     page.click("button.tile[data-style='watercolor']")
-    page.wait_for_selector(".msg.bot >> text=/Watercolor/")
+    page.wait_for_selector(".msg.bot >> text=/On it: Watercolor/")
     page.wait_for_selector("img.result", timeout=60_000)

@@ -14,7 +14,8 @@ METRICS_KEY = f"{KEY_PREFIX}metrics"
 LATENCY_BUCKETS = (5.0, 10.0, 20.0, 30.0, 45.0, 60.0, 90.0, 120.0, 180.0, 300.0, 600.0)
 """Seconds; spans the model table from nano2 (~15 s) to gpt (~150 s) and the 10-minute deadline."""
 HELP = {
-    "portraitbot_requests_total": ("counter", "Chat messages handled, by channel and recognised intent."),
+    "portraitbot_requests_total": ("counter", "Chat messages handled, by channel and kind (text, photo, button)."),
+    "portraitbot_intents_total": ("counter", "Recognised intents of chat text, by channel and action."),
     "portraitbot_generations_total": ("counter", "Finished generations, by model and outcome."),
     "portraitbot_generation_seconds": ("histogram", "Request to delivery, by model."),
     "portraitbot_spend_usd_total": ("counter", "Money spent upstream, by model."),

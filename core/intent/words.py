@@ -127,7 +127,7 @@ GO_ANYWAY_WORDS: tuple[str, ...] = (
     "generate anyway", "continue anyway", "use this one anyway", "anyway", "go ahead anyway",
     "just do it", "ignore the warning", "use it as is",
     "继续生成", "照样生成", "还是生成", "就用这张", "没关系继续", "坚持生成", "强制生成", "照样",
-    "不管了", "就这张", "直接生成",
+    "不管了", "就这张", "直接生成", "仍然生成", "依然生成", "还是用这张",
 )
 """The person insists after the photo pre-flight check raised a doubt."""
 
