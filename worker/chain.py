@@ -48,6 +48,7 @@ from worker.records import (
     ACTIVE,
     FINISHED,
     RECORD_TTL_S,
+    STEP_GRACE_S,
     WAITING,
     Record,
     Records,
@@ -158,13 +159,12 @@ async def _submit_failed_transiently(
     if attempts > ctx.timing.submit_retries:
         await fail(ctx, record, ("submitting",), error.message_id, error.params, expect_token=token)
         return
+    # Nothing was accepted upstream: back in line; the sweep submits it again when due.
     delay = error.retry_after or min(30.0, 2.0**attempts)
-    ttl_end = record.number("created_at") + ctx.settings.queue_ttl_seconds
-    if Records(ctx.redis).transition(
+    Records(ctx.redis).transition(
         gen_key(record.id), ("submitting",), "queued", expect_token=token, submit_sent_at="",
-        due=(gen_member(record.id), min(ttl_end, now() + delay + ctx.timing.submit_lease_s)),
-    ):
-        rqueue.enqueue_submit(ctx.redis, record.id, ctx.settings.failure_ttl_seconds, delay)
+        due=(gen_member(record.id), now() + delay),
+    )
 
 
 def provider_job(ctx: WorkerContext, record: Record, model: Model) -> ProviderJob:
@@ -276,12 +276,11 @@ async def recover_submit(ctx: WorkerContext, record: Record) -> None:
     if record["submit_sent_at"] and not is_free(model):
         await fail(ctx, record, ("submitting",), "generate.submit_lost", {}, expect_token=token)
         return
-    ttl_end = record.number("created_at") + ctx.settings.queue_ttl_seconds
     if records.transition(
         gen_key(record.id), ("submitting",), "queued", expect_token=token, submit_sent_at="",
-        due=(gen_member(record.id), max(ttl_end, now() + ctx.timing.submit_lease_s)),
+        due=(gen_member(record.id), now()),
     ):
-        rqueue.enqueue_submit(ctx.redis, record.id, ctx.settings.failure_ttl_seconds)
+        await submit(ctx, record.id)
 
 
 # -- finishing a generation --------------------------------------------------------------------
@@ -348,8 +347,7 @@ async def group_item_finished(ctx: WorkerContext, group_id: str) -> None:
     if any(item.state not in FINISHED for item in records.gens_of(group)):
         return
     if records.transition(
-        group_key(group_id), ("active",), "ready",
-        due=(group_member(group_id), now() + ctx.timing.deliver_lease_s),
+        group_key(group_id), ("active",), "ready", due=(group_member(group_id), now() + STEP_GRACE_S),
     ):
         rqueue.enqueue_deliver(ctx.redis, group_id, ctx.settings.failure_ttl_seconds)
 
@@ -476,11 +474,13 @@ async def revisit_group(ctx: WorkerContext, group: Record) -> None:
         if not stale:
             await group_item_finished(ctx, group.id)
         return
-    if group.state in ("ready", "sending") and records.transition(
-        group_key(group.id), ("ready", "sending"), "ready",
-        due=(group_member(group.id), now() + ctx.timing.deliver_lease_s),
+    if group.state == "ready":
+        await deliver(ctx, group.id)  # its RQ job has not come yet (a burst, or it was lost)
+        return
+    if group.state == "sending" and records.transition(
+        group_key(group.id), ("sending",), "ready", expect_token=group["token"],
     ):
-        rqueue.enqueue_deliver(ctx.redis, group.id, ctx.settings.failure_ttl_seconds)
+        await deliver(ctx, group.id)  # the worker sending it died: its lease ran out
         return
     records.clear_due(group_member(group.id))
 

@@ -27,6 +27,7 @@ from worker.records import (
     ACTIVE,
     DUE,
     RECORD_TTL_S,
+    STEP_GRACE_S,
     WAITING,
     Records,
     encode,
@@ -138,7 +139,7 @@ class GenerationQueue:
                 pipe.expire(gen_key(gen_id), RECORD_TTL_S)
                 # Tiny offsets keep the items of a group in order in the waiting line.
                 pipe.zadd(WAITING, {gen_id: created + index * 1e-6})
-                pipe.zadd(DUE, {gen_member(gen_id): created + ttl + 1})
+                pipe.zadd(DUE, {gen_member(gen_id): created + STEP_GRACE_S})
             pipe.zadd(DUE, {group_member(group_id): latest_end})
             pipe.sadd(person_key(person), *(f"gen:{g}" for g in gen_ids), f"grp:{group_id}")
             pipe.expire(person_key(person), RECORD_TTL_S)

@@ -40,6 +40,13 @@ GROUP_STATES = ("active", "ready", "sending", "delivered", "failed", "cancelled"
 RECORD_TTL_S = 30 * 24 * 3600
 """Seconds a finished record is kept (history, /retry, stats), then Redis drops it."""
 
+STEP_GRACE_S = 0.5
+"""Seconds a step waits for an RQ worker before any sweep takes it (and runs it concurrently).
+
+Under a burst, one RQ worker runs steps one after another; the sweep runs hundreds at once,
+so a step that waited longer than this is done by whichever gets there first (the step's
+compare-and-set makes sure only one does it)."""
+
 DUE = key("due")
 WAITING = key("waiting")
 """Sorted set of queued generation ids by enqueue time: the queue position."""

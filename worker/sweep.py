@@ -63,12 +63,9 @@ async def revisit(ctx: WorkerContext, member: str) -> None:
     elif state == "submitting":
         await chain.recover_submit(ctx, record)
     elif state == "queued":
-        if not await chain.expire_if_stale(ctx, record):
-            # A scheduled retry is due or its job was lost (e.g. Redis restarted): enqueue again.
-            from worker import rqueue
-
-            rqueue.enqueue_submit(ctx.redis, record.id, ctx.settings.failure_ttl_seconds)
-            records.set_due(member, record.number("created_at") + ctx.settings.queue_ttl_seconds + 1)
+        # Its RQ job has not started it within the grace time (a burst), a retry is due, or
+        # the job was lost: submit here. submit() expires it instead when it waited too long.
+        await chain.submit(ctx, record.id)
     else:
         records.clear_due(member)
 

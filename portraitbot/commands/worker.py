@@ -12,6 +12,7 @@ import argparse
 import logging
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -84,11 +85,14 @@ def run_worker(
 
     redis_client = connect(settings)
     timing = replace(Timing(), **(timing_overrides or {}))  # type: ignore[arg-type]
-    client = httpx.AsyncClient(
-        timeout=httpx.Timeout(30.0, connect=10.0, pool=60.0),
+    # TCP_NODELAY: h11 writes headers and body separately, and Nagle + delayed ACK would add
+    # 40 ms to every POST (measured: a submit went from 40 ms to 2 ms against the fake).
+    transport = httpx.AsyncHTTPTransport(
+        socket_options=[(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)],
         limits=httpx.Limits(max_connections=timing.sweep_concurrency + 16,
                             max_keepalive_connections=timing.sweep_concurrency),
     )
+    client = httpx.AsyncClient(transport=transport, timeout=httpx.Timeout(30.0, connect=10.0, pool=60.0))
     senders = build_senders(settings, redis_client, sender_modules or [])
     SENDERS.update(senders)
     ctx = install(WorkerContext(
