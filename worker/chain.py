@@ -139,6 +139,7 @@ async def submit(ctx: WorkerContext, gen_id: str) -> None:
     )):
         # Cancelled (or given up) while we were submitting: keep the handle, stop upstream.
         ctx.redis.hset(gen_key(gen_id), "handle", _json(handle.to_dict()))
+        Ledger(ctx.redis).record_cost(model.key, cost)  # charged all the same
         with contextlib.suppress(PortraitBotError):
             await provider.cancel(handle)  # type: ignore[union-attr]
         return
