@@ -29,13 +29,19 @@ import contextlib
 import logging
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, TypeVar
 
 import redis
 
 from core.chat import ChatTarget
-from core.errors import PermanentUpstreamError, PortraitBotError, TransientUpstreamError
+from core.errors import (
+    PermanentUpstreamError,
+    PortraitBotError,
+    TransientUpstreamError,
+    UserInputError,
+)
 from core.models import MODELS, Model
 from core.prompts import build_prompt, pick_seed
 from core.request import GenerationRequest
@@ -147,7 +153,8 @@ async def submit(ctx: WorkerContext, gen_id: str) -> None:
     ctx.redis.sadd(UPSTREAM, gen_id)
     ctx.redis.set(key("req", handle.request_id), gen_id, ex=RECORD_TTL_S)
     if submitted.images is not None:
-        await _finish(ctx, record, submitted.images, ("submitted",))
+        await _finish(ctx, record, submitted.images, ("submitted",),
+                      compliant=bool(handle.data.get("id_compliant")))
 
 
 async def _submit_failed_transiently(
@@ -178,6 +185,10 @@ def provider_job(ctx: WorkerContext, record: Record, model: Model) -> ProviderJo
             references = (Path(reference).read_bytes(),)
         except OSError:
             raise PermanentUpstreamError("generate.photo_gone") from None
+    extra: dict[str, Any] = dict(request.extra)
+    if model.provider == "offline":
+        # The offline engine works from the style itself, not from prose (as engine.generate).
+        extra.update(style=request.style, background=request.background, id_spec=request.id_spec)
     return ProviderJob(
         model=model.key,
         endpoint=model.endpoint(bool(references)),
@@ -185,11 +196,16 @@ def provider_job(ctx: WorkerContext, record: Record, model: Model) -> ProviderJo
         references=references,
         count=min(request.count, model.max_count),
         aspect_ratio=model.fit_aspect_ratio(request.aspect_ratio),
-        seed=pick_seed(request, ctx.styles) if model.takes_seed else None,
+        seed=_seed(pick_seed(request, ctx.styles), int(record.number("chunk"))) if model.takes_seed else None,
         expression=request.expression,
-        extra=dict(request.extra),
+        extra=extra,
         webhook_url=ctx.webhook_url(record.id),
     )
+
+
+def _seed(seed: int | None, chunk: int) -> int | None:
+    """Each part of a split request gets its own seed, or its pictures would repeat."""
+    return None if seed is None else seed + chunk * 4
 
 
 def record_count(record: Record) -> int:
@@ -287,18 +303,49 @@ async def recover_submit(ctx: WorkerContext, record: Record) -> None:
 # -- finishing a generation --------------------------------------------------------------------
 
 
+async def finish_id_photos(
+    ctx: WorkerContext, request: GenerationRequest, images: list[OutputImage], compliant: bool
+) -> tuple[list[OutputImage], list[str]]:
+    """For ID photos, the compliant photo and its print sheet replace each image (engine's step)."""
+    style = ctx.styles.get(request.style)
+    if not (request.id_spec or (style is not None and style.is_id_photo)):
+        return images, [""] * len(images)
+    make = ctx.id_photo_maker()
+    if make is None:
+        return images, [""] * len(images)
+    if style is not None and not request.background:
+        request = replace(request, background=style.background)
+    files: list[OutputImage] = []
+    suffixes: list[str] = []
+    for image in images:
+        try:
+            made = await asyncio.to_thread(make, image, request, compliant)
+        except UserInputError as error:
+            log.info("ID photo not to spec: %s", error.message_id)  # the picture still goes
+            made = [(image, "")]
+        for file, suffix in made:
+            files.append(file)
+            suffixes.append(suffix)
+    return files, suffixes
+
+
 async def _finish(
     ctx: WorkerContext, record: Record, images: tuple[OutputImage, ...] | list[OutputImage],
-    from_states: tuple[str, ...], expect_token: str = "",
+    from_states: tuple[str, ...], expect_token: str = "", compliant: bool = False,
 ) -> None:
     if not images:
         await fail(ctx, record, from_states, "generate.no_images", {}, expect_token=expect_token)
         return
-    request = record.json("request", {})
-    paths = save_images(ctx.settings.data_dir, record.id, request.get("label") or "", images)
+    request = GenerationRequest.from_dict(record.json("request", {}))
+    files, suffixes = await finish_id_photos(ctx, request, list(images), compliant)
+    paths = save_images(ctx.settings.data_dir, record.id, request.label or "", files,
+                        suffixes=suffixes)
+    # Print sheets go as documents: a photo upload would recompress away the 300 DPI.
+    documents = [i for i, suffix in enumerate(suffixes) if suffix.startswith("sheet")]
     if Records(ctx.redis).transition(
         gen_key(record.id), from_states, "delivering", expect_token=expect_token,
-        outputs=[str(p) for p in paths], finished_at=now(), due=(gen_member(record.id), None),
+        outputs=[str(p) for p in paths], documents=documents, finished_at=now(),
+        due=(gen_member(record.id), None),
     ):
         ctx.redis.srem(UPSTREAM, record.id)
         await group_item_finished(ctx, record["group"])
@@ -393,8 +440,11 @@ async def _send(ctx: WorkerContext, sender: Any, target: ChatTarget, group: Reco
                 items: list[Record]) -> None:
     language = target.language
     text = ctx.catalogues.text
-    files = [Deliverable(Path(p)) for item in items if item.state in ("delivering", "delivered")
-             for p in item.json("outputs", [])]
+    files = [
+        Deliverable(Path(path), as_document=number in item.json("documents", []))
+        for item in items if item.state in ("delivering", "delivered")
+        for number, path in enumerate(item.json("outputs", []))
+    ]
     failed = [(n, item) for n, item in enumerate(items, start=1) if item.state in ("failed", "expired")]
     if files:
         lines = [group["label"]] if group["label"] else []

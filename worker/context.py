@@ -43,6 +43,15 @@ class WorkerContext:
     """fal calls this when a request finishes (PUBLIC_URL set); polling stays the fallback."""
     loop: asyncio.AbstractEventLoop = field(default_factory=asyncio.new_event_loop)
     _thread: threading.Thread | None = field(default=None, repr=False)
+    _id_photo: Any = field(default=None, repr=False)
+
+    def id_photo_maker(self) -> Any:
+        """engine's ID-photo compliance + print sheet step, built on first use (loads OpenCV)."""
+        if self._id_photo is None:
+            from engine.generate import default_id_photo
+
+            self._id_photo = default_id_photo(self.settings) or False
+        return self._id_photo or None
 
     def webhook_url(self, gen_id: str) -> str | None:
         """Where the provider may call back for this generation (the hook maps request ids)."""

@@ -23,15 +23,21 @@ def output_dir(data_dir: Path, at: float | None = None) -> Path:
 
 
 def save_images(
-    data_dir: Path, gen_id: str, label: str, images: Sequence[OutputImage], at: float | None = None
+    data_dir: Path, gen_id: str, label: str, images: Sequence[OutputImage], at: float | None = None,
+    suffixes: Sequence[str] = (),
 ) -> list[Path]:
-    """Write the images atomically (temp file + rename) and return their paths, in order."""
+    """Write the images atomically (temp file + rename) and return their paths, in order.
+
+    ``suffixes`` name what each file is (``id_icao``, ``sheet_4x6``) after its number.
+    """
     folder = output_dir(data_dir, at)
     folder.mkdir(parents=True, exist_ok=True)
     stem = "-".join(part for part in (_safe(label), gen_id) if part)
     paths = []
     for number, image in enumerate(images, start=1):
-        path = folder / f"{stem}-{number}.{EXTENSIONS.get(image.content_type, 'png')}"
+        suffix = suffixes[number - 1] if number <= len(suffixes) and suffixes[number - 1] else ""
+        name = f"{stem}-{number}" + (f"_{_safe(suffix)}" if suffix else "")
+        path = folder / f"{name}.{EXTENSIONS.get(image.content_type, 'png')}"
         temporary = path.with_suffix(path.suffix + ".part")
         temporary.write_bytes(image.data)
         os.replace(temporary, path)

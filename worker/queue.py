@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import redis
@@ -40,6 +40,9 @@ from worker.redis_conn import key, text
 
 SUBMIT_STEP_S = 0.05
 """Seconds of queue wait counted per generation ahead, for the ETA (submits are short)."""
+IMAGES_PER_JOB = {"fal": 4}
+"""Most images one upstream request makes, by provider (fal's num_images is 1-4); a bigger
+count becomes several generations of the same group, delivered together."""
 GROUP_BACKSTOP_S = 120.0
 """The sweep re-checks a group this long after it could at the latest have finished."""
 
@@ -105,6 +108,7 @@ class GenerationQueue:
         """Queue one generation per request, as one group; QuotaError before anything is spent."""
         if not requests:
             raise ValueError("enqueue needs at least one request")
+        requests, chunks = split_counts(requests)
         models = [_model(r) for r in requests]
         person = target.person_id
         group_id = new_id()
@@ -134,6 +138,7 @@ class GenerationQueue:
                     "id": gen_id, "person_id": person, "group": group_id, "index": index,
                     "target": encode(target.to_dict()), "request": encode(request.to_dict()),
                     "model": model.key, "reference": reference or "", "state": "queued",
+                    "chunk": chunks[index],
                     "attempts": 0, "created_at": created, "token": "",
                 })
                 pipe.expire(gen_key(gen_id), RECORD_TTL_S)
@@ -281,6 +286,25 @@ class GenerationQueue:
     @staticmethod
     def _eta(models: Sequence[Model], ahead: int) -> float:
         return max(m.latency_s for m in models) + ahead * SUBMIT_STEP_S
+
+
+def split_counts(
+    requests: Sequence[GenerationRequest],
+) -> tuple[list[GenerationRequest], list[int]]:
+    """Requests with more images than one upstream call makes, split; and each part's number."""
+    parts: list[GenerationRequest] = []
+    chunks: list[int] = []
+    for request in requests:
+        model = _model(request)
+        left = max(1, min(request.count, model.max_count))
+        size = IMAGES_PER_JOB.get(model.provider, left)
+        number = 0
+        while left > 0:
+            parts.append(replace(request, count=min(left, size)))
+            chunks.append(number)
+            left -= size
+            number += 1
+    return parts, chunks
 
 
 def _model(request: GenerationRequest) -> Model:

@@ -1,0 +1,90 @@
+"""Delivery: a chat platform's 429 reschedules only the delivery; a blocked chat stops quietly;
+synchronous providers (the offline engine) finish inside submit, and an ID photo arrives with
+its print sheet as a document."""
+
+from __future__ import annotations
+
+import io
+import json
+import time
+from pathlib import Path
+
+import redis
+
+from core.request import GenerationRequest
+from tests.faces import make_face_photo
+from tests.fakes.fal_queue import FakeFalQueue, fake_fal  # noqa: F401  (fixture)
+from tests.fakes.recording_sender import FAILURES_KEY, deliveries
+from tests.fakes.worker_process import wait_for
+from tests.test_worker_chain import (  # noqa: F401  (fixtures)
+    PERSON,
+    env,
+    fal,
+    images_sent,
+    nano,
+    queue,
+    reference,
+    start,
+    state,
+)
+from worker.queue import GenerationQueue
+from worker.records import Records
+
+
+def test_a_rate_limited_delivery_is_sent_again_after_retry_after_without_regenerating(
+    queue: GenerationQueue, redis_client: redis.Redis, fal: FakeFalQueue, reference: str, start  # noqa: F811
+) -> None:
+    redis_client.rpush(FAILURES_KEY, 1.5)  # the chat answers 429, retry_after 1.5 s
+    start()
+    ticket = queue.enqueue(PERSON, [nano()], reference=reference)
+    sent = wait_for(lambda: images_sent(redis_client), timeout=20, what="the delivery")
+    group = Records(redis_client).group(ticket.group_id)
+    assert len(sent) == 1 and fal.submit_count() == 1
+    assert group.number("deliver_attempts") == 1
+    assert sent[0]["at"] - Records(redis_client).gen(ticket.generation_ids[0]).number("finished_at") >= 1.4
+
+
+def test_a_chat_that_blocked_the_bot_is_left_alone_and_recorded(
+    queue: GenerationQueue, redis_client: redis.Redis, fal: FakeFalQueue, reference: str, start  # noqa: F811
+) -> None:
+    from dataclasses import replace
+
+    blocked = replace(PERSON, channel="nowhere")  # no sender for this channel
+    start()
+    ticket = queue.enqueue(blocked, [nano()], reference=reference)
+    wait_for(lambda: Records(redis_client).group(ticket.group_id).state == "failed", what="recorded")
+    assert Records(redis_client).group(ticket.group_id)["error"] == "delivery.no_channel"
+    assert deliveries(redis_client) == []
+    assert queue.quota(blocked.person_id).active == 0
+
+
+def test_the_offline_engine_finishes_inside_submit_and_says_it_is_a_preview(
+    queue: GenerationQueue, redis_client: redis.Redis, fal: FakeFalQueue, reference: str, start  # noqa: F811
+) -> None:
+    start()
+    ticket = queue.enqueue(PERSON, [GenerationRequest(style="anime", model="offline")],
+                           reference=reference)
+    sent = wait_for(lambda: images_sent(redis_client), timeout=30, what="the preview")
+    assert "Offline preview" in sent[0]["caption"]
+    assert fal.submit_count() == 0
+    record = Records(redis_client).gen(ticket.generation_ids[0])
+    assert record["handle"] and record.number("polls") == 0, "no status call for a sync provider"
+
+
+def test_an_id_photo_arrives_with_its_print_sheet_as_a_document(
+    queue: GenerationQueue, redis_client: redis.Redis, fal: FakeFalQueue, data_dir: Path, start  # noqa: F811
+) -> None:
+    photo = data_dir / "face.jpg"
+    buffer = io.BytesIO()
+    make_face_photo().save(buffer, "JPEG")
+    photo.write_bytes(buffer.getvalue())
+    start()
+    request = GenerationRequest(style="id_photo_white", model="offline", id_spec="us")
+    ticket = queue.enqueue(PERSON, [request], reference=str(photo))
+    sent = wait_for(lambda: images_sent(redis_client), timeout=40, what="the ID photo")
+    names = [Path(f).name for f in sent[0]["files"]]
+    assert any("id-us" in n for n in names) and any("sheet" in n for n in names)
+    documents = Records(redis_client).gen(ticket.generation_ids[0]).json("documents")
+    assert [names[i] for i in documents] == [n for n in names if "sheet" in n]
+    assert json.loads(redis_client.lindex("test:deliveries", 0))["kind"] == "images"
+    time.sleep(0)  # nothing else to wait for
