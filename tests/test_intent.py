@@ -380,3 +380,25 @@ def test_any_text_at_all_gives_an_intent_quickly() -> None:
                                  "choose", "help", "none")
         assert intent.count is None or 1 <= intent.count <= 8
     assert time.perf_counter() - started < 10
+
+
+# --- Traditional Chinese and the person's own words ---
+
+def test_traditional_chinese_reads_like_simplified() -> None:
+    assert recognize("動漫頭像").style == "anime"
+    assert recognize("婚紗照").style == "wedding"
+    intent = recognize("一寸藍底證件照")
+    assert (intent.style, intent.id_spec, intent.background) == (
+        "id_photo_blue", "cn_1inch", "blue")
+
+
+def test_scene_and_prompt_keep_the_persons_capitals_and_accents() -> None:
+    assert recognize("LinkedIn headshot in a modern Office").scene == "in a modern Office"
+    prompt = recognize("me as a Wizard in the Forest of Brocéliande").prompt
+    assert prompt == "a Wizard in the Forest of Brocéliande"
+
+
+def test_a_traditional_chinese_scene_stays_in_traditional_characters() -> None:
+    intent = recognize("在東京街頭的職業照")
+    assert intent.style == "professional"
+    assert intent.scene == "在東京街頭"

@@ -31,7 +31,7 @@ from core.intent.idphoto import id_photo
 from core.intent.matcher import Found, Hit, find
 from core.intent.numbers import find_count
 from core.intent.parameters import aspect_ratio, count_spans, expression, model_named
-from core.intent.text import clean_text, normalize
+from core.intent.text import Mapped, as_typed, clean_text, normalize_mapped
 from core.request import Intent, SeriesItem
 
 _COMMAND_EXPRESSIONS: dict[str, dict[str, float]] = {
@@ -62,17 +62,30 @@ def recognize(
     extra_styles: Mapping[str, Sequence[str]] | None = None,
 ) -> Intent:
     """What the person wants, from one chat message."""
-    norm = normalize(clean_text(text))
+    typed = clean_text(text)
+    norm = normalize_mapped(typed)
     if bot_username:
-        norm = norm.replace("@" + bot_username.lower().lstrip("@"), " ")
+        norm = norm.sub(re.escape("@" + bot_username.lower().lstrip("@")), " ")
     command = None
-    match = _COMMAND.match(norm)
+    match = _COMMAND.match(norm.text)
     if match:
         command = match.group(1)
-        norm = norm[match.end():]
-    norm = " ".join(_MENTION.sub(" ", norm).split())
-    found = find(norm, extra_styles)
-    return _decide(found, command, extra_styles or {})
+        norm = norm.cut(match.end())
+    norm = norm.sub(_MENTION, " ").folded()
+    found = find(norm.text, extra_styles)
+    return _as_typed(_decide(found, command, extra_styles or {}), norm, typed)
+
+
+def _as_typed(intent: Intent, norm: Mapped, typed: str) -> Intent:
+    """Scenes and prompts in the person's own case and script ("in front of the Eiffel Tower")."""
+    def quote(phrase: str | None) -> str | None:
+        return as_typed(phrase, norm, typed) if phrase else phrase
+
+    series = intent.series and tuple(replace(item, scene=quote(item.scene),
+                                             prompt=quote(item.prompt))
+                                     for item in intent.series)
+    return replace(intent, scene=quote(intent.scene), prompt=quote(intent.prompt),
+                   series=series or intent.series)
 
 
 def _decide(found: Found, command: str | None, extra: Mapping[str, Sequence[str]]) -> Intent:

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
+
+from core.intent.traditional import TO_SIMPLIFIED
 
 MAX_TEXT_CHARS = 500
 """Characters of one chat message we look at; longer text is cut (user text is data)."""
@@ -49,13 +52,101 @@ def _expand_s(match: re.Match[str]) -> str:
     return f"{word} is" if word in _IS_CONTRACTIONS else word
 
 
+@dataclass(frozen=True)
+class Mapped:
+    """Text derived from a source string, and for each of its characters the index of the
+    source character it came from (so words found in it can be quoted as the person typed)."""
+
+    text: str
+    origin: tuple[int, ...]
+
+    @classmethod
+    def of(cls, source: str) -> Mapped:
+        return cls(source, tuple(range(len(source))))
+
+    def each_char(self, change: Callable[[str], str]) -> Mapped:
+        """Each character replaced by ``change(char)`` (any length), origins kept."""
+        chars: list[str] = []
+        origin: list[int] = []
+        for char, where in zip(self.text, self.origin, strict=True):
+            out = change(char)
+            chars.append(out)
+            origin.extend([where] * len(out))
+        return Mapped("".join(chars), tuple(origin))
+
+    def sub(self, pattern: str | re.Pattern[str],
+            repl: str | Callable[[re.Match[str]], str]) -> Mapped:
+        """``re.sub`` that keeps origins: a replacement's characters take the origins of the
+        characters they stand in for, in order."""
+        chars: list[str] = []
+        origin: list[int] = []
+        last = 0
+        for match in re.finditer(pattern, self.text):
+            start, end = match.span()
+            chars.append(self.text[last:start])
+            origin.extend(self.origin[last:start])
+            out = repl(match) if callable(repl) else match.expand(repl)
+            chars.append(out)
+            if out:
+                span = self.origin[start:end] or self.origin[max(0, start - 1):start] or (0,)
+                origin.extend(span[min(i, len(span) - 1)] for i in range(len(out)))
+            last = end
+        chars.append(self.text[last:])
+        origin.extend(self.origin[last:])
+        return Mapped("".join(chars), tuple(origin))
+
+    def cut(self, start: int, end: int | None = None) -> Mapped:
+        """A slice, origins included."""
+        return Mapped(self.text[start:end], self.origin[start:end])
+
+    def folded(self) -> Mapped:
+        """Runs of whitespace as one space, none at either end."""
+        out = self.sub(r"\s+", " ")
+        left = len(out.text) - len(out.text.lstrip())
+        return out.cut(left, left + len(out.text.strip()))
+
+
+def _simplify(char: str) -> str:
+    return char.translate(TO_SIMPLIFIED)
+
+
+def normalize_mapped(text: str) -> Mapped:
+    """``normalize`` with each character's index in ``clean_text(text)``."""
+    out = Mapped.of(clean_text(text)).each_char(_fold_latin).each_char(str.lower)
+    out = out.each_char(_simplify)
+    out = out.sub(r"[’`´]", "'")
+    out = out.sub(r"\b([a-z]+)'s\b", _expand_s)
+    out = out.sub("'", " ")  # "i'd" must not become the word "id"
+    return out.sub(_SPACE_BETWEEN_CJK, "")
+
+
 def normalize(text: str) -> str:
-    """Lower-cased, accent-folded text; possessive 's dropped; spaces between Chinese removed."""
-    text = _fold_latin(clean_text(text)).lower()
-    text = re.sub(r"[’`´]", "'", text)
-    text = re.sub(r"\b([a-z]+)'s\b", _expand_s, text)
-    text = text.replace("'", " ")  # "i'd" must not become the word "id"
-    return _SPACE_BETWEEN_CJK.sub("", text)
+    """Lower-cased, accent-folded, simplified-Chinese text; possessive 's dropped; spaces
+    between Chinese characters removed."""
+    return normalize_mapped(text).text
+
+
+def as_typed(phrase: str, mapped: Mapped, source: str) -> str:
+    """``phrase`` (words of ``mapped.text`` in order) as the person typed it: original case,
+    accents and script. Each word is looked for from the end, where descriptions sit; the
+    phrase comes back unchanged if a word cannot be found."""
+    pieces: list[str] = []
+    limit = len(mapped.text)
+    for word in reversed(phrase.split()):
+        pattern = re.escape(word)
+        if word[:1].isalnum() and word[:1].isascii():
+            pattern = r"(?<![a-z0-9])" + pattern
+        if word[-1:].isalnum() and word[-1:].isascii():
+            pattern += r"(?![a-z0-9])"
+        found = None
+        for candidate in re.finditer(pattern, mapped.text[:limit]):
+            found = candidate
+        if found is None:
+            return phrase
+        start, end = found.span()
+        pieces.append(source[mapped.origin[start]:mapped.origin[end - 1] + 1])
+        limit = start
+    return " ".join(reversed(pieces))
 
 
 @dataclass(frozen=True)
