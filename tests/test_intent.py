@@ -402,3 +402,21 @@ def test_a_traditional_chinese_scene_stays_in_traditional_characters() -> None:
     intent = recognize("在東京街頭的職業照")
     assert intent.style == "professional"
     assert intent.scene == "在東京街頭"
+
+
+# --- negation ---
+
+@pytest.mark.parametrize("text", ["not anime, cyberpunk please", "不要动漫，要赛博朋克",
+                                  "cyberpunk instead of anime", "要赛博朋克而不是动漫",
+                                  "I don't want anime, give me cyberpunk"])
+def test_a_style_ruled_out_is_not_offered(text: str) -> None:
+    intent = recognize(text)
+    assert (intent.action, intent.style, intent.series) == ("generate", "cyberpunk", None)
+
+
+def test_no_watermark_does_not_change_the_request() -> None:
+    assert recognize("anime portrait, no watermark").style == "anime"
+
+
+def test_not_sure_rules_nothing_out() -> None:
+    assert recognize("not sure, maybe anime?").style == "anime"

@@ -100,6 +100,8 @@ class Found:
     text: str
     tokens: list[Token]
     hits: list[Hit] = field(default_factory=list)
+    negated: list[tuple[int, int]] = field(default_factory=list)
+    """Spans of words a negation ruled out ("not anime"), see ``negation``."""
 
     def of(self, kind: str) -> list[Hit]:
         """Hits of one kind, in reading order."""

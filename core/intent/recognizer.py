@@ -29,6 +29,7 @@ from core.intent.describe import (
 )
 from core.intent.idphoto import id_photo
 from core.intent.matcher import Found, Hit, find
+from core.intent.negation import drop_negated
 from core.intent.numbers import find_count
 from core.intent.parameters import aspect_ratio, count_spans, expression, model_named
 from core.intent.text import Mapped, as_typed, clean_text, normalize_mapped
@@ -72,7 +73,7 @@ def recognize(
         command = match.group(1)
         norm = norm.cut(match.end())
     norm = norm.sub(_MENTION, " ").folded()
-    found = find(norm.text, extra_styles)
+    found = drop_negated(find(norm.text, extra_styles))
     return _as_typed(_decide(found, command, extra_styles or {}), norm, typed)
 
 
@@ -96,7 +97,8 @@ def _decide(found: Found, command: str | None, extra: Mapping[str, Sequence[str]
         [h for h in found.hits if h.kind == "style" and re.search(r"\d", h.phrase)])
     count = find_count(found.text, found.tokens, masked)
     base = Intent(model=model, count=count, aspect_ratio=ratio, go_anyway=found.has("go"))
-    noise = noise_spans(found, model_spans + ratio_spans + count_spans(found, masked))
+    noise = noise_spans(found, model_spans + ratio_spans + count_spans(found, masked)
+                        + found.negated)
 
     forced = _command_meaning(command, extra)
     if forced == "help":

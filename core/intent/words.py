@@ -63,7 +63,9 @@ HELP_WORDS: tuple[str, ...] = (
     "which styles", "list styles", "list of styles", "available styles", "show styles",
     "what do you do", "what features", "how much", "pricing", "price", "what are you",
     "who are you", "options", "what can i do", "how do i start", "get started", "guide",
-    "usage", "tutorial", "styles", "what is this", "what is possible", "what s this", "what is this bot", "what can", "what do you", "what does this", "how does", "how do i", "how to", "how can i",
+    "usage", "tutorial", "styles", "what is this", "what is possible", "what s this", "what is this bot", "who made you", "who created you", "who built you", "who developed you",
+    "who is behind", "who owns you", "what can", "what do you", "what does this", "how does", "how do i", "how to", "how can i",
+    "谁做的你", "谁开发的", "谁创造了你", "谁做的这个",
     "帮助", "怎么用", "如何使用", "使用说明", "你能做什么", "能做什么", "有什么功能", "有哪些风格",
     "菜单", "说明", "指令", "怎么玩", "怎么操作", "教程", "功能", "多少钱", "收费", "你是谁",
     "有什么风格", "哪些风格", "什么风格", "支持什么", "使用方法", "能干什么", "会什么", "命令",
@@ -214,3 +216,24 @@ ZH_FILLERS: tuple[str, ...] = (
     "形象", "相片", "画像", "大片", "看看", "试试", "要", "来", "新", "好看", "漂亮",
 )
 """Chinese function words and request phrases, removed before looking for real content."""
+
+NEGATIONS: tuple[str, ...] = (
+    "not", "no", "don t", "dont", "do not", "without", "instead of", "rather than",
+    "other than", "never", "nothing", "none of", "no more", "not a fan of", "hate", "skip",
+    "不要", "不想要", "不想", "别", "不是", "不用", "不需要", "不喜欢", "而不是", "不再", "甭",
+)
+"""Words that rule out what follows them in the same clause ("not anime, cyberpunk please")."""
+
+NOT_NEGATIONS: tuple[str, ...] = (
+    "not sure", "not only", "not just", "no matter", "not bad", "no problem", "no worries",
+    "no need", "don t know", "dont know", "do not know", "not too sure", "never mind",
+    "不是很确定", "不知道", "不错", "别的", "不用谢",
+)
+"""Phrases that hold a negation word but rule nothing out."""
+
+NEGATION_ENDS: tuple[str, ...] = (
+    "but", "just", "instead", "rather", "only", "i want", "i d like", "i would like",
+    "i prefer", "prefer", "give me", "make it", "make me", "go with", "let us do", "do",
+    "要", "而是", "换成", "改成", "来", "就", "只", "但", "想要",
+)
+"""Words that end a negation's reach: what comes after them is wanted again."""
