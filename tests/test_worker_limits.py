@@ -115,7 +115,8 @@ def test_cancel_stops_the_running_generation_upstream_and_frees_the_slot(
     fal.run_seconds = 30.0
     start()
     ticket = queue.enqueue(PERSON, [nano()], reference=reference)
-    wait_for(lambda: state(redis_client, ticket.generation_ids[0]) == "running", what="running")
+    wait_for(lambda: Records(redis_client).gen(ticket.generation_ids[0]).number("polls") >= 1,
+             what="generating upstream")
     assert queue.cancel(PERSON.person_id) == 1
     wait_for(lambda: any(r.cancelled for r in fal.requests.values()), what="upstream cancel")
     assert queue.quota(PERSON.person_id).active == 0
@@ -158,3 +159,31 @@ def test_a_series_arrives_together_in_order_and_names_the_failed_item(
     assert [Path(f).name.split("-")[-2] for f in sent[0]["files"]] == [first, third]
     assert "2 of 3" in sent[0]["caption"]
     assert any("Generating" in p["text"] for p in progress(redis_client))
+
+
+def test_forget_deletes_the_persons_records_and_pictures(
+    queue: GenerationQueue, redis_client: redis.Redis, fal: FakeFalQueue, reference: str, start  # noqa: F811
+) -> None:
+    start()
+    ticket = queue.enqueue(PERSON, [nano()], reference=reference)
+    sent = wait_for(lambda: images_sent(redis_client), what="the picture")
+    wait_for(lambda: state(redis_client, ticket.generation_ids[0]) == "delivered", what="delivered")
+    queue.forget(PERSON.person_id)
+    assert not any(Path(f).exists() for f in sent[0]["files"])
+    assert Records(redis_client).gen(ticket.generation_ids[0]) is None
+    assert Records(redis_client).group(ticket.group_id) is None
+
+
+def test_fals_webhook_wakes_a_running_generation_for_an_early_poll(
+    queue: GenerationQueue, redis_client: redis.Redis, fal: FakeFalQueue, reference: str, start  # noqa: F811
+) -> None:
+    fal.run_seconds = 30.0
+    start()
+    ticket = queue.enqueue(PERSON, [nano()], reference=reference)
+    gen_id = ticket.generation_ids[0]
+    wait_for(lambda: Records(redis_client).gen(gen_id).number("polls") >= 1, what="a poll")
+    request_id = Records(redis_client).gen(gen_id).json("handle")["request_id"]
+    assert queue.wake("unknown-request") is False
+    fal.complete(request_id)
+    assert queue.wake(request_id) is True
+    wait_for(lambda: images_sent(redis_client), timeout=5, what="the woken delivery")
