@@ -420,3 +420,21 @@ def test_no_watermark_does_not_change_the_request() -> None:
 
 def test_not_sure_rules_nothing_out() -> None:
     assert recognize("not sure, maybe anime?").style == "anime"
+
+
+# --- background edits ---
+
+def test_changing_the_background_keeps_the_default_style_and_names_the_backdrop() -> None:
+    intent = recognize("change the background to White")
+    assert (intent.action, intent.style, intent.scene, intent.background) == (
+        "generate", None, "White background", "white")
+
+
+def test_chinese_backdrop_jargon_is_an_id_photo_in_the_new_colour() -> None:
+    intent = recognize("白底换成蓝底")
+    assert (intent.style, intent.background) == ("id_photo_blue", "blue")
+
+
+def test_a_new_background_in_chinese_is_the_scene() -> None:
+    intent = recognize("把背景换成海边")
+    assert (intent.action, intent.style, intent.scene) == ("generate", None, "海边背景")

@@ -9,6 +9,8 @@ schengen). Background rule, in order:
 3. else a visa or work-permit photo is blue (seed 000 §10), anything else white.
 The ``background`` field is set only when the person named a colour. A red backdrop has no
 preset of its own: it uses id_photo_white's recipe and the colour travels in ``background``.
+Asking to change the backdrop ("白底换成蓝底", "换成红底") names the new colour, which wins;
+other background edits are scenes (see ``background``).
 """
 
 from __future__ import annotations

@@ -9,11 +9,13 @@ from core.intent.matcher import Found
 from core.request import Intent
 
 
-def id_photo(found: Found, forced: str | None, base: Intent) -> Intent:
-    """ID photo: specification, backdrop and preset, following id_words' rule."""
+def id_photo(found: Found, forced: str | None, base: Intent,
+             new_colour: str | None = None) -> Intent:
+    """ID photo: specification, backdrop and preset, following id_words' rule; a colour the
+    person asks to change to ("白底换成蓝底") wins over one merely mentioned."""
     spec = _id_spec(found)
     colours = found.of("bg")
-    background = colours[0].value if colours else None
+    background = new_colour or (colours[0].value if colours else None)
     visa = forced == "id_photo_blue" or found.has("visa")
     if background:
         style = id_words.BACKGROUND_STYLE[background]

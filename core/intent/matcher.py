@@ -102,6 +102,16 @@ class Found:
     hits: list[Hit] = field(default_factory=list)
     negated: list[tuple[int, int]] = field(default_factory=list)
     """Spans of words a negation ruled out ("not anime"), see ``negation``."""
+    typed: str = ""
+    """The message as the person typed it (cleaned), when known."""
+    origin: tuple[int, ...] = ()
+    """For each character of ``text``, its index in ``typed``."""
+
+    def as_typed(self, start: int, end: int) -> str:
+        """``text[start:end]`` as the person typed it (their case, accents and script)."""
+        if not self.typed or end <= start or end > len(self.origin):
+            return self.text[start:end]
+        return self.typed[self.origin[start]:self.origin[end - 1] + 1]
 
     def of(self, kind: str) -> list[Hit]:
         """Hits of one kind, in reading order."""

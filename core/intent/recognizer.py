@@ -16,6 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
 from core.intent import style_words, words
+from core.intent.background import Backdrop, background_change, scene_words
 from core.intent.describe import (
     content_left,
     custom_description,
@@ -74,6 +75,7 @@ def recognize(
         norm = norm.cut(match.end())
     norm = norm.sub(_MENTION, " ").folded()
     found = drop_negated(find(norm.text, extra_styles))
+    found.typed, found.origin = typed, norm.origin
     return _as_typed(_decide(found, command, extra_styles or {}), norm, typed)
 
 
@@ -107,13 +109,19 @@ def _decide(found: Found, command: str | None, extra: Mapping[str, Sequence[str]
         return Intent(action="help")
     if forced == "random_face" or _wants_random_face(found):
         return replace(base, action="random_face")
+    backdrop = background_change(found)
+    new_colour = backdrop.colour if backdrop else None
     if forced in ("id_photo_white", "id_photo_blue") or found.has("id"):
-        return id_photo(found, forced, base)
+        return id_photo(found, forced, base, new_colour)
+    if backdrop and backdrop.id_jargon:
+        return id_photo(found, forced, base, new_colour)
 
     if (found.has("help") and not found.has("request") and not found.has("series")
             and not found.of("style") and not found.has("family")):
         return Intent(action="help")
 
+    if backdrop and not found.has("series") and forced != "series":
+        return _new_background(found, backdrop, forced, extra, base)
     styles = _styles(found, forced)
     strong = [h for h in styles if not h.weak]
     distinct = _distinct(strong)
@@ -163,6 +171,19 @@ def _decide(found: Found, command: str | None, extra: Mapping[str, Sequence[str]
         return replace(base, action="generate", style=key,
                        scene=_scene(found, key, styles, noise))
     return _anything_else(found, base, noise, forced)
+
+
+def _new_background(found: Found, backdrop: Backdrop, forced: str | None,
+                    extra: Mapping[str, Sequence[str]], base: Intent) -> Intent:
+    """A picture with a new background (see ``background``): the style named outside the
+    background's words, else the default; the background is the scene."""
+    styles = [h for h in _styles(found, forced)
+              if not backdrop.start <= h.start < backdrop.end]
+    commanded = bool(forced and forced in _all_style_keys(extra))
+    key = (_primary(styles, forced, extra, found)
+           if commanded or any(not h.weak for h in styles) else None)
+    return replace(base, action="generate", style=key, scene=scene_words(backdrop),
+                   background=backdrop.colour)
 
 
 def _local(spans: list[tuple[int, int]], offset: int) -> list[tuple[int, int]]:
