@@ -28,7 +28,7 @@ STYLE_WORDS: dict[str, tuple[str, ...]] = {
         "company profile", "company website", "office portrait", "professional photo",
         "profesional", "proffesional",
         "职业照", "职业形象", "职业", "商务照", "商务", "形象照", "正装", "简历", "工作照",
-        "求职", "面试", "西装照", "职场",
+        "求职", "面试", "西装照", "职场", "专业照", "专业头像", "专业形象", "专业肖像", "专业人像",
     ),
     "linkedin": (
         "linkedin", "linked in", "linkedin profile", "linkdin", "领英",
