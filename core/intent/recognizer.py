@@ -129,7 +129,7 @@ def _decide(found: Found, command: str | None, extra: Mapping[str, Sequence[str]
         return _series(found, _distinct(styles), count, base)
     if len(distinct) >= 2 and _joined(found.text, strong, _OR_JOINERS):
         return replace(base, action="choose", choices=tuple(distinct))
-    listed = [h for h in styles if not _in_scene(found, h)]
+    listed = [h for h in styles if not _in_scene(found, h) and not _purpose(found, h)]
     if (len(_distinct(listed)) >= 2 and any(not h.weak for h in listed)
             and _joined(found.text, listed, _LIST_JOINERS)):
         return _series(found, _distinct(listed), count, base)
@@ -335,6 +335,16 @@ def _in_scene(found: Found, hit: Hit) -> bool:
     if _SCENE_WORD.search(before):
         return True
     return any(m.start() <= hit.start < m.end() for m in _ZH_SCENE.finditer(found.text))
+
+
+_PURPOSE = re.compile(r"(?:\bfor(?:\s+(?:my|our|a|an|the|his|her|their|your|use\s+on))?"
+                      r"(?:\s+[a-z]+)?|用于|用来|用在|发到?|放到?|当作?)$")
+
+
+def _purpose(found: Found, hit: Hit) -> bool:
+    """Whether a style word only says what the picture is for ("a pfp for twitch, gaming
+    avatar style"): then it is not one of a list of styles."""
+    return bool(_PURPOSE.search(found.text[:hit.start].rstrip()))
 
 
 def _marked_as_look(found: Found, hit: Hit) -> bool:
