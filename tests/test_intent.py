@@ -438,3 +438,9 @@ def test_chinese_backdrop_jargon_is_an_id_photo_in_the_new_colour() -> None:
 def test_a_new_background_in_chinese_is_the_scene() -> None:
     intent = recognize("把背景换成海边")
     assert (intent.action, intent.style, intent.scene) == ("generate", None, "海边背景")
+
+
+def test_a_how_to_question_is_help_even_when_it_names_a_style() -> None:
+    assert recognize("how do I get a passport photo?").action == "help"
+    assert recognize("怎么做证件照").action == "help"
+    assert recognize("how would I look as a viking?").prompt == "a viking"

@@ -27,6 +27,7 @@ _TRIGGERS_EN = (
     r"this picture|this|it|my selfie|my picture|him|her)\s+into\s+(?P<x>.+)",
     r"\b(?:me|myself)\s+(?:dressed up|dressed|costumed)\s+(?:as|like)\s+(?P<x>.+)",
     r"\b(?:me|myself|i)\s+(?:as|like)\s+(?P<x>.+)",
+    r"\b(?:i|me|myself)\s+(?:would\s+|will\s+|might\s+)?look\s+(?:as|like)\s+(?P<x>.+)",
     r"\b(?:i want to be|i wanna be|i d like to be|i would like to be|i want to look like|"
     r"make me look like|i want to look|make me look|let me be|imagine me|picture me|"
     r"draw me|paint me|render me|show me)\s+(?:as\s+)?(?P<x>.+)",

@@ -50,6 +50,7 @@ _SCENE_FIRST = re.compile(r"(?:in|on|at|under|inside|near|by|riding|standing|sit
 _SCENE_WORD = re.compile(r"\b(?:in|at|on|with|under|near|inside|surrounded|holding|wearing|"
                          r"riding|beside|against)\b")
 _ZH_SCENE = re.compile(r"在[^，。,.!！?？的]{1,30}")
+_HOWTO = re.compile("|".join(words.HOWTO_PATTERNS))
 _LOOK_MARK = re.compile(r"\s*-?\s*(?:style|styled|version|look|vibe|vibes|aesthetic|filter|"
                        r"风格|风|版|效果|感)")
 _RANDOM_TOKEN = re.compile(r"\brandom\b|随机|随便")
@@ -105,7 +106,7 @@ def _decide(found: Found, command: str | None, extra: Mapping[str, Sequence[str]
     forced = _command_meaning(command, extra)
     if forced == "help":
         return Intent(action="help")
-    if found.has("price"):
+    if found.has("price") or (forced is None and _HOWTO.search(found.text)):
         return Intent(action="help")
     if forced == "random_face" or _wants_random_face(found):
         return replace(base, action="random_face")

@@ -66,7 +66,8 @@ HELP_WORDS: tuple[str, ...] = (
     "what do you do", "what features", "how much", "pricing", "price", "what are you",
     "who are you", "options", "what can i do", "how do i start", "get started", "guide",
     "usage", "tutorial", "styles", "what is this", "what is possible", "what s this", "what is this bot", "who made you", "who created you", "who built you", "who developed you",
-    "who is behind", "who owns you", "what can", "what do you", "what does this", "how does", "how do i", "how to", "how can i",
+    "who is behind", "who owns you", "who built this", "who made this", "who created this",
+    "who developed this", "who designed this", "what can", "what do you", "what does this", "how does", "how do i", "how to", "how can i",
     "谁做的你", "谁开发的", "谁创造了你", "谁做的这个",
     "帮助", "怎么用", "如何使用", "使用说明", "你能做什么", "能做什么", "有什么功能", "有哪些风格",
     "菜单", "说明", "指令", "怎么玩", "怎么操作", "教程", "功能", "多少钱", "收费", "你是谁",
@@ -220,7 +221,9 @@ ZH_FILLERS: tuple[str, ...] = (
 """Chinese function words and request phrases, removed before looking for real content."""
 
 NEGATIONS: tuple[str, ...] = (
-    "not", "no", "don t", "dont", "do not", "without", "instead of", "rather than",
+    "don t make it", "dont make it", "do not make it", "don t make me", "dont make me",
+    "don t give me", "dont give me", "don t do", "dont do", "do not do", "don t want",
+    "dont want", "do not want", "don t use", "dont use", "do not use", "not", "no", "don t", "dont", "do not", "without", "instead of", "rather than",
     "other than", "never", "nothing", "none of", "no more", "not a fan of", "hate", "skip",
     "不要", "不想要", "不想", "别", "不是", "不用", "不需要", "不喜欢", "而不是", "不再", "甭",
 )
@@ -239,3 +242,13 @@ NEGATION_ENDS: tuple[str, ...] = (
     "要", "而是", "换成", "改成", "来", "就", "只", "但", "想要",
 )
 """Words that end a negation's reach: what comes after them is wanted again."""
+
+HOWTO_PATTERNS: tuple[str, ...] = (
+    r"\bhow (?:do|can|should|could) (?:i|we|you)\b(?! look)", r"\bhow to\b",
+    r"\bhow does\b(?!.*\blook)", r"\bis there a way to\b", r"\bwhat do i need to\b",
+    r"\bhow (?:does|do) (?:it|this|that|the)\b.*\bwork\b",
+    "怎么弄", "怎么做", "怎么生成", "怎么才能", "怎么拍", "怎么制作", "怎么得到", "怎么操作",
+    "如何", "怎样才能", "怎样做", "怎么用", "怎么开始", "咋弄", "咋做", "咋用", "要怎么",
+)
+"""A how-to question is help even when it names a style ("how do I get a passport photo?");
+"how would I look as a viking" asks for a picture, so "look" is left out."""
