@@ -107,6 +107,8 @@ async def submit(ctx: WorkerContext, gen_id: str) -> None:
     if record is None or record.state != "queued":
         return  # already past this step, or cancelled: a duplicate run does nothing
     started = now()
+    if started < record.number("not_before"):
+        return  # a retry waiting out its backoff; pb:due brings it back in time
     if started - record.number("created_at") > ctx.settings.queue_ttl_seconds:
         await _expire(ctx, record)
         return
@@ -134,6 +136,12 @@ async def submit(ctx: WorkerContext, gen_id: str) -> None:
         return
     except PortraitBotError as error:
         await fail(ctx, record, ("submitting",), error.message_id, error.params, expect_token=token)
+        return
+    except Exception:
+        # A bug, not an upstream answer. It may have happened after fal accepted the request,
+        # so never resubmit on it: fail, and let the person /retry.
+        log.exception("submit of %s failed unexpectedly", gen_id)
+        await fail(ctx, record, ("submitting",), "error.internal", {}, expect_token=token)
         return
     handle = submitted.handle
     cost = submitted.cost_usd if submitted.cost_usd is not None else model.price_usd * record_count(record)
@@ -171,7 +179,7 @@ async def _submit_failed_transiently(
     delay = error.retry_after or min(30.0, 2.0**attempts)
     Records(ctx.redis).transition(
         gen_key(record.id), ("submitting",), "queued", expect_token=token, submit_sent_at="",
-        due=(gen_member(record.id), now() + delay),
+        not_before=now() + delay, due=(gen_member(record.id), now() + delay),
     )
 
 
@@ -274,6 +282,10 @@ async def refetch(ctx: WorkerContext, record: Record) -> None:
     """A fetch whose worker died: claim it with a new token and fetch again."""
     model = model_of(record)
     provider = ctx.providers.get(model.provider)
+    if now() - record.number("submitted_at") > 2 * ctx.settings.generation_deadline_seconds:
+        # Results are free to fetch again, but not forever.
+        await fail(ctx, record, ("fetching",), "generate.download_failed", {})
+        return
     token = new_id()
     if provider is None or not Records(ctx.redis).transition(
         gen_key(record.id), ("fetching",), "fetching", token=token,
@@ -407,8 +419,8 @@ async def deliver(ctx: WorkerContext, group_id: str) -> None:
     """Send a finished group to its chat, once (the RQ job ``deliver_job``)."""
     records = Records(ctx.redis)
     group = records.group(group_id)
-    if group is None or group.state != "ready":
-        return
+    if group is None or group.state != "ready" or now() < group.number("not_before"):
+        return  # done, being sent, or waiting out a 429's retry_after
     token = new_id()
     if not records.transition(
         group_key(group_id), ("ready",), "sending", token=token,
@@ -430,6 +442,11 @@ async def deliver(ctx: WorkerContext, group_id: str) -> None:
         # The person blocked the bot or the chat is gone: stop quietly, keep a record.
         log.info("group %s not delivered: %s", group_id, error.message_id)
         _close_group(ctx, group, token, "failed", "undelivered", error=error.message_id)
+        return
+    except Exception:
+        # A bug or an unmapped error in a sender: retried like a transient one, a few times.
+        log.exception("delivery of group %s failed unexpectedly", group_id)
+        await _delivery_later(ctx, group, token, TransientUpstreamError("error.internal"))
         return
     # The chat has the pictures now: recording that must survive a Redis restart, or the
     # delivery's lease would run out and the pictures would be sent again.
@@ -472,7 +489,10 @@ async def _delivery_later(
     delay = error.retry_after if error.retry_after is not None else min(60.0, 2.0**attempts)
     if Records(ctx.redis).transition(
         group_key(group.id), ("sending",), "ready", expect_token=token, deliver_attempts=attempts,
-        due=(group_member(group.id), now() + delay + ctx.timing.deliver_lease_s),
+        not_before=now() + delay,
+        # RQ's scheduler works in whole seconds and may hand the job over early (then it
+        # returns at once); the sweep takes the group just after not_before in any case.
+        due=(group_member(group.id), now() + delay + STEP_GRACE_S),
     ):
         rqueue.enqueue_deliver(ctx.redis, group.id, ctx.settings.failure_ttl_seconds, delay)
 
@@ -554,8 +574,9 @@ async def notify(ctx: WorkerContext, group_id: str, stage: str) -> None:
     text = ctx.catalogues.text(target.language, f"progress.{stage}", eta=int(model.latency_s))
     try:
         await sender.show_progress(target, group["ack"] or None, text)
-    except PortraitBotError as error:
-        log.info("progress for group %s not shown: %s", group_id, error.message_id)
+    except Exception:
+        # Progress is a courtesy: it must never stop a generation or a delivery.
+        log.info("progress for group %s not shown", group_id, exc_info=True)
 
 
 def _json(value: Any) -> str:

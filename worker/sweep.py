@@ -97,6 +97,10 @@ class Sweep:
                 log.warning("sweep: Redis unavailable (%s); retrying", type(error).__name__)
                 await asyncio.sleep(REDIS_DOWN_WAIT_S)
                 continue
+            except Exception:
+                log.exception("sweep: unexpected error; carrying on")
+                await asyncio.sleep(REDIS_DOWN_WAIT_S)
+                continue
             for member in claimed:
                 task = asyncio.create_task(self._one(member))
                 self.tasks.add(task)
