@@ -35,7 +35,8 @@ NOUNS_AFTER: frozenset[str] = frozenset({
     "portraits", "shot", "shots", "headshot", "headshots", "version", "versions",
     "variation", "variations", "option", "options", "selfie", "selfies", "look", "looks",
     "style", "styles", "take", "takes", "avatar", "avatars", "more", "different", "of",
-    "copies", "renders", "ones", "outputs", "results", "pfps", "faces", "people",
+    "copies", "renders", "ones", "outputs", "results", "pfps", "faces", "people", "draft",
+    "drafts", "paintings", "drawings", "wallpapers",
 })
 """Words that confirm a number word is a count ("four photos", "two versions")."""
 
@@ -63,11 +64,13 @@ def clamp_count(value: int) -> int:
     return max(1, min(MAX_COUNT, value))
 
 
-def find_count(text: str, tokens: list[Token], masked: list[tuple[int, int]]) -> int | None:
+def find_count(text: str, tokens: list[Token], masked: list[tuple[int, int]],
+               pictures: frozenset[int] = frozenset()) -> int | None:
     """The number of pictures the person asked for, or None when they named none.
 
     ``masked`` spans (model names, ratios, ID sizes) are skipped so "nano banana 2",
-    "3:4" and "2 inch" are not counts.
+    "3:4" and "2 inch" are not counts; ``pictures`` are where style or picture words start,
+    so a number word right before one counts ("one oil painting, best quality").
     """
 
     def is_masked(start: int, end: int) -> bool:
@@ -110,6 +113,8 @@ def find_count(text: str, tokens: list[Token], masked: list[tuple[int, int]]) ->
             return clamp_count(value)  # "make two: one anime, one cyberpunk"
         if index and tokens[index - 1].text in OWNERS:
             continue  # "my two dogs" counts dogs, not pictures
+        if index + 1 < len(tokens) and tokens[index + 1].start in pictures:
+            return clamp_count(value)
         if any(word in NOUNS_AFTER for word in following) or _ends_request(following):
             if token.text in ("both", "pair", "couple") and not following:
                 continue

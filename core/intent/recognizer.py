@@ -50,6 +50,8 @@ _SCENE_FIRST = re.compile(r"(?:in|on|at|under|inside|near|by|riding|standing|sit
 _SCENE_WORD = re.compile(r"\b(?:in|at|on|with|under|near|inside|surrounded|holding|wearing|"
                          r"riding|beside|against)\b")
 _ZH_SCENE = re.compile(r"在[^，。,.!！?？的]{1,30}")
+_PICTURE_KINDS = frozenset({"style", "photo", "family", "medium", "id"})
+"""Hits that name a picture: a number word right before one counts pictures."""
 _HOWTO = re.compile("|".join(words.HOWTO_PATTERNS))
 _LOOK_MARK = re.compile(r"\s*-?\s*(?:style|styled|version|look|vibe|vibes|aesthetic|filter|"
                        r"风格|风|版|效果|感)")
@@ -98,7 +100,8 @@ def _decide(found: Found, command: str | None, extra: Mapping[str, Sequence[str]
     ratio = aspect_ratio(found, ratio_spans)
     masked = model_spans + ratio_spans + hits_spans(found.of("spec")) + hits_spans(
         [h for h in found.hits if h.kind == "style" and re.search(r"\d", h.phrase)])
-    count = find_count(found.text, found.tokens, masked)
+    pictures = frozenset(h.start for h in found.hits if h.kind in _PICTURE_KINDS)
+    count = find_count(found.text, found.tokens, masked, pictures)
     base = Intent(model=model, count=count, aspect_ratio=ratio, go_anyway=found.has("go"))
     noise = noise_spans(found, model_spans + ratio_spans + count_spans(found, masked)
                         + found.negated)
