@@ -84,10 +84,28 @@ def _build() -> list[_Phrase]:
     table += _entries("request:", words.REQUEST_WORDS)
     table += _entries("talk:", words.SMALL_TALK)
     for index, (phrases, _params) in enumerate(expression_words.EXPRESSION_WORDS):
-        table += _entries(f"expr:{index}", phrases)
+        table += _entries(f"expr:{index}", _whose_face(phrases))
     table += _entries("stronger:", expression_words.STRONGER)
     table += _entries("weaker:", expression_words.WEAKER)
     return [p for p in table if p.text.strip()]
+
+
+_OWNERS = ("my", "your", "her", "his", "their", "the")
+"""Whose face an expression phrase names: "open my mouth" also reads "open her mouth"."""
+
+
+def _whose_face(phrases: Iterable[str]) -> list[str]:
+    """Each phrase, and with "my" or "your" swapped for the other owners."""
+    out: list[str] = []
+    for phrase in phrases:
+        out.append(phrase)
+        words = phrase.split()
+        for owner in ("my", "your"):
+            if owner in words:
+                at = words.index(owner)
+                out += [" ".join([*words[:at], other, *words[at + 1:]])
+                        for other in _OWNERS if other != owner]
+    return list(dict.fromkeys(out))
 
 
 _TABLE: list[_Phrase] = _build()

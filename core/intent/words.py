@@ -67,8 +67,9 @@ HELP_WORDS: tuple[str, ...] = (
     "who are you", "options", "what can i do", "how do i start", "get started", "guide",
     "usage", "tutorial", "styles", "what is this", "what is possible", "what s this", "what is this bot", "who made you", "who created you", "who built you", "who developed you",
     "who is behind", "who owns you", "who built this", "who made this", "who created this",
-    "who developed this", "who designed this", "what can", "what do you", "what does this", "how does", "how do i", "how to", "how can i",
-    "谁做的你", "谁开发的", "谁创造了你", "谁做的这个",
+    "who developed this", "who designed this", "what is portraitbot", "what is portrait bot",
+    "what can", "what do you", "what does this", "how does", "how do i", "how to", "how can i",
+    "会干什么", "会干啥", "你会啥", "能干啥", "谁做的你", "谁开发的", "谁创造了你", "谁做的这个",
     "帮助", "怎么用", "如何使用", "使用说明", "你能做什么", "能做什么", "有什么功能", "有哪些风格",
     "菜单", "说明", "指令", "怎么玩", "怎么操作", "教程", "功能", "多少钱", "收费", "你是谁",
     "有什么风格", "哪些风格", "什么风格", "支持什么", "使用方法", "能干什么", "会什么", "命令",
@@ -80,7 +81,9 @@ PRICE_WORDS: tuple[str, ...] = (
     "how much", "cost", "costs", "price", "pricing", "prices", "fee", "fees", "how many credits",
     "what styles", "which styles", "list styles", "what can you do", "what can this bot do",
     "is this free", "is it free", "for free", "what models", "which models", "which model",
-    "what model", "免费吗", "免费", "什么模型", "哪些模型", "哪个模型",
+    "what model", "list all styles", "show all styles", "show me all styles",
+    "show me the styles", "see all styles", "all available styles", "how long", "how fast",
+    "多久", "多长时间", "要多长", "免费吗", "免费", "什么模型", "哪些模型", "哪个模型",
     "多少钱", "收费", "价格", "费用", "怎么收费", "有哪些风格", "有什么风格", "哪些风格", "你能做什么",
 )
 """Questions about the bot that win even when a style is named ("how much is a headshot")."""
