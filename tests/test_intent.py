@@ -444,3 +444,18 @@ def test_a_how_to_question_is_help_even_when_it_names_a_style() -> None:
     assert recognize("how do I get a passport photo?").action == "help"
     assert recognize("怎么做证件照").action == "help"
     assert recognize("how would I look as a viking?").prompt == "a viking"
+
+
+def test_wechat_emoticons_are_not_expression_edits() -> None:
+    assert recognize("谢谢[微笑]").action == "none"
+
+
+def test_a_place_before_de_is_the_setting_of_the_picture() -> None:
+    intent = recognize("海边的婚纱照")
+    assert (intent.style, intent.scene) == ("wedding", "海边")
+
+
+def test_a_size_with_its_unit_is_an_id_photo_of_that_specification() -> None:
+    intent = recognize("passport photo 35x45mm")
+    assert (intent.style, intent.id_spec) == ("id_photo_white", "icao")
+    assert recognize("2x2 inch photo").id_spec == "us"

@@ -25,6 +25,7 @@ ID_WORDS: tuple[str, ...] = (
     "1 inch", "2 inch", "one inch", "two inch", "1 inch photo", "2 inch photo",
     "证件照", "护照", "签证", "身份证", "驾照", "驾驶证", "一寸", "二寸", "两寸", "寸照", "1寸",
     "2寸", "美签", "日签", "韩签", "申根签", "工作证", "学生证", "社保", "证件", "签注", "绿卡", "居留", "准考证", "报名照",
+    "毕业证", "学位证", "资格证", "考公", "考编", "入学照", "证书照", "签证照", "护照照",
 )
 """Any of these makes the request an ID photo."""
 
@@ -60,6 +61,9 @@ SPEC_WORDS: dict[str, tuple[str, ...]] = {
     "kr": ("korea", "korean", "south korea", "韩国", "韩签"),
 }
 """Words that name a specification outright (in an ID-photo request)."""
+
+SIZE_UNITS: tuple[str, ...] = ("mm", " mm", " inch", " inches", "in", "inch")
+"""Units after a size ("35x45mm", "2x2 inch"): a size with its unit asks for an ID photo."""
 
 CHINA_WORDS: tuple[str, ...] = ("china", "chinese", "prc", "中国", "国内", "大陆")
 """China named with a passport or visa means the 33x48 mm specification."""

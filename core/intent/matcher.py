@@ -3,6 +3,7 @@ Chinese phrases anywhere, each hit labelled ("style:anime", "spec:ca", "ratio:9:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -51,6 +52,9 @@ def _entries(label: str, phrases: Iterable[str], weak: frozenset[str] = frozense
     return out
 
 
+_SIZE = re.compile(r"^\d+ ?x ?\d+$")
+
+
 def _build() -> list[_Phrase]:
     table: list[_Phrase] = []
     for key, phrases in style_words.STYLE_WORDS.items():
@@ -65,6 +69,8 @@ def _build() -> list[_Phrase]:
     table += _entries("visa:", id_words.VISA_WORDS)
     for spec, phrases in id_words.SPEC_WORDS.items():
         table += _entries(f"spec:{spec}", phrases)
+        sized = [p + unit for p in phrases if _SIZE.match(p) for unit in id_words.SIZE_UNITS]
+        table += _entries(f"spec:{spec}", sized) + _entries("id:", sized)
     table += _entries("china:", id_words.CHINA_WORDS)
     table += _entries("schengen:", id_words.SCHENGEN_COUNTRIES)
     for colour, phrases in id_words.BACKGROUND_WORDS.items():

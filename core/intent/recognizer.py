@@ -40,6 +40,8 @@ _COMMAND_EXPRESSIONS: dict[str, dict[str, float]] = {
     "edit_expression": {"smile": 1.0}, "smile": {"smile": 1.0}, "wink": {"wink": 20.0},
 }
 """What /smile, /wink and /expression do when no expression words follow."""
+_EMOTICON = re.compile(r"\[[\u4e00-\u9fff]{1,4}\]|/:[^\s]{1,6}")
+"""WeChat's emoticons arrive as text ("谢谢[微笑]", "/::)"): a face, not a request."""
 _MENTION = re.compile(r"(?<![\w.])@[a-z0-9_]+")
 _COMMAND = re.compile(r"^/([a-z0-9_]+)(?:@[a-z0-9_]+)?\b")
 _LIST_JOINERS = re.compile(r"(?:,|、|，|;|；|\band\b|\bplus\b|&|\+|/|和|跟|与|及|以及|还有|\bthen\b)")
@@ -76,7 +78,7 @@ def recognize(
     if match:
         command = match.group(1)
         norm = norm.cut(match.end())
-    norm = norm.sub(_MENTION, " ").folded()
+    norm = norm.sub(_MENTION, " ").sub(_EMOTICON, " ").folded()
     found = drop_negated(find(norm.text, extra_styles))
     found.typed, found.origin = typed, norm.origin
     return _as_typed(_decide(found, command, extra_styles or {}), norm, typed)
@@ -161,7 +163,8 @@ def _decide(found: Found, command: str | None, extra: Mapping[str, Sequence[str]
                 _local(noise + filler_spans(found) + hits_spans(styles), custom[1])):
             scene = custom[0]  # "me as a 1920s gangster": vintage, and the gangster
         return replace(base, action="generate", style=key,
-                       scene=scene or _clause_of_other_style(found, key, strong))
+                       scene=scene or _clause_of_other_style(found, key, strong)
+                       or _place_of(found, strong, key))
     face = expression(found) or _COMMAND_EXPRESSIONS.get(forced or "")
     if face:
         return replace(base, action="edit_expression", expression=face)
@@ -371,7 +374,26 @@ def _primary(hits: list[Hit], forced: str | None, extra: Mapping[str, Sequence[s
     if members:
         return members[0]
     occasions = [k for k in keys if k not in style_words.WHO_STYLES]
-    return occasions[0] if occasions else keys[0]
+    keys = occasions or keys
+    placed = _kind_after_place(found, strong, keys)
+    return placed[1].value if placed else keys[0]
+
+
+def _kind_after_place(found: Found, strong: list[Hit], keys: list[str]) -> tuple[Hit, Hit] | None:
+    """ "海边的婚纱照": a place, then 的, then the kind of picture; the place is the setting."""
+    for place in (h for h in strong if h.value in style_words.PLACE_STYLES):
+        for kind in strong:
+            if (kind.value in keys and kind.value not in style_words.SETTING_STYLES
+                    and place.end <= kind.start
+                    and "的" in found.text[place.end:kind.start]):
+                return place, kind
+    return None
+
+
+def _place_of(found: Found, strong: list[Hit], key: str) -> str | None:
+    """The place named before a kind of picture ("海边" in "海边的婚纱照"), as typed."""
+    placed = _kind_after_place(found, strong, [key])
+    return found.as_typed(placed[0].start, placed[0].end) if placed else None
 
 
 def _family_members(found: Found, strong: list[Hit]) -> list[str]:

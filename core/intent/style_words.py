@@ -327,6 +327,12 @@ SETTING_STYLES: frozenset[str] = frozenset({
 """Styles that are mostly a place or company: after another style they say where, not
 which second picture ("wedding photo, beach")."""
 
+PLACE_STYLES: frozenset[str] = frozenset({
+    "dating_cafe", "dating_beach", "dating_city", "dating_restaurant", "travel_europe",
+    "travel_japan", "travel_tropical", "night_city", "outdoor_adventure",
+})
+"""Setting styles that are a place: "海边的婚纱照" is a wedding photo at the beach."""
+
 WHO_STYLES: frozenset[str] = frozenset({"child_portrait", "family_photo", "pet_together"})
 """Styles that say who is in the picture; another style named with them says what kind of
 picture it is ("my kid's graduation photo" is graduation, "Christmas family photo" christmas)."""
