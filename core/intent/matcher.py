@@ -81,6 +81,7 @@ def _build() -> list[_Phrase]:
         table += _entries(f"model:{model}", phrases)
     for ratio, phrases in words.ORIENTATION_WORDS.items():
         table += _entries(f"ratio:{ratio}", phrases)
+    table += _entries("place:", words.NOT_ORIENTATION)
     table += _entries("help:", words.HELP_WORDS)
     table += _entries("price:", words.PRICE_WORDS)
     table += _entries("series:", words.SERIES_WORDS)
@@ -232,6 +233,8 @@ def _match_at(phrase: _Phrase, tokens: list[Token], i: int) -> Hit | None:
 
 
 def _group(kind: str) -> str:
+    if kind == "place":
+        return "ratio"  # "Times Square" hides the orientation word "square"
     return "content" if kind in CONTENT_KINDS else kind
 
 
@@ -241,7 +244,8 @@ def _drop_contained(hits: list[Hit]) -> list[Hit]:
         inside_longer = any(
             other.start <= hit.start and hit.end <= other.end
             and (other.end - other.start) > (hit.end - hit.start)
-            and _group(other.kind) == _group(hit.kind)
+            and (_group(other.kind) == _group(hit.kind)
+                 or (other.kind == "ratio" and hit.kind in CONTENT_KINDS))
             for other in hits
         )
         if not inside_longer:

@@ -41,7 +41,8 @@ MODEL_VERBS: tuple[str, ...] = ("use", "using", "via", "model", "用", "使用",
 ORIENTATION_WORDS: dict[str, tuple[str, ...]] = {
     "9:16": (
         "vertical", "verticle", "portrait orientation", "portrait mode", "portrait format",
-        "portrait ratio", "story", "stories", "reel", "reels",
+        "portrait ratio", "story", "stories", "reel", "reels", "instagram story",
+        "instagram stories", "ig story", "insta story", "instagram reel", "tiktok video",
         "phone wallpaper", "mobile wallpaper", "wallpaper for my phone", "iphone wallpaper",
         "phone background", "phone screen", "lock screen", "upright",
         "竖版", "竖屏", "竖图", "竖的", "竖向", "竖幅", "竖拍", "手机壁纸", "锁屏", "竖构图",
@@ -58,6 +59,14 @@ ORIENTATION_WORDS: dict[str, tuple[str, ...]] = {
     ),
 }
 """Orientation words and the ratio each means. "portrait" alone is a noun, not a ratio."""
+
+NOT_ORIENTATION: tuple[str, ...] = (
+    "times square", "town square", "city square", "market square", "red square",
+    "trafalgar square", "tiananmen square", "union square", "washington square",
+    "village square", "main square", "public square", "square jaw", "square face",
+    "square glasses",
+)
+"""Places and features holding an orientation word: "me in Times Square" is not 1:1."""
 
 HELP_WORDS: tuple[str, ...] = (
     "help", "what can you do", "how does this work", "how does it work", "how do i use",
