@@ -459,3 +459,14 @@ def test_a_size_with_its_unit_is_an_id_photo_of_that_specification() -> None:
     intent = recognize("passport photo 35x45mm")
     assert (intent.style, intent.id_spec) == ("id_photo_white", "icao")
     assert recognize("2x2 inch photo").id_spec == "us"
+
+
+def test_becoming_an_animal_is_a_custom_picture_not_a_photo_with_a_pet() -> None:
+    assert recognize("turn me into a cat").prompt == "a cat"
+    assert recognize("Photo of me and my dog on the beach").style == "pet_together"
+
+
+def test_nano_pro_with_a_space_is_nanopro_and_any_model_is_no_question() -> None:
+    assert recognize("用 nano pro 做职业照").model == "nanopro"
+    intent = recognize("随便哪个模型都行，动漫")
+    assert (intent.action, intent.style, intent.model) == ("generate", "anime", None)

@@ -82,6 +82,7 @@ def _build() -> list[_Phrase]:
     for ratio, phrases in words.ORIENTATION_WORDS.items():
         table += _entries(f"ratio:{ratio}", phrases)
     table += _entries("place:", words.NOT_ORIENTATION)
+    table += _entries("anymodel:", words.ANY_MODEL)
     table += _entries("help:", words.HELP_WORDS)
     table += _entries("price:", words.PRICE_WORDS)
     table += _entries("series:", words.SERIES_WORDS)
@@ -235,6 +236,8 @@ def _match_at(phrase: _Phrase, tokens: list[Token], i: int) -> Hit | None:
 def _group(kind: str) -> str:
     if kind == "place":
         return "ratio"  # "Times Square" hides the orientation word "square"
+    if kind == "anymodel":
+        return "price"  # "随便哪个模型都行" is no question about models
     return "content" if kind in CONTENT_KINDS else kind
 
 

@@ -59,6 +59,13 @@ def zh_number(text: str) -> int | None:
     return (ZH_DIGITS.get(tens, 1) if tens else 1) * 10 + (ZH_DIGITS.get(ones, 0) if ones else 0)
 
 
+def _zh_range(text: str) -> int | None:
+    """ "三四张", "两三张": a few, read as the smaller number."""
+    if len(text) == 2 and all(c in ZH_DIGITS for c in text):
+        return ZH_DIGITS[text[0]] or None
+    return None
+
+
 def clamp_count(value: int) -> int:
     """Seed 000 §4: one to eight pictures per request."""
     return max(1, min(MAX_COUNT, value))
@@ -83,7 +90,7 @@ def find_count(text: str, tokens: list[Token], masked: list[tuple[int, int]],
             continue
         if match.group().endswith("个") and not _ZH_PICTURE.match(text, match.end()):
             continue  # "变成一个小丑" counts clowns; "一个动漫头像" counts pictures
-        value = zh_number(match.group(1))
+        value = zh_number(match.group(1)) or _zh_range(match.group(1))
         if value:
             return clamp_count(value)
     for match in _X_COUNT.finditer(text):

@@ -24,7 +24,8 @@ def model_named(found: Found) -> tuple[str | None, list[tuple[int, int]]]:
             parts = match.group(1).split()
             for size in (3, 2, 1):
                 if len(parts) >= size:
-                    model = models.lookup("-".join(parts[:size]))
+                    model = (models.lookup("-".join(parts[:size]))
+                             or models.lookup("".join(parts[:size])))  # "nano pro"
                     if model is not None:
                         end = match.start(1)
                         for part in parts[:size]:

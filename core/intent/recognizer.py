@@ -52,6 +52,8 @@ _SCENE_FIRST = re.compile(r"(?:in|on|at|under|inside|near|by|riding|standing|sit
 _SCENE_WORD = re.compile(r"\b(?:in|at|on|with|under|near|inside|surrounded|holding|wearing|"
                          r"riding|beside|against)\b")
 _ZH_SCENE = re.compile(r"在[^，。,.!！?？的]{1,30}")
+_BECOME = re.compile(r"(?:\b(?:as|into|be|like)|成|为|当)\s*$")
+"""Words before a description of what the person becomes ("turn me into a cat")."""
 _PICTURE_KINDS = frozenset({"style", "photo", "family", "medium", "id"})
 """Hits that name a picture: a number word right before one counts pictures."""
 _HOWTO = re.compile("|".join(words.HOWTO_PATTERNS))
@@ -147,8 +149,11 @@ def _decide(found: Found, command: str | None, extra: Mapping[str, Sequence[str]
     commanded = bool(forced and forced in _all_style_keys(extra))
     if custom and not commanded and not _style_in_description(found, strong, custom[1],
                                                                 custom[2]):
+        become = [h for h in styles if h.value in style_words.PET_STYLES
+                  and custom[1] <= h.start and _BECOME.search(found.text[:custom[1]])]
         own = _own_picture(found, custom, noise + filler_spans(found)
-                           + hits_spans(found.of("expr")) + hits_spans(styles))
+                           + hits_spans(found.of("expr"))
+                           + hits_spans([h for h in styles if h not in become]))
         if own is not None:
             return _scene_or_prompt(base, own)
 
@@ -326,7 +331,10 @@ def _style_in_description(found: Found, strong: list[Hit], start: int, end: int)
     if not _SCENE_FIRST.match(found.text[start:end]):
         scene = _SCENE_WORD.search(found.text, start, end)
         head_end = scene.start() if scene else end
-    named = strong + found.of("family")
+    becomes = bool(_BECOME.search(found.text[:start]))
+    named = [h for h in strong
+             if not (becomes and h.value in style_words.PET_STYLES and h.start >= start)]
+    named += found.of("family")
     if _SCENE_FIRST.match(found.text[start:end]) and any(
             start <= h.start < end for h in found.of("style")):
         return True  # "me with a good book": a hint of a preset, not a custom scene
@@ -380,8 +388,11 @@ def _primary(hits: list[Hit], forced: str | None, extra: Mapping[str, Sequence[s
 
 
 def _kind_after_place(found: Found, strong: list[Hit], keys: list[str]) -> tuple[Hit, Hit] | None:
-    """ "海边的婚纱照": a place, then 的, then the kind of picture; the place is the setting."""
-    for place in (h for h in strong if h.value in style_words.PLACE_STYLES):
+    """ "海边的婚纱照", "穿着旗袍的复古照": a place or a look, then 的, then the kind of picture
+    (the head of the phrase); the first is its setting."""
+    for place in (h for h in strong if h.value not in style_words.WHO_STYLES
+                  and (h.value in style_words.PLACE_STYLES
+                       or h.value not in style_words.SETTING_STYLES)):
         for kind in strong:
             if (kind.value in keys and kind.value not in style_words.SETTING_STYLES
                     and place.end <= kind.start
@@ -391,7 +402,7 @@ def _kind_after_place(found: Found, strong: list[Hit], keys: list[str]) -> tuple
 
 
 def _place_of(found: Found, strong: list[Hit], key: str) -> str | None:
-    """The place named before a kind of picture ("海边" in "海边的婚纱照"), as typed."""
+    """What is named before the kind of picture ("海边" in "海边的婚纱照"), as typed."""
     placed = _kind_after_place(found, strong, [key])
     return found.as_typed(placed[0].start, placed[0].end) if placed else None
 

@@ -339,6 +339,9 @@ PLACE_STYLES: frozenset[str] = frozenset({
 })
 """Setting styles that are a place: "海边的婚纱照" is a wedding photo at the beach."""
 
+PET_STYLES: frozenset[str] = frozenset({"pet_together"})
+"""Styles of company: "turn me into a cat" is a custom picture, not a photo with my cat."""
+
 WHO_STYLES: frozenset[str] = frozenset({"child_portrait", "family_photo", "pet_together"})
 """Styles that say who is in the picture; another style named with them says what kind of
 picture it is ("my kid's graduation photo" is graduation, "Christmas family photo" christmas)."""

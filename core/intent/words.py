@@ -10,6 +10,8 @@ QUALITY_WORDS: tuple[str, ...] = (
     "highest resolution", "best result", "best results", "super quality", "highest detail",
     "最高画质", "最高质量", "最好的质量", "最好质量", "高清", "超清", "高画质", "高质量", "精修",
     "最佳质量", "最好的效果", "最好的画质", "最好画质", "最佳画质", "高品质", "高分辨率", "画质最好", "质量最好", "4k", "超高清",
+    "best model", "strongest model", "most advanced model", "top model", "最好的模型",
+    "最强的模型", "最好模型", "最强模型", "最贵的模型", "最高级的模型",
     "画质要最好", "质量要最好", "画质最高", "质量最高", "画质要高", "画质要好", "质量要好",
     "画质好一点", "画质高一点", "画质好点", "画质高点", "越清晰越好", "最清晰", "清晰度高",
 )
@@ -96,6 +98,12 @@ PRICE_WORDS: tuple[str, ...] = (
     "多少钱", "收费", "价格", "费用", "怎么收费", "有哪些风格", "有什么风格", "哪些风格", "你能做什么",
 )
 """Questions about the bot that win even when a style is named ("how much is a headshot")."""
+
+ANY_MODEL: tuple[str, ...] = (
+    "any model", "whatever model", "whichever model", "any model is fine", "随便哪个模型",
+    "哪个模型都", "什么模型都", "不管什么模型", "不管哪个模型", "模型随便",
+)
+""""Any model is fine" names no model and asks nothing about them."""
 
 SMALL_TALK: tuple[str, ...] = (
     "hello", "hi", "hey", "thanks", "thank you", "thx", "ty", "ok", "okay", "cool", "nice",
