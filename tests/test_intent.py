@@ -470,3 +470,20 @@ def test_nano_pro_with_a_space_is_nanopro_and_any_model_is_no_question() -> None
     assert recognize("用 nano pro 做职业照").model == "nanopro"
     intent = recognize("随便哪个模型都行，动漫")
     assert (intent.action, intent.style, intent.model) == ("generate", "anime", None)
+
+
+@pytest.mark.parametrize("text", ["delete my photos", "帮我取消", "never mind, thanks", "算了"])
+def test_calling_a_request_off_asks_for_nothing(text: str) -> None:
+    assert recognize(text).action == "none"
+
+
+@pytest.mark.parametrize("text", ["which style is best for LinkedIn?", "can I upload two photos?",
+                                  "is my photo safe?", "I don't know what I want"])
+def test_questions_about_the_service_are_help(text: str) -> None:
+    assert recognize(text).action == "help"
+
+
+def test_a_couple_photo_is_not_two_photos() -> None:
+    intent = recognize("a couple photo, wedding style")
+    assert (intent.style, intent.count) == ("wedding", None)
+    assert recognize("a couple of anime pics").count == 2

@@ -83,6 +83,8 @@ def _build() -> list[_Phrase]:
         table += _entries(f"ratio:{ratio}", phrases)
     table += _entries("place:", words.NOT_ORIENTATION)
     table += _entries("anymodel:", words.ANY_MODEL)
+    table += _entries("cancel:", words.CANCEL_WORDS)
+    table += _entries("help:", words.UNSURE_WORDS)
     table += _entries("help:", words.HELP_WORDS)
     table += _entries("price:", words.PRICE_WORDS)
     table += _entries("series:", words.SERIES_WORDS)

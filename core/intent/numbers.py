@@ -116,6 +116,9 @@ def find_count(text: str, tokens: list[Token], masked: list[tuple[int, int]],
         if token.text == "one" and any(t.text in PRONOUN_ONE for t in tokens[max(0, index - 2):index]):
             continue  # "a watercolor one", "another one": one picture, but not a count asked
         following = [t.text for t in tokens[index + 1:index + 5]]
+        if token.text in ("pair", "couple") and following and not (
+                following[0] == "of" or following[0].endswith("s")):
+            continue  # "a couple photo" is a photo of a couple
         if glued == ":":
             return clamp_count(value)  # "make two: one anime, one cyberpunk"
         if index and tokens[index - 1].text in OWNERS:

@@ -54,6 +54,11 @@ _SCENE_WORD = re.compile(r"\b(?:in|at|on|with|under|near|inside|surrounded|holdi
 _ZH_SCENE = re.compile(r"在[^，。,.!！?？的]{1,30}")
 _BECOME = re.compile(r"(?:\b(?:as|into|be|like)|成|为|当)\s*$")
 """Words before a description of what the person becomes ("turn me into a cat")."""
+_WHICH = ("which", "what", "哪", "什么")
+_FOR_ME = re.compile(r"\b(?:of|for) me\b")
+"""A photo "of me" is asked for, however nice ("a nice photo of me")."""
+_ASKING_KINDS = ("style", "family", "medium", "expr", "series", "random", "id")
+"""Hits that ask for a picture even beside "cancel" ("cancel that, do anime instead")."""
 _PICTURE_KINDS = frozenset({"style", "photo", "family", "medium", "id"})
 """Hits that name a picture: a number word right before one counts pictures."""
 _HOWTO = re.compile("|".join(words.HOWTO_PATTERNS))
@@ -113,7 +118,8 @@ def _decide(found: Found, command: str | None, extra: Mapping[str, Sequence[str]
     forced = _command_meaning(command, extra)
     if forced == "help":
         return Intent(action="help")
-    if found.has("price") or (forced is None and _HOWTO.search(found.text)):
+    if (found.has("price") or (forced is None and _HOWTO.search(found.text))) and not (
+            _this_or_that(found)):
         return Intent(action="help")
     if forced == "random_face" or _wants_random_face(found):
         return replace(base, action="random_face")
@@ -127,6 +133,8 @@ def _decide(found: Found, command: str | None, extra: Mapping[str, Sequence[str]
     if (found.has("help") and not found.has("request") and not found.has("series")
             and not found.of("style") and not found.has("family")):
         return Intent(action="help")
+    if found.has("cancel") and not any(found.has(k) for k in _ASKING_KINDS):
+        return Intent(action="none")  # "delete my photos", "帮我取消"
 
     if backdrop and not found.has("series") and forced != "series":
         return _new_background(found, backdrop, forced, extra, base)
@@ -196,6 +204,15 @@ def _new_background(found: Found, backdrop: Backdrop, forced: str | None,
            if commanded or any(not h.weak for h in styles) else None)
     return replace(base, action="generate", style=key, scene=scene_words(backdrop),
                    background=backdrop.colour)
+
+
+def _this_or_that(found: Found) -> bool:
+    """Two styles offered as alternatives ("which style, anime or oil painting?"); a price
+    question stays one ("how much is anime or cyberpunk?")."""
+    if not all(h.phrase.startswith(_WHICH) for h in found.of("price")):
+        return False
+    strong = [h for h in found.of("style") if not h.weak]
+    return len(_distinct(strong)) >= 2 and _joined(found.text, strong, _OR_JOINERS)
 
 
 def _local(spans: list[tuple[int, int]], offset: int) -> list[tuple[int, int]]:
@@ -439,7 +456,7 @@ def _clause_of_other_style(found: Found, key: str, strong: list[Hit]) -> str | N
 
 def _only_small_talk(found: Found) -> bool:
     """Greetings and thanks with nothing asked ("nice pic, thanks!")."""
-    if not found.has("talk") or found.has("request"):
+    if not found.has("talk") or found.has("request") or _FOR_ME.search(found.text):
         return False
     chatter = [h for h in found.hits if h.kind in ("talk", "photo")]
     return not content_left(found.text, hits_spans(chatter))

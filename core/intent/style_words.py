@@ -240,6 +240,7 @@ FAMILY_WORDS: dict[str, tuple[str, ...]] = {
         "dating", "date", "tinder", "bumble", "hinge", "dating app", "dating profile",
         "okcupid", "match com", "romantic", "dating photo",
         "约会", "相亲", "交友", "恋爱", "探探", "陌陌", "脱单", "交友软件", "约会照",
+        "情侣照", "情侣写真", "情侣", "couple photo", "couples photo", "couple portrait",
     ),
     "travel": (
         "travel", "traveling", "travelling", "trip", "tourist", "travel photo", "abroad",

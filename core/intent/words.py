@@ -92,7 +92,12 @@ PRICE_WORDS: tuple[str, ...] = (
     "how much", "cost", "costs", "price", "pricing", "prices", "fee", "fees", "how many credits",
     "what styles", "which styles", "list styles", "what can you do", "what can this bot do",
     "is this free", "is it free", "for free", "what models", "which models", "which model",
-    "what model", "list all styles", "show all styles", "show me all styles",
+    "what model", "which style", "what style should", "which style should",
+    "recommend a style", "what would you recommend", "what do you recommend", "can i upload",
+    "how do i upload", "how to upload", "where do i upload", "can i send", "do you support",
+    "does it support", "does it work", "is it safe", "is my photo safe", "privacy",
+    "do you store", "do you keep", "what happens to my", "推荐什么风格", "哪个风格好",
+    "什么风格好", "可以上传", "能上传", "怎么上传", "安全吗", "隐私", "会保存", "list all styles", "show all styles", "show me all styles",
     "show me the styles", "see all styles", "all available styles", "how long", "how fast",
     "多久", "多长时间", "要多长", "免费吗", "免费", "什么模型", "哪些模型", "哪个模型",
     "多少钱", "收费", "价格", "费用", "怎么收费", "有哪些风格", "有什么风格", "哪些风格", "你能做什么",
@@ -146,6 +151,18 @@ RANDOM_FACE_WORDS: tuple[str, ...] = (
     "不存在的人", "随机一个人", "随机生成人脸", "虚构的人", "陌生人的脸", "随机的人", "随机肖像",
 )
 """Seed 002: a portrait of nobody in particular, made from random face features."""
+
+CANCEL_WORDS: tuple[str, ...] = (
+    "cancel", "stop", "delete", "nevermind", "never mind", "forget it", "erase", "abort",
+    "取消", "算了", "不要了", "不用了", "删除", "删掉", "停止", "别做了",
+)
+"""Calling a request off: with no style named, nothing is asked for."""
+
+UNSURE_WORDS: tuple[str, ...] = (
+    "don t know what", "dont know what", "not sure what", "no idea what", "can t decide",
+    "cant decide", "不知道要什么", "不知道选什么", "不知道做什么", "不知道选哪个", "选不出来",
+)
+"""The person does not know what to ask for: the help, with the styles, is the answer."""
 
 GO_ANYWAY_WORDS: tuple[str, ...] = (
     "go anyway", "do it anyway", "try anyway", "use it anyway", "proceed anyway",
