@@ -87,7 +87,7 @@ def test_a_portrait_reaches_the_chat_once_after_one_paid_submit(
     assert all(Path(f).is_file() and "/output/images/" in f for f in sent[0]["files"])
     assert fal.submit_count() == 1
     wait_for(lambda: state(redis_client, ticket.generation_ids[0]) == "delivered", what="delivered")
-    assert queue.quota(PERSON.person_id).active == 0
+    wait_for(lambda: queue.quota(PERSON.person_id).active == 0, what="the slot freed")
     assert queue.stats()["generations_delivered_nano2"] == 1
 
 

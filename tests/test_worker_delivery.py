@@ -55,7 +55,7 @@ def test_a_chat_that_blocked_the_bot_is_left_alone_and_recorded(
     wait_for(lambda: Records(redis_client).group(ticket.group_id).state == "failed", what="recorded")
     assert Records(redis_client).group(ticket.group_id)["error"] == "delivery.no_channel"
     assert deliveries(redis_client) == []
-    assert queue.quota(blocked.person_id).active == 0
+    wait_for(lambda: queue.quota(blocked.person_id).active == 0, what="the slot freed")
 
 
 def test_the_offline_engine_finishes_inside_submit_and_says_it_is_a_preview(

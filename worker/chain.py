@@ -1,4 +1,4 @@
-"""The generation chain: submit -> poll -> fetch -> deliver, each step short and idempotent.
+"""The generation chain: submit -> poll -> fetch (delivery is in ``worker.delivery``).
 
 Every step starts with a compare-and-set on the record (``Records.transition``), so a step
 that runs twice (RQ is at-least-once; the sweep retries expired leases) acts once.
@@ -27,15 +27,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import time
-from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
-import redis
-
-from core.chat import ChatTarget
 from core.errors import (
     PermanentUpstreamError,
     PortraitBotError,
@@ -46,46 +41,29 @@ from core.models import MODELS, Model
 from core.prompts import build_prompt, pick_seed
 from core.request import GenerationRequest
 from engine.providers.base import Handle, OutputImage, Provider, ProviderJob
-from worker import rqueue
 from worker.context import WorkerContext
+from worker.delivery import group_item_finished, notify
 from worker.ledger import Ledger
 from worker.outputs import save_images
 from worker.records import (
-    ACTIVE,
-    FINISHED,
     RECORD_TTL_S,
-    STEP_GRACE_S,
     WAITING,
     Record,
     Records,
     gen_key,
-    group_key,
+    gen_member,
     new_id,
     now,
+    persist,
 )
 from worker.redis_conn import key
-from worker.senders.base import Deliverable
 
 log = logging.getLogger(__name__)
-T = TypeVar("T")
-
-REDIS_OUTAGE_S = 60.0
-"""How long a must-not-lose write keeps retrying while Redis restarts."""
-REDIS_RETRY_S = 0.2
-
 UPSTREAM = key("upstream")
 """Set of generation ids currently accepted upstream (for /stats "in flight")."""
 LAST_FAILED = "lastfailed"
 UNCERTAIN_SUBMIT_SUFFIX = ".submit_uncertain"
 """Providers name an ambiguous submit (maybe accepted, answer lost) with this message id suffix."""
-
-
-def gen_member(gen_id: str) -> str:
-    return f"gen:{gen_id}"
-
-
-def group_member(group_id: str) -> str:
-    return f"grp:{group_id}"
 
 
 def model_of(record: Record) -> Model:
@@ -388,195 +366,6 @@ async def _expire(ctx: WorkerContext, record: Record) -> None:
         ctx.redis.zrem(WAITING, record.id)
         Ledger(ctx.redis).record_outcome(record["model"], "expired")
         await group_item_finished(ctx, record["group"])
-
-
-async def expire_if_stale(ctx: WorkerContext, record: Record) -> bool:
-    """The sweep's check on a queued generation; True when it was expired."""
-    if now() - record.number("created_at") > ctx.settings.queue_ttl_seconds:
-        await _expire(ctx, record)
-        return True
-    return False
-
-
-async def group_item_finished(ctx: WorkerContext, group_id: str) -> None:
-    """When every item of the group is finished, mark it ready and enqueue its delivery."""
-    records = Records(ctx.redis)
-    group = records.group(group_id)
-    if group is None or group.state != "active":
-        return
-    if any(item.state not in FINISHED for item in records.gens_of(group)):
-        return
-    if records.transition(
-        group_key(group_id), ("active",), "ready", due=(group_member(group_id), now() + STEP_GRACE_S),
-    ):
-        rqueue.enqueue_deliver(ctx.redis, group_id, ctx.settings.failure_ttl_seconds)
-
-
-# -- deliver --------------------------------------------------------------------------------
-
-
-async def deliver(ctx: WorkerContext, group_id: str) -> None:
-    """Send a finished group to its chat, once (the RQ job ``deliver_job``)."""
-    records = Records(ctx.redis)
-    group = records.group(group_id)
-    if group is None or group.state != "ready" or now() < group.number("not_before"):
-        return  # done, being sent, or waiting out a 429's retry_after
-    token = new_id()
-    if not records.transition(
-        group_key(group_id), ("ready",), "sending", token=token,
-        due=(group_member(group_id), now() + ctx.timing.deliver_lease_s),
-    ):
-        return
-    target = ChatTarget.from_dict(group.json("target"))
-    items = records.gens_of(group)
-    sender = ctx.senders.get(target.channel)
-    try:
-        if sender is None:
-            raise PermanentUpstreamError("delivery.no_channel")
-        await notify(ctx, group_id, "sending")
-        await _send(ctx, sender, target, group, items)
-    except TransientUpstreamError as error:
-        await _delivery_later(ctx, group, token, error)
-        return
-    except PermanentUpstreamError as error:
-        # The person blocked the bot or the chat is gone: stop quietly, keep a record.
-        log.info("group %s not delivered: %s", group_id, error.message_id)
-        _close_group(ctx, group, token, "failed", "undelivered", error=error.message_id)
-        return
-    except Exception:
-        # A bug or an unmapped error in a sender: retried like a transient one, a few times.
-        log.exception("delivery of group %s failed unexpectedly", group_id)
-        await _delivery_later(ctx, group, token, TransientUpstreamError("error.internal"))
-        return
-    # The chat has the pictures now: recording that must survive a Redis restart, or the
-    # delivery's lease would run out and the pictures would be sent again.
-    await persist(lambda: _close_group(ctx, group, token, "delivered", "delivered"))
-
-
-async def _send(ctx: WorkerContext, sender: Any, target: ChatTarget, group: Record,
-                items: list[Record]) -> None:
-    language = target.language
-    text = ctx.catalogues.text
-    files = [
-        Deliverable(Path(path), as_document=number in item.json("documents", []))
-        for item in items if item.state in ("delivering", "delivered")
-        for number, path in enumerate(item.json("outputs", []))
-    ]
-    failed = [(n, item) for n, item in enumerate(items, start=1) if item.state in ("failed", "expired")]
-    if files:
-        lines = [group["label"]] if group["label"] else []
-        if any(item["model"] == "offline" for item in items):
-            lines.append(text(language, "generate.offline_preview"))
-        if failed:
-            numbers = ", ".join(str(n) for n, _ in failed)
-            lines.append(text(language, "delivery.items_failed", items=numbers, total=len(items)))
-            lines.append(text(language, "generate.retry_hint"))
-        await sender.send_images(target, files, "\n".join(lines))
-    elif failed:
-        first = failed[0][1]
-        reason = text(language, first["error"] or "error.upstream_failed", **first.json("error_params", {}))
-        await sender.send_text(target, f"{reason}\n{text(language, 'generate.retry_hint')}")
-
-
-async def _delivery_later(
-    ctx: WorkerContext, group: Record, token: str, error: TransientUpstreamError
-) -> None:
-    """Reschedule only the delivery (Telegram 429 says when); the images are already on disk."""
-    attempts = int(group.number("deliver_attempts")) + 1
-    if attempts > ctx.timing.delivery_retries:
-        _close_group(ctx, group, token, "failed", "undelivered", error=error.message_id)
-        return
-    delay = error.retry_after if error.retry_after is not None else min(60.0, 2.0**attempts)
-    if Records(ctx.redis).transition(
-        group_key(group.id), ("sending",), "ready", expect_token=token, deliver_attempts=attempts,
-        not_before=now() + delay,
-        # RQ's scheduler works in whole seconds and may hand the job over early (then it
-        # returns at once); the sweep takes the group just after not_before in any case.
-        due=(group_member(group.id), now() + delay + STEP_GRACE_S),
-    ):
-        rqueue.enqueue_deliver(ctx.redis, group.id, ctx.settings.failure_ttl_seconds, delay)
-
-
-def _close_group(
-    ctx: WorkerContext, group: Record, token: str, state: str, outcome: str, **fields: Any
-) -> bool:
-    records = Records(ctx.redis)
-    if not records.transition(
-        group_key(group.id), ("sending",), state, expect_token=token, delivered_at=now(),
-        due=(group_member(group.id), None), **fields,
-    ):
-        return False
-    ledger = Ledger(ctx.redis)
-    for item in records.gens_of(group):
-        if records.transition(gen_key(item.id), ("delivering",), "delivered" if outcome == "delivered"
-                              else "failed", delivered_at=now()):
-            latency = now() - item.number("created_at")
-            ledger.record_outcome(item["model"], outcome, latency if outcome == "delivered" else None)
-    ledger.release(group["person_id"], group.id)
-    return True
-
-
-async def persist(write: Callable[[], T]) -> T:
-    """Run a Redis write that must not be lost, retrying through a Redis restart.
-
-    Used where the fact only exists in this process's memory: the provider's handle (fal has
-    charged for it) and "the chat has the pictures".
-    """
-    deadline = time.monotonic() + REDIS_OUTAGE_S
-    while True:
-        try:
-            return write()
-        except (redis.ConnectionError, redis.TimeoutError):
-            if time.monotonic() > deadline:
-                raise
-            log.warning("Redis unavailable; retrying a write that must not be lost")
-            await asyncio.sleep(REDIS_RETRY_S)
-
-
-# -- group upkeep (the sweep) -------------------------------------------------------------------
-
-
-async def revisit_group(ctx: WorkerContext, group: Record) -> None:
-    """A group whose due time came: finish it, or redo a delivery whose worker died."""
-    records = Records(ctx.redis)
-    if group.state == "active":
-        # Backstop: re-check the items (a worker may have died between an item and this check).
-        stale = [i for i in records.gens_of(group) if i.state in ACTIVE]
-        if not stale:
-            await group_item_finished(ctx, group.id)
-        return
-    if group.state == "ready":
-        await deliver(ctx, group.id)  # its RQ job has not come yet (a burst, or it was lost)
-        return
-    if group.state == "sending" and records.transition(
-        group_key(group.id), ("sending",), "ready", expect_token=group["token"],
-    ):
-        await deliver(ctx, group.id)  # the worker sending it died: its lease ran out
-        return
-    records.clear_due(group_member(group.id))
-
-
-# -- progress -----------------------------------------------------------------------------------
-
-
-async def notify(ctx: WorkerContext, group_id: str, stage: str) -> None:
-    """Show the group's stage in the chat once per stage (edits the acknowledgement)."""
-    if not ctx.redis.hsetnx(group_key(group_id), f"shown_{stage}", 1):
-        return
-    group = Records(ctx.redis).group(group_id)
-    if group is None:
-        return
-    target = ChatTarget.from_dict(group.json("target"))
-    sender = ctx.senders.get(target.channel)
-    if sender is None:
-        return
-    model = MODELS.get(group["model"]) or MODELS["offline"]
-    text = ctx.catalogues.text(target.language, f"progress.{stage}", eta=int(model.latency_s))
-    try:
-        await sender.show_progress(target, group["ack"] or None, text)
-    except Exception:
-        # Progress is a courtesy: it must never stop a generation or a delivery.
-        log.info("progress for group %s not shown", group_id, exc_info=True)
 
 
 def _json(value: Any) -> str:

@@ -10,7 +10,7 @@ import contextlib
 
 from core.errors import PortraitBotError
 from engine.providers.base import Handle
-from worker import chain
+from worker import chain, delivery
 from worker.context import current
 from worker.records import Records
 from worker.rqueue import JOB_TIMEOUT_S
@@ -25,7 +25,7 @@ def submit_job(gen_id: str) -> None:
 def deliver_job(group_id: str) -> None:
     """Send one finished group to its chat."""
     ctx = current()
-    ctx.run(chain.deliver(ctx, group_id), timeout=JOB_TIMEOUT_S)
+    ctx.run(delivery.deliver(ctx, group_id), timeout=JOB_TIMEOUT_S)
 
 
 def cancel_job(gen_id: str) -> None:

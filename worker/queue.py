@@ -21,7 +21,7 @@ from core.models import MODELS, Model
 from core.request import GenerationRequest
 from core.settings import Settings
 from worker import rqueue
-from worker.chain import LAST_FAILED, UPSTREAM, gen_member, group_member
+from worker.chain import LAST_FAILED, UPSTREAM
 from worker.ledger import Ledger, Limits, hours_to_reset, seconds_to_reset
 from worker.records import (
     ACTIVE,
@@ -32,7 +32,9 @@ from worker.records import (
     Records,
     encode,
     gen_key,
+    gen_member,
     group_key,
+    group_member,
     new_id,
     now,
 )

@@ -19,15 +19,26 @@ picked up again when its lease runs out).
 
 from __future__ import annotations
 
+import asyncio
 import json
+import logging
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import redis
 
 from worker.redis_conn import key, text
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+REDIS_OUTAGE_S = 60.0
+"""How long a must-not-lose write keeps retrying while Redis restarts."""
+REDIS_RETRY_S = 0.2
+"""Seconds between those retries."""
 
 GEN_STATES = (
     "queued", "submitting", "submitted", "running", "fetching",
@@ -79,6 +90,14 @@ return due
 
 def new_id() -> str:
     return uuid.uuid4().hex[:16]
+
+
+def gen_member(gen_id: str) -> str:
+    return f"gen:{gen_id}"
+
+
+def group_member(group_id: str) -> str:
+    return f"grp:{group_id}"
 
 
 def gen_key(gen_id: str) -> str:
@@ -182,3 +201,20 @@ class Records:
 
 def now() -> float:
     return time.time()
+
+
+async def persist(write: Callable[[], T]) -> T:
+    """Run a Redis write that must not be lost, retrying through a Redis restart.
+
+    Used where the fact only exists in this process's memory: the provider's handle (fal has
+    charged for it) and "the chat has the pictures".
+    """
+    deadline = time.monotonic() + REDIS_OUTAGE_S
+    while True:
+        try:
+            return write()
+        except (redis.ConnectionError, redis.TimeoutError):
+            if time.monotonic() > deadline:
+                raise
+            log.warning("Redis unavailable; retrying a write that must not be lost")
+            await asyncio.sleep(REDIS_RETRY_S)

@@ -25,7 +25,7 @@ import redis
 from rq.scheduler import RQScheduler
 from rq.serializers import JSONSerializer
 
-from worker import chain
+from worker import chain, delivery
 from worker.context import WorkerContext
 from worker.records import Records
 from worker.rqueue import QUEUE_NAME
@@ -49,7 +49,7 @@ async def revisit(ctx: WorkerContext, member: str) -> None:
         if group is None:
             records.clear_due(member)
         else:
-            await chain.revisit_group(ctx, group)
+            await delivery.revisit_group(ctx, group)
         return
     record = records.gen(record_id)
     if record is None:
