@@ -170,7 +170,15 @@ def _run_many(args: argparse.Namespace) -> int:
         argv += ["--sender-module", module]
     for item in args.timing:
         argv += ["--timing", item]
-    children = [subprocess.Popen(argv) for _ in range(args.processes)]
+    env = dict(os.environ)
+    if not env.get("REDIS_URL"):
+        # One embedded server for all children, started here and stopped when they are done.
+        from core.settings import Settings
+        from worker.redis_conn import EmbeddedRedis
+
+        settings = Settings.from_env(os.environ)
+        env["REDIS_URL"] = EmbeddedRedis.for_data_dir(settings.data_dir).start().url
+    children = [subprocess.Popen(argv, env=env) for _ in range(args.processes)]
 
     def forward(signum: int, _frame: Any) -> None:
         for child in children:
