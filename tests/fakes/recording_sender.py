@@ -59,7 +59,7 @@ class RecordingSender:
 
     def _fail_if_scripted(self) -> None:
         retry_after = self.redis.lpop(FAILURES_KEY)
-        if retry_after is not None:
+        if isinstance(retry_after, bytes):
             raise TransientUpstreamError("delivery.rate_limited", retry_after=float(retry_after))
 
     def _record(self, entry: dict[str, Any]) -> None:
