@@ -487,3 +487,14 @@ def test_a_couple_photo_is_not_two_photos() -> None:
     intent = recognize("a couple photo, wedding style")
     assert (intent.style, intent.count) == ("wedding", None)
     assert recognize("a couple of anime pics").count == 2
+
+
+@pytest.mark.parametrize("text", ["笑死我了", "好开心", "lol I can't stop laughing",
+                                  "you made me smile, thanks", "it looks so real"])
+def test_feelings_and_feedback_are_chat_not_edits(text: str) -> None:
+    assert recognize(text).action == "none"
+
+
+def test_a_photo_count_before_da_is_not_an_open_mouth() -> None:
+    intent = recognize("一张大头照")
+    assert (intent.action, intent.style, intent.count) == ("generate", "professional", 1)

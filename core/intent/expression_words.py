@@ -15,7 +15,8 @@ EXPRESSION_WORDS: tuple[tuple[tuple[str, ...], dict[str, float]], ...] = (
     (("slight smile", "little smile", "small smile", "subtle smile", "smirk", "微微一笑",
       "淡淡的笑", "浅笑", "抿嘴笑"), {"smile": 0.5}),
     (("smile", "smiling", "smiley", "happier", "look happy", "cheerful", "微笑", "笑一个",
-      "笑一下", "笑起来", "笑", "开心", "露出笑容", "笑容"), {"smile": 1.0}),
+      "笑一下", "笑起来", "笑", "开心一点", "开心点", "开心些", "更开心", "看起来开心",
+      "开心的样子", "开心的表情", "露出笑容", "笑容"), {"smile": 1.0}),
     (("frown", "sad", "sadder", "stop smiling", "serious face", "look serious", "不要笑",
       "严肃", "难过", "伤心", "皱眉"), {"smile": -0.3}),
     (("angry", "mad", "furious", "annoyed", "生气", "愤怒", "发怒"),
@@ -23,7 +24,7 @@ EXPRESSION_WORDS: tuple[tuple[tuple[str, ...], dict[str, float]], ...] = (
     (("wink", "winking", "眨一只眼", "单眼眨", "抛媚眼", "媚眼", "眨个眼", "wink一下", "挤眼"),
      {"wink": 20.0}),
     (("blink", "close my eyes", "close eyes", "close your eyes", "close the eyes", "eyes closed", "closed eyes", "shut my eyes",
-      "闭眼", "闭上眼", "眼睛闭上", "闭上", "闭着眼", "眨眼", "眨一下眼", "眨下眼"), {"blink": -20.0}),
+      "闭眼", "闭上眼", "眼睛闭上", "闭着眼", "眨眼", "眨一下眼", "眨下眼"), {"blink": -20.0}),
     (("open my eyes", "open eyes", "eyes wide", "wide eyes", "wide open eyes", "睁大眼",
       "睁眼", "睁开眼"), {"blink": 5.0}),
     (("raise my eyebrows", "raise eyebrows", "raised eyebrows", "eyebrows up",
@@ -33,7 +34,7 @@ EXPRESSION_WORDS: tuple[tuple[tuple[str, ...], dict[str, float]], ...] = (
     (("surprised", "surprise face", "shocked", "astonished", "惊讶", "吃惊", "震惊"),
      {"eyebrow": 12.0, "aaa": 40.0}),
     (("open my mouth", "open mouth", "mouth open", "say ah", "say aah", "aaa", "张嘴",
-      "张开嘴", "张大嘴", "嘴张开", "张开", "嘴巴张", "张大"), {"aaa": 60.0}),
+      "张开嘴", "张大嘴", "嘴张开", "嘴巴张", "张开嘴巴", "张大嘴巴"), {"aaa": 60.0}),
     (("say cheese", "eee", "show teeth", "show my teeth", "露齿", "露牙"), {"eee": 12.0}),
     (("pout", "pouting", "woo", "duck face", "kissy face", "kiss face", "o face", "嘟嘴",
       "撅嘴", "噘嘴"), {"woo": 12.0}),
@@ -93,3 +94,16 @@ EDIT_CUES: tuple[str, ...] = (
     "让我", "让他", "让她", "把表情", "表情", "改成", "这张", "照片里",
 )
 """Words that say the photo itself should change (not needed, but they raise confidence)."""
+
+NOT_EXPRESSIONS: tuple[str, ...] = (
+    "笑死", "好笑", "可笑", "搞笑", "笑话", "玩笑", "笑什么", "笑哭", "笑喷", "见笑", "取笑",
+    "嘲笑", "抬头纹", "一张大", "一张开",
+)
+"""Chat holding an expression word: "笑死我了" is "lol", "一张大头照" counts a photo."""
+
+FEELING_OPENERS: tuple[str, ...] = (
+    "i m", "im", "i am", "i was", "i feel", "i felt", "made me", "makes me", "i can t stop",
+    "i cant stop", "i keep", "you made me", "that made me", "i couldn t stop", "got me",
+)
+"""Words that make an expression word a feeling the person reports ("I'm laughing",
+"you made me smile"), not an edit they ask for ("make me smile")."""

@@ -95,6 +95,7 @@ def _build() -> list[_Phrase]:
     table += _entries("talk:", words.SMALL_TALK)
     for index, (phrases, _params) in enumerate(expression_words.EXPRESSION_WORDS):
         table += _entries(f"expr:{index}", _whose_face(phrases))
+    table += _entries("chat:", expression_words.NOT_EXPRESSIONS)
     table += _entries("stronger:", expression_words.STRONGER)
     table += _entries("weaker:", expression_words.WEAKER)
     return [p for p in table if p.text.strip()]
@@ -238,6 +239,8 @@ def _match_at(phrase: _Phrase, tokens: list[Token], i: int) -> Hit | None:
 def _group(kind: str) -> str:
     if kind == "place":
         return "ratio"  # "Times Square" hides the orientation word "square"
+    if kind == "chat":
+        return "expr"  # "笑死" hides the smile in it
     if kind == "anymodel":
         return "price"  # "随便哪个模型都行" is no question about models
     return "content" if kind in CONTENT_KINDS else kind

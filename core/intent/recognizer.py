@@ -28,6 +28,7 @@ from core.intent.describe import (
     scene_for,
     tidy,
 )
+from core.intent.feedback import drop_chat
 from core.intent.idphoto import id_photo
 from core.intent.matcher import Found, Hit, find
 from core.intent.negation import drop_negated
@@ -86,7 +87,7 @@ def recognize(
         command = match.group(1)
         norm = norm.cut(match.end())
     norm = norm.sub(_MENTION, " ").sub(_EMOTICON, " ").folded()
-    found = drop_negated(find(norm.text, extra_styles))
+    found = drop_chat(drop_negated(find(norm.text, extra_styles)))
     found.typed, found.origin = typed, norm.origin
     return _as_typed(_decide(found, command, extra_styles or {}), norm, typed)
 

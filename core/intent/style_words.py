@@ -28,7 +28,7 @@ STYLE_WORDS: dict[str, tuple[str, ...]] = {
         "company profile", "company website", "office portrait", "professional photo",
         "profesional", "proffesional",
         "职业照", "职业形象", "职业", "商务照", "商务", "形象照", "正装", "简历", "工作照",
-        "求职", "面试", "西装照", "职场", "专业照", "专业头像", "专业形象", "专业肖像", "专业人像",
+        "求职", "面试", "西装照", "职场", "大头照", "专业照", "专业头像", "专业形象", "专业肖像", "专业人像",
     ),
     "linkedin": (
         "linkedin", "linked in", "linkedin profile", "linkdin", "领英",
@@ -187,6 +187,7 @@ STYLE_WORDS: dict[str, tuple[str, ...]] = {
         "chinese costume", "tang dynasty", "ming dynasty", "song dynasty", "qipao",
         "cheongsam", "han dynasty", "chinese style",
         "汉服", "古风", "古装", "唐装", "国风", "旗袍", "中国风", "唐朝", "宋朝", "明朝",
+        "中国传统", "传统服饰", "中式服装", "中式", "传统中国",
     ),
     "avatar_3d": (
         "3d avatar", "3d cartoon", "pixar", "disney", "3d character", "3d", "3d animated",
