@@ -41,6 +41,7 @@ _TRIGGERS_EN = (
 _TRIGGERS_ZH = (
     r"(?:变成|变身成?|扮成|打扮成|装扮成|画成|化身为?|当成|成为|换成|改成|做成|p成|P成)(?P<x>.+)",
     r"(?:我|自己)(?:当|是|做)(?P<x>.+?)的(?:照片|图|样子|写真|形象)",
+    r"(?:看看|看一下|想看)(?:我|自己)在(?P<x>.+?)的(?:照片|图|样子|写真|形象)",
 )
 _CUT_AT = re.compile(
     r"\s*(?:[,;!?。！？，；]|\bplease\b|\bpls\b|\bthanks?\b|\bthank you\b|谢谢|好吗|行吗|可以吗)"
@@ -62,7 +63,7 @@ _LEADING_ZH = re.compile(r"^(?:一个|一名|一位|一只|个|位|名)")
 _PLACE_FIRST = re.compile(
     r"(?:in|on|at|under|inside|near|by|riding|standing|sitting|walking|flying|swimming|"
     r"surrounded|holding|wearing|in front of|next to|beside)\b|在")
-_ZH_SCENE = re.compile(r"在([^，。,.!！?？的]{1,30})")
+_ZH_SCENE = re.compile(r"(?<![放用发挂贴传])在([^，。,.!！?？的]{1,30})")
 
 
 def _strip_spans(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> str:

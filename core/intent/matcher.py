@@ -93,6 +93,7 @@ def _build() -> list[_Phrase]:
     table += _entries("photo:", words.PHOTO_NOUNS)
     table += _entries("request:", words.REQUEST_WORDS)
     table += _entries("talk:", words.SMALL_TALK)
+    table += _entries("praise:", words.PRAISE_WORDS)
     for index, (phrases, _params) in enumerate(expression_words.EXPRESSION_WORDS):
         table += _entries(f"expr:{index}", _whose_face(phrases))
     table += _entries("chat:", expression_words.NOT_EXPRESSIONS)
@@ -239,6 +240,8 @@ def _match_at(phrase: _Phrase, tokens: list[Token], i: int) -> Hit | None:
 def _group(kind: str) -> str:
     if kind == "place":
         return "ratio"  # "Times Square" hides the orientation word "square"
+    if kind == "praise":
+        return "request"  # "做得很好" hides the "做" in it
     if kind == "chat":
         return "expr"  # "笑死" hides the smile in it
     if kind == "anymodel":

@@ -9,9 +9,11 @@ from core import models
 from core.intent import expression_words
 from core.intent.describe import hits_spans
 from core.intent.matcher import Found
-from core.intent.numbers import UNIT_AFTER
+from core.intent.numbers import UNIT_AFTER, zh_number
 
 _RATIO = re.compile(r"(?<![\d.:])(\d{1,2})\s*[:/]\s*(\d{1,2})(?![\d:])")
+_ZH_RATIO = re.compile(r"([一二三四五六七八九十\d]{1,3})\s*比\s*([一二三四五六七八九十\d]{1,3})")
+"""A ratio said in Chinese: "三比四", "16比9"."""
 _MODEL_FLAG = re.compile(r"(?:--model|-m|model|模型)\s*[=:]?\s*([a-z0-9][a-z0-9.\- ]{0,30})")
 _MODEL_VERB = re.compile(r"(?:\buse|\busing|\bvia|用|使用)\s*([a-z0-9][a-z0-9.\- ]{0,30})")
 
@@ -45,6 +47,12 @@ def aspect_ratio(found: Found, spans: list[tuple[int, int]]) -> str | None:
     """An explicit ratio ("3:4") or an orientation word ("vertical", "竖版")."""
     for match in _RATIO.finditer(found.text):
         ratio = f"{int(match.group(1))}:{int(match.group(2))}"
+        if ratio in models.ALL_ASPECT_RATIOS:
+            spans.append((match.start(), match.end()))
+            return ratio
+    for match in _ZH_RATIO.finditer(found.text):
+        wide, tall = zh_number(match.group(1)), zh_number(match.group(2))
+        ratio = f"{wide}:{tall}"
         if ratio in models.ALL_ASPECT_RATIOS:
             spans.append((match.start(), match.end()))
             return ratio

@@ -52,7 +52,7 @@ _SCENE_FIRST = re.compile(r"(?:in|on|at|under|inside|near|by|riding|standing|sit
                           r"flying|swimming|surrounded|holding|wearing)\b")
 _SCENE_WORD = re.compile(r"\b(?:in|at|on|with|under|near|inside|surrounded|holding|wearing|"
                          r"riding|beside|against)\b")
-_ZH_SCENE = re.compile(r"在[^，。,.!！?？的]{1,30}")
+_ZH_SCENE = re.compile(r"(?<![放用发挂贴传])在[^，。,.!！?？的]{1,30}")
 _BECOME = re.compile(r"(?:\b(?:as|into|be|like)|成|为|当)\s*$")
 """Words before a description of what the person becomes ("turn me into a cat")."""
 _WHICH = ("which", "what", "哪", "什么")
@@ -457,7 +457,8 @@ def _clause_of_other_style(found: Found, key: str, strong: list[Hit]) -> str | N
 
 def _only_small_talk(found: Found) -> bool:
     """Greetings and thanks with nothing asked ("nice pic, thanks!")."""
-    if not found.has("talk") or found.has("request") or _FOR_ME.search(found.text):
+    if (not (found.has("talk") or found.has("praise")) or found.has("request")
+            or _FOR_ME.search(found.text)):
         return False
-    chatter = [h for h in found.hits if h.kind in ("talk", "photo")]
+    chatter = [h for h in found.hits if h.kind in ("talk", "praise", "photo")]
     return not content_left(found.text, hits_spans(chatter))

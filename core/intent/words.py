@@ -120,6 +120,13 @@ SMALL_TALK: tuple[str, ...] = (
 )
 """Chat that asks for nothing."""
 
+PRAISE_WORDS: tuple[str, ...] = (
+    "做得好", "做得很好", "做的很好", "做得不错", "做的不错", "做得真好", "做的真好", "干得好",
+    "干得漂亮", "弄得不错", "弄得很好", "拍得好", "画得好", "画得真好", "做得太好了",
+    "well done", "good job", "great job", "nice work", "great work", "you did great",
+)
+"""Praise that holds a request word ("做得很好" is "well done", not "make")."""
+
 SERIES_WORDS: tuple[str, ...] = (
     "series", "photo series", "set of photos", "set of pictures", "set of portraits",
     "photo set", "collection", "bundle", "multiple styles", "different styles",
