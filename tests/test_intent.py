@@ -498,3 +498,15 @@ def test_feelings_and_feedback_are_chat_not_edits(text: str) -> None:
 def test_a_photo_count_before_da_is_not_an_open_mouth() -> None:
     intent = recognize("一张大头照")
     assert (intent.action, intent.style, intent.count) == ("generate", "professional", 1)
+
+
+def test_a_named_place_beats_a_generic_one() -> None:
+    assert recognize("Can you put me on a beach in Santorini at sunset?").style == "travel_europe"
+    assert recognize("a beach photo in Bali").style == "travel_tropical"
+
+
+def test_different_styles_with_one_purpose_named_is_still_a_series() -> None:
+    intent = recognize("I want to make my instagram look more interesting, "
+                       "give me a few different styles")
+    assert intent.action == "series"
+    assert intent.series is not None and len(intent.series) == 3

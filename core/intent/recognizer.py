@@ -55,6 +55,8 @@ _SCENE_WORD = re.compile(r"\b(?:in|at|on|with|under|near|inside|surrounded|holdi
 _ZH_SCENE = re.compile(r"(?<![放用发挂贴传])在[^，。,.!！?？的]{1,30}")
 _BECOME = re.compile(r"(?:\b(?:as|into|be|like)|成|为|当)\s*$")
 """Words before a description of what the person becomes ("turn me into a cat")."""
+_OWNED = re.compile(r"(?:\b(?:my|our|for|for my|for our)|用于|用来)\s*$")
+"""Before a style word, these make it what the pictures are for ("my instagram")."""
 _WHICH = ("which", "what", "哪", "什么")
 _FOR_ME = re.compile(r"\b(?:of|for) me\b")
 """A photo "of me" is asked for, however nice ("a nice photo of me")."""
@@ -300,6 +302,12 @@ def _series(found: Found, keys: list[str], count: int | None, base: Intent) -> I
 
     One style and a "set" word is simply that style, several times.
     """
+    variety = any(h.phrase in words.VARIETY_WORDS for h in found.of("series"))
+    if len(keys) == 1 and variety:
+        named = [h for h in found.of("style") if h.value == keys[0]]
+        own = [] if named and _OWNED.search(found.text[:named[0].start]) else keys
+        size = count or words.DEFAULT_SERIES_SIZE  # "different styles" are never one
+        keys = list(dict.fromkeys([*own, *words.DEFAULT_SERIES]))[:size]
     if len(keys) == 1:
         return replace(base, action="generate", style=keys[0])
     if base.count == 1:
@@ -391,6 +399,10 @@ def _primary(hits: list[Hit], forced: str | None, extra: Mapping[str, Sequence[s
     specific of a pair ("headshot for LinkedIn" is linkedin)."""
     if forced and forced in _all_style_keys(extra):
         return forced
+    named_places = {h.value for h in hits if h.value in style_words.PLACE_STYLES
+                    and h.phrase not in style_words.GENERIC_PLACES}
+    hits = [h for h in hits if not (  # "a beach in Santorini": the named place decides
+        h.phrase in style_words.GENERIC_PLACES and named_places - {h.value})] or hits
     strong = [h for h in hits if not h.weak]
     head = [h for h in hits if not _in_scene(found, h)]
     marked = [h for h in strong if _marked_as_look(found, h)]

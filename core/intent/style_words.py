@@ -28,7 +28,7 @@ STYLE_WORDS: dict[str, tuple[str, ...]] = {
         "company profile", "company website", "office portrait", "professional photo",
         "profesional", "proffesional",
         "职业照", "职业形象", "职业", "商务照", "商务", "形象照", "正装", "简历", "工作照",
-        "求职", "面试", "西装照", "职场", "大头照", "专业照", "专业头像", "专业形象", "专业肖像", "专业人像",
+        "求职", "面试", "西装照", "职场", "大头照", "slack", "microsoft teams", "company directory", "work profile", "专业照", "专业头像", "专业形象", "专业肖像", "专业人像",
     ),
     "linkedin": (
         "linkedin", "linked in", "linkedin profile", "linkdin", "领英",
@@ -340,6 +340,14 @@ PLACE_STYLES: frozenset[str] = frozenset({
     "travel_japan", "travel_tropical", "night_city", "outdoor_adventure",
 })
 """Setting styles that are a place: "海边的婚纱照" is a wedding photo at the beach."""
+
+GENERIC_PLACES: frozenset[str] = frozenset({
+    "beach", "island", "resort", "seaside", "tropical", "palm trees", "palm tree",
+    "beach vacation", "海边", "沙滩", "海滩", "海岛", "热带", "度假", "city", "street",
+    "城市", "街头",
+})
+"""Place words that name no destination: a named place beside one decides ("a beach in
+Santorini" is Europe)."""
 
 PET_STYLES: frozenset[str] = frozenset({"pet_together"})
 """Styles of company: "turn me into a cat" is a custom picture, not a photo with my cat."""

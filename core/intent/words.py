@@ -92,7 +92,8 @@ PRICE_WORDS: tuple[str, ...] = (
     "how much", "cost", "costs", "price", "pricing", "prices", "fee", "fees", "how many credits",
     "what styles", "which styles", "list styles", "what can you do", "what can this bot do",
     "is this free", "is it free", "for free", "what models", "which models", "which model",
-    "what model", "which style", "what style should", "which style should",
+    "what model", "difference between", "what s the difference", "what is the difference",
+    "区别", "有什么不同", "哪个更好", "which style", "what style should", "which style should",
     "recommend a style", "what would you recommend", "what do you recommend", "can i upload",
     "how do i upload", "how to upload", "where do i upload", "can i send", "do you support",
     "does it support", "does it work", "is it safe", "is my photo safe", "privacy",
@@ -137,6 +138,13 @@ SERIES_WORDS: tuple[str, ...] = (
     "各种风格", "几种风格", "套餐", "合集",
 )
 """Seed 000 §9: a coordinated set of portraits."""
+
+VARIETY_WORDS: tuple[str, ...] = (
+    "multiple styles", "different styles", "various styles", "several styles", "mix of styles",
+    "多种风格", "不同风格", "各种风格", "几种风格",
+)
+"""Series words that ask for several looks: with one style named, the rest come from the
+default set ("my instagram, a few different styles")."""
 
 DEFAULT_SERIES: tuple[str, ...] = (
     "professional", "casual", "anime", "oil_painting", "cyberpunk", "watercolor",
