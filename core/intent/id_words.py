@@ -25,7 +25,7 @@ ID_WORDS: tuple[str, ...] = (
     "1 inch", "2 inch", "one inch", "two inch", "1 inch photo", "2 inch photo",
     "证件照", "护照", "签证", "身份证", "驾照", "驾驶证", "一寸", "二寸", "两寸", "寸照", "1寸",
     "2寸", "美签", "日签", "韩签", "申根签", "工作证", "学生证", "社保", "证件", "签注", "绿卡", "居留", "准考证", "报名照",
-    "毕业证", "学位证", "资格证", "考公", "考编", "入学照", "证书照", "签证照", "护照照",
+    "结婚登记", "结婚证", "登记照", "红底", "蓝底", "毕业证", "学位证", "资格证", "考公", "考编", "入学照", "证书照", "签证照", "护照照",
 )
 """Any of these makes the request an ID photo."""
 
@@ -97,6 +97,9 @@ BACKGROUND_WORDS: dict[str, tuple[str, ...]] = {
     ),
 }
 """Colours a person may name for the backdrop."""
+
+CUSTOM_BACKGROUND: dict[str, str] = {"结婚登记": "red", "结婚证": "red", "登记照": "red"}
+"""Photos whose custom fixes the backdrop: a Chinese marriage registration photo is red."""
 
 BACKGROUND_STYLE: dict[str, str] = {
     "white": "id_photo_white", "blue": "id_photo_blue", "red": "id_photo_white",

@@ -15,7 +15,8 @@ def id_photo(found: Found, forced: str | None, base: Intent,
     person asks to change to ("白底换成蓝底") wins over one merely mentioned."""
     spec = _id_spec(found)
     colours = found.of("bg")
-    background = new_colour or (colours[0].value if colours else None)
+    background = new_colour or (colours[0].value if colours else None) or next(
+        (c for word, c in id_words.CUSTOM_BACKGROUND.items() if word in found.text), None)
     visa = forced == "id_photo_blue" or found.has("visa")
     if background:
         style = id_words.BACKGROUND_STYLE[background]

@@ -119,7 +119,7 @@ STYLE_WORDS: dict[str, tuple[str, ...]] = {
         "content creator", "solopreneur", "coach headshot", "brand photoshoot", "brand shoot",
         "brand",
         "thought leader", "brand photo", "branding", "ceo", "startup", "coach",
-        "个人品牌", "创业者", "品牌形象", "创始人", "品牌照",
+        "个人品牌", "创业者", "品牌形象", "创始人", "品牌照", "个人ip", "ip形象", "博主",
     ),
     "christmas": (
         "christmas", "xmas", "x mas", "santa", "santa claus", "christmas tree", "festive",
@@ -187,12 +187,13 @@ STYLE_WORDS: dict[str, tuple[str, ...]] = {
         "chinese costume", "tang dynasty", "ming dynasty", "song dynasty", "qipao",
         "cheongsam", "han dynasty", "chinese style",
         "汉服", "古风", "古装", "唐装", "国风", "旗袍", "中国风", "唐朝", "宋朝", "明朝",
-        "中国传统", "传统服饰", "中式服装", "中式", "传统中国",
+        "中国传统", "传统服饰", "国潮", "中式服装", "中式", "传统中国",
     ),
     "avatar_3d": (
         "3d avatar", "3d cartoon", "pixar", "disney", "3d character", "3d", "3d animated",
         "animoji", "memoji", "3d render", "clay 3d", "dreamworks",
         "3d头像", "3d动画", "皮克斯", "迪士尼", "3d卡通", "3d形象", "三维", "立体卡通",
+        "q版", "q萌", "chibi", "泡泡玛特", "盲盒",
     ),
     "avatar_gaming": (
         "gaming avatar", "gaming", "gamer", "rpg", "rpg character", "game character",
@@ -209,7 +210,8 @@ STYLE_WORDS: dict[str, tuple[str, ...]] = {
     "child_portrait": (
         "kid", "child", "children", "baby", "toddler", "my son", "my daughter", "childrens",
         "children portrait", "kids photo", "infant", "newborn", "little one",
-        "儿童", "孩子", "宝宝", "小孩", "儿童照", "娃", "女儿", "儿子", "婴儿",
+        "儿童", "孩子", "宝宝", "小孩", "儿童照", "娃", "女儿", "儿子", "婴儿", "小朋友",
+        "幼儿", "童年",
     ),
     "family_photo": (
         "family", "family photo", "family portrait", "with my parents", "with my family",
