@@ -28,7 +28,7 @@ STYLE_WORDS: dict[str, tuple[str, ...]] = {
         "company profile", "company website", "office portrait", "professional photo",
         "profesional", "proffesional",
         "职业照", "职业形象", "职业", "商务照", "商务", "形象照", "正装", "简历", "工作照",
-        "求职", "面试", "西装照", "职场", "大头照", "slack", "microsoft teams", "company directory", "work profile", "专业照", "专业头像", "专业形象", "专业肖像", "专业人像",
+        "求职", "面试", "西装照", "职场", "大头照", "pro pic", "pro photo", "pro headshot", "work pic", "work pfp", "for work", "slack", "microsoft teams", "company directory", "work profile", "专业照", "专业头像", "专业形象", "专业肖像", "专业人像",
     ),
     "linkedin": (
         "linkedin", "linked in", "linkedin profile", "linkdin", "领英",
@@ -43,6 +43,7 @@ STYLE_WORDS: dict[str, tuple[str, ...]] = {
     "anime": (
         "anime", "amine", "anmie", "manga", "cartoon", "cartoon me", "animate me", "animated me", "cartoonify",
         "cartoonize", "cartoonise", "toonify", "animefy", "anime ify", "ghibli", "studio ghibli", "cel shaded",
+        "ghiblify", "ghibli fy", "ghiblified", "animeify", "animefied", "mangafy",
         "japanese animation", "japanese anime", "animated", "waifu", "anime style", "animu", "toon",
         "动漫", "动画", "二次元", "漫画", "卡通", "日漫", "宫崎骏", "吉卜力", "番剧", "日系动漫",
     ),
@@ -63,7 +64,7 @@ STYLE_WORDS: dict[str, tuple[str, ...]] = {
     ),
     "vintage": (
         "vintage", "retro", "old fashioned", "old school", "film photo", "analog", "analogue",
-        "polaroid", "sepia", "nostalgic", "nostalgia", "1920s", "1950s", "1960s", "1970s",
+        "polaroid", "sepia", "nostalgic", "nostalgia", "noir", "film noir", "1920s", "1950s", "1960s", "1970s",
         "1980s", "1990s", "20s", "50s", "60s", "70s", "80s", "90s", "film camera",
         "black and white", "kodak", "old photo", "classic film",
         "复古", "怀旧", "老照片", "胶片", "民国风", "民国", "港风", "黑白", "年代感",
@@ -193,7 +194,7 @@ STYLE_WORDS: dict[str, tuple[str, ...]] = {
         "3d avatar", "3d cartoon", "pixar", "disney", "3d character", "3d", "3d animated",
         "animoji", "memoji", "3d render", "clay 3d", "dreamworks",
         "3d头像", "3d动画", "皮克斯", "迪士尼", "3d卡通", "3d形象", "三维", "立体卡通",
-        "q版", "q萌", "chibi", "泡泡玛特", "盲盒",
+        "q版", "q萌", "chibi", "pixarify", "pixar ify", "泡泡玛特", "盲盒",
     ),
     "avatar_gaming": (
         "gaming avatar", "gaming", "gamer", "rpg", "rpg character", "game character",
