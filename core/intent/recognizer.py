@@ -34,6 +34,15 @@ from core.intent.matcher import Found, Hit, find
 from core.intent.negation import drop_negated
 from core.intent.numbers import find_count
 from core.intent.parameters import aspect_ratio, count_spans, expression, model_named
+from core.intent.primary import (
+    SCENE_WORD,
+    distinct,
+    in_scene,
+    is_purpose,
+    joined,
+    place_of,
+    primary,
+)
 from core.intent.text import Mapped, as_typed, clean_text, normalize_mapped
 from core.request import Intent, SeriesItem
 
@@ -46,13 +55,9 @@ _EMOTICON = re.compile(r"\[[\u4e00-\u9fff]{1,4}\]|/:[^\s]{1,6}")
 _MENTION = re.compile(r"(?<![\w.])@[a-z0-9_]+")
 _COMMAND = re.compile(r"^/([a-z0-9_]+)(?:@[a-z0-9_]+)?\b")
 _LIST_JOINERS = re.compile(r"(?:,|、|，|;|；|\band\b|\bplus\b|&|\+|/|和|跟|与|及|以及|还有|\bthen\b)")
-_NOT_A_LIST = re.compile(r"\b(?:me|my|our|his|her|their|but|instead|rather)\b|我|我们|他|她|但|不过")
 _OR_JOINERS = re.compile(r"(?:\bor\b|还是|或者|或是|或)")
 _SCENE_FIRST = re.compile(r"(?:in|on|at|under|inside|near|by|riding|standing|sitting|walking|"
                           r"flying|swimming|surrounded|holding|wearing)\b")
-_SCENE_WORD = re.compile(r"\b(?:in|at|on|with|under|near|inside|surrounded|holding|wearing|"
-                         r"riding|beside|against)\b")
-_ZH_SCENE = re.compile(r"(?<![放用发挂贴传])在[^，。,.!！?？的]{1,30}")
 _BECOME = re.compile(r"(?:\b(?:as|into|be|like)|成|为|当)\s*$")
 """Words before a description of what the person becomes ("turn me into a cat")."""
 _OWNED = re.compile(r"(?:\b(?:my|our|for|for my|for our)|用于|用来)\s*$")
@@ -65,8 +70,6 @@ _ASKING_KINDS = ("style", "family", "medium", "expr", "series", "random", "id")
 _PICTURE_KINDS = frozenset({"style", "photo", "family", "medium", "id"})
 """Hits that name a picture: a number word right before one counts pictures."""
 _HOWTO = re.compile("|".join(words.HOWTO_PATTERNS))
-_LOOK_MARK = re.compile(r"\s*-?\s*(?:style|styled|version|look|vibe|vibes|aesthetic|filter|"
-                       r"风格|风|版|效果|感)")
 _RANDOM_TOKEN = re.compile(r"\brandom\b|随机|随便")
 _FACE_TOKEN = re.compile(r"\b(?:face|faces|person|people|human|humans|stranger|guy|girl|man|"
                          r"woman|someone|headshot|portrait)\b|人脸|脸|人物|路人|陌生人|一个人|的人|人像")
@@ -143,15 +146,15 @@ def _decide(found: Found, command: str | None, extra: Mapping[str, Sequence[str]
         return _new_background(found, backdrop, forced, extra, base)
     styles = _styles(found, forced)
     strong = [h for h in styles if not h.weak]
-    distinct = _distinct(strong)
+    named = distinct(strong)
     if forced == "series" or found.has("series"):
-        return _series(found, _distinct(styles), count, base)
-    if len(distinct) >= 2 and _joined(found.text, strong, _OR_JOINERS):
-        return replace(base, action="choose", choices=tuple(distinct))
-    listed = [h for h in styles if not _in_scene(found, h) and not _purpose(found, h)]
-    if (len(_distinct(listed)) >= 2 and any(not h.weak for h in listed)
-            and _joined(found.text, listed, _LIST_JOINERS)):
-        return _series(found, _distinct(listed), count, base)
+        return _series(found, distinct(styles), count, base)
+    if len(named) >= 2 and joined(found.text, strong, _OR_JOINERS):
+        return replace(base, action="choose", choices=tuple(named))
+    listed = [h for h in styles if not in_scene(found, h) and not is_purpose(found, h)]
+    if (len(distinct(listed)) >= 2 and any(not h.weak for h in listed)
+            and joined(found.text, listed, _LIST_JOINERS)):
+        return _series(found, distinct(listed), count, base)
 
     custom = custom_description(found, noise)
     if found.has("medium"):
@@ -172,7 +175,7 @@ def _decide(found: Found, command: str | None, extra: Mapping[str, Sequence[str]
     if forced in style_words.FAMILY_CHOICES:
         families.add(forced)
     if strong or commanded:
-        key = _primary(styles, forced, extra, found)
+        key = _chosen(styles, forced, extra, found)
         scene = _scene(found, key, styles, noise)
         if custom and scene is None and content_left(
                 found.text[custom[1]:custom[2]],
@@ -180,7 +183,7 @@ def _decide(found: Found, command: str | None, extra: Mapping[str, Sequence[str]
             scene = custom[0]  # "me as a 1920s gangster": vintage, and the gangster
         return replace(base, action="generate", style=key,
                        scene=scene or _clause_of_other_style(found, key, strong)
-                       or _place_of(found, strong, key))
+                       or place_of(found, strong, key))
     face = expression(found) or _COMMAND_EXPRESSIONS.get(forced or "")
     if face:
         return replace(base, action="edit_expression", expression=face)
@@ -190,7 +193,7 @@ def _decide(found: Found, command: str | None, extra: Mapping[str, Sequence[str]
     if found.has("help"):
         return Intent(action="help")
     if styles and not _only_small_talk(found):
-        key = _primary(styles, None, extra, found)
+        key = primary(styles, found)
         return replace(base, action="generate", style=key,
                        scene=_scene(found, key, styles, noise))
     return _anything_else(found, base, noise, forced)
@@ -203,7 +206,7 @@ def _new_background(found: Found, backdrop: Backdrop, forced: str | None,
     styles = [h for h in _styles(found, forced)
               if not backdrop.start <= h.start < backdrop.end]
     commanded = bool(forced and forced in _all_style_keys(extra))
-    key = (_primary(styles, forced, extra, found)
+    key = (_chosen(styles, forced, extra, found)
            if commanded or any(not h.weak for h in styles) else None)
     return replace(base, action="generate", style=key, scene=scene_words(backdrop),
                    background=backdrop.colour)
@@ -215,7 +218,7 @@ def _this_or_that(found: Found) -> bool:
     if not all(h.phrase.startswith(_WHICH) for h in found.of("price")):
         return False
     strong = [h for h in found.of("style") if not h.weak]
-    return len(_distinct(strong)) >= 2 and _joined(found.text, strong, _OR_JOINERS)
+    return len(distinct(strong)) >= 2 and joined(found.text, strong, _OR_JOINERS)
 
 
 def _local(spans: list[tuple[int, int]], offset: int) -> list[tuple[int, int]]:
@@ -228,7 +231,7 @@ def _own_picture(found: Found, custom: tuple[str, int, int],
     described, start, end = custom
     head_end = end
     if not _SCENE_FIRST.match(found.text[start:end]):
-        scene_word = _SCENE_WORD.search(found.text, start, end)
+        scene_word = SCENE_WORD.search(found.text, start, end)
         head_end = scene_word.start() if scene_word else end
     return described if content_left(found.text[start:head_end], _local(consumed, start)) else None
 
@@ -255,6 +258,14 @@ def _anything_else(found: Found, base: Intent, noise: list[tuple[int, int]],
         if described:
             return _scene_or_prompt(base, described)
     return replace(base, action="generate")
+
+
+def _chosen(hits: list[Hit], forced: str | None, extra: Mapping[str, Sequence[str]],
+            found: Found) -> str:
+    """A command's style, else the one the words ask for."""
+    if forced and forced in _all_style_keys(extra):
+        return forced
+    return primary(hits, found)
 
 
 def _all_style_keys(extra: Mapping[str, Sequence[str]]) -> set[str]:
@@ -323,39 +334,12 @@ def _series(found: Found, keys: list[str], count: int | None, base: Intent) -> I
     return replace(base, action="series", series=items)
 
 
-def _distinct(hits: list[Hit]) -> list[str]:
-    """Style keys in reading order, each once, the more specific of a pair kept."""
-    keys: list[str] = []
-    for hit in hits:
-        if hit.value not in keys:
-            keys.append(hit.value)
-    for general, specifics in style_words.MORE_SPECIFIC.items():
-        if general in keys and specifics & set(keys):
-            keys.remove(general)
-    return keys
-
-
-def _joined(text: str, hits: list[Hit], joiner: re.Pattern[str]) -> bool:
-    """Whether two different styles are listed with a joiner between them ("anime and
-    cyberpunk"), not a style and who is in it ("Christmas card of me and my dog")."""
-    for first, second in zip(hits, hits[1:], strict=False):
-        between = text[first.end:second.start]
-        if _NOT_A_LIST.search(between):
-            continue
-        if second.value in style_words.SETTING_STYLES and first.value not in (
-                style_words.SETTING_STYLES):
-            continue  # "婚纱照，海边": the beach is where the wedding photo is taken
-        if first.value != second.value and joiner.search(between):
-            return True
-    return False
-
-
 def _style_in_description(found: Found, strong: list[Hit], start: int, end: int) -> bool:
     """Whether a named style is what the person described ("me as an anime character"),
     rather than a detail of a custom scene ("me as a wizard in a cherry blossom forest")."""
     head_end = end
     if not _SCENE_FIRST.match(found.text[start:end]):
-        scene = _SCENE_WORD.search(found.text, start, end)
+        scene = SCENE_WORD.search(found.text, start, end)
         head_end = scene.start() if scene else end
     becomes = bool(_BECOME.search(found.text[:start]))
     named = [h for h in strong
@@ -366,82 +350,6 @@ def _style_in_description(found: Found, strong: list[Hit], start: int, end: int)
         return True  # "me with a good book": a hint of a preset, not a custom scene
     return any(start <= h.start < head_end for h in named) or any(
         h.start < start for h in named)
-
-
-def _in_scene(found: Found, hit: Hit) -> bool:
-    """Whether a style word only describes the setting ("wedding photo on the beach")."""
-    if _marked_as_look(found, hit):
-        return False
-    before = found.text[:hit.start]
-    if _SCENE_WORD.search(before):
-        return True
-    return any(m.start() <= hit.start < m.end() for m in _ZH_SCENE.finditer(found.text))
-
-
-_PURPOSE = re.compile(r"(?:\bfor(?:\s+(?:my|our|a|an|the|his|her|their|your|use\s+on))?"
-                      r"(?:\s+[a-z]+)?|用于|用来|用在|发到?|放到?|当作?)$")
-
-
-def _purpose(found: Found, hit: Hit) -> bool:
-    """Whether a style word only says what the picture is for ("a pfp for twitch, gaming
-    avatar style"): then it is not one of a list of styles."""
-    return bool(_PURPOSE.search(found.text[:hit.start].rstrip()))
-
-
-def _marked_as_look(found: Found, hit: Hit) -> bool:
-    """ "in anime style", "cyberpunk version", "油画风": the word names the look itself."""
-    return bool(_LOOK_MARK.match(found.text, hit.end)) or hit.phrase.endswith(("style", "风格"))
-
-
-def _primary(hits: list[Hit], forced: str | None, extra: Mapping[str, Sequence[str]],
-             found: Found) -> str:
-    """The style asked for: a command's, else the first named outside the setting, the more
-    specific of a pair ("headshot for LinkedIn" is linkedin)."""
-    if forced and forced in _all_style_keys(extra):
-        return forced
-    named_places = {h.value for h in hits if h.value in style_words.PLACE_STYLES
-                    and h.phrase not in style_words.GENERIC_PLACES}
-    hits = [h for h in hits if not (  # "a beach in Santorini": the named place decides
-        h.phrase in style_words.GENERIC_PLACES and named_places - {h.value})] or hits
-    strong = [h for h in hits if not h.weak]
-    head = [h for h in hits if not _in_scene(found, h)]
-    marked = [h for h in strong if _marked_as_look(found, h)]
-    tiers = (marked, [h for h in head if not h.weak], head, strong, hits)
-    keys = _distinct(next(tier for tier in tiers if tier))
-    members = _family_members(found, strong)
-    if members:
-        return members[0]
-    occasions = [k for k in keys if k not in style_words.WHO_STYLES]
-    keys = occasions or keys
-    placed = _kind_after_place(found, strong, keys)
-    return placed[1].value if placed else keys[0]
-
-
-def _kind_after_place(found: Found, strong: list[Hit], keys: list[str]) -> tuple[Hit, Hit] | None:
-    """ "海边的婚纱照", "穿着旗袍的复古照": a place or a look, then 的, then the kind of picture
-    (the head of the phrase); the first is its setting."""
-    for place in (h for h in strong if h.value not in style_words.WHO_STYLES
-                  and (h.value in style_words.PLACE_STYLES
-                       or h.value not in style_words.SETTING_STYLES)):
-        for kind in strong:
-            if (kind.value in keys and kind.value not in style_words.SETTING_STYLES
-                    and place.end <= kind.start
-                    and "的" in found.text[place.end:kind.start]):
-                return place, kind
-    return None
-
-
-def _place_of(found: Found, strong: list[Hit], key: str) -> str | None:
-    """What is named before the kind of picture ("海边" in "海边的婚纱照"), as typed."""
-    placed = _kind_after_place(found, strong, [key])
-    return found.as_typed(placed[0].start, placed[0].end) if placed else None
-
-
-def _family_members(found: Found, strong: list[Hit]) -> list[str]:
-    """A family word and a member's word together ("vacation in Japan") pick the member."""
-    named = {h.value for h in found.of("family")}
-    return [h.value for h in strong
-            if any(h.value in style_words.FAMILY_CHOICES[f] for f in named)]
 
 
 def _scene(found: Found, key: str, styles: list[Hit], noise: list[tuple[int, int]]) -> str | None:
