@@ -103,6 +103,7 @@ STYLE_WORDS: dict[str, tuple[str, ...]] = {
     "sports_gym": (
         "gym", "fitness", "workout", "working out", "bodybuilding", "weightlifting",
         "lifting weights", "crossfit", "muscles", "muscular", "dumbbell", "dumbbells",
+        "look fit", "athletic", "toned", "six pack", "abs",
         "健身", "健身房", "撸铁", "肌肉", "举铁",
     ),
     "sports_running": (
