@@ -176,7 +176,8 @@ STYLE_WORDS: dict[str, tuple[str, ...]] = {
     "reading": (
         "reading", "bookish", "book", "library", "bookstore", "bookshop", "literary", "reader",
         "book club", "novel", "📚", "librarian", "bookworm", "poetry",
-        "读书", "看书", "阅读", "图书馆", "书店", "书香", "书卷气",
+        "读书", "看书", "阅读", "图书馆", "书店", "书香", "书卷气", "小说", "读小说", "看小说", "文学",
+        "捧着书", "拿着书", "翻书",
     ),
     "night_city": (
         "night city", "urban night", "city at night", "city lights", "nightlife",
