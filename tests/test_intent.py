@@ -510,3 +510,10 @@ def test_different_styles_with_one_purpose_named_is_still_a_series() -> None:
                        "give me a few different styles")
     assert intent.action == "series"
     assert intent.series is not None and len(intent.series) == 3
+
+
+def test_describing_clauses_after_a_comma_stay_in_the_scene() -> None:
+    intent = recognize("standing on a beach at sunset, golden hour lighting")
+    assert intent.scene == "standing on a beach at sunset, golden hour lighting"
+    assert recognize("me as a wizard in a forest, 4 pics please").prompt == "a wizard in a forest"
+    assert recognize("把我變成一個騎士，穿著盔甲").prompt == "騎士，穿著盔甲"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from core.intent import words
-from core.intent.matcher import Found, Hit
+from core.intent.matcher import Found, Hit, find
 from core.intent.text import cjk_chars
 
 MAX_DESCRIPTION_CHARS = 300
@@ -75,8 +75,11 @@ def _strip_spans(text: str, start: int, end: int, spans: list[tuple[int, int]]) 
 
 
 def tidy(text: str) -> str:
-    """A description without politeness, dangling words or punctuation, capped in length."""
-    text = _CUT_AT.split(text, maxsplit=1)[0].strip()
+    """A description without politeness, dangling words or punctuation, capped in length.
+
+    It ends at the first stop, except that clauses after a comma that only describe
+    ("standing on a beach at sunset, golden hour lighting") stay."""
+    text = _described_clauses(text)
     previous = None
     while previous != text:
         previous = text
@@ -84,6 +87,40 @@ def tidy(text: str) -> str:
         text = _TRAILING_ZH.sub("", text).strip()
         text = _LEADING_ZH.sub("", text).strip()
     return text[:MAX_DESCRIPTION_CHARS].strip(" -:")
+
+
+_CLAUSE_MARKS = frozenset({",", "，", ";", "；"})
+_DESCRIBING_KINDS = frozenset({"photo", "stronger", "weaker"})
+"""Hits a describing clause may hold; any other (a style, a count word, thanks) ends it."""
+
+
+def _described_clauses(text: str) -> str:
+    """Text up to its first stop, with the describing clauses that follow a comma."""
+    match = _CUT_AT.search(text)
+    if not match:
+        return text.strip()
+    kept = text[:match.start()].strip()
+    while match and match.group().strip() in _CLAUSE_MARKS:
+        rest = text[match.end():]
+        following = _CUT_AT.search(rest)
+        clause = (rest[:following.start()] if following else rest).strip()
+        if not _only_describes(clause):
+            break
+        mark = match.group().strip()
+        if cjk_chars(clause[:1]):
+            kept += {",": "，", ";": "；"}.get(mark, mark) + clause  # NFKC made "，" a ","
+        else:
+            kept += mark + " " + clause
+        text, match = rest, following
+    return kept
+
+
+def _only_describes(clause: str) -> bool:
+    """Whether a clause adds detail and nothing else ("golden hour lighting")."""
+    hits = find(clause).hits
+    if any(h.kind not in _DESCRIBING_KINDS for h in hits):
+        return False
+    return content_left(clause, [(h.start, h.end) for h in hits])
 
 
 def noise_spans(found: Found, extra: list[tuple[int, int]]) -> list[tuple[int, int]]:

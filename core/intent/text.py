@@ -133,7 +133,7 @@ def as_typed(phrase: str, mapped: Mapped, source: str) -> str:
     pieces: list[str] = []
     limit = len(mapped.text)
     for word in reversed(phrase.split()):
-        pattern = re.escape(word)
+        pattern = re.escape(word).replace("，", "[，,]").replace("；", "[；;]")
         if word[:1].isalnum() and word[:1].isascii():
             pattern = r"(?<![a-z0-9])" + pattern
         if word[-1:].isalnum() and word[-1:].isascii():
