@@ -126,6 +126,11 @@ def normalize(text: str) -> str:
     return normalize_mapped(text).text
 
 
+_CJK_COMMA = re.compile(r"(?<=[\u3400-\u9fff])[,;](?=[\u3400-\u9fff])")
+_FULLWIDTH = {",": "，", ";": "；"}
+"""NFKC turned the Chinese comma into a Latin one; between Chinese characters it goes back."""
+
+
 def as_typed(phrase: str, mapped: Mapped, source: str) -> str:
     """``phrase`` (words of ``mapped.text`` in order) as the person typed it: original case,
     accents and script. Each word is looked for from the end, where descriptions sit; the
@@ -144,7 +149,8 @@ def as_typed(phrase: str, mapped: Mapped, source: str) -> str:
         if found is None:
             return phrase
         start, end = found.span()
-        pieces.append(source[mapped.origin[start]:mapped.origin[end - 1] + 1])
+        piece = source[mapped.origin[start]:mapped.origin[end - 1] + 1]
+        pieces.append(_CJK_COMMA.sub(lambda m: _FULLWIDTH[m.group()], piece))
         limit = start
     return " ".join(reversed(pieces))
 
