@@ -28,7 +28,9 @@ STYLE_WORDS: dict[str, tuple[str, ...]] = {
         "company profile", "company website", "office portrait", "professional photo",
         "profesional", "proffesional",
         "职业照", "职业形象", "职业", "商务照", "商务", "形象照", "正装", "简历", "工作照",
-        "求职", "面试", "西装照", "职场", "大头照", "pro pic", "pro photo", "pro headshot", "work pic", "work pfp", "for work", "slack", "microsoft teams", "company directory", "work profile", "专业照", "专业头像", "专业形象", "专业肖像", "专业人像",
+        "求职", "面试", "西装照", "职场", "大头照", "lawyer", "attorney", "law firm", "realtor",
+        "real estate agent", "consultant", "accountant", "financial advisor", "律师",
+        "顾问", "pro pic", "pro photo", "pro headshot", "work pic", "work pfp", "for work", "slack", "microsoft teams", "company directory", "work profile", "专业照", "专业头像", "专业形象", "专业肖像", "专业人像",
     ),
     "linkedin": (
         "linkedin", "linked in", "linkedin profile", "linkdin", "领英",
@@ -38,7 +40,9 @@ STYLE_WORDS: dict[str, tuple[str, ...]] = {
         "painted", "art", "creative portrait", "portfolio", "van gogh", "monet", "impressionist",
         "impressionism", "picasso", "cubist", "cubism", "expressionist", "klimt", "abstract",
         "surreal", "surrealist", "梵高", "莫奈", "印象派", "毕加索", "抽象",
-        "艺术照", "艺术写真", "艺术", "文艺", "画作", "油彩",
+        "艺术照", "艺术写真", "艺术", "文艺", "画作", "油彩", "模特", "fashion model",
+        "fashion shoot", "fashion editorial", "editorial", "magazine cover", "时尚大片",
+        "杂志封面", "时尚",
     ),
     "anime": (
         "anime", "amine", "anmie", "manga", "cartoon", "cartoon me", "animate me", "animated me", "cartoonify",
@@ -113,7 +117,8 @@ STYLE_WORDS: dict[str, tuple[str, ...]] = {
     ),
     "social_media": (
         "social media", "instagram", "insta", "ig", "tiktok", "influencer", "xiaohongshu",
-        "facebook", "twitter", "youtube thumbnail", "snapchat", "social",
+        "facebook", "twitter", "youtube thumbnail", "snapchat", "social", "youtube",
+        "youtube channel", "youtuber", "threads", "bilibili", "b站", "快手",
         "小红书", "朋友圈", "社交媒体", "网红", "抖音", "微博", "ins风", "ins", "社交",
     ),
     "personal_brand": (
@@ -121,7 +126,7 @@ STYLE_WORDS: dict[str, tuple[str, ...]] = {
         "content creator", "solopreneur", "coach headshot", "brand photoshoot", "brand shoot",
         "brand",
         "thought leader", "brand photo", "branding", "ceo", "startup", "coach",
-        "个人品牌", "创业者", "品牌形象", "创始人", "品牌照", "个人ip", "ip形象", "博主",
+        "podcast", "podcaster", "播客", "个人品牌", "创业者", "品牌形象", "创始人", "品牌照", "个人ip", "ip形象", "博主",
     ),
     "christmas": (
         "christmas", "xmas", "x mas", "santa", "santa claus", "christmas tree", "festive",

@@ -220,7 +220,8 @@ REQUEST_WORDS: tuple[str, ...] = (
     "surprise me", "add", "remove", "blur", "replace", "swap",
     "i like", "send", "style me", "picture me", "try",
     "生成", "做", "来张", "来一张", "来个", "画", "拍", "变成", "给我", "帮我", "想要", "要",
-    "制作", "弄", "整", "出", "换成", "改成", "修", "自定义", "定制", "custom",
+    "制作", "弄", "整", "出", "换成", "改成", "修", "自定义", "定制", "custom", "美颜",
+    "美化", "磨皮", "p图", "修一下", "enhance", "retouch", "beautify", "touch up", "improve",
 )
 """Words that ask for something to be made."""
 
