@@ -85,14 +85,19 @@ def find_count(text: str, tokens: list[Token], masked: list[tuple[int, int]],
 
     if re.search(r"\bhalf a dozen\b", text):
         return 6
+    first_one: int | None = None
     for match in _ZH_COUNT.finditer(text):
         if is_masked(match.start(1), match.end(1)):
             continue
         if match.group().endswith("个") and not _ZH_PICTURE.match(text, match.end()):
             continue  # "变成一个小丑" counts clowns; "一个动漫头像" counts pictures
         value = zh_number(match.group(1)) or _zh_range(match.group(1))
-        if value:
+        if value == 1 and first_one is None:
+            first_one = 1  # "一张" is often just "a": a later "两张" says how many
+        elif value:
             return clamp_count(value)
+    if first_one is not None:
+        return first_one
     for match in _X_COUNT.finditer(text):
         digits = match.group(1) or match.group(2)
         if digits and not is_masked(match.start(), match.end()):
