@@ -517,3 +517,9 @@ def test_describing_clauses_after_a_comma_stay_in_the_scene() -> None:
     assert intent.scene == "standing on a beach at sunset, golden hour lighting"
     assert recognize("me as a wizard in a forest, 4 pics please").prompt == "a wizard in a forest"
     assert recognize("把我變成一個騎士，穿著盔甲").prompt == "騎士，穿著盔甲"
+
+
+def test_a_link_is_the_photo_not_words_of_the_request() -> None:
+    intent = recognize("https://example.com/anime.jpg make it cyberpunk")
+    assert (intent.action, intent.style, intent.prompt) == ("generate", "cyberpunk", None)
+    assert recognize("https://example.com/photo.jpg").prompt is None

@@ -50,6 +50,8 @@ _COMMAND_EXPRESSIONS: dict[str, dict[str, float]] = {
     "edit_expression": {"smile": 1.0}, "smile": {"smile": 1.0}, "wink": {"wink": 20.0},
 }
 """What /smile, /wink and /expression do when no expression words follow."""
+_URL = re.compile(r"\b(?:https?://|www\.)\S+")
+"""A link is the person's photo (image intake fetches it), never words of a request."""
 _EMOTICON = re.compile(r"\[[\u4e00-\u9fff]{1,4}\]|/:[^\s]{1,6}")
 """WeChat's emoticons arrive as text ("谢谢[微笑]", "/::)"): a face, not a request."""
 _MENTION = re.compile(r"(?<![\w.])@[a-z0-9_]+")
@@ -91,7 +93,7 @@ def recognize(
     if match:
         command = match.group(1)
         norm = norm.cut(match.end())
-    norm = norm.sub(_MENTION, " ").sub(_EMOTICON, " ").folded()
+    norm = norm.sub(_URL, " photo ").sub(_MENTION, " ").sub(_EMOTICON, " ").folded()
     found = drop_chat(drop_negated(find(norm.text, extra_styles)))
     found.typed, found.origin = typed, norm.origin
     return _as_typed(_decide(found, command, extra_styles or {}), norm, typed)
