@@ -56,7 +56,8 @@ _EMOTICON = re.compile(r"\[[\u4e00-\u9fff]{1,4}\]|/:[^\s]{1,6}")
 """WeChat's emoticons arrive as text ("谢谢[微笑]", "/::)"): a face, not a request."""
 _MENTION = re.compile(r"(?<![\w.])@[a-z0-9_]+")
 _COMMAND = re.compile(r"^/([a-z0-9_]+)(?:@[a-z0-9_]+)?\b")
-_LIST_JOINERS = re.compile(r"(?:,|、|，|;|；|\band\b|\bplus\b|&|\+|/|和|跟|与|及|以及|还有|\bthen\b)")
+_LIST_JOINERS = re.compile(r"(?:,|、|，|;|；|\band\b|\bplus\b|&|\+|/|和|跟|与|及|以及|还有|\bthen\b|"
+                           r"[一两二三四五六七八九十\d]\s*[张幅个份])")
 _OR_JOINERS = re.compile(r"(?:\bor\b|还是|或者|或是|或)")
 _SCENE_FIRST = re.compile(r"(?:in|on|at|under|inside|near|by|riding|standing|sitting|walking|"
                           r"flying|swimming|surrounded|holding|wearing)\b")

@@ -21,6 +21,7 @@ SPEED_WORDS: tuple[str, ...] = (
     "quick", "quickly", "fast", "faster", "fastest", "draft", "rough draft", "asap", "rapid",
     "in a hurry", "hurry", "speedy", "quicker", "real quick",
     "快速", "快点", "快一点", "尽快", "草稿", "赶时间", "急用", "快些", "最快", "速出",
+    "快出", "出图快", "快点出图", "尽快出图", "急需", "着急", "急着",
 )
 """Seed 000 §6: these ask for the fastest model, nano2."""
 
