@@ -523,3 +523,14 @@ def test_a_link_is_the_photo_not_words_of_the_request() -> None:
     intent = recognize("https://example.com/anime.jpg make it cyberpunk")
     assert (intent.action, intent.style, intent.prompt) == ("generate", "cyberpunk", None)
     assert recognize("https://example.com/photo.jpg").prompt is None
+
+
+def test_softening_words_inside_an_expression_phrase_are_read_past() -> None:
+    assert recognize("turn my face slightly to the left").expression == {"rotate_yaw": -7.5}
+    assert recognize("look at the camera").action == "edit_expression"
+
+
+@pytest.mark.parametrize("text", ["Where do I send my photo?", "What sizes can you make?",
+                                  "Can you do videos?", "What's nanopro?"])
+def test_questions_about_what_the_bot_offers_are_help(text: str) -> None:
+    assert recognize(text).action == "help"

@@ -234,7 +234,30 @@ def _match_at(phrase: _Phrase, tokens: list[Token], i: int) -> Hit | None:
            for j, word in enumerate(phrase.words)):
         return Hit(phrase.label, tokens[i].start, tokens[i + size - 1].end, phrase.text,
                    phrase.weak)
+    if phrase.label.startswith("expr:") and size > 1:
+        return _loose_match(phrase, tokens, i)
     return None
+
+
+_SOFTENERS = frozenset({"slightly", "a", "bit", "little", "just", "gently", "more", "over",
+                        "towards", "toward"})
+"""Words that may sit inside an expression phrase ("turn my face slightly to the left")."""
+_MAX_SOFTENERS = 3
+
+
+def _loose_match(phrase: _Phrase, tokens: list[Token], i: int) -> Hit | None:
+    """An expression phrase with a few softening words inside it (never before its first)."""
+    j = i
+    skipped = 0
+    for n, word in enumerate(phrase.words):
+        while (n and j < len(tokens) and not word_matches(tokens[j].text, word, fuzzy=False)
+               and tokens[j].text in _SOFTENERS and skipped < _MAX_SOFTENERS):
+            j += 1
+            skipped += 1
+        if j >= len(tokens) or not word_matches(tokens[j].text, word, fuzzy=False):
+            return None
+        j += 1
+    return Hit(phrase.label, tokens[i].start, tokens[j - 1].end, phrase.text, phrase.weak)
 
 
 def _group(kind: str) -> str:

@@ -93,7 +93,11 @@ PRICE_WORDS: tuple[str, ...] = (
     "how much", "cost", "costs", "price", "pricing", "prices", "fee", "fees", "how many credits",
     "what styles", "which styles", "list styles", "what can you do", "what can this bot do",
     "is this free", "is it free", "for free", "what models", "which models", "which model",
-    "what model", "difference between", "what s the difference", "what is the difference",
+    "what model", "what sizes", "which sizes", "what size", "what formats", "what ratios",
+    "what resolution", "do videos", "make videos", "do video", "make a video", "a video of",
+    "gif", "how many photos can", "how many pictures can",
+    "how many can i", "how many images can", "daily limit", "视频", "动图", "能做视频",
+    "尺寸有哪些", "什么尺寸", "一天能", "最多能", "difference between", "what s the difference", "what is the difference",
     "区别", "有什么不同", "哪个更好", "which style", "what style should", "which style should",
     "recommend a style", "what would you recommend", "what do you recommend", "can i upload",
     "how do i upload", "how to upload", "where do i upload", "can i send", "do you support",
@@ -301,6 +305,8 @@ HOWTO_PATTERNS: tuple[str, ...] = (
     r"\bhow (?:do|can|should|could) (?:i|we|you)\b(?! look)", r"\bhow to\b",
     r"\bhow does\b(?!.*\blook)", r"\bis there a way to\b", r"\bwhat do i need to\b",
     r"\bhow (?:does|do) (?:it|this|that|the)\b.*\bwork\b",
+    r"\bwhere (?:do|can|should) i\b", r"^what is (?:the )?(?:nanopro|nano2|nano pro|nano banana"
+    r"(?: pro| 2)?|gpt|gpt image|seedream|flux|live portrait|headshot api|offline)\b",
     "怎么弄", "怎么做", "怎么生成", "怎么才能", "怎么拍", "怎么制作", "怎么得到", "怎么操作",
     "如何", "怎样才能", "怎样做", "怎么用", "怎么开始", "咋弄", "咋做", "咋用", "要怎么",
 )
