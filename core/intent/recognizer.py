@@ -58,7 +58,7 @@ _MENTION = re.compile(r"(?<![\w.])@[a-z0-9_]+")
 _COMMAND = re.compile(r"^/([a-z0-9_]+)(?:@[a-z0-9_]+)?\b")
 _LIST_JOINERS = re.compile(r"(?:,|、|，|;|；|\band\b|\bplus\b|&|\+|/|和|跟|与|及|以及|还有|\bthen\b|"
                            r"[一两二三四五六七八九十\d]\s*[张幅个份])")
-_OR_JOINERS = re.compile(r"(?:\bor\b|还是|或者|或是|或)")
+_OR_JOINERS = re.compile(r"(?:\bor\b|\bvs\b|\bversus\b|还是|或者|或是|或|对比)")
 _SCENE_FIRST = re.compile(r"(?:in|on|at|under|inside|near|by|riding|standing|sitting|walking|"
                           r"flying|swimming|surrounded|holding|wearing)\b")
 _BECOME = re.compile(r"(?:\b(?:as|into|be|like)|成|为|当)\s*$")
