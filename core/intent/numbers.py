@@ -43,7 +43,7 @@ NOUNS_AFTER: frozenset[str] = frozenset({
 _ZH_COUNT = re.compile(
     rf"(?<!第)(?<![一二三四五六七八九十两俩\d寸])([一二两俩三四五六七八九十几]{{1,3}}|\d{{1,2}})\s*[{ZH_MEASURES}]"
 )
-_ZH_PICTURE = re.compile(r"[^，。,.!！?？]{0,20}?(?:头像|照片|照|图|写真|肖像|画像|形象|大片|人脸|脸|人像|面孔)")
+_ZH_PICTURE = re.compile(r"[^，。,.!！?？]{0,20}?(?:头像|照片|照|图|写真|肖像|画像|形象|大片|人脸|脸|人像|面孔|风格)")
 _X_COUNT = re.compile(r"(?:^|\s)[x×*](\d{1,2})\b|\b(\d{1,2})\s*[x×]\s*(?:$|[^\d\s])")
 
 
