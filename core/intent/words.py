@@ -22,8 +22,9 @@ SPEED_WORDS: tuple[str, ...] = (
     "in a hurry", "hurry", "speedy", "quicker", "real quick",
     "快速", "快点", "快一点", "尽快", "草稿", "赶时间", "急用", "快些", "最快", "速出",
     "快出", "出图快", "快点出图", "尽快出图", "急需", "着急", "急着",
+    "cheapest", "cheap", "budget", "lowest cost", "最便宜", "便宜", "省钱",
 )
-"""Seed 000 §6: these ask for the fastest model, nano2."""
+"""Seed 000 §6: these ask for the fastest model, nano2 (also the cheapest)."""
 
 MODEL_NAMES: dict[str, tuple[str, ...]] = {
     "seedream": ("seedream", "seedream 4 5", "byteplus", "即梦", "豆包"),
