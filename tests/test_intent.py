@@ -534,3 +534,14 @@ def test_softening_words_inside_an_expression_phrase_are_read_past() -> None:
                                   "Can you do videos?", "What's nanopro?"])
 def test_questions_about_what_the_bot_offers_are_help(text: str) -> None:
     assert recognize(text).action == "help"
+
+
+def test_removing_the_background_leaves_a_plain_white_one() -> None:
+    intent = recognize("remove the background")
+    assert (intent.action, intent.scene, intent.background) == (
+        "generate", "plain white background", "white")
+    assert recognize("背景虚化").scene == "虚化背景"
+
+
+def test_a_negated_smile_is_the_serious_face() -> None:
+    assert recognize("don't smile").expression == {"smile": -0.3}

@@ -5,7 +5,9 @@ The mapping (documented in id_words too):
   with that backdrop, the same as "蓝底证件照";
 * any other background change is a picture on the default (or named) style with the new
   background as its scene, in the person's words ("white background", "海边背景"); a named
-  white, blue or red also travels in ``background``. Style words inside the new background
+  white, blue or red also travels in ``background``;
+* removing the background ("remove the background", "抠图") means a plain white one, and
+  blurring it ("blur the background", "背景虚化") a blurred one. Style words inside the new background
   ("change the background to a beach") describe the backdrop, not the style.
 """
 
@@ -60,9 +62,27 @@ class Backdrop:
     chinese: bool
 
 
+_TREATMENTS: tuple[tuple[re.Pattern[str], str, str | None, bool], ...] = (
+    (re.compile(r"\b(?:remove|delete|erase|cut out|get rid of|take out)\s+(?:the\s+|my\s+|its\s+)?"
+                r"(?:background|backdrop|bg)\b|\btransparent\s+(?:background|bg)\b"),
+     "plain white", "white", False),
+    (re.compile(r"\bblur(?:red|ry)?\s+(?:the\s+|my\s+)?(?:background|backdrop|bg)\b|"
+                r"\b(?:background|bg)\s+blur(?:red)?\b|\bbokeh\b"), "blurred", None, False),
+    (re.compile(r"(?:去掉|去除|删掉|删除|抠掉|不要)(?:照片的?|图片的?)?背景|抠图|透明背景"),
+     "纯白", "white", True),
+    (re.compile(r"背景虚化|虚化背景|背景模糊|模糊背景|背景糊"), "虚化", None, True),
+)
+"""Background treatments rather than a new one: removing a background leaves a plain white
+one (the closest a photo can have to none), blurring keeps the place out of focus."""
+
+
 def background_change(found: Found) -> Backdrop | None:
     """The new background a message asks for, if it asks for one."""
     text = found.text
+    for pattern, words, colour, chinese in _TREATMENTS:
+        treated = pattern.search(text)
+        if treated:
+            return Backdrop(words, colour, False, treated.start(), treated.end(), chinese)
     match = _EN_CHANGE.search(text) or _EN_MAKE.search(text) or _EN_COLOUR.search(text)
     if match:
         words = match.group("x").strip()

@@ -116,3 +116,6 @@ FEELING_OPENERS: tuple[str, ...] = (
 )
 """Words that make an expression word a feeling the person reports ("I'm laughing",
 "you made me smile"), not an edit they ask for ("make me smile")."""
+
+NOT_SMILING = "stop smiling"
+"""The phrase whose expression a negated smile takes ("don't smile", "no smile")."""

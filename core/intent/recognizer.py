@@ -142,7 +142,7 @@ def _decide(found: Found, command: str | None, extra: Mapping[str, Sequence[str]
     if (found.has("help") and not found.has("request") and not found.has("series")
             and not found.of("style") and not found.has("family")):
         return Intent(action="help")
-    if found.has("cancel") and not any(found.has(k) for k in _ASKING_KINDS):
+    if found.has("cancel") and not backdrop and not any(found.has(k) for k in _ASKING_KINDS):
         return Intent(action="none")  # "delete my photos", "帮我取消"
 
     if backdrop and not found.has("series") and forced != "series":
