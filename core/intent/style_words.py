@@ -112,7 +112,8 @@ STYLE_WORDS: dict[str, tuple[str, ...]] = {
     ),
     "sports_running": (
         "running", "runner", "marathon", "jogging", "jog", "sprint", "sprinting", "track",
-        "on a run", "for a run", "trail run",
+        "on a run", "for a run", "trail run", "morning run", "evening run", "go for a run",
+        "half marathon", "5k", "10k", "track and field",
         "跑步", "马拉松", "晨跑", "慢跑", "跑者",
     ),
     "social_media": (
