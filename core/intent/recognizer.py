@@ -295,7 +295,8 @@ def _wants_random_face(found: Found) -> bool:
 
 
 def _styles(found: Found, forced: str | None) -> list[Hit]:
-    """Concrete style hits, with a dating word and a venue combined into the dating vibe."""
+    """Concrete style hits, with a dating word and a venue (or a setting style: "约会照，
+    城市夜景风") combined into the dating vibe."""
     hits = found.of("style")
     dating = found.of("family")
     venues = found.of("venue")
@@ -308,6 +309,9 @@ def _styles(found: Found, forced: str | None) -> list[Hit]:
         combined = Hit(f"style:{venue.value}", min(anchor.start, venue.start),
                        max(anchor.end, venue.end), venue.phrase)
         hits = sorted([*hits, combined], key=lambda h: h.start)
+    elif any(h.value == "dating" for h in dating) or forced == "dating":
+        hits = [replace(h, label=f"style:{style_words.DATING_BY_SETTING[h.value]}")
+                if h.value in style_words.DATING_BY_SETTING else h for h in hits]
     return hits
 
 

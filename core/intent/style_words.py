@@ -346,6 +346,11 @@ SETTING_STYLES: frozenset[str] = frozenset({
 """Styles that are mostly a place or company: after another style they say where, not
 which second picture ("wedding photo, beach")."""
 
+DATING_BY_SETTING: dict[str, str] = {
+    "night_city": "dating_city", "travel_tropical": "dating_beach",
+}
+"""A dating photo in a setting style's place is that dating vibe ("dating photo, night city")."""
+
 PLACE_STYLES: frozenset[str] = frozenset({
     "dating_cafe", "dating_beach", "dating_city", "dating_restaurant", "travel_europe",
     "travel_japan", "travel_tropical", "night_city", "outdoor_adventure",

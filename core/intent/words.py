@@ -83,7 +83,7 @@ HELP_WORDS: tuple[str, ...] = (
     "who developed this", "who designed this", "what is portraitbot", "what is portrait bot",
     "features", "your features", "what are your",
     "what can", "what do you", "what does this", "how does", "how do i", "how to", "how can i",
-    "会干什么", "会干啥", "你会啥", "能干啥", "谁做的你", "谁开发的", "谁创造了你", "谁做的这个",
+    "用来干嘛", "用来做什么", "有什么用", "会干什么", "会干啥", "你会啥", "能干啥", "谁做的你", "谁开发的", "谁创造了你", "谁做的这个",
     "帮助", "怎么用", "如何使用", "使用说明", "你能做什么", "能做什么", "有什么功能", "有哪些风格",
     "菜单", "说明", "指令", "怎么玩", "怎么操作", "教程", "功能", "多少钱", "收费", "你是谁",
     "有什么风格", "哪些风格", "什么风格", "支持什么", "使用方法", "能干什么", "会什么", "命令",
