@@ -72,10 +72,12 @@ def marked_as_look(found: Found, hit: Hit) -> bool:
 def primary(hits: list[Hit], found: Found) -> str:
     """The style asked for: the first named outside the setting, the more specific of a pair
     ("headshot for LinkedIn" is linkedin)."""
-    named_places = {h.value for h in hits if h.value in style_words.PLACE_STYLES
+    travel = style_words.FAMILY_CHOICES["travel"]
+    named_places = {h.value for h in hits if h.value in travel
                     and h.phrase not in style_words.GENERIC_PLACES}
     hits = [h for h in hits if not (  # "a beach in Santorini": the named place decides
-        h.phrase in style_words.GENERIC_PLACES and named_places - {h.value})] or hits
+        h.value in travel and h.phrase in style_words.GENERIC_PLACES
+        and named_places - {h.value})] or hits
     strong = [h for h in hits if not h.weak]
     head = [h for h in hits if not in_scene(found, h)]
     marked = [h for h in strong if marked_as_look(found, h)]
