@@ -169,7 +169,7 @@ class Conversation:
                 target,
                 result.requests,
                 reference=reference.path if (reference and result.needs_photo) else None,
-                label=intent.action,
+                label=f"{self._request_name(result, target)} · {result.model.name}",
             )
         except QuotaError as error:
             return [Reply(self.catalogues.error_text(target.language, error))]

@@ -13,7 +13,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from core.chat import ChatTarget
+from core.chat import Button, Buttons, ChatTarget
 from core.errors import PermanentUpstreamError, TransientUpstreamError
 from core.models import MODELS
 from worker import rqueue
@@ -110,11 +110,23 @@ async def _send(ctx: WorkerContext, sender: Any, target: ChatTarget, group: Reco
             numbers = ", ".join(str(n) for n, _ in failed)
             lines.append(text(language, "delivery.items_failed", items=numbers, total=len(items)))
             lines.append(text(language, "generate.retry_hint"))
-        await sender.send_images(target, files, "\n".join(lines))
+        await sender.send_images(target, files, "\n".join(lines), buttons=_result_buttons(ctx, language, items))
     elif failed:
         first = failed[0][1]
         reason = text(language, first["error"] or "error.upstream_failed", **first.json("error_params", {}))
         await sender.send_text(target, f"{reason}\n{text(language, 'generate.retry_hint')}")
+
+
+def _result_buttons(ctx: WorkerContext, language: str, items: list[Record]) -> Buttons:
+    """Regenerate, another style, and (when a better model is configured) higher quality."""
+    text = ctx.catalogues.text
+    row = [
+        Button(text(language, "result.regenerate"), "regen:last"),
+        Button(text(language, "result.other_style"), "styles:"),
+    ]
+    if "fal" in ctx.providers and all(item["model"] != "gpt" for item in items):
+        row.append(Button(text(language, "result.higher_quality"), "hq:last"))
+    return (tuple(row),)
 
 
 async def _delivery_later(
