@@ -1,6 +1,8 @@
 """Accuracy of intent recognition on the labelled corpus, per field and overall.
 
-Usage: .venv/bin/python scripts/intent_accuracy.py [tests/data/intents.tsv] [--failures]
+Usage: .venv/bin/python scripts/intent_accuracy.py [tests/data/intents.tsv] [--failures] [--sections]
+
+``--sections`` prints the accuracy of each "# --- name ---" section (each blind batch is one).
 
 The corpus is tab-separated: text, action, style, model, count, aspect_ratio, id_spec, extra.
 Empty cells expect null. ``extra`` holds ';'-separated key=value checks for the other fields:
@@ -34,15 +36,21 @@ class Case:
     line: int
     text: str
     expected: dict[str, Any] = field(default_factory=dict)
+    section: str = ""
+    """The "# --- name ---" heading the case sits under."""
 
 
 def load_corpus(path: Path = CORPUS) -> list[Case]:
     """Every case in the corpus file, in order."""
     cases = []
+    section = ""
     for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if raw.startswith("# ---"):
+            section = raw.strip("# -")
         if raw.startswith("#") or not raw.strip("\t"):
             if raw.startswith("\t"):
-                cases.append(Case(number, "", {"action": "none"} | dict.fromkeys(COLUMNS[1:])))
+                cases.append(Case(number, "", {"action": "none"} | dict.fromkeys(COLUMNS[1:]),
+                                  section))
             continue
         cells = raw.split("\t")
         cells += [""] * (len(COLUMNS) + 2 - len(cells))
@@ -56,7 +64,7 @@ def load_corpus(path: Path = CORPUS) -> list[Case]:
         for pair in filter(None, (p.strip() for p in cells[len(COLUMNS) + 1].split(";"))):
             key, _, value = pair.partition("=")
             expected[key.strip()] = value.strip()
-        cases.append(Case(number, cells[0], expected))
+        cases.append(Case(number, cells[0], expected, section))
     return cases
 
 
@@ -112,6 +120,12 @@ def main(argv: list[str]) -> int:
     exact = len(cases) - len(failures)
     print(f"{'utterances':13s} {exact:4d}/{len(cases):<4d} {100 * exact / len(cases):6.2f}%  "
           "(every labelled field right)")
+    if "--sections" in argv:
+        wrong_lines = {case.line for case, _ in failures}
+        for section in dict.fromkeys(c.section for c in cases):
+            inside = [c for c in cases if c.section == section]
+            good = sum(c.line not in wrong_lines for c in inside)
+            print(f"{good:4d}/{len(inside):<4d} {100 * good / len(inside):6.2f}%  {section}")
     if "--failures" in argv:
         for case, wrong in failures:
             print(f"line {case.line}: {case.text!r}: {wrong}")
