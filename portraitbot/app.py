@@ -21,6 +21,23 @@ def load_settings() -> Settings:
         raise SystemExit(2) from None
 
 
+def add_listen_arguments(parser: Any) -> None:
+    """--port and --host, shared by ``run`` and ``server``."""
+    parser.add_argument("--port", type=int, help="override HTTP_PORT")
+    parser.add_argument("--host", help="override HTTP_HOST (default 127.0.0.1; 0.0.0.0 in containers)")
+
+
+def listen_settings(settings: Settings, args: Any) -> Settings:
+    """Settings with the command line's --port/--host applied."""
+    from dataclasses import replace
+
+    if args.port:
+        settings = replace(settings, http_port=args.port)
+    if args.host:
+        settings = replace(settings, http_host=args.host)
+    return settings
+
+
 def start_logging(settings: Settings) -> None:
     from portraitbot.logs import setup_logging
 

@@ -7,8 +7,9 @@ import argparse
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--port", type=int, help="override HTTP_PORT")
-    parser.add_argument("--host", help="override HTTP_HOST")
+    from portraitbot.app import add_listen_arguments
+
+    add_listen_arguments(parser)
     parser.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
 
 
@@ -19,14 +20,10 @@ def main(args: argparse.Namespace) -> int:
     import sys
     from dataclasses import replace
 
-    from portraitbot.app import load_settings, serve, start_logging
+    from portraitbot.app import listen_settings, load_settings, serve, start_logging
     from worker.redis_conn import EmbeddedRedis, connect
 
-    settings = load_settings()
-    if args.port:
-        settings = replace(settings, http_port=args.port)
-    if args.host:
-        settings = replace(settings, http_host=args.host)
+    settings = listen_settings(load_settings(), args)
     start_logging(settings)
     embedded = None
     if not settings.redis_url:
