@@ -87,6 +87,7 @@ def _build() -> list[_Phrase]:
     table += _entries("help:", words.UNSURE_WORDS)
     table += _entries("help:", words.HELP_WORDS)
     table += _entries("price:", words.PRICE_WORDS)
+    table += _entries("price:", words.SERVICE_QUESTIONS)
     table += _entries("series:", words.SERIES_WORDS)
     table += _entries("random:", words.RANDOM_FACE_WORDS)
     table += _entries("go:", words.GO_ANYWAY_WORDS)

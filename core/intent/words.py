@@ -113,6 +113,20 @@ PRICE_WORDS: tuple[str, ...] = (
 )
 """Questions about the bot that win even when a style is named ("how much is a headshot")."""
 
+SERVICE_QUESTIONS: tuple[str, ...] = (
+    "speak english", "speak chinese", "what languages", "which languages", "support chinese",
+    "support english", "taking so long", "so slow", "done yet", "is it ready", "ready yet",
+    "where are my photo", "where is my photo", "where are my picture", "where is my picture",
+    "where are my image", "where is my image", "where is my order", "refund", "how do i pay", "how to pay", "payment", "pay for",
+    "upload a photo first", "need to upload", "what kind of photo", "which photo should",
+    "what photo should", "without a photo", "status of my", "my order",
+    "支持英文", "支持中文", "会说英语", "会英文", "什么语言", "等多久", "还没好", "好了吗",
+    "怎么这么慢", "照片在哪", "在哪里看", "退款", "付款", "支付", "充值", "上传照片吗", "先上传",
+    "什么样的照片", "哪种照片", "照片要求", "要不要上传",
+)
+"""Questions about the service itself (languages, waiting, payment, what photo to send):
+help, whatever else they name."""
+
 ANY_MODEL: tuple[str, ...] = (
     "any model", "whatever model", "whichever model", "any model is fine", "随便哪个模型",
     "哪个模型都", "什么模型都", "不管什么模型", "不管哪个模型", "模型随便",
