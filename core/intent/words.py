@@ -137,9 +137,11 @@ SMALL_TALK: tuple[str, ...] = (
     "hello", "hi", "hey", "thanks", "thank you", "thx", "ty", "ok", "okay", "cool", "nice",
     "great", "lol", "haha", "bye", "good morning", "good night", "good evening", "awesome",
     "wow", "love it", "amazing", "perfect", "yes", "no", "sure", "got it", "hmm", "how are you",
-    "good", "lmao", "yo", "sup",
+    "good", "lmao", "yo", "sup", "love this", "love that", "i love this", "like this one",
+    "one sec", "one second", "one moment", "just a sec", "a sec", "hold on", "give me a sec",
+    "one min", "just a moment",
     "你好", "谢谢", "哈哈", "好的", "嗯", "再见", "早上好", "晚安", "棒", "不错", "好", "哈喽",
-    "嗨", "牛", "厉害", "可以", "谢了", "多谢", "好看", "收到", "在吗", "哦", "呵呵", "嘿嘿",
+    "嗨", "牛", "厉害", "可以", "喜欢这张", "爱了", "谢了", "多谢", "好看", "收到", "在吗", "哦", "呵呵", "嘿嘿",
 )
 """Chat that asks for nothing."""
 
