@@ -83,7 +83,7 @@ HELP_WORDS: tuple[str, ...] = (
     "who developed this", "who designed this", "what is portraitbot", "what is portrait bot",
     "features", "your features", "what are your",
     "what can", "what do you", "what does this", "how does", "how do i", "how to", "how can i",
-    "用来干嘛", "用来做什么", "有什么用", "会干什么", "会干啥", "你会啥", "能干啥", "谁做的你", "谁开发的", "谁创造了你", "谁做的这个",
+    "点用", "点样用", "点样整", "用来干嘛", "用来做什么", "有什么用", "会干什么", "会干啥", "你会啥", "能干啥", "谁做的你", "谁开发的", "谁创造了你", "谁做的这个",
     "帮助", "怎么用", "如何使用", "使用说明", "你能做什么", "能做什么", "有什么功能", "有哪些风格",
     "菜单", "说明", "指令", "怎么玩", "怎么操作", "教程", "功能", "多少钱", "收费", "你是谁",
     "有什么风格", "哪些风格", "什么风格", "支持什么", "使用方法", "能干什么", "会什么", "命令",
@@ -109,7 +109,7 @@ PRICE_WORDS: tuple[str, ...] = (
     "什么风格好", "可以上传", "能上传", "怎么上传", "安全吗", "隐私", "会保存", "list all styles", "show all styles", "show me all styles",
     "show me the styles", "see all styles", "all available styles", "how long", "how fast",
     "多久", "多长时间", "要多长", "免费吗", "免费", "什么模型", "哪些模型", "哪个模型",
-    "多少钱", "收费", "价格", "费用", "怎么收费", "有哪些风格", "有什么风格", "哪些风格", "你能做什么",
+    "多少钱", "收费", "价格", "费用", "几钱", "几多钱", "点收费", "怎么收费", "有哪些风格", "有什么风格", "哪些风格", "你能做什么",
 )
 """Questions about the bot that win even when a style is named ("how much is a headshot")."""
 
@@ -234,6 +234,7 @@ PHOTO_NOUNS: tuple[str, ...] = (
     "profile picture", "profile pic", "profile photo", "photoshoot", "style", "styles",
     "edition", "copies", "copy", "ones", "render", "renders", "avatar", "avatars",
     "照片", "照", "图", "图片", "写真", "头像", "肖像", "画像", "相片", "风格", "形象", "大片",
+    "张相", "影相", "嘅相", "啲相",
 )
 """Words that name a picture; with no style they still ask for one."""
 
@@ -327,7 +328,7 @@ HOWTO_PATTERNS: tuple[str, ...] = (
     r"\bwhere (?:do|can|should) i\b", r"^what is (?:the )?(?:nanopro|nano2|nano pro|nano banana"
     r"(?: pro| 2)?|gpt|gpt image|seedream|flux|live portrait|headshot api|offline)\b",
     "怎么弄", "怎么做", "怎么生成", "怎么才能", "怎么拍", "怎么制作", "怎么得到", "怎么操作",
-    "如何", "怎样才能", "怎样做", "怎么用", "怎么开始", "咋弄", "咋做", "咋用", "要怎么",
+    "如何", "怎样才能", "怎样做", "怎么用", "怎么开始", "咋弄", "咋做", "咋用", "要怎么", "点样",
 )
 """A how-to question is help even when it names a style ("how do I get a passport photo?");
 "how would I look as a viking" asks for a picture, so "look" is left out."""
