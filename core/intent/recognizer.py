@@ -1,12 +1,18 @@
 """``recognize``: one chat message (English, Chinese or both) to an ``Intent``.
 
+Before deciding, the text is normalized with a map back to what was typed (so scenes and
+prompts keep the person's case and script), links, mentions and WeChat emoticons are set
+aside, and words a negation rules out ("not anime") or that only report a feeling ("I'm
+laughing") are dropped.
+
 Decisions in order, the first that applies wins: a help command; a question about price,
-models or styles (help); a random face; an ID photo; a plain help question; a series;
-"this or that" (choose); two styles listed (series); a look the catalogue lacks (custom
-prompt); "me as ..." naming something no preset covers (custom prompt or scene); a named
-style; an expression edit; a style family with no member named (choose); a help question; a
-hinted style; "go anyway"; any other picture request (custom prompt, scene, or the default
-style); otherwise small talk (none).
+the service or how to do something, unless two styles are offered (help); a random face; an
+ID photo (also "白底换成蓝底"); a plain help question; calling a request off (none); a new
+background; a series; "this or that" (choose); two styles listed (series); a look the
+catalogue lacks (custom prompt); "me as ..." naming something no preset covers (custom prompt
+or scene); a named style; an expression edit; a style family with no member named (choose);
+a help question; a hinted style; "go anyway"; any other picture request (custom prompt,
+scene, or the default style); otherwise small talk (none).
 """
 
 from __future__ import annotations
@@ -66,6 +72,7 @@ _BECOME = re.compile(r"(?:\b(?:as|into|be|like)|成|为|当)\s*$")
 _OWNED = re.compile(r"(?:\b(?:my|our|for|for my|for our)|用于|用来)\s*$")
 """Before a style word, these make it what the pictures are for ("my instagram")."""
 _WHICH = ("which", "what", "哪", "什么")
+"""How a question about styles starts ("which style…"), as opposed to one about price."""
 _FOR_ME = re.compile(r"\b(?:of|for) me\b")
 """A photo "of me" is asked for, however nice ("a nice photo of me")."""
 _ASKING_KINDS = ("style", "family", "medium", "expr", "series", "random", "id")
