@@ -122,7 +122,7 @@ SERVICE_QUESTIONS: tuple[str, ...] = (
     "what photo should", "without a photo", "status of my", "my order",
     "支持英文", "支持中文", "会说英语", "会英文", "什么语言", "等多久", "还没好", "好了吗",
     "怎么这么慢", "照片在哪", "在哪里看", "退款", "付款", "支付", "充值", "上传照片吗", "先上传",
-    "什么样的照片", "哪种照片", "照片要求", "要不要上传",
+    "什么样的照片", "哪种照片", "照片要求", "要不要上传", "能帮我吗", "可以帮我吗", "帮帮我",
 )
 """Questions about the service itself (languages, waiting, payment, what photo to send):
 help, whatever else they name."""
