@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import redis
-from rq import Queue, Worker
+from rq import Worker
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
@@ -25,7 +25,7 @@ from bot.falhook import fal_routes
 from bot.web.routes import web_routes
 from core.i18n import Catalogues
 from core.settings import Settings
-from worker.metrics import render
+from worker.metrics import GAUGE_HELP, render
 from worker.queue import GenerationQueue
 from worker.senders.web import WebFeed
 
@@ -62,12 +62,11 @@ def create_app(parts: ServerParts) -> Starlette:
     async def metrics(request: Request) -> Response:
         stats = parts.queue.stats()
         gauges = {
-            f"portraitbot_{name}": float(value)
-            for name, value in stats.items()
-            if isinstance(value, int | float) and not isinstance(value, bool)
+            name: float(value)
+            for key, value in stats.items()
+            if (name := f"portraitbot_{key}") in GAUGE_HELP and isinstance(value, int | float)
         }
-        for queue in Queue.all(connection=parts.redis):
-            gauges[f'portraitbot_queue_depth{{queue="{queue.name}"}}'] = float(queue.count)
+        gauges["portraitbot_workers"] = float(len(Worker.all(connection=parts.redis)))
         return PlainTextResponse(render(parts.redis, gauges), media_type="text/plain; version=0.0.4")
 
     routes: list[BaseRoute] = [

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import redis
 
+from worker import metrics
 from worker.redis_conn import key, text
 
 DAY_KEY_TTL_S = 8 * 24 * 3600
@@ -112,6 +113,7 @@ class Ledger:
             pipe.hincrbyfloat(cost_key(), f"model:{model}", usd)
             pipe.expire(cost_key(), DAY_KEY_TTL_S)
             pipe.execute()
+        metrics.count(self.redis, "portraitbot_spend_usd_total", {"model": model}, usd)
 
     def record_outcome(self, model: str, outcome: str, latency_s: float | None = None) -> None:
         """Count one finished generation by model and outcome (and its latency when delivered)."""
@@ -121,6 +123,10 @@ class Ledger:
                 pipe.hincrbyfloat(stats_key(), f"{model}:latency_sum", latency_s)
             pipe.expire(stats_key(), DAY_KEY_TTL_S)
             pipe.execute()
+        # The daily hash is for /stats; /metrics wants counters that never reset.
+        metrics.count(self.redis, "portraitbot_generations_total", {"model": model, "outcome": outcome})
+        if latency_s is not None:
+            metrics.observe(self.redis, "portraitbot_generation_seconds", {"model": model}, latency_s)
 
     def today(self) -> tuple[dict[str, float], dict[str, float]]:
         """(costs, stats) of today as plain dicts."""

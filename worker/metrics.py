@@ -20,6 +20,15 @@ HELP = {
     "portraitbot_generation_seconds": ("histogram", "Request to delivery, by model."),
     "portraitbot_spend_usd_total": ("counter", "Money spent upstream, by model."),
 }
+GAUGE_HELP = {
+    "portraitbot_queue_depth": "Chain steps (submit, deliver) waiting for a worker.",
+    "portraitbot_waiting": "Generations queued and not yet submitted upstream.",
+    "portraitbot_in_flight": "Generations running upstream now.",
+    "portraitbot_spend_usd_today": "Money spent upstream today (UTC day), from the cost ledger.",
+    "portraitbot_budget_usd_daily": "The daily spend cap (DAILY_BUDGET_USD; 0 means none).",
+    "portraitbot_workers": "Worker processes registered in Redis.",
+}
+"""Help texts of the gauges ``/metrics`` computes when asked (they are not stored)."""
 
 
 def _field(name: str, labels: Mapping[str, str]) -> str:
@@ -59,8 +68,14 @@ def render(client: redis.Redis, gauges: Mapping[str, float] | None = None) -> st
         lines += [f"# HELP {name} {text}", f"# TYPE {name} {kind}"]
         for series in sorted(k for k in stored if k.split("{")[0].startswith(name)):
             lines.append(f"{series} {_number(stored[series])}")
-    for name, value in sorted((gauges or {}).items()):
-        lines += [f"# TYPE {name} gauge", f"{name} {_number(value)}"]
+    families: dict[str, list[str]] = {}
+    for series, value in sorted((gauges or {}).items()):
+        families.setdefault(series.split("{")[0], []).append(f"{series} {_number(value)}")
+    for name, samples in families.items():
+        # One HELP/TYPE per metric family, never per labelled series (the format requires it).
+        if name in GAUGE_HELP:
+            lines.append(f"# HELP {name} {GAUGE_HELP[name]}")
+        lines += [f"# TYPE {name} gauge", *samples]
     return "\n".join(lines) + "\n"
 
 
