@@ -9,6 +9,7 @@ is planned, queued and acknowledged; the worker does the rest.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import random
 import time
@@ -77,6 +78,10 @@ class Conversation:
         kind = "button" if incoming.callback else "photo" if incoming.photo is not None else "text"
         metrics.count(self.redis, "portraitbot_requests_total", {"channel": target.channel, "intent": kind})
         try:
+            if incoming.photo is not None:
+                # Decoding and face detection take a few hundred ms: keep the event loop free
+                # for other chats meanwhile.
+                return await asyncio.to_thread(self._dispatch, incoming, target, session)
             return self._dispatch(incoming, target, session)
         except PortraitBotError as error:
             return [Reply(self.catalogues.error_text(target.language, error))]
