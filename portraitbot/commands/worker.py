@@ -44,7 +44,7 @@ def main(args: argparse.Namespace) -> int:
     from core.settings import Settings
 
     settings = Settings.from_env(os.environ)
-    _setup_logging(settings.log_level)
+    _setup_logging(settings.log_level, settings.secrets)
     return run_worker(settings, burst=args.burst, sender_modules=args.sender_module,
                       timing_overrides=_parse_timing(args.timing), name=args.name)
 
@@ -155,11 +155,12 @@ def _parse_timing(items: list[str]) -> dict[str, float]:
     return values
 
 
-def _setup_logging(level: str) -> None:
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    # httpx logs request URLs at INFO, and Telegram URLs carry the bot token.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    logging.getLogger("httpcore").setLevel(logging.WARNING)
+def _setup_logging(level: str, secrets: tuple[str, ...]) -> None:
+    # The one JSON-lines handler with secret redaction (the Telegram library logs its bot URL,
+    # token included, at DEBUG); it also quiets httpx, which logs every request URL at INFO.
+    from portraitbot.logs import setup_logging
+
+    setup_logging(level, secrets)
 
 
 def _run_many(args: argparse.Namespace) -> int:
