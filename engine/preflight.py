@@ -31,13 +31,21 @@ a false second face would make the tip absurd."""
 FACE_MIN_FRACTION = 0.12
 """Face box width / the photo's shorter side. Below this the face is a small part of a
 full-body or scenery shot, and providers lose the identity."""
-FACE_MIN_PIXELS = 96
-"""Face box width in pixels of the working image; smaller faces carry too little detail."""
+FACE_MIN_PIXELS = 80
+"""Face box width in pixels of the working image; smaller faces carry too little detail.
+(Was 96: a real 512 px portrait, NASA's astronaut photo, has a 96 px Haar box that shrinks
+to ~89 px when blurred, so the photo flipped between "ok" and "come closer"; 80 keeps it
+stable while a 54 px face, the same photo at half size, still gets the tip.)"""
 IMAGE_TOO_DARK_MEAN = 40
 """Mean luminance (0-255) of the whole photo below which "no face" is really "too dark"."""
 FACE_TOO_DARK_P90 = 60
 """90th percentile of luminance (0-255) inside the face box. The bright end is used, not the
 mean, so darker skin in good light passes: even it has highlights well above this."""
+TILE_FRACTION = 0.5
+"""Side of each of the nine overlapping tiles (steps of a quarter) searched again when the
+whole photo shows no face, as a fraction of the photo's side. A face of 5 % of a big frame is
+below the detector's smallest window on the whole photo but 10 % of a tile: the person then
+hears "come closer" rather than "no face". Costs ~0.2 s, only on photos with no face."""
 SHARPNESS_SAMPLE_SIDE = 128
 """Pixels: the face box is resampled to this square before measuring sharpness, so the
 measure means the same for a small and a large face (and shrinking averages sensor noise)."""
@@ -68,7 +76,7 @@ def check_photo(photo: Photo | Image.Image, detector: FaceDetector) -> Verdict:
     """Look for one clear, large, lit, sharp face; return a tip when there is none."""
     image = photo.image if isinstance(photo, Photo) else photo.convert("RGB")
     grey = np.asarray(image.convert("L"))
-    faces = detector.detect(image)
+    faces = detector.detect(image) or _faces_in_tiles(image, detector)
     if not faces:
         mean = float(grey.mean())
         tip = "preflight.too_dark" if mean < IMAGE_TOO_DARK_MEAN else "preflight.no_face"
@@ -92,6 +100,30 @@ def check_photo(photo: Photo | Image.Image, detector: FaceDetector) -> Verdict:
     if sharpness < TOO_BLURRY_BELOW:
         return replace(measured, message_id="preflight.too_blurry")
     return measured
+
+
+def _faces_in_tiles(image: Image.Image, detector: FaceDetector) -> list[Face]:
+    """Faces found in overlapping tiles, in whole-photo pixels, largest first."""
+    width, height = image.size
+    tile_w, tile_h = round(width * TILE_FRACTION), round(height * TILE_FRACTION)
+    found: list[Face] = []
+    for left in (0, (width - tile_w) // 2, width - tile_w):
+        for top in (0, (height - tile_h) // 2, height - tile_h):
+            tile = image.crop((left, top, left + tile_w, top + tile_h))
+            for face in detector.detect(tile):
+                moved = replace(face, x=face.x + left, y=face.y + top, eyes=None)
+                # The overlap shows a face twice: keep one.
+                if not any(_overlaps(moved, other) for other in found):
+                    found.append(moved)
+    found.sort(key=lambda f: f.area, reverse=True)
+    return found
+
+
+def _overlaps(a: Face, b: Face) -> bool:
+    """Whether two boxes share more than a third of the smaller one."""
+    ix = max(0, min(a.x + a.w, b.x + b.w) - max(a.x, b.x))
+    iy = max(0, min(a.y + a.h, b.y + b.h) - max(a.y, b.y))
+    return ix * iy > min(a.area, b.area) / 3
 
 
 def _face_region(grey: np.ndarray, face: Face) -> np.ndarray:
