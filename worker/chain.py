@@ -46,6 +46,7 @@ from worker.delivery import group_item_finished, notify
 from worker.ledger import Ledger
 from worker.outputs import save_images
 from worker.records import (
+    DUE,
     RECORD_TTL_S,
     WAITING,
     Record,
@@ -62,6 +63,9 @@ log = logging.getLogger(__name__)
 UPSTREAM = key("upstream")
 """Set of generation ids currently accepted upstream (for /stats "in flight")."""
 LAST_FAILED = "lastfailed"
+EARLY_WAKE_TTL_S = 600
+"""Seconds a webhook that arrived before its submit answer is remembered (a submit is one
+HTTP request, so a minute would do; ten is cheap)."""
 UNCERTAIN_SUBMIT_SUFFIX = ".submit_uncertain"
 """Providers name an ambiguous submit (maybe accepted, answer lost) with this message id suffix."""
 
@@ -138,9 +142,17 @@ async def submit(ctx: WorkerContext, gen_id: str) -> None:
     Ledger(ctx.redis).record_cost(model.key, cost)
     ctx.redis.sadd(UPSTREAM, gen_id)
     ctx.redis.set(key("req", handle.request_id), gen_id, ex=RECORD_TTL_S)
+    if ctx.redis.delete(early_wake_key(handle.request_id)):
+        # fal finished and called the webhook before its submit answer reached us: poll now.
+        ctx.redis.zadd(DUE, {gen_member(gen_id): now()}, xx=True)
     if submitted.images is not None:
         await _finish(ctx, record, submitted.images, ("submitted",),
                       compliant=bool(handle.data.get("id_compliant")))
+
+
+def early_wake_key(request_id: str) -> str:
+    """Set by the fal webhook for a request id no generation knows yet (see submit)."""
+    return key("req", request_id, "woke")
 
 
 async def _submit_failed_transiently(

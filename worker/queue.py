@@ -21,7 +21,7 @@ from core.models import MODELS, Model
 from core.request import GenerationRequest
 from core.settings import Settings
 from worker import rqueue
-from worker.chain import LAST_FAILED, UPSTREAM
+from worker.chain import EARLY_WAKE_TTL_S, LAST_FAILED, UPSTREAM, early_wake_key
 from worker.ledger import Ledger, Limits, hours_to_reset, seconds_to_reset
 from worker.records import (
     ACTIVE,
@@ -256,6 +256,8 @@ class GenerationQueue:
         """fal's webhook says a request finished: poll it now rather than at its next turn."""
         gen_id = self.redis.get(request_key(request_id))
         if not gen_id:
+            # Maybe ours, its submit answer still on the way: submit polls at once when it lands.
+            self.redis.set(early_wake_key(request_id), "1", ex=EARLY_WAKE_TTL_S)
             return False
         record = self.records.gen(text(gen_id))
         if record is None or record.state not in ("submitted", "running"):

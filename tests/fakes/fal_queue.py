@@ -117,6 +117,9 @@ class FakeFalQueue:
     """Output the first reference photo itself (so a face survives, e.g. for ID-photo tests)."""
     webhook_delay: float = 0.05
     """Seconds after submit a webhook fires when ``run_seconds`` is not set."""
+    webhook_base: str | None = None
+    """When set, webhooks keep their path and query but go to this base URL instead, e.g. a
+    test's local server standing in for the bot's ``PUBLIC_URL``."""
 
     # records
     accepted: list[str] = field(default_factory=list)
@@ -382,8 +385,12 @@ class FakeFalQueue:
                         if fake.error else fake.output),
             "error": fake.error,
         }
+        url = fake.webhook
+        if self.webhook_base:
+            parts = httpx.URL(url)
+            url = self.webhook_base.rstrip("/") + parts.raw_path.decode()
         try:
-            httpx.post(fake.webhook, json=payload, timeout=15.0)
+            httpx.post(url, json=payload, timeout=15.0)
             fake.webhook_deliveries += 1
         except httpx.HTTPError as exc:
             self.webhook_errors.append(type(exc).__name__)
