@@ -88,7 +88,9 @@ class EmbeddedRedis:
         args += ["--unixsocket", str(self.socket), "--logfile", str(self.directory / "redis.log")]
         for name, value in SERVER_CONFIG.items():
             args += [f"--{name}", value]
-        self.process = subprocess.Popen(args, stdin=subprocess.DEVNULL)
+        # Its own session: a terminal's Ctrl-C goes to our processes only, and ``stop`` shuts
+        # the server down last, after the workers have written their final state.
+        self.process = subprocess.Popen(args, stdin=subprocess.DEVNULL, start_new_session=True)
         deadline = time.monotonic() + START_TIMEOUT_S
         while not self.is_up():
             if self.process.poll() is not None or time.monotonic() > deadline:
