@@ -30,6 +30,16 @@ NEON_LIGHT = (255, 60, 210)
 """Cyberpunk gradient map: shadows teal, highlights magenta."""
 NIGHT_LIGHT = (120, 140, 255)
 """Night-city highlight colour (with the style's tint as shadow)."""
+INK_SPECK_AREA = 60
+"""Pixels (in a 1024x1024 image, scaled with the area): ink blobs smaller than this are
+dropped. Real hair and fabric texture left hundreds of dots that read as dirt, not inking."""
+TUNED_FACE_FRACTION = 0.37
+"""Face width / image long side the painterly filters' sizes were tuned at (drawn selfies:
+150 of 384 px). A real half-body photo (NASA's astronaut portrait) has faces of ~0.19: with
+the same patch sizes its eyes and mouth dissolved (oil, 3D avatar, watercolour), so those
+filters shrink their neighbourhoods with the face (see ``_detail_scale``)."""
+MIN_DETAIL_SCALE = 0.35
+"""Smallest factor applied to filter sizes: below it the styles stop reading as painted."""
 
 
 @dataclass(frozen=True)
@@ -53,20 +63,47 @@ def _subject_mask(image: Array, face: FaceBox | None) -> Array:
     return np.maximum(head, body)
 
 
+def _detail_scale(image: Array, ctx: Context) -> float:
+    """Filter-size factor, 1 at the tuned face size, smaller for smaller faces (never above 1)."""
+    if ctx.face is None:
+        return 1.0
+    tuned = TUNED_FACE_FRACTION * max(image.shape[:2])
+    return float(np.clip(ctx.face[2] / tuned, MIN_DETAIL_SCALE, 1.0))
+
+
+def _face_crop(image: Array, face: FaceBox | None) -> Array | None:
+    """The face box's pixels (clipped to the image), or None without a face."""
+    if face is None:
+        return None
+    x, y, w, h = (round(v) for v in face)
+    return image[max(0, y) : max(0, y + h), max(0, x) : max(0, x + w)]
+
+
+def _without_specks(mask: Array, min_area: float) -> Array:
+    """``mask`` (bool) without connected blobs smaller than ``min_area`` pixels."""
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), connectivity=8)
+    keep = stats[:, cv2.CC_STAT_AREA] >= min_area
+    keep[0] = False  # label 0 is the background
+    return np.asarray(keep[labels])
+
+
 def anime(image: Array, t: Treatment, ctx: Context) -> Array:
     """Cel shading: smoothed, quantised to flat colours, bold dark outlines."""
     flat = f.smooth(f.saturate(image, 1.35, 1.05), passes=4, colour_sigma=50)
     if t.tint is not None:
         flat = f.tint_edges(flat, t.tint, 0.35 + 0.1 * ctx.variation)
-    cels = f.quantise(flat, ANIME_COLOURS)
+    cels = f.quantise(flat, ANIME_COLOURS, _face_crop(flat, ctx.face))
     edges = f.ink_edges(image, block=9, c=4, thickness=2 if max(image.shape[:2]) > 700 else 1)
+    edges = _without_specks(edges, INK_SPECK_AREA * edges.size / 1024**2)
     cels[edges] = OUTLINE
     return cels
 
 
 def avatar_3d(image: Array, t: Treatment, ctx: Context) -> Array:
     """Glossy 3D-render look: very smooth skin, saturated colour, soft bloom, top light."""
-    out = f.smooth(image, passes=6, colour_sigma=60, space_sigma=9)
+    scale = _detail_scale(image, ctx)
+    out = f.smooth(image, passes=max(2, round(6 * scale)), colour_sigma=60 * scale ** 0.5,
+                   space_sigma=9 * scale)
     out = f.saturate(out, 1.45, 1.05)
     out = f.s_curve(out, 0.25)
     if t.tint is not None:
@@ -79,7 +116,7 @@ def avatar_3d(image: Array, t: Treatment, ctx: Context) -> Array:
 def oil_painting(image: Array, t: Treatment, ctx: Context) -> Array:
     """Painterly patches (Kuwahara) with warm varnish and canvas weave."""
     small = f.half(image)
-    radius = max(3, max(small.shape[:2]) // 90)
+    radius = max(2, round(max(3, max(small.shape[:2]) // 90) * _detail_scale(image, ctx)))
     painted = f.resize_to(f.kuwahara(f.kuwahara(small, radius), radius), image)
     painted = f.warm(f.saturate(painted, 1.2), 0.3 + t.warmth)
     h, w = image.shape[:2]
@@ -94,7 +131,13 @@ def oil_painting(image: Array, t: Treatment, ctx: Context) -> Array:
 def watercolor(image: Array, t: Treatment, ctx: Context) -> Array:
     """Soft washes: stylised, lightened, pigment-darkened edges, paper grain, white border fade."""
     small = f.half(image)
-    washed = cv2.stylization(small, sigma_s=40, sigma_r=0.5)
+    # Edge-preserving smoothing, not cv2.stylization: on a real face stylization drew dark
+    # strokes down the nose and round the eye sockets (it sharpens every gradient), which
+    # read as a skull rather than a wash. The pigment edges below give the outline instead.
+    washed = cv2.edgePreservingFilter(
+        small, flags=cv2.RECURS_FILTER, sigma_s=40 * _detail_scale(image, ctx), sigma_r=0.4
+    )
+    washed = f.saturate(washed, 1.2)  # watercolour pigment stays clean, not greyed
     washed = f.resize_to(cv2.GaussianBlur(washed, (0, 0), 1.2), image).astype(np.float32)
     washed = 255 - (255 - washed) * 0.78  # thinned pigment: paler, as a wash is
     grey = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY).astype(np.float32)

@@ -38,11 +38,29 @@ def smooth(image: Array, passes: int = 3, colour_sigma: float = 40, space_sigma:
     return resize_to(small, image)
 
 
-def quantise(image: Array, colours: int) -> Array:
-    """Reduce to ``colours`` flat colours (median cut, no dithering: deterministic, fast)."""
-    quant = Image.fromarray(image).quantize(
-        colors=colours, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE
-    )
+def quantise(image: Array, colours: int, focus: Array | None = None) -> Array:
+    """Reduce to ``colours`` flat colours (median cut, no dithering: deterministic, fast).
+
+    ``focus`` (a crop, e.g. the face) is given as much weight in choosing the palette as the
+    whole image: otherwise a small face in a busy photo gets no colour of its own and its
+    skin is flattened to the backdrop's grey.
+    """
+    source = Image.fromarray(image)
+    if focus is not None and focus.size:
+        # Palette from the image beside the focus crop enlarged to the same height.
+        crop = Image.fromarray(focus)
+        crop = crop.resize((max(1, round(crop.width * source.height / crop.height)),
+                            source.height))
+        sample = Image.new("RGB", (source.width + crop.width, source.height))
+        sample.paste(source, (0, 0))
+        sample.paste(crop, (source.width, 0))
+        palette = sample.quantize(colors=colours, method=Image.Quantize.MEDIANCUT,
+                                  dither=Image.Dither.NONE)
+        quant = source.quantize(palette=palette, dither=Image.Dither.NONE)
+    else:
+        quant = source.quantize(
+            colors=colours, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE
+        )
     return np.array(quant.convert("RGB"))
 
 
