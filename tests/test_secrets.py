@@ -4,10 +4,12 @@ may appear in any process's logs, anywhere in Redis, in any chat message, or in 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
 import sys
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -64,7 +66,16 @@ def dump_redis(client: redis.Redis) -> str:
             out += [m for m, _ in db.zrange(name, 0, -1, withscores=True)]
         elif kind == "stream":
             out += [b for _, fields in db.xrange(name) for kv in fields.items() for b in kv]
-    return "\n".join(b.decode("utf-8", "replace") if isinstance(b, bytes) else str(b) for b in out)
+    return "\n".join(_readable(b) for b in out)
+
+
+def _readable(value: Any) -> str:
+    """A Redis value as text; RQ zlib-compresses job data and exception texts, so unpack those."""
+    if not isinstance(value, bytes):
+        return str(value)
+    with contextlib.suppress(zlib.error):
+        value = zlib.decompress(value)
+    return value.decode("utf-8", "replace")
 
 
 def files_under(folder: Path) -> Iterator[tuple[Path, bytes]]:
@@ -172,6 +183,7 @@ def test_no_sentinel_secret_appears_in_logs_redis_chat_or_files(
     found += leaks("worker log", (tmp_path / "worker.log").read_bytes())
     everything_in_redis = dump_redis(redis_client)
     assert "pb:gen:" in everything_in_redis and "rq:job:" in everything_in_redis
+    assert "worker.jobs.submit_job" in everything_in_redis, "RQ's compressed job data was unpacked"
     found += leaks("redis", everything_in_redis)
     found += leaks("chat", json.dumps([telegram.sent, [c.params for c in telegram.calls]], default=str))
     for path, data in files_under(data_dir):
