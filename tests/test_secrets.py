@@ -21,6 +21,7 @@ import redis
 from tests.fakes import free_socket
 from tests.fakes.fal_queue import FakeFalQueue
 from tests.fakes.telegram_api import FakeBotApi
+from tests.fakes.wechat_api import APP_ID, FakeWeChatApi, WeChatServer, message_xml
 from tests.fakes.worker_process import WorkerProcess, wait_for
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -100,13 +101,23 @@ def telegram() -> Iterator[FakeBotApi]:
 
 
 @pytest.fixture
-def env(fal: FakeFalQueue, telegram: FakeBotApi, redis_url: str, data_dir: Path) -> dict[str, str]:
+def wechat_api() -> Iterator[FakeWeChatApi]:
+    api = FakeWeChatApi(app_secret=SENTINELS["WECHAT_APP_SECRET"])
+    with api.serve() as url:
+        api.url = url  # type: ignore[attr-defined]
+        yield api
+
+
+@pytest.fixture
+def env(
+    fal: FakeFalQueue, telegram: FakeBotApi, wechat_api: FakeWeChatApi, redis_url: str, data_dir: Path
+) -> dict[str, str]:
     outside = ("FAL_", "TELEGRAM_", "WECHAT_", "BYTEPLUS_", "HEADSHOT_", "PUBLIC_URL", "HTTP_")
     base = {k: v for k, v in os.environ.items() if not k.startswith(outside)}
     return {
         **base, **SENTINELS,
         "FAL_QUEUE_URL": fal.base_url, "TELEGRAM_API_URL": telegram.url,  # type: ignore[attr-defined]
-        "WECHAT_APP_ID": "wx0123456789abcdef", "WECHAT_API_URL": CLOSED_PORT_URL,
+        "WECHAT_APP_ID": APP_ID, "WECHAT_API_URL": wechat_api.url,  # type: ignore[attr-defined]
         "BYTEPLUS_BASE_URL": CLOSED_PORT_URL, "HEADSHOT_API_URL": CLOSED_PORT_URL,
         "REDIS_URL": redis_url, "DATA_DIR": str(data_dir), "PYTHONPATH": str(ROOT),
         "LOG_LEVEL": "DEBUG", "PYTHONUNBUFFERED": "1",
@@ -149,8 +160,8 @@ def ask(telegram: FakeBotApi, client: redis.Redis, text: str) -> None:
 
 @pytest.mark.slow
 def test_no_sentinel_secret_appears_in_logs_redis_chat_or_files(
-    fal: FakeFalQueue, telegram: FakeBotApi, env: dict[str, str], redis_client: redis.Redis,
-    data_dir: Path, tmp_path: Path,
+    fal: FakeFalQueue, telegram: FakeBotApi, wechat_api: FakeWeChatApi, env: dict[str, str],
+    redis_client: redis.Redis, data_dir: Path, tmp_path: Path,
 ) -> None:
     server = Server(env, tmp_path / "server.log")
     worker = WorkerProcess(env, log_path=tmp_path / "worker.log")
@@ -168,6 +179,14 @@ def test_no_sentinel_secret_appears_in_logs_redis_chat_or_files(
         fal.reject = None
         fal.completed_error = "Runner crashed: CUDA out of memory"
         ask(telegram, redis_client, "oil painting of me")
+        with httpx.Client(base_url=server.url, timeout=10) as client:
+            wechat = WeChatServer(client, APP_ID, token=SENTINELS["WECHAT_TOKEN"],
+                                  aes_key=SENTINELS["WECHAT_AES_KEY"])
+            answer = wechat.reply(wechat.post(message_xml("oSNTLfree", "text", Content="你好")))
+            assert answer and answer.get("Content"), "a decrypted passive reply (safe mode)"
+            said_on_wechat = json.dumps(answer, ensure_ascii=False)
+            assert wechat.post(message_xml("o2", "text", Content="hi"), query={
+                **wechat.query(), "signature": "0" * 40}).status_code == 403
     finally:
         worker.stop()
         server.stop()
@@ -186,6 +205,7 @@ def test_no_sentinel_secret_appears_in_logs_redis_chat_or_files(
     assert "worker.jobs.submit_job" in everything_in_redis, "RQ's compressed job data was unpacked"
     found += leaks("redis", everything_in_redis)
     found += leaks("chat", json.dumps([telegram.sent, [c.params for c in telegram.calls]], default=str))
+    found += leaks("wechat", said_on_wechat + json.dumps(wechat_api.sent, default=str))
     for path, data in files_under(data_dir):
         found += leaks(str(path.relative_to(data_dir)), data)
     assert found == []
