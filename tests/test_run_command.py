@@ -4,6 +4,7 @@ on the same data directory still knows the person and their pictures."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import signal
@@ -86,9 +87,16 @@ class Run:
         return time.monotonic() - started
 
     def kill(self) -> None:
-        for proc in [*self.tree, psutil.Process(self.process.pid)] if self.process.poll() is None else self.tree:
-            if proc.is_running():
+        """Whatever is still running of this run (after a failed assertion), children first."""
+        tree = list(self.tree)
+        if self.process.poll() is None:
+            main = psutil.Process(self.process.pid)
+            tree += [*main.children(recursive=True), main]
+        for proc in tree:
+            with contextlib.suppress(psutil.NoSuchProcess):
                 proc.kill()
+        if self.process.poll() is None:
+            self.process.wait(5)
 
 
 @contextmanager
