@@ -24,7 +24,8 @@ from engine.offline.render import render
 from engine.preflight import check_photo
 from engine.providers.base import ProviderJob
 
-PHOTO = Path(__file__).resolve().parent / "images" / "astronaut.jpg"
+IMAGES = Path(__file__).resolve().parent / "images"
+PHOTO = IMAGES / "astronaut.jpg"
 
 # Where things are in the 512x512 photo, read off by eye on a 3x enlargement (+-2 px).
 CROWN_Y = 15
@@ -145,6 +146,14 @@ def test_a_tiny_face_in_a_big_frame_asks_for_a_closer_photo_not_says_no_face(
     verdict = check_photo(frame, detector)
     assert verdict.message_id == "preflight.face_too_small", verdict
     assert verdict.face is not None and 1000 < verdict.face.x < 1200
+
+
+def test_a_big_photo_of_a_brick_wall_still_says_no_face(detector: HaarFaceDetector) -> None:
+    # The second, tiled search found three "faces" in these bricks before it asked for
+    # confidence; a wall must not be told to come closer.
+    with Image.open(IMAGES / "brick.jpg") as wall:
+        big = wall.convert("RGB").resize((1536, 1536), Image.Resampling.BICUBIC)
+    assert check_photo(big, detector).message_id == "preflight.no_face"
 
 
 # --- ID photos ------------------------------------------------------------------------------------
