@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import redis
-from rq import Worker
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
@@ -25,6 +24,7 @@ from bot.falhook import fal_routes
 from bot.web.routes import web_routes
 from core.i18n import Catalogues
 from core.settings import Settings
+from worker.alive import alive
 from worker.metrics import GAUGE_HELP, render
 from worker.queue import GenerationQueue
 from worker.senders.web import WebFeed
@@ -55,7 +55,7 @@ def create_app(parts: ServerParts) -> Starlette:
             parts.redis.ping()
         except redis.RedisError:
             return JSONResponse({"redis": "down", "workers": 0}, status_code=503)
-        workers = len(Worker.all(connection=parts.redis))
+        workers = alive(parts.redis)
         status = 200 if workers else 503
         return JSONResponse({"redis": "ok", "workers": workers}, status_code=status)
 
@@ -66,7 +66,7 @@ def create_app(parts: ServerParts) -> Starlette:
             for key, value in stats.items()
             if (name := f"portraitbot_{key}") in GAUGE_HELP and isinstance(value, int | float)
         }
-        gauges["portraitbot_workers"] = float(len(Worker.all(connection=parts.redis)))
+        gauges["portraitbot_workers"] = float(alive(parts.redis))
         return PlainTextResponse(render(parts.redis, gauges), media_type="text/plain; version=0.0.4")
 
     routes: list[BaseRoute] = [

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -129,6 +130,25 @@ def test_healthz_is_503_without_a_live_worker_and_200_with_one(site: tuple[str, 
     finally:
         process.stop()
     wait_for(lambda: httpx.get(url + "/healthz").status_code == 503, timeout=10, what="503 once it stopped")
+
+
+@pytest.mark.slow
+def test_a_killed_worker_stops_counting_as_alive_within_seconds(
+    site: tuple[str, dict[str, str]], tmp_path: Path
+) -> None:
+    from worker.alive import ALIVE_TTL_S
+
+    url, env = site
+    process = WorkerProcess(env, timing=FAST_TIMING, log_path=tmp_path / "worker.log")
+    try:
+        wait_for(lambda: httpx.get(url + "/healthz").status_code == 200, timeout=20, what="healthz 200")
+        process.kill()  # SIGKILL: no goodbye, its RQ registration stays behind for minutes
+        started = time.monotonic()
+        wait_for(lambda: httpx.get(url + "/healthz").status_code == 503, timeout=ALIVE_TTL_S + 5,
+                 what="503 after the kill")
+        assert time.monotonic() - started <= ALIVE_TTL_S + 1
+    finally:
+        process.stop()
 
 
 def test_metrics_before_any_traffic_are_valid_prometheus_text(site: tuple[str, dict[str, str]]) -> None:

@@ -26,7 +26,7 @@ GAUGE_HELP = {
     "portraitbot_in_flight": "Generations running upstream now.",
     "portraitbot_spend_usd_today": "Money spent upstream today (UTC day), from the cost ledger.",
     "portraitbot_budget_usd_daily": "The daily spend cap (DAILY_BUDGET_USD; 0 means none).",
-    "portraitbot_workers": "Worker processes registered in Redis.",
+    "portraitbot_workers": "Worker processes whose event loop beat within the last 10 seconds.",
 }
 """Help texts of the gauges ``/metrics`` computes when asked (they are not stored)."""
 

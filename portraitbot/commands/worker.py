@@ -67,6 +67,7 @@ def run_worker(
     from engine.providers import build_providers
     from engine.styles_file import load_catalogue
     from worker import rqueue
+    from worker.alive import beat
     from worker.context import WorkerContext, install
     from worker.records import DUE
     from worker.redis_conn import connect
@@ -102,6 +103,7 @@ def run_worker(
     )).start()
     sweep = Sweep(ctx)
     sweep_done = ctx.spawn(sweep.run())
+    beat_done = ctx.spawn(beat(redis_client, sweep.stop, name))  # /healthz: alive while the loop runs
     level = "DEBUG" if settings.log_level == "DEBUG" else "WARNING"
     try:
         while True:
@@ -122,6 +124,7 @@ def run_worker(
     finally:
         sweep.stop.set()
         sweep_done.result(timeout=15)
+        beat_done.result(timeout=5)
         ctx.run(client.aclose(), timeout=5)
         ctx.stop()
     return 0
