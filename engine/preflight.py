@@ -42,16 +42,21 @@ IMAGE_TOO_DARK_MEAN = 40
 FACE_TOO_DARK_P90 = 60
 """90th percentile of luminance (0-255) inside the face box. The bright end is used, not the
 mean, so darker skin in good light passes: even it has highlights well above this."""
+ROLL_RETRY_DEGREES = (20.0, -20.0)
+"""Head tilts (degrees) the photo is turned by and searched again when no face is found
+upright: the frontal cascades miss a face rolled more than ~15-20 degrees (measured on the
+real test photo: found at -15..+20, lost at -20 and +-25), and a tilted selfie is common."""
 TILE_FRACTION = 0.5
 """Side of each of the nine overlapping tiles (steps of a quarter) searched again when the
 whole photo shows no face, as a fraction of the photo's side. A face of 5 % of a big frame is
 below the detector's smallest window on the whole photo but 10 % of a tile, so the person
 hears "come closer" rather than "no face". (Four tiles of 0.55 missed the real 5 % face.)
 Costs ~0.2-0.5 s, only on big photos with no face."""
-TILE_MIN_CONFIDENCE = 0.7
-"""Detector confidence a face found only in a tile needs (two of: second cascade, eyes,
-strong support). False faces in brick and cell textures measured ~0.45, the tiny real face
-0.75: without this a brick wall was told to come closer."""
+RETRY_MIN_CONFIDENCE = 0.7
+"""Detector confidence a face found only by a second search (turned or tiled) needs: two of
+second cascade, eyes, strong support. False faces in brick, coffee cup and motorbike photos
+measured 0.45-0.50, the real tiny and tilted faces 0.75+: without this a brick wall was told
+to come closer and a coffee cup passed as a face."""
 SHARPNESS_SAMPLE_SIDE = 128
 """Pixels: the face box is resampled to this square before measuring sharpness, so the
 measure means the same for a small and a large face (and shrinking averages sensor noise)."""
@@ -82,7 +87,8 @@ def check_photo(photo: Photo | Image.Image, detector: FaceDetector) -> Verdict:
     """Look for one clear, large, lit, sharp face; return a tip when there is none."""
     image = photo.image if isinstance(photo, Photo) else photo.convert("RGB")
     grey = np.asarray(image.convert("L"))
-    faces = detector.detect(image) or _faces_in_tiles(image, detector)
+    faces = (detector.detect(image) or _faces_when_tilted(image, detector)
+             or _faces_in_tiles(image, detector))
     if not faces:
         mean = float(grey.mean())
         tip = "preflight.too_dark" if mean < IMAGE_TOO_DARK_MEAN else "preflight.no_face"
@@ -108,6 +114,27 @@ def check_photo(photo: Photo | Image.Image, detector: FaceDetector) -> Verdict:
     return measured
 
 
+def _faces_when_tilted(image: Image.Image, detector: FaceDetector) -> list[Face]:
+    """Faces found once the photo is turned upright by ROLL_RETRY_DEGREES, in photo pixels."""
+    width, height = image.size
+    for angle in ROLL_RETRY_DEGREES:
+        turned = image.rotate(angle, resample=Image.Resampling.BILINEAR, expand=True)
+        faces = [f for f in detector.detect(turned) if f.confidence >= RETRY_MIN_CONFIDENCE]
+        if not faces:
+            continue
+        # Map each box centre back (PIL turns counter-clockwise; y points down).
+        cos, sin = np.cos(np.radians(angle)), np.sin(np.radians(angle))
+        back = []
+        for face in faces:
+            dx, dy = face.centre[0] - turned.width / 2, face.centre[1] - turned.height / 2
+            cx = width / 2 + dx * cos - dy * sin
+            cy = height / 2 + dx * sin + dy * cos
+            back.append(replace(face, x=round(cx - face.w / 2), y=round(cy - face.h / 2),
+                                eyes=None))
+        return back
+    return []
+
+
 def _faces_in_tiles(image: Image.Image, detector: FaceDetector) -> list[Face]:
     """Credible faces found in overlapping tiles, in whole-photo pixels, largest first."""
     width, height = image.size
@@ -119,7 +146,7 @@ def _faces_in_tiles(image: Image.Image, detector: FaceDetector) -> list[Face]:
         for top in (0, (height - tile_h) // 2, height - tile_h):
             tile = image.crop((left, top, left + tile_w, top + tile_h))
             for face in detector.detect(tile):
-                if face.confidence < TILE_MIN_CONFIDENCE:
+                if face.confidence < RETRY_MIN_CONFIDENCE:
                     continue
                 moved = replace(face, x=face.x + left, y=face.y + top, eyes=None)
                 # The overlap shows a face twice: keep one.

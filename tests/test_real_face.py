@@ -156,6 +156,25 @@ def test_a_big_photo_of_a_brick_wall_still_says_no_face(detector: HaarFaceDetect
     assert check_photo(big, detector).message_id == "preflight.no_face"
 
 
+def test_a_coffee_cup_is_not_taken_for_a_tilted_face(detector: HaarFaceDetector) -> None:
+    # Turned 20 degrees, the cup's rim and shadow look like a face to the cascade (0.49).
+    with Image.open(IMAGES / "coffee.jpg") as cup:
+        assert check_photo(cup.convert("RGB"), detector).message_id == "preflight.no_face"
+
+
+@pytest.mark.parametrize("degrees", [-25, 25])
+def test_a_head_tilted_to_one_side_is_still_found(
+    astronaut: Image.Image, detector: HaarFaceDetector, degrees: int
+) -> None:
+    tilted = astronaut.rotate(degrees, Image.Resampling.BICUBIC, center=(224, 113),
+                              fillcolor=(200, 200, 200))
+    assert not detector.detect(tilted)  # the upright search alone misses it
+    verdict = check_photo(tilted, detector)
+    assert verdict.ok, verdict
+    assert verdict.face is not None
+    assert abs(verdict.face.centre[0] - 224) < 10 and abs(verdict.face.centre[1] - 113) < 10
+
+
 # --- ID photos ------------------------------------------------------------------------------------
 
 
