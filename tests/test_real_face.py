@@ -16,6 +16,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageFilter
 
+from core.errors import UserInputError
 from core.idspecs import BACKGROUND_RGB, SPECS
 from engine.facedetect import HaarFaceDetector
 from engine.idphoto import comply
@@ -220,6 +221,17 @@ def test_id_photo_of_the_real_face_meets_the_spec_when_measured(
     colour = np.array(BACKGROUND_RGB[photo.background])
     strips = side_strips(decoded, 1 - spec.eye_max)
     assert (np.abs(strips - colour).max(axis=1) <= 12).mean() > 0.97
+
+
+def test_an_id_photo_of_two_people_is_refused(
+    astronaut: Image.Image, detector: HaarFaceDetector
+) -> None:
+    pair = Image.new("RGB", (1024, 512))
+    pair.paste(astronaut, (0, 0))
+    pair.paste(astronaut, (512, 0))
+    with pytest.raises(UserInputError) as refused:
+        comply(pair, "icao", None, detector=detector)
+    assert refused.value.message_id == "idphoto.several_faces"
 
 
 def test_the_id_photo_keeps_the_whole_head_of_hair(
