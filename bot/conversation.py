@@ -18,6 +18,7 @@ from typing import Any
 
 import redis
 
+from bot import followups
 from bot.commands import COMMANDS, command_name
 from bot.messages import Incoming, Reply
 from bot.photos import PhotoDesk
@@ -111,7 +112,12 @@ class Conversation:
             return self._pick_by_number(int(text), target, session)
         intent = recognize(text, bot_username=incoming.bot_username, extra_styles=self.extra_styles)
         metrics.count(self.redis, "portraitbot_intents_total", {"channel": target.channel, "action": intent.action})
-        return self._intent(intent, target, session)
+        last = Intent.from_dict(session.last_request) if session.last_request else None
+        resolved = followups.resolve(text, intent, last)
+        if resolved == "styles":
+            return COMMANDS["styles"](self, target, session, "")
+        assert isinstance(resolved, Intent)
+        return self._intent(resolved, target, session)
 
     def _intent(self, intent: Intent, target: ChatTarget, session: Session) -> list[Reply]:
         insists = intent.go_anyway and not (intent.style or intent.prompt or intent.scene)

@@ -13,6 +13,7 @@ import pytest
 import redis
 from starlette.testclient import TestClient  # the app in-process, real Redis behind it
 
+from core.request import Intent
 from core.settings import Settings
 from tests.faces import make_face_photo, make_group_photo
 
@@ -154,3 +155,32 @@ def test_a_repeated_message_id_is_answered_once(chat: Chat) -> None:
 def test_a_file_that_is_not_an_image_is_refused_with_what_to_send_instead(chat: Chat) -> None:
     (reply,) = chat.post(photo=b"%PDF-1.4 not a photo")
     assert "photo" in reply["text"].lower() and reply["generation_id"] is None
+
+
+def test_follow_ups_refer_to_the_last_request(chat: Chat) -> None:
+    chat.post(photo=jpeg(make_face_photo()))
+    assert chat.say("cyberpunk").startswith("On it: Cyberpunk")
+    chat.say("/cancel")
+    assert chat.say("again").startswith("On it: Cyberpunk")
+    chat.say("/cancel")
+    (menu,) = chat.post(text="another style")
+    assert any(b["data"].startswith("cat:") for row in menu["buttons"] for b in row)
+
+
+def test_without_a_previous_request_again_is_just_small_talk(chat: Chat) -> None:
+    chat.post(photo=jpeg(make_face_photo()))
+    assert not chat.say("again").startswith("On it")
+
+
+def test_a_follow_up_keeps_the_last_style_and_lays_new_count_ratio_and_quality_over_it() -> None:
+    from bot.followups import resolve
+    from core.intent import recognize
+
+    last = Intent("generate", style="anime", count=1, aspect_ratio="1:1")
+    more = resolve("same but 2 of them, vertical", recognize("same but 2 of them, vertical"), last)
+    assert isinstance(more, Intent) and (more.style, more.count, more.aspect_ratio) == ("anime", 2, "9:16")
+    better = resolve("higher quality", recognize("higher quality"), last)
+    assert isinstance(better, Intent) and (better.style, better.model) == ("anime", "gpt")
+    assert resolve("换个风格", recognize("换个风格"), last) == "styles"
+    other = resolve("now watercolor", recognize("now watercolor"), last)
+    assert isinstance(other, Intent) and other.style == "watercolor"
