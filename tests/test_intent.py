@@ -545,3 +545,18 @@ def test_removing_the_background_leaves_a_plain_white_one() -> None:
 
 def test_a_negated_smile_is_the_serious_face() -> None:
     assert recognize("don't smile").expression == {"smile": -0.3}
+
+
+def test_a_written_out_prompt_naming_a_style_in_passing_stays_custom() -> None:
+    knight = ("portrait of a person as a medieval knight, full plate armor, castle background, "
+              "dramatic lighting, oil painting style")
+    intent = recognize(knight)
+    assert (intent.action, intent.style, intent.prompt) == ("generate", None, knight)
+    assert recognize("一个中世纪骑士，全身板甲，城堡背景，戏剧性光线，油画风格").style is None
+
+
+def test_a_bare_scene_with_lighting_keeps_the_default_style() -> None:
+    intent = recognize("standing on a beach at sunset, golden hour lighting")
+    assert (intent.style, intent.prompt) == (None, None)
+    assert recognize("站在海边，夕阳，金色光线").scene == "站在海边，夕阳，金色光线"
+    assert recognize("anime portrait, soft lighting").style == "anime"

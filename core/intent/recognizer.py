@@ -23,6 +23,7 @@ from dataclasses import replace
 
 from core.intent import style_words, words
 from core.intent.background import Backdrop, background_change, scene_words
+from core.intent.crafted import crafted
 from core.intent.describe import (
     content_left,
     custom_description,
@@ -154,6 +155,11 @@ def _decide(found: Found, command: str | None, extra: Mapping[str, Sequence[str]
 
     if backdrop and not found.has("series") and forced != "series":
         return _new_background(found, backdrop, forced, extra, base)
+    written = None if forced else crafted(found, noise)
+    if written:
+        described, is_scene = written
+        return replace(base, action="generate", scene=described if is_scene else None,
+                       prompt=None if is_scene else described)
     styles = _styles(found, forced)
     strong = [h for h in styles if not h.weak]
     named = distinct(strong)
