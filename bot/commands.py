@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from bot.messages import Reply
 from core.chat import Button, ChatTarget
 from core.i18n import SUPPORTED_LANGUAGES
-from core.models import MODELS, lookup
+from core.models import MODELS, lookup, route
 from worker.store import Session
 
 if TYPE_CHECKING:
@@ -59,18 +59,23 @@ def model(conv: Conversation, target: ChatTarget, session: Session, text: str) -
     """/model [name]: show or set the person's model."""
     wanted = argument(text)
     available = conv.available_providers | {"offline"}
+    default = route(None, available_providers=conv.available_providers, has_reference=True,
+                    operator_default=conv.settings.default_model or None).model
+    default_name = conv.say(target, "conv.model_default", model=conv.model_name(default.key, target))
     if wanted:
         chosen = None if wanted.lower() in ("default", "auto", "默认") else lookup(wanted)
         if chosen is not None and chosen.provider not in available:
-            return [Reply(conv.say(target, "conv.model_unavailable", model=chosen.name))]
+            return [Reply(conv.say(target, "conv.model_unavailable", model=conv.model_name(chosen.key, target)))]
         if chosen is None and wanted.lower() not in ("default", "auto", "默认"):
-            return [Reply(conv.say(target, "model.unknown"))]
+            return [Reply(conv.say(target, "conv.model_unknown", model=wanted[:40]))]
         conv.sessions.update(target.person_id, model=chosen.key if chosen else None)
-        name = chosen.name if chosen else conv.say(target, "conv.model_default")
+        name = conv.model_name(chosen.key, target) if chosen else default_name
         return [Reply(conv.say(target, "conv.model_set", model=name))]
-    current = MODELS[session.model].name if session.model in MODELS else conv.say(target, "conv.model_default")
+    chosen_now = MODELS.get(session.model or "")
+    usable = chosen_now is not None and chosen_now.provider in available
+    current = conv.model_name(chosen_now.key, target) if (chosen_now and usable) else default_name
     buttons = [
-        Button(f"{MODELS[k].name} · ~{int(MODELS[k].latency_s)} s", f"model:{k}")
+        Button(f"{conv.model_name(k, target)} · ~{int(MODELS[k].latency_s)} s", f"model:{k}")
         for k in CHOOSABLE_MODELS
         if MODELS[k].provider in available
     ]

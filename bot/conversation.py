@@ -37,6 +37,11 @@ from worker.store import REFERENCE_MAX_AGE_SECONDS, Pending, Session, SessionSto
 
 log = logging.getLogger(__name__)
 
+PENDING_CHOICE_MAX_AGE_S = 3600.0
+"""Seconds a "which one?" question stays open; a bare number an hour later answers nothing."""
+SHORT_ANSWER_WORDS = 4
+"""A reply to "which one?" this short ("beach", "the city one") is read against the choices."""
+
 POPULAR_STYLES = ("professional", "anime", "dating_cafe", "oil_painting", "avatar_3d", "id_photo_white")
 """Offered as buttons when a photo arrives with no request."""
 
@@ -94,6 +99,13 @@ class Conversation:
     def say(self, target: ChatTarget, message_id: str, **params: Any) -> str:
         return self.catalogues.text(target.language, message_id, **params)
 
+    def model_name(self, key: str, target: ChatTarget) -> str:
+        """A model's name as the person reads it: brand names stay, "Offline preview" is translated."""
+        localised = f"conv.model_name_{key}"
+        if self.catalogues.has(localised, target.language):
+            return self.say(target, localised)
+        return MODELS[key].name if key in MODELS else key
+
     # ----------------------------------------------------------------- dispatch
     def _dispatch(self, incoming: Incoming, target: ChatTarget, session: Session) -> list[Reply]:
         if incoming.callback:
@@ -108,9 +120,25 @@ class Conversation:
         name = command_name(text, incoming.bot_username)
         if name in COMMANDS:
             return COMMANDS[name](self, target, session, text)
-        if session.pending and session.pending.kind == "choice" and text.isdigit():
-            return self._pick_by_number(int(text), target, session)
+        if name is not None and text[1:2].isalpha():
+            return [Reply(self.say(target, "conv.unknown_command", command="/" + name))]
+        pending = session.pending
+        choosing = pending is not None and pending.kind == "choice" and (
+            time.time() - pending.created_at < PENDING_CHOICE_MAX_AGE_S
+        )
+        number = followups.position(text)
+        if choosing and number is not None:
+            return self._pick_by_number(number, target, session)
+        if number is not None and text.strip("#").isdigit():
+            # A bare number answers a question; with none open it must not start (and charge) work.
+            return [Reply(self.say(target, "conv.number_without_choice"))]
+        if pending is not None and pending.kind == "confirm" and followups.goes_on(text):
+            return self.start(replace(Intent.from_dict(pending.intent), go_anyway=True), target, session)
         intent = recognize(text, bot_username=incoming.bot_username, extra_styles=self.extra_styles)
+        if choosing and pending is not None:
+            picked = self._pick_by_words(text, intent, pending)
+            if picked is not None:
+                return self._callback(f"style:{picked}", target, session)
         metrics.count(self.redis, "portraitbot_intents_total", {"channel": target.channel, "action": intent.action})
         last = Intent.from_dict(session.last_request) if session.last_request else None
         resolved = followups.resolve(text, intent, last)
@@ -126,7 +154,7 @@ class Conversation:
         if intent.action == "help":
             return [Reply(self.say(target, "conv.help"))]
         if intent.action == "none":
-            return [] if target.is_group else [Reply(self.say(target, "conv.small_talk"))]
+            return [] if target.is_group else [Reply(self._small_talk(target, session))]
         if intent.action == "choose":
             return self._ask_choice(intent, target)
         return self.start(intent, target, session)
@@ -180,7 +208,7 @@ class Conversation:
                 target,
                 result.requests,
                 reference=reference.path if (reference and result.needs_photo) else None,
-                label=f"{self._request_name(result, target)} · {result.model.name}",
+                label=f"{self._request_name(result, target)} · {self.model_name(result.model.key, target)}",
             )
         except QuotaError as error:
             return [Reply(self.catalogues.error_text(target.language, error))]
@@ -209,6 +237,8 @@ class Conversation:
 
     def _request_name(self, result: Plan, target: ChatTarget) -> str:
         names = [self._style_name(r.style, target) for r in result.requests]
+        if any(r.expression for r in result.requests):
+            names = [self.say(target, "conv.style_expression")]
         unique = list(dict.fromkeys(names))
         return " · ".join(unique[:4]) + (" …" if len(unique) > 4 else "")
 
@@ -224,14 +254,14 @@ class Conversation:
             target,
             "conv.ack",
             what=self._request_name(result, target),
-            model=result.model.name,
+            model=self.model_name(result.model.key, target),
             seconds=int(round(ticket.eta_s)),
             images=images,
         )
         if ticket.ahead:
             text += "\n" + self.say(target, "conv.ack_ahead", ahead=ticket.ahead)
         if result.note:
-            text += "\n" + self.say(target, result.note, model=result.model.name)
+            text += "\n" + self.say(target, result.note, model=self.model_name(result.model.key, target))
         if result.model.key == "offline":
             text += "\n" + self.say(target, "conv.offline_note")
         return text
@@ -243,6 +273,35 @@ class Conversation:
             return [Reply(self.say(target, "conv.small_talk"))]
         self.sessions.update(target.person_id, pending=Pending("choice", intent.to_dict(), time.time()))
         return [Reply(self.say(target, "conv.choose"), buttons=self._style_buttons(choices, target, columns=2))]
+
+    def _small_talk(self, target: ChatTarget, session: Session) -> str:
+        """A pointer to what to do next: a style if the photo is here, else the photo."""
+        reference = session.reference
+        if reference is not None and time.time() - reference.received_at < REFERENCE_MAX_AGE_SECONDS:
+            return self.say(target, "conv.small_talk_have_photo")
+        return self.say(target, "conv.small_talk")
+
+    def _pick_by_words(self, text: str, intent: Intent, pending: Pending) -> str | None:
+        """The offered choice a short answer names ("beach", "海滩", "the city one"), if exactly one."""
+        choices = [c for c in pending.intent.get("choices") or [] if self.styles.get(c) is not None]
+        if intent.style in choices:
+            return intent.style
+        plain = text.lower()
+        if len(plain.split()) > SHORT_ANSWER_WORDS or len(plain) > 24:
+            return None  # a new request ("actually make me a watercolor"), not an answer
+        named = [c for c in choices if any(term and term in plain for term in self._choice_terms(c))]
+        return named[0] if len(named) == 1 else None
+
+    def _choice_terms(self, key: str) -> set[str]:
+        """What tells one choice from its siblings: the last part of its names, its keywords."""
+        style = self.styles.get(key)
+        assert style is not None
+        terms = {key.rsplit("_", 1)[-1].lower()}
+        for name in (style.name_en, style.name_zh):
+            tail = name.replace("—", "·").split("·")[-1].strip().lower()
+            terms.add(tail.strip("()（）"))
+        terms.update(k.lower() for k in style.keywords)
+        return {t for t in terms if len(t) >= 2}
 
     def _pick_by_number(self, number: int, target: ChatTarget, session: Session) -> list[Reply]:
         assert session.pending is not None

@@ -25,6 +25,18 @@ OTHER_STYLE = (
     "change the style", "something else", "换个风格", "换一个风格", "换风格", "别的风格", "其他风格",
 )
 
+GO_ON = (
+    "go anyway", "go ahead", "continue", "use it anyway", "use this one", "use this photo", "yes",
+    "ok", "okay", "sure", "fine", "do it", "继续", "继续生成", "仍然生成", "照样生成", "没关系", "就用这张",
+    "用这张", "就这张", "可以", "好", "好的", "行", "是的", "确定",
+)
+"""Answers to "this photo is poor, go ahead anyway?" (only read while that question is open)."""
+ORDINALS = {
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4,
+    "第一": 1, "第二": 2, "第三": 3, "第四": 4, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4,
+}
+"""Words that pick an offered choice by position ("the second one", "第二个")."""
+
 _PUNCTUATION = re.compile(r"[\s!?.,，。！？~～…]+")
 
 
@@ -37,6 +49,26 @@ def _says(text: str, phrases: tuple[str, ...]) -> bool:
     return any(plain == p or plain.startswith(p + " ") or plain.endswith(" " + p) for p in phrases) or (
         any("\u4e00" <= c <= "\u9fff" for c in plain) and any(p in plain for p in phrases if not p.isascii())
     )
+
+
+def goes_on(text: str) -> bool:
+    """True when the message only says "go ahead" (in answer to a photo warning)."""
+    return _plain(text) in GO_ON
+
+
+def position(text: str) -> int | None:
+    """The choice number a short answer picks: "2", "#2", "the second one", "第二个"; else None."""
+    plain = _plain(text).replace("#", "").replace("no ", "").replace("number ", "")
+    if plain.isdigit():
+        return int(plain)
+    words = [w for w in plain.split() if w not in ("the", "one", "please", "option", "pick", "choose")]
+    if len(words) == 1 and words[0] in ORDINALS:
+        return ORDINALS[words[0]]
+    chinese = re.fullmatch(r"(?:选|要)?(?:第)?([一二两三四1-4])(?:个|张|种|号)?(?:吧|吗)?", plain.replace(" ", ""))
+    if chinese and not plain.isascii():
+        value = chinese.group(1)
+        return int(value) if value.isdigit() else ORDINALS[value]
+    return None
 
 
 def resolve(text: str, intent: Intent, last: Intent | None) -> Intent | str:
