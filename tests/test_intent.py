@@ -560,3 +560,8 @@ def test_a_bare_scene_with_lighting_keeps_the_default_style() -> None:
     assert (intent.style, intent.prompt) == (None, None)
     assert recognize("站在海边，夕阳，金色光线").scene == "站在海边，夕阳，金色光线"
     assert recognize("anime portrait, soft lighting").style == "anime"
+
+
+def test_who_a_person_becomes_in_chinese_is_a_prompt_even_with_a_place_inside() -> None:
+    intent = recognize("把我变成一个在魔法森林里的巫师")
+    assert (intent.scene, intent.prompt) == (None, "在魔法森林里的巫师")

@@ -70,6 +70,8 @@ _SCENE_FIRST = re.compile(r"(?:in|on|at|under|inside|near|by|riding|standing|sit
                           r"flying|swimming|surrounded|holding|wearing)\b")
 _BECOME = re.compile(r"(?:\b(?:as|into|be|like)|成|为|当)\s*$")
 """Words before a description of what the person becomes ("turn me into a cat")."""
+_BECOME_ZH = re.compile(r"(?:变成|变身成?|扮成|打扮成|装扮成|化身为?|成为|当成)(?:一个|一名|一位|一只)?$")
+"""Chinese "turn into": what follows is who the person becomes, even "在森林里的巫师"."""
 _OWNED = re.compile(r"(?:\b(?:my|our|for|for my|for our)|用于|用来)\s*$")
 """Before a style word, these make it what the pictures are for ("my instagram")."""
 _WHICH = ("which", "what", "哪", "什么")
@@ -185,6 +187,8 @@ def _decide(found: Found, command: str | None, extra: Mapping[str, Sequence[str]
                            + hits_spans(found.of("expr"))
                            + hits_spans([h for h in styles if h not in become]))
         if own is not None:
+            if _BECOME_ZH.search(found.text[:custom[1]]):
+                return replace(base, action="generate", prompt=own)  # 变成在森林里的巫师
             return _scene_or_prompt(base, own)
 
     families = {h.value for h in found.of("family")}
