@@ -50,12 +50,14 @@ ORIENTATION_WORDS: dict[str, tuple[str, ...]] = {
         "phone wallpaper", "mobile wallpaper", "wallpaper for my phone", "iphone wallpaper",
         "phone background", "phone screen", "lock screen", "upright",
         "竖版", "竖屏", "竖图", "竖的", "竖向", "竖幅", "竖拍", "手机壁纸", "锁屏", "竖构图",
+        "直版", "直向", "直幅",  # Hong Kong and Taiwan say 直 for upright
     ),
     "16:9": (
         "landscape", "horizontal", "banner", "widescreen", "wide screen", "wide format",
         "landscape orientation", "landscape mode", "desktop wallpaper", "cover photo",
         "youtube thumbnail", "header",
         "横版", "横屏", "横图", "横的", "横向", "横幅", "宽屏", "电脑壁纸", "横构图",
+        "打横",
     ),
     "1:1": (
         "square", "square format", "squared",
