@@ -31,6 +31,8 @@ STYLE_WORDS: dict[str, tuple[str, ...]] = {
         "求职", "面试", "西装照", "职场", "大头照", "lawyer", "attorney", "law firm", "realtor",
         "real estate agent", "consultant", "accountant", "financial advisor", "律师",
         "顾问", "pro pic", "pro photo", "pro headshot", "work pic", "work pfp", "for work", "slack", "microsoft teams", "company directory", "work profile", "专业照", "专业头像", "专业形象", "专业肖像", "专业人像",
+        "找工作", "正式一点", "正式点", "正式照", "正式头像", "正式形象", "job hunting",
+        "job hunt", "job search", "job seeking", "formal photo", "formal headshot",
     ),
     "linkedin": (
         "linkedin", "linked in", "linkedin profile", "linkdin", "领英",
