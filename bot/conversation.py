@@ -120,8 +120,6 @@ class Conversation:
         name = command_name(text, incoming.bot_username)
         if name in COMMANDS:
             return COMMANDS[name](self, target, session, text)
-        if name is not None and text[1:2].isalpha():
-            return [Reply(self.say(target, "conv.unknown_command", command="/" + name))]
         pending = session.pending
         choosing = pending is not None and pending.kind == "choice" and (
             time.time() - pending.created_at < PENDING_CHOICE_MAX_AGE_S
@@ -135,6 +133,9 @@ class Conversation:
         if pending is not None and pending.kind == "confirm" and followups.goes_on(text):
             return self.start(replace(Intent.from_dict(pending.intent), go_anyway=True), target, session)
         intent = recognize(text, bot_username=incoming.bot_username, extra_styles=self.extra_styles)
+        if name is not None and intent.action == "none" and not target.is_group:
+            # Style commands (/anime, /passport) are intents; anything else is a typo or a guess.
+            return [Reply(self.say(target, "conv.unknown_command", command="/" + name[:32]))]
         if choosing and pending is not None:
             picked = self._pick_by_words(text, intent, pending)
             if picked is not None:
@@ -194,7 +195,8 @@ class Conversation:
         person = target.person_id
         if result.needs_photo and not fresh:
             self.sessions.update(person, pending=Pending("photo", intent.to_dict(), time.time()))
-            return [Reply(self.say(target, "conv.need_photo", style=self._request_name(result, target)))]
+            asking = "conv.need_photo_group" if target.is_group else "conv.need_photo"
+            return [Reply(self.say(target, asking, style=self._request_name(result, target)))]
         if result.needs_photo and reference and reference.verdict and not intent.go_anyway:
             self.sessions.update(person, pending=Pending("confirm", intent.to_dict(), time.time()))
             return [

@@ -113,8 +113,16 @@ async def _send(ctx: WorkerContext, sender: Any, target: ChatTarget, group: Reco
         await sender.send_images(target, files, "\n".join(lines), buttons=_result_buttons(ctx, language, items))
     elif failed:
         first = failed[0][1]
-        reason = text(language, first["error"] or "error.upstream_failed", **first.json("error_params", {}))
-        await sender.send_text(target, f"{reason}\n{text(language, 'generate.retry_hint')}")
+        error = first["error"] or "error.upstream_failed"
+        reason = text(language, error, **first.json("error_params", {}))
+        if error not in SAYS_WHAT_TO_DO:
+            reason += "\n" + text(language, "generate.retry_hint")
+        await sender.send_text(target, reason)
+
+
+SAYS_WHAT_TO_DO = frozenset({"generate.photo_gone", "generate.submit_lost", "queue.expired"})
+"""Failures whose message already says what to do next; "/retry with the same photo" would
+contradict "send the photo again" or repeat "send /retry"."""
 
 
 def _result_buttons(ctx: WorkerContext, language: str, items: list[Record]) -> Buttons:
