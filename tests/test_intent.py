@@ -565,3 +565,20 @@ def test_a_bare_scene_with_lighting_keeps_the_default_style() -> None:
 def test_who_a_person_becomes_in_chinese_is_a_prompt_even_with_a_place_inside() -> None:
     intent = recognize("把我变成一个在魔法森林里的巫师")
     assert (intent.scene, intent.prompt) == (None, "在魔法森林里的巫师")
+
+
+def test_an_instagram_story_is_upright_social_media_unless_another_style_is_named() -> None:
+    assert (recognize("an Instagram story photo").style,
+            recognize("an Instagram story photo").aspect_ratio) == ("social_media", "9:16")
+    assert recognize("Instagram story photo, anime").style == "anime"
+
+
+@pytest.mark.parametrize("text", ["I can't decide between watercolor and oil painting",
+                                  "纠结动漫和油画"])
+def test_undecided_between_two_styles_is_a_choice(text: str) -> None:
+    assert recognize(text).action == "choose"
+
+
+@pytest.mark.parametrize("text", ["can I choose the aspect ratio?", "可以选比例吗"])
+def test_asking_whether_a_setting_can_be_chosen_is_help(text: str) -> None:
+    assert recognize(text).action == "help"

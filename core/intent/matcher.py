@@ -273,6 +273,11 @@ def _group(kind: str) -> str:
     return "content" if kind in CONTENT_KINDS else kind
 
 
+_PLATFORMS_IN_RATIO = frozenset({"style:social_media"})
+"""An "Instagram story" is upright and for social media; other words inside an
+orientation phrase ("portrait orientation") are only the orientation."""
+
+
 def _drop_contained(hits: list[Hit]) -> list[Hit]:
     kept = []
     for hit in hits:
@@ -280,7 +285,8 @@ def _drop_contained(hits: list[Hit]) -> list[Hit]:
             other.start <= hit.start and hit.end <= other.end
             and (other.end - other.start) > (hit.end - hit.start)
             and (_group(other.kind) == _group(hit.kind)
-                 or (other.kind == "ratio" and hit.kind in CONTENT_KINDS))
+                 or (other.kind == "ratio" and hit.kind in CONTENT_KINDS
+                     and hit.label not in _PLATFORMS_IN_RATIO))
             for other in hits
         )
         if not inside_longer:

@@ -54,6 +54,12 @@ def in_scene(found: Found, hit: Hit) -> bool:
     return any(m.start() <= hit.start < m.end() for m in _ZH_SCENE.finditer(found.text))
 
 
+def in_format(found: Found, hit: Hit) -> bool:
+    """Whether a style word is part of an orientation phrase ("Instagram story photo, anime"):
+    it names the style only when nothing else does."""
+    return any(r.start <= hit.start and hit.end <= r.end for r in found.of("ratio"))
+
+
 _PURPOSE = re.compile(r"(?:\bfor(?:\s+(?:my|our|a|an|the|his|her|their|your|use\s+on))?"
                       r"(?:\s+[a-z]+)?|用于|用来|用在|发到?|放到?|当作?)$")
 
@@ -79,7 +85,7 @@ def primary(hits: list[Hit], found: Found) -> str:
         h.value in travel and h.phrase in style_words.GENERIC_PLACES
         and named_places - {h.value})] or hits
     strong = [h for h in hits if not h.weak]
-    head = [h for h in hits if not in_scene(found, h)]
+    head = [h for h in hits if not in_scene(found, h) and not in_format(found, h)]
     marked = [h for h in strong if marked_as_look(found, h)]
     tiers = (marked, [h for h in head if not h.weak], head, strong, hits)
     keys = distinct(next(tier for tier in tiers if tier))

@@ -44,6 +44,7 @@ from core.intent.parameters import aspect_ratio, count_spans, expression, model_
 from core.intent.primary import (
     SCENE_WORD,
     distinct,
+    in_format,
     in_scene,
     is_purpose,
     joined,
@@ -66,6 +67,9 @@ _COMMAND = re.compile(r"^/([a-z0-9_]+)(?:@[a-z0-9_]+)?\b")
 _LIST_JOINERS = re.compile(r"(?:,|、|，|;|；|\band\b|\bplus\b|&|\+|/|和|跟|与|及|以及|还有|\bthen\b|"
                            r"[一两二三四五六七八九十\d]\s*[张幅个份])")
 _OR_JOINERS = re.compile(r"(?:\bor\b|\bvs\b|\bversus\b|还是|或者|或是|或|对比)")
+_BETWEEN = re.compile(r"\b(?:decide|deciding|choose|choosing|pick|picking|torn|undecided|"
+                      r"unsure|stuck)\s+between\s*$|(?:纠结|犹豫|选不出|拿不定主意)[^，,。]*$")
+"""Before two styles, these offer them as alternatives ("can't decide between A and B")."""
 _SCENE_FIRST = re.compile(r"(?:in|on|at|under|inside|near|by|riding|standing|sitting|walking|"
                           r"flying|swimming|surrounded|holding|wearing)\b")
 _BECOME = re.compile(r"(?:\b(?:as|into|be|like)|成|为|当)\s*$")
@@ -167,9 +171,11 @@ def _decide(found: Found, command: str | None, extra: Mapping[str, Sequence[str]
     named = distinct(strong)
     if forced == "series" or found.has("series"):
         return _series(found, distinct(styles), count, base)
-    if len(named) >= 2 and joined(found.text, strong, _OR_JOINERS):
+    if len(named) >= 2 and (joined(found.text, strong, _OR_JOINERS)
+                            or _BETWEEN.search(found.text[:strong[0].start])):
         return replace(base, action="choose", choices=tuple(named))
-    listed = [h for h in styles if not in_scene(found, h) and not is_purpose(found, h)]
+    listed = [h for h in styles if not in_scene(found, h) and not is_purpose(found, h)
+              and not in_format(found, h)]
     if (len(distinct(listed)) >= 2 and any(not h.weak for h in listed)
             and joined(found.text, listed, _LIST_JOINERS)):
         return _series(found, distinct(listed), count, base)

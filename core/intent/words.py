@@ -161,13 +161,15 @@ SERIES_WORDS: tuple[str, ...] = (
     "photo shoot", "portfolio set", "one of each", "each style", "all styles", "mix of",
     "mixture of", "variety of", "combo of", "combination of",
     "一组", "一套", "系列", "套图", "组图", "多种风格", "不同风格", "写真集", "组照",
-    "各种风格", "几种风格", "套餐", "合集",
+    "各种风格", "几种风格", "套餐", "合集", "多风格", "多个风格", "几个风格", "不同的风格",
+    "multi style", "many styles", "different looks", "several looks", "a few looks",
 )
 """Seed 000 §9: a coordinated set of portraits."""
 
 VARIETY_WORDS: tuple[str, ...] = (
     "multiple styles", "different styles", "various styles", "several styles", "mix of styles",
-    "多种风格", "不同风格", "各种风格", "几种风格",
+    "多种风格", "不同风格", "各种风格", "几种风格", "多风格", "多个风格", "几个风格",
+    "不同的风格", "multi style", "many styles", "different looks", "several looks", "a few looks",
 )
 """Series words that ask for several looks: with one style named, the rest come from the
 default set ("my instagram, a few different styles")."""
@@ -331,6 +333,13 @@ HOWTO_PATTERNS: tuple[str, ...] = (
     r"(?: pro| 2)?|gpt|gpt image|seedream|flux|live portrait|headshot api|offline)\b",
     "怎么弄", "怎么做", "怎么生成", "怎么才能", "怎么拍", "怎么制作", "怎么得到", "怎么操作",
     "如何", "怎样才能", "怎样做", "怎么用", "怎么开始", "咋弄", "咋做", "咋用", "要怎么", "点样",
+    r"^(?:can|could|may|do) (?:i|we|you) (?:let me )?(?:choose|pick|select|change|set|specify|"
+    r"adjust|control)\s+(?:the |a |my |different |other |which )?(?:aspect ratio|ratio|size|"
+    r"resolution|orientation|format|model|number of (?:photos|pictures|images))s?"
+    r"(?:\s+(?:too|myself|as well|yourself))?\s*\??$",
+    r"^(?:我)?(?:可以|能|能不能|可不可以)(?:自己)?(?:选|选择|改|调|设置|指定)(?:一下)?"
+    r"(?:比例|尺寸|大小|模型|分辨率|画幅|张数)(?:吗|么|嘛|不)?[?？]?$",
 )
-"""A how-to question is help even when it names a style ("how do I get a passport photo?");
+"""A how-to question is help even when it names a style ("how do I get a passport photo?"),
+and so is asking whether a setting can be chosen ("can I choose the aspect ratio?");
 "how would I look as a viking" asks for a picture, so "look" is left out."""
