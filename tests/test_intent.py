@@ -582,3 +582,12 @@ def test_undecided_between_two_styles_is_a_choice(text: str) -> None:
 @pytest.mark.parametrize("text", ["can I choose the aspect ratio?", "可以选比例吗"])
 def test_asking_whether_a_setting_can_be_chosen_is_help(text: str) -> None:
     assert recognize(text).action == "help"
+
+
+@pytest.mark.parametrize("text", ["动漫和赛博朋克选哪个", "anime and cyberpunk, which one?"])
+def test_two_styles_and_which_one_is_a_choice(text: str) -> None:
+    assert recognize(text).action == "choose"
+
+
+def test_where_i_stand_in_chinese_is_a_scene() -> None:
+    assert recognize("我站在长城上的照片").scene == "我站在长城上"

@@ -20,7 +20,7 @@ _LIGHT_OR_LENS = re.compile(
     r"photorealistic|hyperrealistic|composition|framing|close up|close-up|full body|"
     r"head and shoulders|soft focus|film grain|color palette|colour palette|volumetric|"
     r"rim light|studio light|shallow)\b"
-    r"|光线|光影|灯光|打光|逆光|背景|景深|虚化|电影感|构图|特写|全身|半身|高清|细节"
+    r"|光线|光影|灯光|打光|逆光|阳光|日光|暖光|柔光|自然光|背景|景深|虚化|电影感|构图|特写|全身|半身|高清|细节"
 )
 """Photographer's terms: a clause holding one is art direction, not a request."""
 _STYLE_SUFFIX = re.compile(r"(?:\b(?:style|art style|aesthetic|look|quality)|风格|画风|质感)\s*$")

@@ -62,7 +62,7 @@ _TRAILING_ZH = re.compile(r"(?:的照片|的样子|的图片|的写真|的形象
 _LEADING_ZH = re.compile(r"^(?:一个|一名|一位|一只|个|位|名)")
 _PLACE_FIRST = re.compile(
     r"(?:in|on|at|under|inside|near|by|riding|standing|sitting|walking|flying|swimming|"
-    r"surrounded|holding|wearing|in front of|next to|beside)\b|(?:站|坐|走|躺|漫步|行走)?在")
+    r"surrounded|holding|wearing|in front of|next to|beside)\b|(?:我们?|自己)?(?:站|坐|走|躺|漫步|行走)?在")
 _ZH_SCENE = re.compile(r"(?<![放用发挂贴传])在([^，。,.!！?？的]{1,30})")
 
 

@@ -70,6 +70,9 @@ _OR_JOINERS = re.compile(r"(?:\bor\b|\bvs\b|\bversus\b|还是|或者|或是|或|
 _BETWEEN = re.compile(r"\b(?:decide|deciding|choose|choosing|pick|picking|torn|undecided|"
                       r"unsure|stuck)\s+between\s*$|(?:纠结|犹豫|选不出|拿不定主意)[^，,。]*$")
 """Before two styles, these offer them as alternatives ("can't decide between A and B")."""
+_WHICH_ONE = re.compile(r"^[^。.!?]{0,14}?(?:\bwhich one\b|\bwhich is better\b|\bwhich would\b|"
+                        r"选哪个|选哪一个|哪个好|哪一个好|哪个更好|选一个|挑一个)")
+"""After two styles, these ask the bot to pick ("动漫和赛博朋克选哪个")."""
 _SCENE_FIRST = re.compile(r"(?:in|on|at|under|inside|near|by|riding|standing|sitting|walking|"
                           r"flying|swimming|surrounded|holding|wearing)\b")
 _BECOME = re.compile(r"(?:\b(?:as|into|be|like)|成|为|当)\s*$")
@@ -172,7 +175,8 @@ def _decide(found: Found, command: str | None, extra: Mapping[str, Sequence[str]
     if forced == "series" or found.has("series"):
         return _series(found, distinct(styles), count, base)
     if len(named) >= 2 and (joined(found.text, strong, _OR_JOINERS)
-                            or _BETWEEN.search(found.text[:strong[0].start])):
+                            or _BETWEEN.search(found.text[:strong[0].start])
+                            or _WHICH_ONE.search(found.text[strong[-1].end:])):
         return replace(base, action="choose", choices=tuple(named))
     listed = [h for h in styles if not in_scene(found, h) and not is_purpose(found, h)
               and not in_format(found, h)]
@@ -244,7 +248,8 @@ def _this_or_that(found: Found) -> bool:
     if not all(h.phrase.startswith(_WHICH) for h in found.of("price")):
         return False
     strong = [h for h in found.of("style") if not h.weak]
-    return len(distinct(strong)) >= 2 and joined(found.text, strong, _OR_JOINERS)
+    return len(distinct(strong)) >= 2 and (joined(found.text, strong, _OR_JOINERS)
+                                           or bool(_WHICH_ONE.search(found.text[strong[-1].end:])))
 
 
 def _local(spans: list[tuple[int, int]], offset: int) -> list[tuple[int, int]]:

@@ -334,10 +334,10 @@ HOWTO_PATTERNS: tuple[str, ...] = (
     "怎么弄", "怎么做", "怎么生成", "怎么才能", "怎么拍", "怎么制作", "怎么得到", "怎么操作",
     "如何", "怎样才能", "怎样做", "怎么用", "怎么开始", "咋弄", "咋做", "咋用", "要怎么", "点样",
     r"^(?:can|could|may|do) (?:i|we|you) (?:let me )?(?:choose|pick|select|change|set|specify|"
-    r"adjust|control)\s+(?:the |a |my |different |other |which )?(?:aspect ratio|ratio|size|"
+    r"adjust|control|switch)\s+(?:the |a |my |different |other |which )?(?:aspect ratio|ratio|size|"
     r"resolution|orientation|format|model|number of (?:photos|pictures|images))s?"
     r"(?:\s+(?:too|myself|as well|yourself))?\s*\??$",
-    r"^(?:我)?(?:可以|能|能不能|可不可以)(?:自己)?(?:选|选择|改|调|设置|指定)(?:一下)?"
+    r"^(?:我)?(?:可以|能|能不能|可不可以)(?:自己)?(?:选|选择|改|调|换|切换|设置|指定)(?:一下)?"
     r"(?:比例|尺寸|大小|模型|分辨率|画幅|张数)(?:吗|么|嘛|不)?[?？]?$",
 )
 """A how-to question is help even when it names a style ("how do I get a passport photo?"),
