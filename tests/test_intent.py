@@ -591,3 +591,11 @@ def test_two_styles_and_which_one_is_a_choice(text: str) -> None:
 
 def test_where_i_stand_in_chinese_is_a_scene() -> None:
     assert recognize("我站在长城上的照片").scene == "我站在长城上"
+
+
+def test_the_seed_pixel_art_prompt_is_kept_whole_minus_the_format() -> None:
+    intent = recognize("retro 16-bit pixel art portrait, visible pixels, warm sunset cityscape "
+                       "background, head and shoulders, square format")
+    assert (intent.style, intent.aspect_ratio) == (None, "1:1")
+    assert intent.prompt == ("retro 16-bit pixel art portrait, visible pixels, warm sunset "
+                             "cityscape background, head and shoulders")

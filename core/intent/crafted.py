@@ -54,8 +54,10 @@ def crafted(found: Found, noise: list[tuple[int, int]]) -> tuple[str, bool] | No
     if not (directed or (styled and len(later) + 1 >= MIN_CLAUSES)):
         return None
     bare_scene = directed and leads_with_place(text)  # the §7 scene: a place, then light
+    medium = found.has("medium")  # "retro 16-bit pixel art portrait, ...": a look no preset has
     if any(h.start < first_end and h.kind in _SUBJECT_KINDS and not h.weak
-           and not (bare_scene and h.kind in ("style", "venue")) for h in found.hits):
+           and not ((bare_scene or medium) and h.kind in ("style", "venue"))
+           for h in found.hits):
         return None
     if any(h.kind in ("id", "series", "random", "family", "expr") for h in found.hits):
         return None
