@@ -98,7 +98,8 @@ def cancel(conv: Conversation, target: ChatTarget, session: Session, text: str) 
     cancelled = conv.queue.cancel(target.person_id)
     conv.sessions.update(target.person_id, pending=None)
     if not cancelled:
-        return [Reply(conv.say(target, "conv.nothing_to_cancel"))]
+        waiting = "conv.cancelled_pending" if session.pending else "conv.nothing_to_cancel"
+        return [Reply(conv.say(target, waiting))]
     return [Reply(conv.say(target, "conv.cancelled", count=cancelled))]
 
 

@@ -130,6 +130,8 @@ class Conversation:
         if number is not None and text.strip("#").isdigit():
             # A bare number answers a question; with none open it must not start (and charge) work.
             return [Reply(self.say(target, "conv.number_without_choice"))]
+        if followups.stops(text):
+            return COMMANDS["cancel"](self, target, session, "/cancel")
         if pending is not None and pending.kind == "confirm" and followups.goes_on(text):
             return self.start(replace(Intent.from_dict(pending.intent), go_anyway=True), target, session)
         intent = recognize(text, bot_username=incoming.bot_username, extra_styles=self.extra_styles)
@@ -152,6 +154,9 @@ class Conversation:
         insists = intent.go_anyway and not (intent.style or intent.prompt or intent.scene)
         if insists and session.pending and session.pending.kind == "confirm":
             return self.start(replace(Intent.from_dict(session.pending.intent), go_anyway=True), target, session)
+        if insists:
+            # "go anyway" with no warning open: nothing to go ahead with, so point the way.
+            return [] if target.is_group else [Reply(self._small_talk(target, session))]
         if intent.action == "help":
             return [Reply(self.say(target, "conv.help"))]
         if intent.action == "none":

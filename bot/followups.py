@@ -31,6 +31,11 @@ GO_ON = (
     "用这张", "就这张", "可以", "好", "好的", "行", "是的", "确定",
 )
 """Answers to "this photo is poor, go ahead anyway?" (only read while that question is open)."""
+STOP = (
+    "cancel", "stop", "stop it", "cancel it", "cancel that", "never mind", "nevermind", "abort",
+    "取消", "停止", "停", "别做了", "不要了", "算了", "取消吧", "停下",
+)
+"""A message that only says "stop": the same as /cancel."""
 ORDINALS = {
     "first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4,
     "第一": 1, "第二": 2, "第三": 3, "第四": 4, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4,
@@ -56,6 +61,11 @@ def goes_on(text: str) -> bool:
     return _plain(text) in GO_ON
 
 
+def stops(text: str) -> bool:
+    """True when the message only says "cancel" / "stop" / "取消"."""
+    return _plain(text) in STOP
+
+
 def position(text: str) -> int | None:
     """The choice number a short answer picks: "2", "#2", "the second one", "第二个"; else None."""
     plain = _plain(text).replace("#", "").replace("no ", "").replace("number ", "")
@@ -77,10 +87,14 @@ def resolve(text: str, intent: Intent, last: Intent | None) -> Intent | str:
     Only a message that names no style, prompt, scene, spec or expression refers back; what
     it does say (count, ratio, model) is laid over the last request.
     """
-    if last is None or intent.action not in ("generate", "none", "help"):
+    if intent.action not in ("generate", "none", "help"):
         return intent
     if intent.style or intent.prompt or intent.scene or intent.id_spec or intent.expression:
         return intent
+    if last is None:
+        # "again" / "再来一张" / "higher quality" with nothing before it: nothing to repeat.
+        refers_back = _says(text, AGAIN) or _says(text, HIGHER_QUALITY) or _says(text, OTHER_STYLE)
+        return replace(intent, action="none") if refers_back else intent
     if _says(text, OTHER_STYLE):
         return "styles"
     quality = _says(text, HIGHER_QUALITY)

@@ -430,3 +430,25 @@ def test_a_lost_photo_says_send_it_again_and_retry_does_not_pretend(
     assert "/retry" not in failure["text"], "retrying without the photo cannot work"
     answer = en.say("/retry")
     assert "photo" in answer.lower()
+
+
+# ------------------------------------------------------------------ words that refer to nothing
+def test_go_anyway_again_and_stop_with_nothing_before_them_start_nothing(en: Chat, zh: Chat) -> None:
+    en.photo()
+    en.not_started("go anyway")
+    en.not_started("again")
+    assert "Nothing is running" in en.not_started("stop")
+    zh.client.cookies.clear()
+    zh.photo()
+    zh.not_started("就用这张")
+    zh.not_started("再来一张")
+    assert "0/" in zh.say("/quota")
+
+
+def test_stop_in_words_cancels_like_the_command(zh: Chat) -> None:
+    zh.photo()
+    zh.started("动漫风")
+    assert "已取消 1" in zh.not_started("取消")
+    zh.not_started("/forget")
+    zh.not_started("水彩画")
+    assert "等待" in zh.not_started("算了"), "the request waiting for a photo is dropped, and it says so"
