@@ -599,3 +599,15 @@ def test_the_seed_pixel_art_prompt_is_kept_whole_minus_the_format() -> None:
     assert (intent.style, intent.aspect_ratio) == (None, "1:1")
     assert intent.prompt == ("retro 16-bit pixel art portrait, visible pixels, warm sunset "
                              "cityscape background, head and shoulders")
+
+
+@pytest.mark.parametrize(("text", "prompt"), [("我想当一回海盗船长", "海盗船长"),
+                                              ("我穿盔甲当骑士的样子", "骑士")])
+def test_who_i_want_to_be_in_chinese_is_a_prompt(text: str, prompt: str) -> None:
+    assert recognize(text).prompt == prompt
+
+
+def test_a_chinese_place_before_the_kind_of_picture_is_its_scene() -> None:
+    intent = recognize("雨夜街头的赛博朋克照")
+    assert (intent.style, intent.scene) == ("cyberpunk", "雨夜街头")
+    assert recognize("把我放在埃及金字塔前面").scene == "在埃及金字塔前面"

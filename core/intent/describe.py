@@ -41,6 +41,9 @@ _TRIGGERS_EN = (
 _TRIGGERS_ZH = (
     r"(?:变成|变身成?|扮成|打扮成|装扮成|画成|化身为?|当成|成为|换成|改成|做成|p成|P成)(?P<x>.+)",
     r"(?:我|自己)(?:当|是|做)(?P<x>.+?)的(?:照片|图|样子|写真|形象)",
+    r"(?:我|自己)[^，。,]{1,8}?(?:当|扮成?|扮演)(?P<x>.+?)的(?:照片|图|样子|写真|形象)",
+    r"(?:我|自己)(?:想|想要|要|也想)(?:当|成为|扮演)(?:一回|一次|一下|个|一个)?(?P<x>.+)",
+    r"把(?:我|我的照片|照片|我的自拍|自拍)(?:放|p|摆|弄|移|挪)(?P<x>[在到].+)",
     r"(?:看看|看一下|想看)(?:我|自己)在(?P<x>.+?)的(?:照片|图|样子|写真|形象)",
 )
 _CUT_AT = re.compile(
@@ -62,7 +65,7 @@ _TRAILING_ZH = re.compile(r"(?:的照片|的样子|的图片|的写真|的形象
 _LEADING_ZH = re.compile(r"^(?:一个|一名|一位|一只|个|位|名)")
 _PLACE_FIRST = re.compile(
     r"(?:in|on|at|under|inside|near|by|riding|standing|sitting|walking|flying|swimming|"
-    r"surrounded|holding|wearing|in front of|next to|beside)\b|(?:我们?|自己)?(?:站|坐|走|躺|漫步|行走)?在")
+    r"surrounded|holding|wearing|in front of|next to|beside)\b|(?:我们?|自己)?(?:站|坐|走|躺|漫步|行走)?在|到")
 _ZH_SCENE = re.compile(r"(?<![放用发挂贴传])在([^，。,.!！?？的]{1,30})")
 
 
@@ -170,6 +173,22 @@ def fallback_prompt(found: Found, noise: list[tuple[int, int]]) -> str | None:
 def leads_with_place(text: str) -> bool:
     """Whether a description opens with a setting ("in front of the Taj Mahal")."""
     return bool(_PLACE_FIRST.match(text))
+
+
+_ZH_PLACE_BEFORE = re.compile(
+    r"([\u4e00-\u9fff]{2,12}?(?:街头|街道|街|下|里|上|边|前|中|旁|园|馆|店|城|山|湖|海|林|场|厅|"
+    r"室|院|宫|寺|庙|村|镇|岛|滩|桥))的$")
+"""A place before "的" and the kind of picture ("雨夜街头的赛博朋克照")."""
+
+
+def place_before(found: Found, hit: Hit) -> str | None:
+    """The place named before a style word in Chinese ("雨夜街头" in "雨夜街头的赛博朋克照")."""
+    match = _ZH_PLACE_BEFORE.search(found.text[:hit.start])
+    if not match:
+        return None
+    place = re.sub(r"^(?:请|帮我|给我|麻烦|我想要|我想|我要|想要|来一张|来张|生成|画|做|一张|一个)+",
+                   "", match.group(1))
+    return place if cjk_chars(place) >= 2 else None
 
 
 def scene_for(found: Found, consumed: list[tuple[int, int]], after: int) -> str | None:

@@ -32,6 +32,7 @@ from core.intent.describe import (
     hits_spans,
     leads_with_place,
     noise_spans,
+    place_before,
     scene_for,
     tidy,
 )
@@ -213,7 +214,8 @@ def _decide(found: Found, command: str | None, extra: Mapping[str, Sequence[str]
             scene = custom[0]  # "me as a 1920s gangster": vintage, and the gangster
         return replace(base, action="generate", style=key,
                        scene=scene or _clause_of_other_style(found, key, strong)
-                       or place_of(found, strong, key))
+                       or place_of(found, strong, key)
+                       or next((place_before(found, h) for h in strong if h.value == key), None))
     face = expression(found) or _COMMAND_EXPRESSIONS.get(forced or "")
     if face:
         return replace(base, action="edit_expression", expression=face)
