@@ -397,12 +397,15 @@ def test_passport_for_canada_and_chinese_one_inch_arrive_with_print_sheets(en: C
     (english,) = en.delivered()
     names = [f["name"] for f in english["files"]]
     assert any("id-ca" in n for n in names) and any(f["document"] for f in english["files"]), names
+    assert "Canada" in english["caption"] and "50x70 mm" in english["caption"], english["caption"]
+    assert "Print sheet" in english["caption"] and "100%" in english["caption"]
     zh.client.cookies.clear()
     zh.cursor = "0-0"
     zh.photo()
     assert "蓝底" in zh.started("一寸蓝底")["text"]
     (chinese,) = zh.delivered()
     assert any("cn-1inch" in f["name"] for f in chinese["files"]) and "蓝底" in chinese["caption"]
+    assert "25x35 mm" in chinese["caption"] and "冲印" in chinese["caption"], chinese["caption"]
 
 
 def test_a_series_and_four_dating_photos_arrive_complete(zh: Chat, worker: WorkerProcess) -> None:

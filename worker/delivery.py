@@ -104,6 +104,7 @@ async def _send(ctx: WorkerContext, sender: Any, target: ChatTarget, group: Reco
     failed = [(n, item) for n, item in enumerate(items, start=1) if item.state in ("failed", "expired")]
     if files:
         lines = [group["label"]] if group["label"] else []
+        lines += _id_photo_lines(ctx, language, items)
         if any(item["model"] == "offline" for item in items):
             lines.append(text(language, "generate.offline_preview"))
         if failed:
@@ -118,6 +119,28 @@ async def _send(ctx: WorkerContext, sender: Any, target: ChatTarget, group: Reco
         if error not in SAYS_WHAT_TO_DO:
             reason += "\n" + text(language, "generate.retry_hint")
         await sender.send_text(target, reason)
+
+
+def _id_photo_lines(ctx: WorkerContext, language: str, items: list[Record]) -> list[str]:
+    """Which document the ID photo meets and how to print its sheet, once per delivery."""
+    from core.idspecs import get_spec
+    from engine.printsheet import SHEET_CAPTION_ID, sheet_caption_params
+
+    for item in items:
+        if item.state not in ("delivering", "delivered") or not item.json("documents", []):
+            continue  # only an ID photo comes with a print sheet (sent as a document)
+        request = item.json("request", {})
+        style = ctx.styles.get(request.get("style") or "")
+        background = request.get("background") or (style.background if style is not None else None)
+        spec = get_spec(request.get("id_spec"), background)
+        if spec is None:
+            return []
+        size = ctx.catalogues.text(
+            language, "idphoto.caption", name=spec.name(language), size=spec.size_label(),
+            width=spec.width_px, height=spec.height_px,
+        )
+        return [size, ctx.catalogues.text(language, SHEET_CAPTION_ID, **sheet_caption_params(spec))]
+    return []
 
 
 SAYS_WHAT_TO_DO = frozenset({"generate.photo_gone", "generate.submit_lost", "queue.expired"})
