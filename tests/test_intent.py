@@ -611,3 +611,21 @@ def test_a_chinese_place_before_the_kind_of_picture_is_its_scene() -> None:
     intent = recognize("雨夜街头的赛博朋克照")
     assert (intent.style, intent.scene) == ("cyberpunk", "雨夜街头")
     assert recognize("把我放在埃及金字塔前面").scene == "在埃及金字塔前面"
+
+
+def test_a_hint_of_one_member_picks_it_from_a_named_family() -> None:
+    assert recognize("我是做主播的，要一个虚拟形象").style == "avatar_vtuber"
+
+
+@pytest.mark.parametrize("text", ["this photo is ugly", "这张照片好丑"])
+def test_a_complaint_alone_is_chat(text: str) -> None:
+    assert recognize(text).action == "none"
+
+
+def test_dating_vibes_at_two_places_are_a_series() -> None:
+    intent = recognize("Give me 2 options for my dating profile: one at a cafe and one at the beach")
+    assert [item.style for item in intent.series or ()] == ["dating_cafe", "dating_beach"]
+
+
+def test_a_holiday_after_at_is_the_occasion_not_a_setting() -> None:
+    assert recognize("a photo of me and my kids at Christmas").style == "christmas"

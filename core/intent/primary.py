@@ -46,7 +46,7 @@ def joined(text: str, hits: list[Hit], joiner: re.Pattern[str]) -> bool:
 
 def in_scene(found: Found, hit: Hit) -> bool:
     """Whether a style word only describes the setting ("wedding photo on the beach")."""
-    if marked_as_look(found, hit):
+    if marked_as_look(found, hit) or hit.value in style_words.HOLIDAY_STYLES:
         return False
     before = found.text[:hit.start]
     if SCENE_WORD.search(before):

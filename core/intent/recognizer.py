@@ -179,8 +179,9 @@ def _decide(found: Found, command: str | None, extra: Mapping[str, Sequence[str]
                             or _BETWEEN.search(found.text[:strong[0].start])
                             or _WHICH_ONE.search(found.text[strong[-1].end:])):
         return replace(base, action="choose", choices=tuple(named))
-    listed = [h for h in styles if not in_scene(found, h) and not is_purpose(found, h)
-              and not in_format(found, h)]
+    listed = [h for h in styles  # a dating vibe is a look wherever it is named
+              if h.value.startswith("dating_")
+              or (not in_scene(found, h) and not is_purpose(found, h) and not in_format(found, h))]
     if (len(distinct(listed)) >= 2 and any(not h.weak for h in listed)
             and joined(found.text, listed, _LIST_JOINERS)):
         return _series(found, distinct(listed), count, base)
@@ -221,7 +222,11 @@ def _decide(found: Found, command: str | None, extra: Mapping[str, Sequence[str]
         return replace(base, action="edit_expression", expression=face)
     if families:
         family = next((h.value for h in found.of("family")), forced or "")
-        return replace(base, action="choose", choices=style_words.FAMILY_CHOICES[family])
+        members = style_words.FAMILY_CHOICES[family]
+        hinted = next((h.value for h in styles if h.value in members), None)
+        if hinted:  # "我是做主播的，要一个虚拟形象": the hint picks the family's member
+            return replace(base, action="generate", style=hinted)
+        return replace(base, action="choose", choices=members)
     if found.has("help"):
         return Intent(action="help")
     if styles and not _only_small_talk(found):
@@ -338,7 +343,9 @@ def _styles(found: Found, forced: str | None) -> list[Hit]:
                 if not any(s < h.end and h.start < e for s, e in venue_spans)]
         combined = Hit(f"style:{venue.value}", min(anchor.start, venue.start),
                        max(anchor.end, venue.end), venue.phrase)
-        hits = sorted([*hits, combined], key=lambda h: h.start)
+        others = [Hit(f"style:{v.value}", v.start, v.end, v.phrase) for v in venues[1:]
+                  if v.value != venue.value]  # "one at a cafe and one at the beach"
+        hits = sorted([*hits, combined, *others], key=lambda h: h.start)
     elif any(h.value == "dating" for h in dating) or forced == "dating":
         hits = [replace(h, label=f"style:{style_words.DATING_BY_SETTING[h.value]}")
                 if h.value in style_words.DATING_BY_SETTING else h for h in hits]

@@ -367,6 +367,9 @@ GENERIC_PLACES: frozenset[str] = frozenset({
 """Place words that name no destination: a named place beside one decides ("a beach in
 Santorini" is Europe)."""
 
+HOLIDAY_STYLES: frozenset[str] = frozenset({"christmas", "halloween"})
+"""Holidays are a time: "me and my kids at Christmas" is a Christmas photo, not a setting."""
+
 PET_STYLES: frozenset[str] = frozenset({"pet_together"})
 """Styles of company: "turn me into a cat" is a custom picture, not a photo with my cat."""
 

@@ -151,6 +151,8 @@ PRAISE_WORDS: tuple[str, ...] = (
     "做得好", "做得很好", "做的很好", "做得不错", "做的不错", "做得真好", "做的真好", "干得好",
     "干得漂亮", "弄得不错", "弄得很好", "拍得好", "画得好", "画得真好", "做得太好了",
     "well done", "good job", "great job", "nice work", "great work", "you did great",
+    "ugly", "so ugly", "hideous", "awful", "horrible", "terrible", "i hate this", "i hate it",
+    "好丑", "太丑", "真丑", "丑死了", "难看", "好难看", "太难看", "不好看",
 )
 """Praise that holds a request word ("做得很好" is "well done", not "make")."""
 
@@ -251,6 +253,7 @@ REQUEST_WORDS: tuple[str, ...] = (
     "生成", "做", "来张", "来一张", "来个", "画", "拍", "变成", "给我", "帮我", "想要", "要",
     "制作", "弄", "整", "出", "换成", "改成", "修", "自定义", "定制", "custom", "美颜",
     "美化", "磨皮", "p图", "修一下", "enhance", "retouch", "beautify", "touch up", "improve",
+    "换个", "换一个", "换一种", "换种", "重新", "重做", "再来",
 )
 """Words that ask for something to be made."""
 
