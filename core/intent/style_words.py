@@ -73,7 +73,8 @@ STYLE_WORDS: dict[str, tuple[str, ...]] = {
         "polaroid", "sepia", "nostalgic", "nostalgia", "noir", "film noir", "1920s", "1950s", "1960s", "1970s",
         "1980s", "1990s", "20s", "50s", "60s", "70s", "80s", "90s", "film camera",
         "black and white", "kodak", "old photo", "classic film",
-        "复古", "怀旧", "老照片", "胶片", "民国风", "民国", "港风", "黑白", "年代感",
+        "复古", "怀旧", "老照片", "胶片", "民国风", "民国", "港风", "黑白", "年代感", "拍立得",
+        "宝丽来",
     ),
     "casual": (
         "casual", "lifestyle", "everyday", "relaxed", "candid", "daily life", "natural look",
@@ -138,7 +139,10 @@ STYLE_WORDS: dict[str, tuple[str, ...]] = {
     ),
     "halloween": (
         "halloween", "spooky", "trick or treat", "jack o lantern", "pumpkin", "haloween", "🎃",
-        "👻",
+        "👻", "costume party", "witch costume", "vampire costume", "zombie costume",
+        "ghost costume", "skeleton costume", "monster costume", "werewolf costume",
+        "mummy costume", "devil costume", "扮鬼", "变装派对", "女巫装扮", "女巫装",
+        "巫婆装", "吸血鬼装扮", "僵尸装扮", "鬼怪装扮",
         "万圣节", "万圣", "南瓜",
     ),
     "graduation": (
@@ -211,7 +215,8 @@ STYLE_WORDS: dict[str, tuple[str, ...]] = {
         "video game", "league of legends", "esports", "fantasy warrior", "game avatar",
         "mmorpg", "fortnite", "overwatch", "warcraft", "world of warcraft", "final fantasy",
         "genshin", "genshin impact", "dungeons and dragons", "d&d", "dnd",
-        "游戏头像", "游戏角色", "游戏", "电竞", "游戏人物",
+        "游戏头像", "游戏角色", "游戏", "电竞", "游戏人物", "王者荣耀", "英雄联盟", "原神",
+        "魔兽", "网游", "游戏风",
     ),
     "avatar_vtuber": (
         "vtuber", "v tuber", "virtual youtuber", "streamer avatar", "live2d", "vtuber avatar",
@@ -222,7 +227,7 @@ STYLE_WORDS: dict[str, tuple[str, ...]] = {
         "kid", "child", "children", "baby", "toddler", "my son", "my daughter", "childrens",
         "children portrait", "kids photo", "infant", "newborn", "little one",
         "儿童", "孩子", "宝宝", "小孩", "儿童照", "娃", "女儿", "儿子", "婴儿", "小朋友",
-        "幼儿", "童年",
+        "幼儿", "童年", "新生儿", "满月照", "百天照", "周岁照",
     ),
     "family_photo": (
         "family", "family photo", "family portrait", "with my parents", "with my family",
@@ -230,6 +235,7 @@ STYLE_WORDS: dict[str, tuple[str, ...]] = {
         "with my children", "my family", "mom and dad", "my mom", "my dad", "my mother",
         "my father", "my siblings", "my brother", "my sister", "grandparents",
         "全家福", "家庭照", "家庭", "一家人", "家人", "一家三口", "全家", "老公", "老婆", "爸妈",
+        "一大家子", "一家子", "家庭合影", "全家人",
         "父母",
     ),
 }
