@@ -93,7 +93,7 @@ _PICTURE_KINDS = frozenset({"style", "photo", "family", "medium", "id"})
 _HOWTO = re.compile("|".join(words.HOWTO_PATTERNS))
 _RANDOM_TOKEN = re.compile(r"\brandom\b|随机|随便")
 _FACE_TOKEN = re.compile(r"\b(?:face|faces|person|people|human|humans|stranger|guy|girl|man|"
-                         r"woman|someone|headshot|portrait)\b|人脸|脸|人物|路人|陌生人|一个人|的人|人像")
+                         r"woman|someone|headshot|portrait)\b|人脸|脸|人物|路人|陌生人|一个人|的人|人像|来个人")
 
 
 def recognize(
