@@ -31,6 +31,12 @@ GO_ON = (
     "用这张", "就这张", "可以", "好", "好的", "行", "是的", "确定",
 )
 """Answers to "this photo is poor, go ahead anyway?" (only read while that question is open)."""
+LIST_STYLES = (
+    "what styles", "which styles", "list styles", "show styles", "show me styles", "show me the styles",
+    "all styles", "styles", "what styles do you have", "what can you make", "有哪些风格", "有什么风格",
+    "风格列表", "所有风格", "都有什么风格", "哪些风格",
+)
+"""Asking for the menu: answered with the style categories, with or without a last request."""
 STOP = (
     "cancel", "stop", "stop it", "cancel it", "cancel that", "never mind", "nevermind", "abort",
     "取消", "停止", "停", "别做了", "不要了", "算了", "取消吧", "停下",
@@ -91,6 +97,8 @@ def resolve(text: str, intent: Intent, last: Intent | None) -> Intent | str:
         return intent
     if intent.style or intent.prompt or intent.scene or intent.id_spec or intent.expression:
         return intent
+    if _says(text, LIST_STYLES):
+        return "styles"
     if last is None:
         # "again" / "再来一张" / "higher quality" with nothing before it: nothing to repeat.
         refers_back = _says(text, AGAIN) or _says(text, HIGHER_QUALITY) or _says(text, OTHER_STYLE)

@@ -23,7 +23,8 @@ from bot.messages import Incoming
 from core.chat import ChatTarget
 from core.settings import Settings
 from tests.faces import make_empty_photo, make_face_photo
-from tests.fakes.worker_process import FAST_TIMING, WorkerProcess
+from tests.fakes.fal_queue import FakeFalQueue, fake_fal  # noqa: F401  (fixture)
+from tests.fakes.worker_process import FAST_TIMING, WorkerProcess, worker_env
 
 ROOT = Path(__file__).resolve().parent.parent
 FACE = (ROOT / "tests" / "images" / "face.jpg").read_bytes()
@@ -47,7 +48,11 @@ def animated_gif() -> bytes:
 
 
 def readable(text: str, lang: str) -> None:
-    """What any reply must be: words for a person, in the person's language."""
+    """What any reply must be: words for a person, in the person's language (brand names aside)."""
+    from core.models import MODELS
+
+    for model in MODELS.values():
+        text = text.replace(model.name, model.key)
     assert text.strip(), "an empty message"
     assert not MESSAGE_ID.search(text), f"a raw message id: {text!r}"
     assert not any(leak in text for leak in LEAKS), f"looks like code: {text!r}"
@@ -455,3 +460,41 @@ def test_stop_in_words_cancels_like_the_command(zh: Chat) -> None:
     zh.not_started("/forget")
     zh.not_started("水彩画")
     assert "等待" in zh.not_started("算了"), "the request waiting for a photo is dropped, and it says so"
+
+
+# ------------------------------------------------------------------ with fal configured (fake fal queue)
+def test_a_failed_portrait_says_so_and_retry_brings_the_picture(
+    redis_url: str, data_dir: Path, tmp_path: Path, fake_fal: tuple[FakeFalQueue, str]  # noqa: F811
+) -> None:
+    from portraitbot.app import build_server
+
+    fal, url = fake_fal
+    env = worker_env(redis_url, data_dir, url)
+    app = build_server(Settings.from_env(env), redis.Redis.from_url(redis_url))
+    process = WorkerProcess(env, timing=FAST_TIMING, log_path=tmp_path / "worker.log")
+    try:
+        with TestClient(app) as test_client:
+            zh = Chat(test_client, "zh")
+            zh.photo()
+            fal.completed_error = "Internal error while generating"
+            ack = zh.started("动漫风")["text"]
+            assert "NanoPro" in ack and "离线" not in ack
+            (failure,) = zh.delivered()
+            assert failure["type"] == "text" and "/retry" in failure["text"]
+            fal.completed_error = None
+            zh.started("/retry")
+            (result,) = zh.delivered()
+            assert result["type"] == "images" and "动漫" in result["caption"]
+            assert "hq:last" in zh.buttons(result)
+            better = zh.started(callback="hq:last")["text"]
+            assert "GPT" in better or "gpt" in better.lower(), better
+            zh.delivered(timeout=40)
+            assert "没有配置" in zh.not_started("/model seedream")
+    finally:
+        process.stop()
+
+
+def test_asking_what_styles_there_are_shows_the_menu(en: Chat, zh: Chat) -> None:
+    assert "cat:A" in en.buttons(en.one(text="what styles do you have?"))
+    zh.client.cookies.clear()
+    assert "cat:U" in zh.buttons(zh.one(text="有哪些风格？"))
