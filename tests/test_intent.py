@@ -629,3 +629,15 @@ def test_dating_vibes_at_two_places_are_a_series() -> None:
 
 def test_a_holiday_after_at_is_the_occasion_not_a_setting() -> None:
     assert recognize("a photo of me and my kids at Christmas").style == "christmas"
+
+
+@pytest.mark.parametrize(("text", "ratio"), [("a wide cyberpunk shot", "16:9"),
+                                             ("tall anime portrait for my phone", "9:16"),
+                                             ("横着的油画", "16:9"), ("make my smile wide", None)])
+def test_everyday_orientation_words(text: str, ratio: str | None) -> None:
+    assert recognize(text).aspect_ratio == ratio
+
+
+def test_lia_counts_two_pictures_but_not_two_people() -> None:
+    assert recognize("来俩动漫头像").count == 2
+    assert recognize("我们俩的合照").count is None

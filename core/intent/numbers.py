@@ -44,6 +44,7 @@ _ZH_COUNT = re.compile(
     rf"(?<!第)(?<![一二三四五六七八九十两俩\d寸])([一二两俩三四五六七八九十几]{{1,3}}|\d{{1,2}})\s*[{ZH_MEASURES}]"
 )
 _ZH_PICTURE = re.compile(r"[^，。,.!！?？]{0,20}?(?:头像|照片|照|图|写真|肖像|画像|形象|大片|人脸|脸|人像|面孔|风格)")
+_ZH_LIANG = re.compile(r"(?<=[来要做画整出给])俩(?![张幅个份款种版副枚人])")
 _X_COUNT = re.compile(r"(?:^|\s)[x×*](\d{1,2})\b|\b(\d{1,2})\s*[x×]\s*(?:$|[^\d\s])")
 
 
@@ -98,6 +99,9 @@ def find_count(text: str, tokens: list[Token], masked: list[tuple[int, int]],
             return clamp_count(value)
     if first_one is not None:
         return first_one
+    for match in _ZH_LIANG.finditer(text):  # "来俩动漫头像": 俩 holds its own measure word
+        if _ZH_PICTURE.match(text, match.end()) and not is_masked(match.start(), match.end()):
+            return 2
     for match in _X_COUNT.finditer(text):
         digits = match.group(1) or match.group(2)
         if digits and not is_masked(match.start(), match.end()):

@@ -51,13 +51,15 @@ ORIENTATION_WORDS: dict[str, tuple[str, ...]] = {
         "phone background", "phone screen", "lock screen", "upright",
         "竖版", "竖屏", "竖图", "竖的", "竖向", "竖幅", "竖拍", "手机壁纸", "锁屏", "竖构图",
         "直版", "直向", "直幅",  # Hong Kong and Taiwan say 直 for upright
+        "竖着", "竖着的", "tall", "for my phone", "phone size", "phone sized",
     ),
     "16:9": (
         "landscape", "horizontal", "banner", "widescreen", "wide screen", "wide format",
         "landscape orientation", "landscape mode", "desktop wallpaper", "cover photo",
         "youtube thumbnail", "header",
         "横版", "横屏", "横图", "横的", "横向", "横幅", "宽屏", "电脑壁纸", "横构图",
-        "打横",
+        "打横", "横着", "横着的", "wide", "wide shot", "desktop", "desktop background",
+        "laptop wallpaper", "computer wallpaper",
     ),
     "1:1": (
         "square", "square format", "squared",
@@ -70,7 +72,9 @@ NOT_ORIENTATION: tuple[str, ...] = (
     "times square", "town square", "city square", "market square", "red square",
     "trafalgar square", "tiananmen square", "union square", "washington square",
     "village square", "main square", "public square", "square jaw", "square face",
-    "square glasses",
+    "square glasses", "wide smile", "wide grin", "eyes wide", "wide eyes", "wide open",
+    "wide awake", "wide angle", "look tall", "looks tall", "me tall", "taller", "tall and",
+    "i m tall", "very tall", "tall glass", "smile wide", "grin wide", "mouth wide",
 )
 """Places and features holding an orientation word: "me in Times Square" is not 1:1."""
 
