@@ -98,7 +98,7 @@ STYLE_WORDS: dict[str, tuple[str, ...]] = {
         "cherry blossoms", "sakura", "shibuya", "nara", "japanese temple", "japanese street",
         "hokkaido", "okinawa", "harajuku", "shinjuku", "ginza", "akihabara", "asakusa",
         "日本", "东京", "京都", "大阪", "富士山", "樱花", "奈良", "涩谷", "北海道", "冲绳",
-        "银座", "秋叶原", "浅草", "新宿",
+        "银座", "秋叶原", "浅草", "新宿", "kimono", "yukata", "和服", "浴衣",
     ),
     "travel_tropical": (
         "tropical", "beach", "island", "resort", "bali", "maldives", "hawaii", "thailand",
