@@ -641,3 +641,9 @@ def test_everyday_orientation_words(text: str, ratio: str | None) -> None:
 def test_lia_counts_two_pictures_but_not_two_people() -> None:
     assert recognize("来俩动漫头像").count == 2
     assert recognize("我们俩的合照").count is None
+
+
+def test_a_named_look_after_a_place_and_lighting_is_style_and_scene() -> None:
+    intent = recognize("me in a modern office, soft lighting, professional look")
+    assert (intent.style, intent.scene) == ("professional", "in a modern office, soft lighting")
+    assert recognize("photo of me, cinematic lighting, cyberpunk style").style == "cyberpunk"

@@ -36,6 +36,8 @@ _ASKING = re.compile(
 )
 """Asking words before the description itself."""
 _LOOSE_MARKS = re.compile(r"\s*([,，;；])(?:\s*[,，;；])+")
+_ME = re.compile(r"^(?:(?:me|myself)\b\s*|我们|我|自己)")
+"""Who is pictured, before a place ("me in a modern office, soft light")."""
 MIN_CLAUSES = 3
 """Clauses that make a comma list a written prompt even without a photographer's term."""
 
@@ -61,6 +63,12 @@ def crafted(found: Found, noise: list[tuple[int, int]]) -> tuple[str, bool] | No
         return None
     if any(h.kind in ("id", "series", "random", "family", "expr") for h in found.hits):
         return None
+    place_first = leads_with_place(_ME.sub("", text))
+    if place_first and any(h.kind == "style" and h.start > first_end for h in found.hits):
+        return None  # "me in a modern office, soft light, professional look": style and scene
+    subject = [(h.start, h.end) for h in found.hits if h.kind in FILLER_KINDS]
+    if not place_first and not content_left(text[:first_end], subject):
+        return None  # "photo of me, cinematic lighting, cyberpunk style" names no subject
     chars = list(text)
     for start, end in noise:
         for i in range(start, min(end, len(chars))):
@@ -71,7 +79,9 @@ def crafted(found: Found, noise: list[tuple[int, int]]) -> tuple[str, bool] | No
     described = _ASKING.sub("", described).strip()
     if len(_CLAUSES.split(described)[0].split()) < 2 and len(described.split(",")[0]) < 4:
         return None
-    return described[:MAX_DESCRIPTION_CHARS], leads_with_place(described)
+    if place_first:
+        described = _ME.sub("", described)
+    return described[:MAX_DESCRIPTION_CHARS], place_first
 
 
 def _without_empty_clauses(text: str) -> str:
