@@ -647,3 +647,15 @@ def test_a_named_look_after_a_place_and_lighting_is_style_and_scene() -> None:
     intent = recognize("me in a modern office, soft lighting, professional look")
     assert (intent.style, intent.scene) == ("professional", "in a modern office, soft lighting")
     assert recognize("photo of me, cinematic lighting, cyberpunk style").style == "cyberpunk"
+
+
+def test_describing_clauses_after_a_style_are_its_scene() -> None:
+    intent = recognize("cyberpunk portrait, neon-lit alley, rain reflections")
+    assert (intent.style, intent.scene) == ("cyberpunk", "neon-lit alley, rain reflections")
+    assert recognize("职业照，灰色背景，柔和的影棚光").scene
+
+
+def test_a_written_prompt_making_the_person_a_character_stays_whole() -> None:
+    text = ("portrait of a person as a 1920s jazz singer, art deco club, warm spotlight, "
+            "vintage film grain")
+    assert (recognize(text).style, recognize(text).prompt) == (None, text)

@@ -12,6 +12,7 @@ import re
 
 from core.intent.describe import FILLER_KINDS, MAX_DESCRIPTION_CHARS, content_left, leads_with_place
 from core.intent.matcher import Found, find
+from core.intent.style_words import GENERIC_PLACES
 
 _CLAUSES = re.compile(r"[,，;；]")
 _LIGHT_OR_LENS = re.compile(
@@ -36,6 +37,10 @@ _ASKING = re.compile(
 )
 """Asking words before the description itself."""
 _LOOSE_MARKS = re.compile(r"\s*([,，;；])(?:\s*[,，;；])+")
+_AS_CHARACTER = re.compile(r"\b(?:as|into)\s+(?:a|an|the)\b|(?:当|扮成|变成|化身为?)")
+"""Before the character a written-out prompt makes of the person ("a person as a knight")."""
+_DETAIL_KINDS = frozenset({"photo", "stronger", "weaker"})
+"""Hits a detail clause may hold besides weak style hints ("neon-lit alley")."""
 _ME = re.compile(r"^(?:(?:me|myself)\b\s*|我们|我|自己)")
 """Who is pictured, before a place ("me in a modern office, soft light")."""
 MIN_CLAUSES = 3
@@ -57,8 +62,12 @@ def crafted(found: Found, noise: list[tuple[int, int]]) -> tuple[str, bool] | No
         return None
     bare_scene = directed and leads_with_place(text)  # the §7 scene: a place, then light
     medium = found.has("medium")  # "retro 16-bit pixel art portrait, ...": a look no preset has
+    become = _AS_CHARACTER.search(text[:first_end])
+    character = bool(become) and len(later) + 1 >= MIN_CLAUSES  # "a person as a jazz singer, …"
     if any(h.start < first_end and h.kind in _SUBJECT_KINDS and not h.weak
-           and not ((bare_scene or medium) and h.kind in ("style", "venue"))
+           and not (medium and h.kind in ("style", "venue"))
+           and not (bare_scene and (h.kind == "venue" or h.phrase in GENERIC_PLACES))
+           and not (character and become and h.kind == "style" and h.start >= become.end())
            for h in found.hits):
         return None
     if any(h.kind in ("id", "series", "random", "family", "expr") for h in found.hits):
@@ -96,3 +105,28 @@ def _without_empty_clauses(text: str) -> str:
             kept.append(clause + (mark.group() if mark else ""))
         start = mark.end() if mark else end
     return "".join(kept).strip(" ,，;；")
+
+
+def detail_clauses(found: Found, key: str) -> str | None:
+    """Clauses after the chosen style's that only describe it ("cyberpunk portrait, neon-lit
+    alley, rain reflections"): the scene, as one stretch of text."""
+    text = found.text
+    own = [h for h in found.of("style") if h.value == key]
+    if not own:
+        return None
+    marks = [m for m in _CLAUSES.finditer(text) if m.start() >= own[0].end]
+    if not marks:
+        return None
+    start = end = marks[0].end()
+    for index, mark in enumerate(marks):
+        stop = marks[index + 1].start() if index + 1 < len(marks) else len(text)
+        inside = [h for h in found.hits if mark.end() <= h.start < stop]
+        if any(h.kind not in _DETAIL_KINDS and not (h.kind == "style" and (h.weak or h.value == key))
+               for h in inside):
+            break
+        if not content_left(text[mark.end():stop], [(h.start - mark.end(), h.end - mark.end())
+                                                    for h in inside if h.kind in FILLER_KINDS]):
+            break
+        end = stop
+    described = text[start:end].strip(" .。!！")
+    return described or None

@@ -23,7 +23,7 @@ from dataclasses import replace
 
 from core.intent import style_words, words
 from core.intent.background import Backdrop, background_change, scene_words
-from core.intent.crafted import crafted
+from core.intent.crafted import crafted, detail_clauses
 from core.intent.describe import (
     content_left,
     custom_description,
@@ -216,7 +216,8 @@ def _decide(found: Found, command: str | None, extra: Mapping[str, Sequence[str]
         return replace(base, action="generate", style=key,
                        scene=scene or _clause_of_other_style(found, key, strong)
                        or place_of(found, strong, key)
-                       or next((place_before(found, h) for h in strong if h.value == key), None))
+                       or next((place_before(found, h) for h in strong if h.value == key), None)
+                       or detail_clauses(found, key))
     face = expression(found) or _COMMAND_EXPRESSIONS.get(forced or "")
     if face:
         return replace(base, action="edit_expression", expression=face)
