@@ -18,6 +18,11 @@ if TYPE_CHECKING:
     from bot.conversation import Conversation
 
 Command = Callable[["Conversation", ChatTarget, Session, str], list[Reply]]
+LANGUAGE_NAMES = {
+    "english": "en", "英文": "en", "英语": "en", "chinese": "zh", "中文": "zh", "汉语": "zh", "简体中文": "zh",
+    "zh-cn": "zh", "zh_cn": "zh", "cn": "zh",
+}
+"""Ways people name a language after /lang, besides its code."""
 CHOOSABLE_MODELS = ("nanopro", "nano2", "gpt", "seedream", "flux", "headshot", "offline")
 """The models /model offers, when their provider is configured."""
 
@@ -84,7 +89,7 @@ def model(conv: Conversation, target: ChatTarget, session: Session, text: str) -
 
 def lang(conv: Conversation, target: ChatTarget, session: Session, text: str) -> list[Reply]:
     """/lang [en|zh]: set the reply language, overriding the chat client's."""
-    wanted = argument(text).lower()[:2]
+    wanted = LANGUAGE_NAMES.get(argument(text).lower(), argument(text).lower()[:2])
     if wanted in SUPPORTED_LANGUAGES:
         conv.sessions.update(target.person_id, language=wanted)
         from dataclasses import replace

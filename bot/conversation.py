@@ -183,7 +183,7 @@ class Conversation:
         if pending and pending.kind in ("photo", "confirm"):
             return self.start(Intent.from_dict(pending.intent), target, session)
         if reference.verdict:
-            return [Reply(self.say(target, reference.verdict) + "\n" + self.say(target, "conv.photo_tip_then"))]
+            return [Reply(self.say(target, reference.verdict, **(reference.verdict_params or {})) + "\n" + self.say(target, "conv.photo_tip_then"))]
         return [
             Reply(
                 self.say(target, "conv.photo_received"),
@@ -201,27 +201,28 @@ class Conversation:
         if result.needs_photo and not fresh:
             self.sessions.update(person, pending=Pending("photo", intent.to_dict(), time.time()))
             asking = "conv.need_photo_group" if target.is_group else "conv.need_photo"
-            return [Reply(self.say(target, asking, style=self._request_name(result, target)))]
+            return [Reply(self.say(target, asking, style=self._request_name(result, target, intent)))]
         if result.needs_photo and reference and reference.verdict and not intent.go_anyway:
             self.sessions.update(person, pending=Pending("confirm", intent.to_dict(), time.time()))
             return [
                 Reply(
-                    self.say(target, reference.verdict),
+                    self.say(target, reference.verdict, **(reference.verdict_params or {})),
                     buttons=((Button(self.say(target, "conv.button_go_anyway"), "go:anyway"),),),
                 )
             ]
+        what = self._request_name(result, target, intent)
         try:
             ticket = self.queue.enqueue(
                 target,
                 result.requests,
                 reference=reference.path if (reference and result.needs_photo) else None,
-                label=f"{self._request_name(result, target)} · {self.model_name(result.model.key, target)}",
+                label=f"{what} · {self.model_name(result.model.key, target)}",
             )
         except QuotaError as error:
             return [Reply(self.catalogues.error_text(target.language, error))]
         self.sessions.update(person, pending=None)
         self.sessions.remember_generation(person, ticket.generation_ids[0], replace(intent, go_anyway=False).to_dict())
-        return [Reply(self._ack_text(result, ticket, target), generation_id=ticket.generation_ids[0])]
+        return [Reply(self._ack_text(result, ticket, target, what), generation_id=ticket.generation_ids[0])]
 
     def _plan(self, intent: Intent, session: Session, *, has_reference: bool) -> Plan:
         if intent.style and self.styles.get(intent.style) is None:
@@ -242,8 +243,10 @@ class Conversation:
             return None
         return StyleFacts(style.aspect_ratio, style.needs_photo, style.seed, style.background, style.model)
 
-    def _request_name(self, result: Plan, target: ChatTarget) -> str:
+    def _request_name(self, result: Plan, target: ChatTarget, intent: Intent | None = None) -> str:
         names = [self._style_name(r.style, target) for r in result.requests]
+        if intent is not None and intent.action == "generate" and not intent.style and (intent.prompt or intent.scene):
+            names = [self.say(target, "conv.style_custom")]  # "me as a viking": not a headshot
         if any(r.expression for r in result.requests):
             names = [self.say(target, "conv.style_expression")]
         unique = list(dict.fromkeys(names))
@@ -255,12 +258,12 @@ class Conversation:
             return style.name(target.language)
         return self.say(target, "conv.style_random_face" if key == "random_face" else "conv.style_custom")
 
-    def _ack_text(self, result: Plan, ticket: Any, target: ChatTarget) -> str:
+    def _ack_text(self, result: Plan, ticket: Any, target: ChatTarget, what: str) -> str:
         images = sum(r.count for r in result.requests)
         text = self.say(
             target,
             "conv.ack",
-            what=self._request_name(result, target),
+            what=what,
             model=self.model_name(result.model.key, target),
             seconds=int(round(ticket.eta_s)),
             images=images,

@@ -50,6 +50,7 @@ class PhotoDesk:
             path=str(path),
             received_at=time.time(),
             verdict=None if verdict.ok else verdict.message_id,
+            verdict_params=None if verdict.ok else dict(verdict.params) or None,
             source=source.to_dict() if source else None,
         )
 

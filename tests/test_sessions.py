@@ -498,3 +498,15 @@ def test_asking_what_styles_there_are_shows_the_menu(en: Chat, zh: Chat) -> None
     assert "cat:A" in en.buttons(en.one(text="what styles do you have?"))
     zh.client.cookies.clear()
     assert "cat:U" in zh.buttons(zh.one(text="有哪些风格？"))
+
+
+def test_a_group_photo_tip_counts_the_faces_and_a_custom_idea_is_not_called_a_headshot(en: Chat) -> None:
+    from tests.faces import make_group_photo
+
+    tip = en.photo(jpeg(make_group_photo()))["text"]
+    assert re.search(r"\d faces", tip), tip
+    en.photo()
+    ack = en.started("make me look like a viking warrior")["text"]
+    assert "Custom" in ack and "headshot" not in ack.lower()
+    en.expect = "zh"
+    assert "中文" in en.say("/lang 中文")

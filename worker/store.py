@@ -33,6 +33,8 @@ class Reference:
     """None when the pre-flight check liked it, else the tip's message id."""
     source: dict[str, Any] | None = None
     """The channel's PhotoRef as a dict, for the record."""
+    verdict_params: dict[str, Any] | None = None
+    """Placeholders of the tip ("I see {count} faces")."""
 
 
 @dataclass(frozen=True)
