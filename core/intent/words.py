@@ -124,7 +124,9 @@ SERVICE_QUESTIONS: tuple[str, ...] = (
     "support english", "taking so long", "so slow", "done yet", "is it ready", "ready yet",
     "where are my photo", "where is my photo", "where are my picture", "where is my picture",
     "where are my image", "where is my image", "where is my order", "refund", "how do i pay", "how to pay", "payment", "pay for",
-    "upload a photo first", "need to upload", "what kind of photo", "which photo should",
+    "upload a photo first", "need to upload", "can you see my", "did you get my",
+    "did you receive my", "what now", "what next", "what do i do now", "what should i do now",
+    "能看到我的照片吗", "收到我的照片了吗", "接下来呢", "接下来怎么办", "然后呢", "what kind of photo", "which photo should",
     "what photo should", "without a photo", "status of my", "my order",
     "支持英文", "支持中文", "会说英语", "会英文", "什么语言", "等多久", "还没好", "好了吗",
     "怎么这么慢", "照片在哪", "在哪里看", "退款", "付款", "支付", "充值", "上传照片吗", "先上传",
@@ -146,8 +148,12 @@ SMALL_TALK: tuple[str, ...] = (
     "good", "lmao", "yo", "sup", "love this", "love that", "i love this", "like this one",
     "one sec", "one second", "one moment", "just a sec", "a sec", "hold on", "give me a sec",
     "one min", "just a moment",
+    "i just uploaded", "i uploaded", "just uploaded", "uploaded a photo", "uploaded my photo",
+    "here is my photo", "here s my photo", "this is my photo", "this is me", "here i am",
     "你好", "谢谢", "哈哈", "好的", "嗯", "再见", "早上好", "晚安", "棒", "不错", "好", "哈喽",
     "嗨", "牛", "厉害", "可以", "喜欢这张", "爱了", "谢了", "多谢", "好看", "收到", "在吗", "哦", "呵呵", "嘿嘿",
+    "这是我的照片", "这是我", "我上传了", "已上传", "上传好了", "发你了", "发给你了", "照片发了",
+    "收到照片了吗", "看到我的照片了吗",
 )
 """Chat that asks for nothing."""
 
