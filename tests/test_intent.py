@@ -659,3 +659,13 @@ def test_a_written_prompt_making_the_person_a_character_stays_whole() -> None:
     text = ("portrait of a person as a 1920s jazz singer, art deco club, warm spotlight, "
             "vintage film grain")
     assert (recognize(text).style, recognize(text).prompt) == (None, text)
+
+
+def test_a_listed_series_keeps_each_pictures_scene_and_custom_prompt() -> None:
+    intent = recognize("photo series: professional, casual at a rooftop bar at sunset, anime, "
+                       "and me as a superhero with a cape")
+    assert [(i.style, i.scene, i.prompt) for i in intent.series or ()] == [
+        ("professional", None, None), ("casual", "at a rooftop bar at sunset", None),
+        ("anime", None, None), (None, None, "a superhero with a cape")]
+    chinese = recognize("一组照片：动漫、油画、把我变成宇航员")
+    assert [i.prompt for i in chinese.series or ()] == [None, None, "宇航员"]

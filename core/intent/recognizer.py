@@ -52,6 +52,7 @@ from core.intent.primary import (
     place_of,
     primary,
 )
+from core.intent.series_items import listed_items
 from core.intent.text import Mapped, as_typed, clean_text, normalize_mapped
 from core.request import Intent, SeriesItem
 
@@ -375,7 +376,7 @@ def _series(found: Found, keys: list[str], count: int | None, base: Intent) -> I
         else:
             size = count or words.DEFAULT_SERIES_SIZE
             keys = list(words.DEFAULT_SERIES[:size])
-    items = tuple(SeriesItem(style=key) for key in keys)
+    items = listed_items(found, keys) or tuple(SeriesItem(style=key) for key in keys)
     return replace(base, action="series", series=items)
 
 
