@@ -334,7 +334,7 @@ FUZZY_WORDS: frozenset[str] = frozenset({
     "orientation", "highest", "premium", "toddler", "kitchen", "speech",
     "presentation", "guitar", "hiking", "camping", "library", "coffee",
     "holiday", "costume", "spooky", "bridal", "diploma", "muscular", "workout", "jogging",
-    "selfie", "help", "visa", "oil", "face", "faces", "person",
+    "selfie", "help", "visa", "oil", "face", "faces", "person", "casual",
 })
 """Distinctive keywords whose small misspellings we forgive ("anmie", "cyberpunck")."""
 
