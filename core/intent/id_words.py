@@ -39,7 +39,8 @@ VISA_WORDS: tuple[str, ...] = (
 SPEC_WORDS: dict[str, tuple[str, ...]] = {
     "us": (
         "us", "usa", "u s", "u s a", "united states", "america", "american", "green card",
-        "2x2", "2 x 2", "2x2 inch", "美国", "美签", "绿卡",
+        "2x2", "2 x 2", "2x2 inch", "51x51", "51 x 51", "600x600", "600 x 600", "美国", "美签",
+        "绿卡",
     ),
     "ca": ("canada", "canadian", "50x70", "50 x 70", "加拿大"),
     "in": ("india", "indian", "oci", "印度"),
@@ -63,7 +64,8 @@ SPEC_WORDS: dict[str, tuple[str, ...]] = {
 }
 """Words that name a specification outright (in an ID-photo request)."""
 
-SIZE_UNITS: tuple[str, ...] = ("mm", " mm", " inch", " inches", "in", "inch")
+SIZE_UNITS: tuple[str, ...] = ("mm", " mm", " inch", " inches", "in", "inch", "px", " px",
+                               " pixel", " pixels")
 """Units after a size ("35x45mm", "2x2 inch"): a size with its unit asks for an ID photo."""
 
 CHINA_WORDS: tuple[str, ...] = ("china", "chinese", "prc", "中国", "国内", "大陆")
