@@ -31,7 +31,7 @@ STYLE_WORDS: dict[str, tuple[str, ...]] = {
         "求职", "面试", "西装照", "职场", "大头照", "lawyer", "attorney", "law firm", "realtor",
         "real estate agent", "consultant", "accountant", "financial advisor", "律师",
         "顾问", "pro pic", "pro photo", "pro headshot", "work pic", "work pfp", "for work", "slack", "microsoft teams", "company directory", "work profile", "专业照", "专业头像", "专业形象", "专业肖像", "专业人像",
-        "找工作", "正式一点", "正式点", "正式照", "正式头像", "正式形象", "job hunting",
+        "找工作", "正式一点", "正式点", "正经点", "正经一点", "正经的头像", "正式照", "正式头像", "正式形象", "job hunting",
         "job hunt", "job search", "job seeking", "formal photo", "formal headshot",
     ),
     "linkedin": (
@@ -170,7 +170,7 @@ STYLE_WORDS: dict[str, tuple[str, ...]] = {
     ),
     "chef": (
         "chef", "cooking", "cook", "kitchen", "baker", "baking", "culinary", "food blog",
-        "厨师", "做饭", "烹饪", "厨房", "大厨", "烘焙", "美食",
+        "厨师", "做饭", "烹饪", "厨房", "大厨", "烘焙", "美食", "主厨", "厨子", "下厨",
     ),
     "outdoor_adventure": (
         "outdoor", "outdoors", "adventure", "adventurous", "hiking", "hike", "hiker",
@@ -207,7 +207,8 @@ STYLE_WORDS: dict[str, tuple[str, ...]] = {
     "avatar_3d": (
         "3d avatar", "3d cartoon", "pixar", "disney", "3d character", "3d", "3d animated",
         "animoji", "memoji", "3d render", "clay 3d", "dreamworks",
-        "3d头像", "3d动画", "皮克斯", "迪士尼", "3d卡通", "3d形象", "三维", "立体卡通",
+        "3d头像", "3d动画", "皮克斯", "迪士尼", "皮克斯动画", "迪士尼动画", "皮克斯动画风",
+        "迪士尼动画风", "pixar animation", "disney animation", "disney pixar", "3d卡通", "3d形象", "三维", "立体卡通",
         "q版", "q萌", "chibi", "pixarify", "pixar ify", "泡泡玛特", "盲盒",
     ),
     "avatar_gaming": (
