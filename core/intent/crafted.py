@@ -41,7 +41,8 @@ _AS_CHARACTER = re.compile(r"\b(?:as|into)\s+(?:a|an|the)\b|(?:当|扮成|变成
 """Before the character a written-out prompt makes of the person ("a person as a knight")."""
 _DETAIL_KINDS = frozenset({"photo", "stronger", "weaker"})
 """Hits a detail clause may hold besides weak style hints ("neon-lit alley")."""
-_ME = re.compile(r"^(?:(?:me|myself)\b\s*|我们|我|自己)")
+_ME = re.compile(r"^(?:(?:a|an|the)\s+)?(?:(?:photo|picture|pic|image|shot|selfie|portrait)s?"
+                 r"\s+of\s+)?(?:me|myself)\b\s*|^(?:我们|我|自己)")
 """Who is pictured, before a place ("me in a modern office, soft light")."""
 MIN_CLAUSES = 3
 """Clauses that make a comma list a written prompt even without a photographer's term."""
