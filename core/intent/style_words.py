@@ -61,7 +61,8 @@ STYLE_WORDS: dict[str, tuple[str, ...]] = {
     "oil_painting": (
         "oil painting", "oil portrait", "oil", "classical portrait", "classical painting",
         "classical", "renaissance", "rembrandt", "baroque", "old master", "old masters",
-        "impasto", "canvas painting", "museum painting",
+        "impasto", "canvas painting", "museum painting", "dutch master", "dutch masters",
+        "dutch master painting", "vermeer", "dutch golden age", "old master painting",
         "油画", "古典肖像", "古典油画", "古典画", "文艺复兴",
     ),
     "watercolor": (
@@ -115,7 +116,7 @@ STYLE_WORDS: dict[str, tuple[str, ...]] = {
     ),
     "sports_running": (
         "running", "runner", "marathon", "jogging", "jog", "sprint", "sprinting", "track",
-        "on a run", "for a run", "trail run", "morning run", "evening run", "go for a run",
+        "on a run", "for a run", "trail run", "trail running", "trail runner", "morning run", "evening run", "go for a run",
         "half marathon", "5k", "10k", "track and field",
         "跑步", "马拉松", "晨跑", "慢跑", "跑者",
     ),
