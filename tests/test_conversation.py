@@ -76,7 +76,7 @@ def test_dating_photo_asks_which_vibe_and_a_button_starts_that_one(chat: Chat) -
     chat.post(photo=jpeg(make_face_photo()))
     (question,) = chat.post(text="dating photo")
     options = [b["data"] for row in question["buttons"] for b in row]
-    assert options == ["style:dating_cafe", "style:dating_beach", "style:dating_city", "style:dating_restaurant"]
+    assert options == ["style:dating_cafe", "style:dating_beach", "style:dating_city"]
     (ack,) = chat.post(callback="style:dating_beach")
     assert "beach" in ack["text"].lower()
 

@@ -281,7 +281,7 @@ FAMILY_WORDS: dict[str, tuple[str, ...]] = {
 """Words that name a group of styles; alone they make us ask which one (seed 000 §10)."""
 
 FAMILY_CHOICES: dict[str, tuple[str, ...]] = {
-    "dating": ("dating_cafe", "dating_beach", "dating_city", "dating_restaurant"),
+    "dating": ("dating_cafe", "dating_beach", "dating_city"),  # seed 000 §10: ask which of these vibes
     "travel": ("travel_europe", "travel_japan", "travel_tropical"),
     "sports": ("sports_gym", "sports_running"),
     "avatar": ("avatar_3d", "avatar_gaming", "avatar_vtuber"),
