@@ -37,8 +37,9 @@ from worker.store import REFERENCE_MAX_AGE_SECONDS, Pending, Session, SessionSto
 
 log = logging.getLogger(__name__)
 
-PENDING_CHOICE_MAX_AGE_S = 3600.0
-"""Seconds a "which one?" question stays open; a bare number an hour later answers nothing."""
+PENDING_MAX_AGE_S = 3600.0
+"""Seconds a question stays open ("which one?", "send a selfie", "go anyway?"): a bare number
+or a photo an hour later is a new conversation, and must not start (and charge) an old request."""
 SHORT_ANSWER_WORDS = 4
 """A reply to "which one?" this short ("beach", "the city one") is read against the choices."""
 
@@ -122,7 +123,7 @@ class Conversation:
             return COMMANDS[name](self, target, session, text)
         pending = session.pending
         choosing = pending is not None and pending.kind == "choice" and (
-            time.time() - pending.created_at < PENDING_CHOICE_MAX_AGE_S
+            time.time() - pending.created_at < PENDING_MAX_AGE_S
         )
         number = followups.position(text)
         if choosing and number is not None:
@@ -180,7 +181,8 @@ class Conversation:
             if intent.action not in ("none", "help"):
                 return self._intent(intent, target, session)
         pending = session.pending
-        if pending and pending.kind in ("photo", "confirm"):
+        recent = pending is not None and time.time() - pending.created_at < PENDING_MAX_AGE_S
+        if pending and recent and pending.kind in ("photo", "confirm"):
             return self.start(Intent.from_dict(pending.intent), target, session)
         if reference.verdict:
             return [Reply(self.say(target, reference.verdict, **(reference.verdict_params or {})) + "\n" + self.say(target, "conv.photo_tip_then"))]
@@ -317,7 +319,8 @@ class Conversation:
         assert session.pending is not None
         choices = session.pending.intent.get("choices") or []
         if not 1 <= number <= len(choices):
-            return [Reply(self.say(target, "conv.choose_again", count=len(choices)))]
+            buttons = self._style_buttons(choices, target, columns=2)
+            return [Reply(self.say(target, "conv.choose_again", count=len(choices)), buttons=buttons)]
         return self._callback(f"style:{choices[number - 1]}", target, session)
 
     def _style_buttons(self, keys: tuple[str, ...] | list[str], target: ChatTarget, *, columns: int) -> tuple[tuple[Button, ...], ...]:
