@@ -139,6 +139,7 @@ def forget(conv: Conversation, target: ChatTarget, session: Session, text: str) 
     conv.queue.forget(target.person_id)
     conv.photos.forget(target.person_id)
     conv.sessions.forget(target.person_id)
+    conv.forget_language(target.person_id)
     return [Reply(conv.say(target, "conv.forgotten"))]
 
 

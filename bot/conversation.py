@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+import re
 import time
 from dataclasses import replace
 from typing import Any
@@ -42,6 +43,24 @@ PENDING_MAX_AGE_S = 3600.0
 or a photo an hour later is a new conversation, and must not start (and charge) an old request."""
 SHORT_ANSWER_WORDS = 4
 """A reply to "which one?" this short ("beach", "the city one") is read against the choices."""
+
+WRITTEN_LANGUAGE_KEY = "portraitbot:written_language:{person}"
+"""Redis key: the language of the person's last clearly-written message ("en" or "zh")."""
+WRITTEN_LANGUAGE_TTL_S = 30 * 24 * 3600
+"""Seconds that language is remembered (a month, like the rest of a session)."""
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_LATIN_WORD = re.compile(r"[A-Za-z]{3,}")
+
+
+def written_language(text: str | None) -> str | None:
+    """"zh" for Chinese text, "en" for two or more Latin words; None for commands, numbers, "ok"
+    or a lone style word like "anime" that a Chinese speaker may type too."""
+    if not text or text.lstrip().startswith("/"):
+        return None
+    if _CJK.search(text):
+        return "zh"
+    return "en" if len(_LATIN_WORD.findall(text)) >= 2 else None
+
 
 POPULAR_STYLES = ("professional", "anime", "dating_cafe", "oil_painting", "avatar_3d", "id_photo_white")
 """Offered as buttons when a photo arrives with no request."""
@@ -80,7 +99,7 @@ class Conversation:
             return []
         target = incoming.target
         session = self.sessions.get(target.person_id, now=time.time())
-        language = session.language or target.language
+        language = session.language or self._written_language(target.person_id, incoming.text) or target.language
         target = replace(target, language=normalize_language(language))
         kind = "button" if incoming.callback else "photo" if incoming.photo is not None else "text"
         metrics.count(self.redis, "portraitbot_requests_total", {"channel": target.channel, "intent": kind})
@@ -92,6 +111,20 @@ class Conversation:
             return self._dispatch(incoming, target, session)
         except PortraitBotError as error:
             return [Reply(self.catalogues.error_text(target.language, error))]
+
+    def _written_language(self, person_id: str, text: str | None) -> str | None:
+        """The language the person writes in, remembered for a while: someone whose phone is set
+        to English but who writes Chinese is answered in Chinese (until /lang says otherwise)."""
+        key = WRITTEN_LANGUAGE_KEY.format(person=person_id)
+        detected = written_language(text)
+        if detected is not None:
+            self.redis.set(key, detected, ex=WRITTEN_LANGUAGE_TTL_S)
+            return detected
+        remembered = self.redis.get(key)
+        return remembered.decode() if isinstance(remembered, bytes) else remembered
+
+    def forget_language(self, person_id: str) -> None:
+        self.redis.delete(WRITTEN_LANGUAGE_KEY.format(person=person_id))
 
     def attach_ack(self, generation_id: str, message_id: str) -> None:
         """Remember which chat message to edit with progress for this generation."""

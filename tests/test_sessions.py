@@ -341,12 +341,21 @@ def test_the_same_message_id_twice_starts_one_generation(en: Chat) -> None:
     assert "1 running" in en.say("/quota")
 
 
-def test_writing_the_other_language_keeps_the_chat_language(en: Chat, zh: Chat) -> None:
+def test_writing_the_other_language_switches_the_answers_to_it(en: Chat, zh: Chat) -> None:
     en.photo()
-    assert en.started("做成动漫风格")["text"].startswith("On it: Anime")
+    en.expect = "zh"  # a phone set to English, a person writing Chinese
+    assert en.started("做成动漫风格")["text"].startswith("正在生成：动漫")
+    assert "没有" in en.say("/retry"), "and the next answers stay Chinese"
+    en.expect = "en"
+    assert en.say("/lang en")
+    assert en.started("make me a watercolor")["text"].startswith("On it")
     zh.client.cookies.clear()
     zh.photo()
-    assert zh.started("make me anime")["text"].startswith("正在生成：动漫")
+    zh.expect = "en"
+    assert zh.started("make me anime")["text"].startswith("On it: Anime")
+    assert zh.say("/quota").startswith("Today"), "stays English for a command"
+    zh.expect = "zh"
+    assert zh.started("动漫风")["text"].startswith("正在生成")
 
 
 def test_random_face_needs_no_photo(en: Chat) -> None:
