@@ -48,6 +48,8 @@ WRITTEN_LANGUAGE_KEY = "portraitbot:written_language:{person}"
 """Redis key: the language of the person's last clearly-written message ("en" or "zh")."""
 WRITTEN_LANGUAGE_TTL_S = 30 * 24 * 3600
 """Seconds that language is remembered (a month, like the rest of a session)."""
+OWN_LANGUAGE_CHANNELS = frozenset({"wechat"})
+"""Channels whose adapter already follows the written language (bot/wechat/handler.py)."""
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _LATIN_WORD = re.compile(r"[A-Za-z]{3,}")
 
@@ -99,7 +101,8 @@ class Conversation:
             return []
         target = incoming.target
         session = self.sessions.get(target.person_id, now=time.time())
-        language = session.language or self._written_language(target.person_id, incoming.text) or target.language
+        written = None if target.channel in OWN_LANGUAGE_CHANNELS else self._written_language(target.person_id, incoming.text)
+        language = session.language or written or target.language
         target = replace(target, language=normalize_language(language))
         kind = "button" if incoming.callback else "photo" if incoming.photo is not None else "text"
         metrics.count(self.redis, "portraitbot_requests_total", {"channel": target.channel, "intent": kind})
