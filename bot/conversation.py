@@ -300,7 +300,7 @@ class Conversation:
         images = sum(r.count for r in result.requests)
         text = self.say(
             target,
-            "conv.ack",
+            "conv.ack" if images > 1 else "conv.ack_one",
             what=what,
             model=self.model_name(result.model.key, target),
             seconds=int(round(ticket.eta_s)),
