@@ -26,6 +26,7 @@ from bot.photos import PhotoDesk
 from core.chat import Button, ChatTarget
 from core.errors import PortraitBotError, QuotaError, UserInputError
 from core.i18n import Catalogues, normalize_language
+from core.idspecs import IdSpec, get_spec
 from core.intent import recognize
 from core.models import MODELS
 from core.plan import Plan, StyleFacts, plan
@@ -306,6 +307,9 @@ class Conversation:
             seconds=int(round(ticket.eta_s)),
             images=images,
         )
+        document = self._id_document(result)
+        if document is not None:
+            text += "\n" + f"{document.name(target.language)} · {document.size_label()}"
         if ticket.ahead:
             text += "\n" + self.say(target, "conv.ack_ahead", ahead=ticket.ahead)
         if result.note:
@@ -313,6 +317,14 @@ class Conversation:
         if result.model.key == "offline":
             text += "\n" + self.say(target, "conv.offline_note")
         return text
+
+    def _id_document(self, result: Plan) -> IdSpec | None:
+        """The ID document an ID-photo request is made for, to name it in the acknowledgement."""
+        for request in result.requests:
+            style = self.styles.get(request.style)
+            if request.id_spec or (style is not None and style.is_id_photo):
+                return get_spec(request.id_spec, request.background or (style.background if style else None))
+        return None
 
     # ----------------------------------------------------------------- choices
     def _ask_choice(self, intent: Intent, target: ChatTarget) -> list[Reply]:

@@ -412,7 +412,7 @@ def test_anime_result_again_and_another_style_deliver_pictures(en: Chat, worker:
 
 def test_passport_for_canada_and_chinese_one_inch_arrive_with_print_sheets(en: Chat, zh: Chat, worker: WorkerProcess) -> None:
     en.photo()
-    en.started("passport photo for Canada")
+    assert "Canada" in en.started("passport photo for Canada")["text"]
     (english,) = en.delivered()
     assert english["type"] == "images", english
     names = [f["name"] for f in english["files"]]
