@@ -223,6 +223,11 @@ class Conversation:
             return self.start(Intent.from_dict(pending.intent), target, session)
         if reference.verdict:
             return [Reply(self.say(target, reference.verdict, **(reference.verdict_params or {})) + "\n" + self.say(target, "conv.photo_tip_then"))]
+        if pending and recent and pending.kind == "choice":
+            # They were asked "which one?" and sent the selfie first: ask again, with that choice.
+            choices = [c for c in pending.intent.get("choices") or [] if self.styles.get(c) is not None]
+            buttons = self._style_buttons(choices, target, columns=2)
+            return [Reply(self.say(target, "conv.photo_then_choose"), buttons=buttons)]
         return [
             Reply(
                 self.say(target, "conv.photo_received"),

@@ -547,3 +547,10 @@ def test_a_request_left_waiting_for_hours_is_not_started_by_a_later_photo(en: Ch
     reply = en.photo()
     assert not reply["generation_id"] and "style:anime" in en.buttons(reply)
     assert "/styles" in en.not_started("2"), "the morning's question is closed"
+
+
+def test_a_selfie_sent_while_choosing_brings_the_same_choice_back(zh: Chat) -> None:
+    zh.one(text="约会照")
+    again = zh.photo()
+    assert "style:dating_beach" in zh.buttons(again) and not again["generation_id"]
+    assert "交友 · 海滩" in zh.started("2")["text"]
