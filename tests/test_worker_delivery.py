@@ -15,7 +15,7 @@ from core.request import GenerationRequest
 from tests.faces import make_face_photo
 from tests.fakes.fal_queue import FakeFalQueue, fake_fal  # noqa: F401  (fixture)
 from tests.fakes.recording_sender import FAILURES_KEY, deliveries
-from tests.fakes.worker_process import wait_for
+from tests.fakes.worker_process import WorkerProcess, wait_for
 from tests.test_worker_chain import (  # noqa: F401  (fixtures)
     PERSON,
     env,
@@ -72,16 +72,22 @@ def test_the_offline_engine_finishes_inside_submit_and_says_it_is_a_preview(
 
 
 def test_an_id_photo_arrives_with_its_print_sheet_as_a_document(
-    queue: GenerationQueue, redis_client: redis.Redis, fal: FakeFalQueue, data_dir: Path, start  # noqa: F811
+    queue: GenerationQueue, redis_client: redis.Redis, fal: FakeFalQueue, data_dir: Path,  # noqa: F811
+    env: dict[str, str],  # noqa: F811
 ) -> None:
     photo = data_dir / "face.jpg"
     buffer = io.BytesIO()
     make_face_photo().save(buffer, "JPEG")
     photo.write_bytes(buffer.getvalue())
-    start()
+    # The offline ID render (detection, GrabCut, print sheet) can outlast the tests' 2 s submit
+    # lease on a busy machine; production leases are 90 s.
+    worker = WorkerProcess(env, timing={"submit_lease_s": 30.0}, log_path=data_dir / "worker.log")
     request = GenerationRequest(style="id_photo_white", model="offline", id_spec="us")
     ticket = queue.enqueue(PERSON, [request], reference=str(photo))
-    sent = wait_for(lambda: images_sent(redis_client), timeout=40, what="the ID photo")
+    try:
+        sent = wait_for(lambda: images_sent(redis_client), timeout=40, what="the ID photo")
+    finally:
+        worker.stop()
     names = [Path(f).name for f in sent[0]["files"]]
     assert any("id-us" in n for n in names) and any("sheet" in n for n in names)
     documents = Records(redis_client).gen(ticket.generation_ids[0]).json("documents")
