@@ -39,9 +39,6 @@ from worker.store import REFERENCE_MAX_AGE_SECONDS, Pending, Session, SessionSto
 
 log = logging.getLogger(__name__)
 
-PENDING_MAX_AGE_S = 3600.0
-"""Seconds a question stays open ("which one?", "send a selfie", "go anyway?"): a bare number
-or a photo an hour later is a new conversation, and must not start (and charge) an old request."""
 SHORT_ANSWER_WORDS = 4
 """A reply to "which one?" this short ("beach", "the city one") is read against the choices."""
 
@@ -159,9 +156,7 @@ class Conversation:
         if name in COMMANDS:
             return COMMANDS[name](self, target, session, text)
         pending = session.pending
-        choosing = pending is not None and pending.kind == "choice" and (
-            time.time() - pending.created_at < PENDING_MAX_AGE_S
-        )
+        choosing = pending is not None and pending.kind == "choice"
         number = followups.position(text)
         if choosing and number is not None:
             return self._pick_by_number(number, target, session)
@@ -218,12 +213,11 @@ class Conversation:
             if intent.action not in ("none", "help"):
                 return self._intent(intent, target, session)
         pending = session.pending
-        recent = pending is not None and time.time() - pending.created_at < PENDING_MAX_AGE_S
-        if pending and recent and pending.kind in ("photo", "confirm"):
+        if pending and pending.kind in ("photo", "confirm"):
             return self.start(Intent.from_dict(pending.intent), target, session)
         if reference.verdict:
             return [Reply(self.say(target, reference.verdict, **(reference.verdict_params or {})) + "\n" + self.say(target, "conv.photo_tip_then"))]
-        if pending and recent and pending.kind == "choice":
+        if pending and pending.kind == "choice":
             # They were asked "which one?" and sent the selfie first: ask again, with that choice.
             choices = [c for c in pending.intent.get("choices") or [] if self.styles.get(c) is not None]
             buttons = self._style_buttons(choices, target, columns=2)
@@ -425,5 +419,3 @@ def _random_prompts(count: int) -> list[tuple[str, int]]:
     faces = random_face_prompts(rng, pairs=count)[::2]
     return [(face.prompt, face.seed) for face in faces][:count]
 
-
-__all__ = ["Conversation", "MODELS"]

@@ -17,7 +17,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from core.settings import Settings
-from worker.store import KEY_PREFIX
+from worker.redis_conn import KEY_PREFIX
 
 TOKEN_KEY = f"{KEY_PREFIX}fal:webhook_token"
 MAX_BODY_BYTES = 1024 * 1024

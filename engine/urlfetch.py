@@ -282,21 +282,9 @@ async def fetch_image_url_async(
         raise UserInputError("intake.url_timeout") from None
 
 
-def fetch_image_url(
-    url: str,
-    *,
-    max_bytes: int = MAX_PHOTO_BYTES,
-    timeout: float = FETCH_TIMEOUT_SECONDS,
-    resolver: Resolver = system_resolver,
-    network_backend: httpcore.AsyncNetworkBackend | None = None,
-    ssl_context: ssl.SSLContext | None = None,
-    address_check: AddressCheck = is_public_address,
-) -> bytes:
-    """``fetch_image_url_async`` for code without an event loop (CLI, RQ worker)."""
-    return asyncio.run(fetch_image_url_async(
-        url, max_bytes=max_bytes, timeout=timeout, resolver=resolver,
-        network_backend=network_backend, ssl_context=ssl_context, address_check=address_check,
-    ))
+def fetch_image_url(url: str, **options: Any) -> bytes:
+    """``fetch_image_url_async`` (same options) for code without an event loop (CLI, RQ worker)."""
+    return asyncio.run(fetch_image_url_async(url, **options))
 
 
 async def _get(

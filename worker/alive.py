@@ -14,7 +14,7 @@ import threading
 
 import redis
 
-from worker.store import KEY_PREFIX
+from worker.redis_conn import KEY_PREFIX
 
 ALIVE_PREFIX = f"{KEY_PREFIX}alive:"
 ALIVE_TTL_S = 10

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 
 import redis
 
-from worker.store import KEY_PREFIX
+from worker.redis_conn import KEY_PREFIX
 
 METRICS_KEY = f"{KEY_PREFIX}metrics"
 LATENCY_BUCKETS = (5.0, 10.0, 20.0, 30.0, 45.0, 60.0, 90.0, 120.0, 180.0, 300.0, 600.0)

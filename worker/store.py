@@ -8,17 +8,19 @@ silence. Images themselves live on disk; the session only holds their paths.
 from __future__ import annotations
 
 import json
+import time
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 import redis
 
-KEY_PREFIX = "pb:"
-"""Every key PortraitBot writes starts with this, so one Redis can be shared and inspected."""
+from worker.redis_conn import KEY_PREFIX
+
 SESSION_TTL_SECONDS = 30 * 24 * 3600
 """A month without a message and the person's session (not their files) is forgotten."""
-PENDING_TTL_SECONDS = 24 * 3600
-"""A question left unanswered for a day is dropped rather than answered out of the blue."""
+PENDING_TTL_SECONDS = 3600
+"""Seconds a question stays open ("which one?", "send a selfie", "go anyway?"): a bare number
+or a photo an hour later is a new conversation, and must not start (and charge) an old request."""
 REFERENCE_MAX_AGE_SECONDS = 7 * 24 * 3600
 """An older reference photo is not reused silently; the person is asked for a fresh one."""
 
@@ -92,8 +94,10 @@ class SessionStore:
         return f"{KEY_PREFIX}session:{person_id}"
 
     def get(self, person_id: str, *, now: float | None = None) -> Session:
+        """The session; a question left open too long is dropped here, for every caller."""
         session = Session.from_json(self.redis.get(self.key(person_id)))
-        if session.pending and now is not None and now - session.pending.created_at > PENDING_TTL_SECONDS:
+        now = time.time() if now is None else now
+        if session.pending and now - session.pending.created_at > PENDING_TTL_SECONDS:
             session = replace(session, pending=None)
         return session
 

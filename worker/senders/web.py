@@ -18,8 +18,8 @@ import redis
 
 from core.chat import Buttons, ChatTarget
 from core.settings import Settings
+from worker.redis_conn import KEY_PREFIX
 from worker.senders.base import Deliverable
-from worker.store import KEY_PREFIX
 
 FEED_LENGTH = 200
 """Events kept per browser; the page only needs the recent ones."""
