@@ -43,22 +43,22 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def main(args: argparse.Namespace) -> int:
     """Run the generation(s) and print MEDIA lines."""
     import asyncio
-    import logging
     import os
 
     import locales
     from core.errors import ConfigError
     from core.settings import Settings
 
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    # httpx logs every URL at INFO; keep the command's output to MEDIA lines and our notes.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
     texts = locales.load()
     try:
         settings = Settings.from_env(os.environ)
     except ConfigError as error:
         print(f"error: {error.detail}", file=sys.stderr)
         return EXIT_USAGE
+    from portraitbot.logs import setup_logging
+
+    # Warnings only, through the same redaction as the services: stdout stays MEDIA lines.
+    setup_logging("WARNING", settings.secrets)
     return asyncio.run(_run(args, settings, texts))
 
 
