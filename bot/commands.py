@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from bot.messages import Reply
 from core.chat import Button, ChatTarget
-from core.i18n import SUPPORTED_LANGUAGES
+from core.i18n import LANGUAGE_NAMES, normalize_language
 from core.models import MODELS, lookup, route
 from worker.store import Session
 
@@ -18,11 +18,15 @@ if TYPE_CHECKING:
     from bot.conversation import Conversation
 
 Command = Callable[["Conversation", ChatTarget, Session, str], list[Reply]]
-LANGUAGE_NAMES = {
-    "english": "en", "英文": "en", "英语": "en", "chinese": "zh", "中文": "zh", "汉语": "zh", "简体中文": "zh",
-    "zh-cn": "zh", "zh_cn": "zh", "cn": "zh",
+LANGUAGE_WORDS = {
+    "english": "en", "英文": "en", "英语": "en", "chinese": "zh", "中文": "zh", "汉语": "zh", "cn": "zh",
+    "traditional": "zh_Hant", "繁体": "zh_Hant", "繁體": "zh_Hant", "cantonese": "zh_Hant", "粤语": "zh_Hant",
+    "粵語": "zh_Hant", "spanish": "es", "portuguese": "pt", "french": "fr", "german": "de", "italian": "it",
+    "russian": "ru", "japanese": "ja", "korean": "ko", "vietnamese": "vi", "indonesian": "id",
+    **{name.lower(): code for code, name in LANGUAGE_NAMES.items()},
 }
-"""Ways people name a language after /lang, besides its code."""
+"""Ways people name a language after /lang, besides its code ("/lang Español", "/lang korean")."""
+LANGUAGE_BUTTONS_PER_ROW = 3
 CHOOSABLE_MODELS = ("nanopro", "nano2", "gpt", "seedream", "flux", "headshot", "offline")
 """The models /model offers, when their provider is configured."""
 
@@ -88,14 +92,19 @@ def model(conv: Conversation, target: ChatTarget, session: Session, text: str) -
 
 
 def lang(conv: Conversation, target: ChatTarget, session: Session, text: str) -> list[Reply]:
-    """/lang [en|zh]: set the reply language, overriding the chat client's."""
-    wanted = LANGUAGE_NAMES.get(argument(text).lower(), argument(text).lower()[:2])
-    if wanted in SUPPORTED_LANGUAGES:
+    """/lang [code or name]: set the reply language, overriding the chat client's; without
+    one, a button per language (WeChat shows them as a numbered list)."""
+    said = argument(text)
+    wanted = LANGUAGE_WORDS.get(said.lower()) or (normalize_language(said, default="") if said else "")
+    if wanted:
         conv.sessions.update(target.person_id, language=wanted)
         from dataclasses import replace
 
         return [Reply(conv.say(replace(target, language=wanted), "conv.lang_set"))]
-    buttons = ((Button("English", "lang:en"), Button("中文", "lang:zh")),)
+    choices = [Button(name, f"lang:{code}") for code, name in LANGUAGE_NAMES.items()]
+    buttons = tuple(
+        tuple(choices[i:i + LANGUAGE_BUTTONS_PER_ROW]) for i in range(0, len(choices), LANGUAGE_BUTTONS_PER_ROW)
+    )
     return [Reply(conv.say(target, "conv.lang_pick"), buttons=buttons)]
 
 

@@ -49,6 +49,11 @@ WRITTEN_LANGUAGE_TTL_S = 30 * 24 * 3600
 OWN_LANGUAGE_CHANNELS = frozenset({"wechat"})
 """Channels whose adapter already follows the written language (bot/wechat/handler.py)."""
 _CJK = re.compile(r"[\u3400-\u9fff]")
+_SCRIPTS = (("ja", re.compile(r"[\u3040-\u30ff]")), ("ko", re.compile(r"[\uac00-\ud7af]")),
+            ("ru", re.compile(r"[\u0400-\u04ff]")))
+"""Scripts that name their language outright (kana before Chinese characters: Japanese uses both)."""
+LATIN_SCRIPT_LANGUAGES = frozenset({"es", "pt", "fr", "de", "it", "vi", "id"})
+"""Client languages that Latin words alone cannot tell from English: those stay as they are."""
 _LATIN_WORD = re.compile(r"[A-Za-z]{3,}")
 
 
@@ -57,6 +62,9 @@ def written_language(text: str | None) -> str | None:
     or a lone style word like "anime" that a Chinese speaker may type too."""
     if not text or text.lstrip().startswith("/"):
         return None
+    for language, script in _SCRIPTS:
+        if script.search(text):
+            return language
     if _CJK.search(text):
         return "zh"
     return "en" if len(_LATIN_WORD.findall(text)) >= 2 else None
@@ -100,6 +108,9 @@ class Conversation:
         target = incoming.target
         session = self.sessions.get(target.person_id, now=time.time())
         written = None if target.channel in OWN_LANGUAGE_CHANNELS else self._written_language(target.person_id, incoming.text)
+        client = normalize_language(target.language)
+        if (written == "en" and client in LATIN_SCRIPT_LANGUAGES) or (written == "zh" and client == "zh_Hant"):
+            written = None  # what they write agrees with their client's language, which is finer
         language = session.language or written or target.language
         target = replace(target, language=normalize_language(language))
         kind = "button" if incoming.callback else "photo" if incoming.photo is not None else "text"

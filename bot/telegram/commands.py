@@ -49,6 +49,8 @@ async def register_commands(bot: Bot, catalogues: Catalogues, admin_ids: frozens
     """
     try:
         for language in SUPPORTED_LANGUAGES:
+            if "_" in language:
+                continue  # Telegram keys menus by two-letter code only: zh_Hant people see zh's
             code = None if language == "en" else language
             await bot.set_my_commands(menu(catalogues, language, MENU), language_code=code)
             for chat_id in admin_chat_ids(admin_ids):

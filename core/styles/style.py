@@ -19,7 +19,7 @@ class Category:
 
     def name(self, language: str | None) -> str:
         """The heading in ``language`` ("zh" or anything else for English)."""
-        return self.name_zh if language == "zh" else self.name_en
+        return self.name_zh if (language or "").startswith("zh") else self.name_en
 
 
 @dataclass(frozen=True)
@@ -57,11 +57,11 @@ class Style:
 
     def name(self, language: str | None) -> str:
         """The display name in ``language`` ("zh" or anything else for English)."""
-        return self.name_zh if language == "zh" else self.name_en
+        return self.name_zh if (language or "").startswith("zh") else self.name_en
 
     def best_for(self, language: str | None) -> str:
         """What the style is good for, in ``language``."""
-        return (self.best_for_zh or self.best_for_en) if language == "zh" else self.best_for_en
+        return (self.best_for_zh or self.best_for_en) if (language or "").startswith("zh") else self.best_for_en
 
     @property
     def is_id_photo(self) -> bool:

@@ -8,12 +8,14 @@ import os
 import sys
 import unicodedata
 
+from core.i18n import SUPPORTED_LANGUAGES
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of this command."""
     parser.add_argument("--json", action="store_true", help="print a JSON list of style objects")
     parser.add_argument(
-        "--lang", choices=("en", "zh"), default="en", help="language of names in the table"
+        "--lang", choices=SUPPORTED_LANGUAGES, default="en", help="language of names in the table"
     )
 
 
