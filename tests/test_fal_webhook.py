@@ -25,7 +25,7 @@ FACE = (ROOT / "tests" / "images" / "face.jpg").read_bytes()
 PUBLIC_URL = "https://bot.example.com"
 UPSTREAM_S = 1.5
 """How long the fake fal takes to finish a request before it calls the webhook."""
-LATE_POLL = {"first_poll_factor": 200.0}
+LATE_POLL = {"first_poll_factor": 200.0, "first_poll_max_s": 3600.0}
 """First poll at 200 x the model's typical latency (~80 min for nanopro): only the webhook can
 bring the picture within the test."""
 ARRIVES_WITHIN_S = 3.0

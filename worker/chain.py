@@ -127,7 +127,7 @@ async def submit(ctx: WorkerContext, gen_id: str) -> None:
         return
     handle = submitted.handle
     cost = submitted.cost_usd if submitted.cost_usd is not None else model.price_usd * record_count(record)
-    first_poll = now() + model.latency_s * ctx.timing.first_poll_factor
+    first_poll = now() + ctx.timing.first_poll_delay(model.latency_s)
     if not await persist(lambda: records.transition(
         gen_key(gen_id), ("submitting",), "submitted", expect_token=token,
         handle=handle.to_dict(), submitted_at=now(), cost_usd=cost, polls=0,
@@ -292,6 +292,13 @@ async def recover_submit(ctx: WorkerContext, record: Record) -> None:
     token = record["token"]
     if record["handle"]:
         return  # the handle was kept by a losing race; the record's state decides
+    lease_ends = record.number("submit_started_at") + ctx.timing.submit_lease_s
+    if now() < lease_ends:
+        # Its worker may still be waiting for the submit's answer: failing it now would
+        # cancel a request fal has charged for. Look again when the lease is over.
+        records.transition(gen_key(record.id), ("submitting",), None, expect_token=token,
+                           due=(gen_member(record.id), lease_ends))
+        return
     if record["submit_sent_at"] and not is_free(model):
         await fail(ctx, record, ("submitting",), "generate.submit_lost", {}, expect_token=token)
         return

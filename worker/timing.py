@@ -16,9 +16,18 @@ class Timing:
     deliver_lease_s: float = 120.0
     """How long one delivery may run before another worker retries it."""
     first_poll_factor: float = 0.75
-    """First poll at this fraction of the model's typical latency (core.models latency_s)."""
+    """First poll at this fraction of the model's typical latency (core.models latency_s) ..."""
+    first_poll_max_s: float = 1.0
+    """... but never later than this many seconds after submit: upstream is often much faster
+    than typical (fal finished a NanoPro picture in 4 s while the first poll waited 19 s)."""
     poll_interval_s: float = 1.0
     """Poll cadence around the expected finish: this sets the added latency (p95 ~ this)."""
+    early_poll_ratio: float = 0.25
+    """Before a result is likely, wait this fraction of the time already spent (1 s, 2 s, …)."""
+    early_poll_max_s: float = 2.0
+    """Cap of that early wait, seconds: an early finish is still seen within two seconds."""
+    likely_from_factor: float = 0.5
+    """From this multiple of the expected latency on, a result is likely: poll every second."""
     poll_interval_max_s: float = 3.0
     """Cap of the backoff once a generation runs well past its expected time."""
     slow_after_factor: float = 1.5
@@ -36,8 +45,20 @@ class Timing:
     group_backstop_s: float = 60.0
     """Extra seconds past queue TTL + deadline after which the sweep re-checks a group."""
 
+    def first_poll_delay(self, expected_s: float) -> float:
+        """Seconds from submit to the first status call for a model that typically takes
+        ``expected_s``."""
+        return min(expected_s * self.first_poll_factor, self.first_poll_max_s)
+
     def next_poll_delay(self, elapsed_s: float, expected_s: float) -> float:
-        """Seconds until the next status call, ``elapsed_s`` after submit."""
+        """Seconds until the next status call, ``elapsed_s`` after submit.
+
+        Status calls are free but not weightless (CPU and Redis per call), so they are
+        sparse while a result is possible but unlikely, every ``poll_interval_s`` around the
+        expected finish, and back off once the generation runs late."""
+        if elapsed_s < expected_s * self.likely_from_factor:
+            early = max(self.poll_interval_s, elapsed_s * self.early_poll_ratio)
+            return min(early, self.early_poll_max_s)
         slow_after = expected_s * self.slow_after_factor
         if elapsed_s <= slow_after:
             return self.poll_interval_s
