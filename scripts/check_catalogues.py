@@ -46,7 +46,8 @@ def report() -> int:
             continue
         missing, extra, wrong = problems(language, english)
         incomplete += bool(missing or extra or wrong)
-        status = "ok" if not (missing or extra or wrong) else f"{len(missing)} missing"
+        status = "ok" if not (missing or extra or wrong) else (
+            f"{len(missing)} missing, {len(extra)} not in English, {len(wrong)} with other placeholders")
         print(f"{language:8} {status}")
         for label, ids in (("missing", missing), ("not in English", extra), ("placeholders differ", wrong)):
             for key in ids:
