@@ -17,6 +17,8 @@ from core.errors import ConfigError
 DEFAULT_FAL_QUEUE_URL = "https://queue.fal.run"
 DEFAULT_TELEGRAM_API_URL = "https://api.telegram.org"
 DEFAULT_WECHAT_API_URL = "https://api.weixin.qq.com"
+DEFAULT_WECOM_WS_URL = "wss://openws.work.weixin.qq.com"
+"""WeCom AI bot long connection (智能机器人 长连接)."""
 DEFAULT_BYTEPLUS_BASE_URL = "https://ark.ap-southeast.bytepluses.com/api/v3"
 DEFAULT_HTTP_PORT = 8080
 """The one HTTP server's port: web chat, callbacks, webhooks, health."""
@@ -69,6 +71,9 @@ SECRET_ENV_NAMES = (
     "WECHAT_APP_SECRET",
     "WECHAT_TOKEN",
     "WECHAT_AES_KEY",
+    "WECOM_TOKEN",
+    "WECOM_AES_KEY",
+    "WECOM_BOT_SECRET",
 )
 
 
@@ -92,6 +97,15 @@ class Settings:
     wechat_token: Secret = field(default_factory=lambda: Secret(""))
     wechat_aes_key: Secret = field(default_factory=lambda: Secret(""))
     wechat_api_url: str = DEFAULT_WECHAT_API_URL
+    wecom_token: Secret = field(default_factory=lambda: Secret(""))
+    """WeCom AI bot, callback mode: the Token of the bot's receive-message URL."""
+    wecom_aes_key: Secret = field(default_factory=lambda: Secret(""))
+    """WeCom AI bot, callback mode: the 43-character EncodingAESKey."""
+    wecom_bot_id: str = ""
+    """WeCom AI bot, long connection mode: the Bot ID."""
+    wecom_bot_secret: Secret = field(default_factory=lambda: Secret(""))
+    """WeCom AI bot, long connection mode: the Secret."""
+    wecom_ws_url: str = DEFAULT_WECOM_WS_URL
     redis_url: str = ""
     data_dir: Path = Path("data")
     public_url: str = ""
@@ -143,6 +157,11 @@ class Settings:
             wechat_token=get.secret("WECHAT_TOKEN"),
             wechat_aes_key=get.secret("WECHAT_AES_KEY"),
             wechat_api_url=get.url("WECHAT_API_URL", DEFAULT_WECHAT_API_URL),
+            wecom_token=get.secret("WECOM_TOKEN"),
+            wecom_aes_key=get.secret("WECOM_AES_KEY"),
+            wecom_bot_id=get.text("WECOM_BOT_ID"),
+            wecom_bot_secret=get.secret("WECOM_BOT_SECRET"),
+            wecom_ws_url=get.ws_url("WECOM_WS_URL", DEFAULT_WECOM_WS_URL),
             redis_url=get.redis_url("REDIS_URL"),
             data_dir=Path(get.text("DATA_DIR") or "data"),
             public_url=get.url("PUBLIC_URL", "", https=True),
@@ -193,6 +212,12 @@ class Settings:
         aes = self.wechat_aes_key.reveal()
         if aes and len(aes) != 43:
             raise ConfigError("WECHAT_AES_KEY must be the 43-character EncodingAESKey")
+        if bool(self.wecom_token) != bool(self.wecom_aes_key):
+            raise ConfigError("WECOM_TOKEN and WECOM_AES_KEY must be set together (callback mode)")
+        if self.wecom_aes_key and len(self.wecom_aes_key.reveal()) != 43:
+            raise ConfigError("WECOM_AES_KEY must be the 43-character EncodingAESKey")
+        if bool(self.wecom_bot_id) != bool(self.wecom_bot_secret):
+            raise ConfigError("WECOM_BOT_ID and WECOM_BOT_SECRET must be set together (long connection mode)")
         if self.headshot_api_url and not self.headshot_api_key:
             raise ConfigError("HEADSHOT_API_KEY must be set with HEADSHOT_API_URL")
 
@@ -218,6 +243,15 @@ class _Reader:
             raise ConfigError(f"{name} must be an http(s) URL, got {value!r}")
         if https and parts.scheme != "https":
             raise ConfigError(f"{name} must be https")
+        return value.rstrip("/")
+
+    def ws_url(self, name: str, default: str) -> str:
+        value = self.text(name)
+        if not value:
+            return default
+        parts = urlsplit(value)
+        if parts.scheme not in ("ws", "wss") or not parts.netloc:
+            raise ConfigError(f"{name} must be a ws:// or wss:// URL, got {value!r}")
         return value.rstrip("/")
 
     def redis_url(self, name: str) -> str:

@@ -80,8 +80,9 @@ def _channel_attachers() -> list[Any]:
     """Each chat platform's ``attach(parts)``: adds its routes and background tasks."""
     from bot.telegram.attach import attach as telegram
     from bot.wechat.attach import attach as wechat
+    from bot.wecom.attach import attach as wecom
 
-    return [telegram, wechat]
+    return [telegram, wechat, wecom]
 
 
 def serve(settings: Settings, client: redis.Redis) -> None:

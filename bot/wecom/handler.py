@@ -1,0 +1,242 @@
+"""One WeCom AI bot message in, a stream reply out -- never waiting for a download or a model.
+
+Both connection modes hand a decrypted message to ``WeComBot.receive`` and send back what it
+returns (a stream body, or a text for ``enter_chat``). For a new message:
+
+1. The message id is claimed; a retried callback gets the same stream again and starts
+   nothing (``Streams.claim``).
+2. A stream is opened ("收到，正在处理…") and the work runs as a task of this process: the
+   conversation for text, or fetching and decrypting the photo first. Photo intake never waits
+   in the worker's queue behind generations, and a request that comes while the same person's
+   photo is still being fetched waits for that photo (``PHOTO_WAIT_SECONDS``).
+3. The reply is the stream as it stands after at most ``first_wait`` seconds -- usually the
+   whole answer to a text; otherwise the platform's refreshes pick up the rest.
+
+Buttons become numbers ("回复数字选择： 1 … 2 …") as on WeChat. In a group the platform sends
+only messages that @-mention the bot, and each stream is the reply to its asker's message;
+the person's photo, session and quota are theirs (``wecom:<userid>``) in every chat.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import hashlib
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any, Protocol
+
+import redis
+
+from bot.conversation import WRITTEN_LANGUAGE_KEY, written_language
+from bot.messages import Incoming, Reply
+from bot.wechat.media import wechat_jpeg
+from bot.wechat.render import choice_number
+from bot.wechat.replies import merge
+from bot.wechat.store import Choices
+from bot.wecom.inbound import ImageRef, WeComMessage, parse
+from bot.wecom.streams import Stream, Streams, stream_id_for
+from core.chat import ChatTarget, PhotoRef
+from core.errors import PortraitBotError
+from core.i18n import Catalogues
+from worker.store import SessionStore
+
+log = logging.getLogger(__name__)
+
+CHANNEL = "wecom"
+DEFAULT_LANGUAGE = "zh"
+FIRST_WAIT_SECONDS = 0.06
+"""How long the first answer waits for the work; the rest comes with the platform's refreshes."""
+PHOTO_WAIT_SECONDS = 30.0
+"""A request waits this long for the same person's photo that is still being fetched."""
+PHOTO_PENDING_TTL_SECONDS = 60
+PHOTO_POLL_SECONDS = 0.1
+MAX_CONTENT_BYTES = 20000
+"""A stream's content may hold 20480 bytes of UTF-8."""
+
+FetchPhoto = Callable[[ImageRef], Awaitable[bytes]]
+
+
+class Dialogue(Protocol):
+    async def handle(self, incoming: Incoming) -> list[Reply]: ...
+
+    def attach_ack(self, generation_id: str, message_id: str) -> None: ...
+
+
+def clip(text: str) -> str:
+    data = text.encode()
+    if len(data) <= MAX_CONTENT_BYTES:
+        return text
+    return data[: MAX_CONTENT_BYTES - 3].decode(errors="ignore") + "…"
+
+
+def image_item(path: str) -> dict[str, Any] | None:
+    """One picture as a stream ``msg_item``: base64 JPEG and its MD5 (None if the file is gone)."""
+    try:
+        data = wechat_jpeg(Path(path))
+    except OSError:
+        return None
+    return {
+        "msgtype": "image",
+        "image": {"base64": base64.b64encode(data).decode(), "md5": hashlib.md5(data).hexdigest()},
+    }
+
+
+def stream_body(stream: Stream, items: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    body: dict[str, Any] = {"id": stream.id, "finish": stream.finished, "content": clip(stream.content)}
+    if stream.finished and items:
+        body["msg_item"] = items
+    return {"msgtype": "stream", "stream": body}
+
+
+class WeComBot:
+    """The bot side of the WeCom AI bot, shared by callback and long-connection modes."""
+
+    def __init__(
+        self,
+        *,
+        redis_client: redis.Redis,
+        conversation: Dialogue,
+        catalogues: Catalogues,
+        fetch_photo: FetchPhoto,
+        first_wait: float = FIRST_WAIT_SECONDS,
+    ) -> None:
+        self.redis = redis_client
+        self.conversation = conversation
+        self.catalogues = catalogues
+        self.fetch_photo = fetch_photo
+        self.first_wait = first_wait
+        self.streams = Streams(redis_client)
+        self.choices = Choices(redis_client)
+        self.tasks: set[asyncio.Task[None]] = set()
+
+    # ---- entry points --------------------------------------------------------------------------
+    async def receive(self, body: dict[str, Any]) -> dict[str, Any] | None:
+        """The answer to one decrypted message: a stream body, a text, or None."""
+        message = parse(body)
+        if message.kind == "stream":
+            return await self.refresh(message.stream_id)
+        if message.kind == "event":
+            return self._event(message)
+        if not message.msgid or not message.user_id:
+            return None
+        stream_id = stream_id_for(message.msgid)
+        if not self.streams.claim(message.msgid):
+            return await self.refresh(stream_id)  # a retry: the same stream, no second job
+        language = self.language(f"{CHANNEL}:{message.user_id}", message.text)
+        target = ChatTarget(
+            CHANNEL, message.chat_id, message.user_id, language=language,
+            reply_to=stream_id, is_group=message.is_group,
+        )
+        self.streams.open(stream_id, target, message.response_url, self._say(language, "wecom.working"))
+        task = asyncio.create_task(self._process(message, target))
+        self.tasks.add(task)
+        task.add_done_callback(self.tasks.discard)
+        await asyncio.wait({task}, timeout=self.first_wait)
+        return await self.refresh(stream_id)
+
+    async def refresh(self, stream_id: str) -> dict[str, Any] | None:
+        """The stream as it stands (the platform's refresh callback, or a retry)."""
+        stream = self.streams.get(stream_id) if stream_id else None
+        if stream is None:
+            return None
+        items: list[dict[str, Any]] = []
+        if stream.finished and stream.images:
+            made = await asyncio.to_thread(lambda: [image_item(p) for p in stream.images])
+            items = [item for item in made if item is not None]
+        return stream_body(stream, items)
+
+    async def drain(self) -> None:
+        """Wait for the work still running (tests, shutdown)."""
+        while self.tasks:
+            await asyncio.gather(*list(self.tasks), return_exceptions=True)
+
+    # ---- the work ------------------------------------------------------------------------------
+    async def _process(self, message: WeComMessage, target: ChatTarget) -> None:
+        try:
+            replies = await self._answer(message, target)
+        except PortraitBotError as error:
+            replies = [Reply(self.catalogues.error_text(target.language, error))]
+        except Exception:
+            log.exception("wecom: message %s failed", message.msgid[:12])
+            replies = [Reply(self._say(target.language, "error.internal"))]
+        self._finish(target, replies)
+
+    async def _answer(self, message: WeComMessage, target: ChatTarget) -> list[Reply]:
+        key = f"{CHANNEL}:msg:{message.msgid}"
+        photo = message.photo
+        if photo is not None:
+            pending = self._pending_key(target.person_id)
+            self.redis.set(pending, 1, ex=PHOTO_PENDING_TTL_SECONDS)
+            try:  # until the photo is the person's reference, a request waits for it
+                data = await self.fetch_photo(photo)
+                return await self.conversation.handle(
+                    Incoming(
+                        target=target, message_key=key, text=message.text or None, photo=data,
+                        photo_ref=PhotoRef(CHANNEL, message.msgid, time.time()),
+                    )
+                )
+            finally:
+                self.redis.delete(pending)
+        if not message.text:
+            return [Reply(self._say(target.language, "wechat.unsupported"))]
+        await self._wait_for_photo(target.person_id)
+        number = choice_number(message.text)
+        callback = self.choices.pick(target.person_id, number) if number is not None else None
+        return await self.conversation.handle(
+            Incoming(target=target, message_key=key, text=None if callback else message.text, callback=callback)
+        )
+
+    async def _wait_for_photo(self, person_id: str) -> None:
+        """A request right after a photo waits for that photo, so it is not asked for again."""
+        key = self._pending_key(person_id)
+        deadline = time.monotonic() + PHOTO_WAIT_SECONDS
+        while self.redis.exists(key) and time.monotonic() < deadline:
+            await asyncio.sleep(PHOTO_POLL_SECONDS)
+
+    def _finish(self, target: ChatTarget, replies: list[Reply]) -> None:
+        """Write the conversation's answer into the stream; it stays open for a generation."""
+        assert target.reply_to is not None
+        stream_id = target.reply_to
+        rendered = merge([], replies, self._say(target.language, "wechat.choose_prompt"))
+        if rendered.callbacks:
+            self.choices.remember(target.person_id, list(rendered.callbacks))
+        generations = [r.generation_id for r in replies if r.generation_id]
+        for generation_id in generations:
+            self.conversation.attach_ack(generation_id, stream_id)
+        images = [str(path) for reply in replies for path in reply.images]
+        text = rendered.text
+        if not generations and self.streams.has_held(target.person_id):
+            held, captions = self.streams.take_held(target.person_id)
+            images = held + images
+            text = "\n\n".join([*captions, text]) if text else "\n\n".join(captions)
+        self.streams.say(stream_id, text, finish=not generations, images=images)
+
+    # ---- small things --------------------------------------------------------------------------
+    def _event(self, message: WeComMessage) -> dict[str, Any] | None:
+        if message.event == "enter_chat":
+            language = self.language(f"{CHANNEL}:{message.user_id}", "")
+            return {"msgtype": "text", "text": {"content": self._say(language, "wechat.welcome")}}
+        return None
+
+    def language(self, person_id: str, text: str) -> str:
+        """The person's /lang choice, else the language they write in, else Chinese."""
+        chosen = SessionStore(self.redis).get(person_id).language
+        if chosen:
+            return chosen
+        written = written_language(text)
+        if written:
+            return written
+        remembered = self.redis.get(WRITTEN_LANGUAGE_KEY.format(person=person_id))
+        if remembered:
+            return remembered.decode() if isinstance(remembered, bytes) else str(remembered)
+        return DEFAULT_LANGUAGE
+
+    @staticmethod
+    def _pending_key(person_id: str) -> str:
+        return "pb:wecom:photo_pending:" + hashlib.sha256(person_id.encode()).hexdigest()[:32]
+
+    def _say(self, language: str, message_id: str, **params: Any) -> str:
+        return self.catalogues.text(language, message_id, **params)
