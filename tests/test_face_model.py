@@ -34,3 +34,30 @@ def test_the_same_person_in_other_light_and_framing_scores_above_another_face() 
     other = likeness(reference, analyse(Image.open(IMAGES / "face.jpg").convert("RGB"))[0].embedding)
     assert same > 0.8
     assert other < 0.5
+
+
+def test_a_result_of_another_person_scores_under_the_default_minimum_and_is_ranked_last() -> None:
+    from core.likeness import best_first, needs_retry
+    from core.settings import DEFAULT_LIKENESS_MIN
+    from engine.faces.likeness import reference_embeddings, score
+
+    image = _astronaut()
+    references = reference_embeddings([image, image.transpose(Image.Transpose.FLIP_LEFT_RIGHT)])
+    good = score(image.rotate(5), references)
+    bad = score(Image.open(IMAGES / "face.jpg").convert("RGB"), references)
+    empty = score(Image.open(IMAGES / "coffee.jpg").convert("RGB"), references)
+    assert good is not None and not needs_retry(good, DEFAULT_LIKENESS_MIN)
+    assert bad is not None and needs_retry(bad, DEFAULT_LIKENESS_MIN)
+    assert empty is None and needs_retry(empty, DEFAULT_LIKENESS_MIN)
+    assert not needs_retry(bad, 0.0)
+    assert best_first(["other", "none", "same"], [bad, empty, good]) == ["same", "other", "none"]
+
+
+def test_photographic_styles_are_gated_and_stylised_ones_are_not() -> None:
+    from core.likeness import is_gated
+    from core.styles.presets import PRESETS
+
+    by_key = {s.key: s for s in PRESETS}
+    assert all(is_gated(by_key[k]) for k in ("professional", "linkedin", "dating_cafe", "travel_japan"))
+    assert not any(is_gated(by_key[k]) for k in ("anime", "oil_painting", "watercolor"))
+    assert not any(is_gated(s) for s in PRESETS if s.category == "O")
