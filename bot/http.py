@@ -22,12 +22,12 @@ from starlette.routing import BaseRoute, Route
 from bot.conversation import Conversation
 from bot.falhook import fal_routes
 from bot.web.routes import web_routes
+from bot.web.sender import WebFeed
 from core.i18n import Catalogues
 from core.settings import Settings
 from worker.alive import alive
 from worker.metrics import GAUGE_HELP, render
 from worker.queue import GenerationQueue
-from worker.senders.web import WebFeed
 
 log = logging.getLogger(__name__)
 

@@ -24,6 +24,33 @@ that satisfies the nearest published rule):
 * ``cn_1inch`` / ``cn_2inch`` — 一寸 25x35 mm and 二寸 35x49 mm have no national standard;
   studio practice puts the head at about two thirds of the height (blue, white or red).
   We use 60-75 % for head height and the ICAO eye band.
+* ``uk`` — HM Passport Office "Photos for passports": 35x45 mm, chin to crown 29-34 mm, plain
+  cream or light grey background (white is refused for being too bright on some prints).
+* ``de`` — Bundesdruckerei / BMI Fotomustertafel (biometric passport photo): 35x45 mm, chin to
+  crown 32-36 mm, plain light background, ideally light grey.
+* ``fr`` — ANTS / arrêté du 5 février 2009 (norme ISO/IEC 19794-5): 35x45 mm, chin to crown
+  32-36 mm, plain light background (light grey or light blue; white is refused).
+* ``it`` — Polizia di Stato, passaporto: 35x45 mm, chin to crown 32-36 mm (ICAO), white or light.
+* ``es`` — Real Decreto 1553/2005 (DNI) and the pasaporte rules: 26x32 mm, plain white
+  background; no head rule in mm is published, so we use ICAO's 70-80 % of the height.
+* ``au`` — Australian Passport Office: 35-40 x 45-50 mm (we use 35x45), chin to crown 32-36 mm,
+  plain white or light grey.
+* ``nz`` — New Zealand Passports (DIA): 35x45 mm, chin to crown 32-36 mm, plain light background.
+* ``br`` — Polícia Federal, passaporte comum: 50x70 mm, plain white background; no head rule
+  is published, so we use ICAO's 32-36 mm chin to crown, as Canada does on the same frame.
+* ``ru`` — МВД, заграничный паспорт: 35x45 mm, face oval 70-80 % of the height (32-36 mm),
+  white background.
+* ``mx`` — SRE, pasaporte mexicano: 35x45 mm, white background, ICAO head rule 32-36 mm.
+* ``cn_id`` — GA 461-2004 居民身份证证件照片: 26x32 mm, white background (its digital form is
+  358x441 px at 350 dpi; like every spec here we write 300 DPI, 307x378 px);
+  studios apply a head height (crown to chin) of about 25 mm ± 2 mm; we use 23-27 mm.
+* ``cn_visa`` — 中国签证申请照片要求 (visaforchina.cn): 33x48 mm, head width 15-22 mm, chin to
+  crown 28-33 mm, white; digital 354-420 x 472-560 px, 40-120 KB.
+* ``hk`` — HKSAR Immigration Department, passport photo: 40x50 mm, chin to crown 32-36 mm,
+  white background.
+* ``tw`` — 外交部領事事務局, 護照照片規格: 35x45 mm, chin to crown 32-36 mm, white background.
+* ``jp_passport`` — 外務省, パスポート申請用写真の規格: 35x45 mm, face (chin to crown) 34 ± 2 mm,
+  plain light background.
 * ``jp_visa`` — Japanese consulates ask 45x45 mm, face straight, plain light background; no
   head rule is published, so we use 55-75 %, the ICAO-like proportion for a square photo.
 """
@@ -169,6 +196,36 @@ SPECS: dict[str, IdSpec] = {
         _mm_spec("kr", "Korea passport photo", "韩国护照照片", (35, 45), (32, 36),
                  ("white",), "white"),
         _mm_spec("schengen", "Schengen visa photo", "申根签证照片", (35, 45), (32, 36),
+                 _LIGHT, "white"),
+        _mm_spec("uk", "UK passport photo", "英国护照照片", (35, 45), (29, 34),
+                 ("light_grey",), "light_grey"),
+        _mm_spec("de", "German passport / ID card photo", "德国护照/身份证照片", (35, 45),
+                 (32, 36), ("light_grey", "white"), "light_grey"),
+        _mm_spec("fr", "French passport / ID card photo", "法国护照/身份证照片", (35, 45),
+                 (32, 36), ("light_grey",), "light_grey"),
+        _mm_spec("it", "Italian passport photo", "意大利护照照片", (35, 45), (32, 36),
+                 _LIGHT, "white"),
+        _mm_spec("es", "Spanish passport / DNI photo", "西班牙护照/身份证照片", (26, 32),
+                 (22.4, 25.6), ("white",), "white"),
+        _mm_spec("au", "Australian passport photo", "澳大利亚护照照片", (35, 45), (32, 36),
+                 _LIGHT, "white"),
+        _mm_spec("nz", "New Zealand passport photo", "新西兰护照照片", (35, 45), (32, 36),
+                 _LIGHT, "white"),
+        _mm_spec("br", "Brazilian passport photo", "巴西护照照片", (50, 70), (32, 36),
+                 ("white",), "white"),
+        _mm_spec("ru", "Russian international passport photo", "俄罗斯护照照片", (35, 45),
+                 (32, 36), ("white",), "white"),
+        _mm_spec("mx", "Mexican passport photo", "墨西哥护照照片", (35, 45), (32, 36),
+                 ("white",), "white"),
+        _mm_spec("cn_id", "Chinese resident ID card photo", "居民身份证照片", (26, 32), (23, 27),
+                 ("white",), "white"),
+        _mm_spec("cn_visa", "Chinese visa photo", "中国签证照片", (33, 48), (28, 33),
+                 ("white",), "white", kb=(40, 120), head_width_mm=(15.0, 22.0)),
+        _mm_spec("hk", "Hong Kong SAR passport photo", "香港特区护照照片", (40, 50), (32, 36),
+                 ("white",), "white"),
+        _mm_spec("tw", "Taiwan passport photo", "台湾护照照片", (35, 45), (32, 36),
+                 ("white",), "white"),
+        _mm_spec("jp_passport", "Japanese passport photo", "日本护照照片", (35, 45), (32, 36),
                  _LIGHT, "white"),
     )
 }

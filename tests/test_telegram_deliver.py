@@ -10,12 +10,12 @@ import pytest
 import redis
 from PIL import Image
 
+from bot.telegram.sender import TelegramPhotoSource, TelegramSender, build_sender
 from core.chat import Button, ChatTarget, PhotoRef
 from core.errors import PermanentUpstreamError, TransientUpstreamError, UserInputError
+from core.sender import Deliverable
 from core.settings import Secret, Settings
 from tests.fakes.telegram_api import FakeBotApi
-from worker.senders.base import Deliverable
-from worker.senders.telegram import TelegramPhotoSource, TelegramSender, build_sender
 
 ANN = 1001
 BUTTONS = ((Button("Again", "regen:g1"), Button("Another style", "styles")),)

@@ -22,8 +22,10 @@ import locales
 from bot.messages import Incoming, Reply
 from bot.wechat import wechat_routes
 from bot.wechat.jobs import QUEUE_NAME, WeChatJobParts, enqueuer, run_job
+from bot.wechat.sender import build_photo_source, build_sender
 from bot.wechat.store import HeldResults
 from core.chat import Button, ChatTarget
+from core.sender import Deliverable
 from core.settings import Secret, Settings
 from tests.fakes import serve
 from tests.fakes.wechat_api import (
@@ -37,8 +39,6 @@ from tests.fakes.wechat_api import (
     message_xml,
     sign,
 )
-from worker.senders.base import Deliverable
-from worker.senders.wechat import build_photo_source, build_sender
 
 OPENID = "oPerson_0123456789abcdefghij"
 PERSON = ChatTarget("wechat", OPENID, OPENID, "zh")

@@ -19,6 +19,7 @@ from bot.conversation import Conversation
 from bot.photos import PhotoDesk
 from bot.wechat import wechat_routes
 from bot.wechat.jobs import JOB_FUNCTION, QUEUE_NAME, WeChatJobParts, enqueuer, run_job
+from bot.wechat.sender import build_photo_source, build_sender
 from core.settings import Secret, Settings
 from engine.facedetect import build_detector
 from engine.providers import available_providers
@@ -35,7 +36,6 @@ from tests.fakes.wechat_api import (
     message_xml,
 )
 from worker.queue import GenerationQueue
-from worker.senders.wechat import build_photo_source, build_sender
 
 OPENID = "oRealPerson_abcdefghijklmnop"
 

@@ -13,13 +13,13 @@ import redis
 from PIL import Image
 
 from bot.wechat.media import MAX_SIDE_PX, MAX_UPLOAD_BYTES
+from bot.wechat.sender import WeChatSender, build_photo_source, build_sender
 from bot.wechat.store import HeldResults, is_passive_only
 from core.chat import Button, ChatTarget, PhotoRef
 from core.errors import PermanentUpstreamError, TransientUpstreamError, UserInputError
+from core.sender import Deliverable
 from core.settings import Secret, Settings
 from tests.fakes.wechat_api import APP_ID, APP_SECRET, FakeWeChatApi, jpeg_bytes
-from worker.senders.base import Deliverable
-from worker.senders.wechat import WeChatSender, build_photo_source, build_sender
 
 OPENID = "oPerson_0123456789abcdefghij"
 PERSON = ChatTarget("wechat", OPENID, OPENID, language="zh")

@@ -165,3 +165,31 @@ def test_worker_killed_after_fal_accepted_never_pays_twice_and_apologises(
     assert fal.submit_count() == 1, "a lost answer must not lead to a second charge"
     assert sent[0]["kind"] == "text" and "/retry" in sent[0]["text"]
     assert queue.last_failed(PERSON.person_id) == ticket.generation_ids[0]
+
+
+def test_a_headshot_that_is_someone_else_is_made_once_more_and_the_likeness_is_delivered(
+    queue: GenerationQueue, redis_client: redis.Redis, fal: FakeFalQueue, data_dir: Path, start
+) -> None:
+    from engine.faces.likeness import reference_embeddings, score
+    from worker.ledger import Ledger
+
+    images = Path(__file__).parent / "images"
+    person = data_dir / "photos" / "astronaut.jpg"
+    person.parent.mkdir(parents=True, exist_ok=True)
+    person.write_bytes((images / "astronaut.jpg").read_bytes())
+    fal.outputs = [(images / "face.jpg").read_bytes()]  # the first answer is another face
+    fal.echo_reference = True  # the second is the person
+    start()
+    request = GenerationRequest(style="professional", model="nano2")
+    ticket = queue.enqueue(PERSON, [request], reference=str(person), label="Headshot")
+    wait_for(lambda: images_sent(redis_client), what="delivery", timeout=90)
+    sent = images_sent(redis_client)
+    assert len(sent) == 1 and len(sent[0]["files"]) == 1
+    assert fal.submit_count() == 2
+    refs = reference_embeddings([Image.open(person).convert("RGB")])
+    delivered = score(Image.open(sent[0]["files"][0]).convert("RGB"), refs)
+    assert delivered is not None and delivered > 0.8
+    costs, _ = Ledger(redis_client).today()
+    assert costs["model:nano2"] == pytest.approx(2 * 0.08)
+    wait_for(lambda: state(redis_client, ticket.generation_ids[0]) == "delivered", what="delivered")
+    assert queue.quota(PERSON.person_id).used == 1

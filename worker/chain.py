@@ -44,6 +44,7 @@ from engine.providers.base import Handle, OutputImage, Provider, ProviderJob
 from worker.context import WorkerContext
 from worker.delivery import group_item_finished, notify
 from worker.ledger import Ledger
+from worker.likeness import gate
 from worker.outputs import save_images
 from worker.records import (
     DUE,
@@ -345,8 +346,11 @@ async def _finish(
     if not images:
         await fail(ctx, record, from_states, "generate.no_images", {}, expect_token=expect_token)
         return
+    checked = await gate(ctx, record, list(images), from_states, expect_token)
+    if checked is None:
+        return  # not the person: back in line for one more attempt
     request = GenerationRequest.from_dict(record.json("request", {}))
-    files, suffixes = await finish_id_photos(ctx, request, list(images), compliant)
+    files, suffixes = await finish_id_photos(ctx, request, checked, compliant)
     paths = save_images(ctx.settings.data_dir, record.id, request.label or "", files,
                         suffixes=suffixes)
     # Print sheets go as documents: a photo upload would recompress away the 300 DPI.

@@ -19,10 +19,10 @@ from typing import Any, TypeVar
 import redis
 
 from core.i18n import Catalogues
+from core.sender import Sender
 from core.settings import Settings
 from core.styles import Catalogue
 from engine.providers.base import Provider
-from worker.senders.base import Sender
 from worker.timing import Timing
 
 T = TypeVar("T")

@@ -16,6 +16,7 @@ from typing import Any
 from core.chat import Button, Buttons, ChatTarget
 from core.errors import PermanentUpstreamError, TransientUpstreamError
 from core.models import MODELS
+from core.sender import Deliverable
 from worker import rqueue
 from worker.context import WorkerContext
 from worker.ledger import Ledger
@@ -32,7 +33,6 @@ from worker.records import (
     now,
     persist,
 )
-from worker.senders.base import Deliverable
 
 log = logging.getLogger(__name__)
 

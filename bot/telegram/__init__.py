@@ -4,7 +4,7 @@
     async with TelegramRunner(settings, conversation) as telegram:  # polls, or sets the webhook
         routes = telegram_routes(telegram.application, settings)  # POST /telegram
 
-Delivery of results lives in ``worker.senders.telegram``.
+Delivery of results lives in ``bot.telegram.sender``.
 """
 
 from bot.telegram.application import build_application

@@ -20,10 +20,10 @@ from telegram.ext import (
 from bot.telegram.commands import ALL_COMMANDS
 from bot.telegram.handlers import ConversationLike, TelegramHandlers
 from bot.telegram.logs import protect_logs
+from bot.telegram.sender import MEDIA_WRITE_TIMEOUT_S
 from core.errors import ConfigError
 from core.i18n import Catalogues
 from core.settings import Settings
-from worker.senders.telegram import MEDIA_WRITE_TIMEOUT_S
 
 MAX_CONCURRENT_UPDATES = 32
 """Updates handled at once across chats; each mostly waits on Redis or a photo download."""

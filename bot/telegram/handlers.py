@@ -27,12 +27,12 @@ from bot.telegram.parse import (
     text_of,
     without_mention,
 )
+from bot.telegram.sender import TEXT_MAX, deliver, download, keyboard, plan_steps, reply_to
 from core.chat import ChatTarget, PhotoRef
 from core.errors import PortraitBotError
 from core.i18n import Catalogues, normalize_language
+from core.sender import Deliverable
 from core.settings import Settings
-from worker.senders.base import Deliverable
-from worker.senders.telegram import TEXT_MAX, deliver, download, keyboard, plan_steps, reply_to
 
 log = logging.getLogger(__name__)
 

@@ -19,9 +19,9 @@ from starlette.staticfiles import StaticFiles
 
 from bot.conversation import Conversation
 from bot.messages import Incoming, Reply
+from bot.web.sender import WebFeed, buttons_json, media_dir
 from core.chat import ChatTarget, PhotoRef
 from core.i18n import Catalogues, normalize_language
-from worker.senders.web import WebFeed, buttons_json, media_dir
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 COOKIE = "pb_session"

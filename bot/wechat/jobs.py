@@ -24,12 +24,12 @@ import redis
 
 from bot.messages import Incoming
 from bot.wechat.handler import Dialogue
+from bot.wechat.sender import WeChatPhotoSource, WeChatSender
 from bot.wechat.store import Held
 from core.chat import ChatTarget, PhotoRef
 from core.errors import PortraitBotError, TransientUpstreamError, UpstreamError, UserInputError
 from core.i18n import Catalogues
-from worker.senders.base import Deliverable
-from worker.senders.wechat import WeChatPhotoSource, WeChatSender
+from core.sender import Deliverable
 
 log = logging.getLogger(__name__)
 
@@ -143,7 +143,7 @@ def _parts(context: Any) -> WeChatJobParts:
     """The WeChat parts of a worker context, built on its first WeChat job and kept on it."""
     parts = getattr(context, "_wechat_parts", None)
     if parts is None:
-        from worker.senders.wechat import build_photo_source
+        from bot.wechat.sender import build_photo_source
 
         sender = context.senders.get("wechat")
         source = build_photo_source(context.settings, context.redis)

@@ -26,8 +26,8 @@ from bot.wecom.streams import Stream, Streams
 from core.chat import Buttons, ChatTarget
 from core.errors import TransientUpstreamError
 from core.i18n import Catalogues
+from core.sender import Deliverable
 from core.settings import Settings
-from worker.senders.base import Deliverable
 
 log = logging.getLogger(__name__)
 

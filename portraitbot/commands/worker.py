@@ -66,12 +66,12 @@ def run_worker(
     import locales
     from engine.providers import build_providers
     from engine.styles_file import load_catalogue
+    from portraitbot.senders import build_senders
     from worker import rqueue
     from worker.alive import beat
     from worker.context import WorkerContext, install
     from worker.records import DUE
     from worker.redis_conn import connect
-    from worker.senders import SENDERS, build_senders
     from worker.sweep import Sweep
     from worker.timing import Timing
 
@@ -95,7 +95,6 @@ def run_worker(
     )
     client = httpx.AsyncClient(transport=transport, timeout=httpx.Timeout(30.0, connect=10.0, pool=60.0))
     senders = build_senders(settings, redis_client, sender_modules or [])
-    SENDERS.update(senders)
     ctx = install(WorkerContext(
         redis=redis_client, settings=settings, providers=build_providers(settings, client),
         senders=senders, catalogues=locales.load(), styles=load_catalogue(settings),

@@ -113,6 +113,8 @@ class FakeFalQueue:
     hang: set[str] = field(default_factory=set)
     """Routes that never answer (until the server stops). A hanging submit was accepted."""
     image_size: tuple[int, int] = (64, 64)
+    outputs: list[bytes] = field(default_factory=list)
+    """Image files the next requests output, one per request, popped in order (then as usual)."""
     echo_reference: bool = False
     """Output the first reference photo itself (so a face survives, e.g. for ID-photo tests)."""
     webhook_delay: float = 0.05
@@ -351,12 +353,15 @@ class FakeFalQueue:
             fmt = "jpeg" if fmt in ("jpg", "jpeg") else "png"
             count = 1 if "live-portrait" in fake.app else int(fake.body.get("num_images", 1))
             images = []
+            scripted = self.outputs.pop(0) if self.outputs else None
             for index in range(count):
                 colour = COLOURS[next(self._colour) % len(COLOURS)]
                 buffer = io.BytesIO()
                 picture = Image.new("RGB", self.image_size, colour)
                 refs = fake.body.get("image_urls") or [fake.body.get("image_url")]
-                if self.echo_reference and isinstance(refs[0], str) and refs[0].startswith("data:"):
+                if index == 0 and scripted is not None:
+                    picture = Image.open(io.BytesIO(scripted))
+                elif self.echo_reference and isinstance(refs[0], str) and refs[0].startswith("data:"):
                     picture = Image.open(io.BytesIO(base64.b64decode(refs[0].split(",", 1)[1])))
                 picture.convert("RGB").save(buffer, format=fmt.upper())
                 data = buffer.getvalue()

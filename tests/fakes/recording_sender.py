@@ -19,8 +19,8 @@ import redis
 
 from core.chat import Buttons, ChatTarget
 from core.errors import TransientUpstreamError
+from core.sender import Deliverable
 from core.settings import Settings
-from worker.senders.base import Deliverable
 
 CHANNEL = "test"
 DELIVERIES_KEY = "test:deliveries"

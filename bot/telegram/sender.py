@@ -44,8 +44,8 @@ from telegram.request import HTTPXRequest
 from core.chat import Buttons, ChatTarget, PhotoRef
 from core.errors import PermanentUpstreamError, TransientUpstreamError, UserInputError
 from core.i18n import Catalogues
+from core.sender import Deliverable
 from core.settings import Settings
-from worker.senders.base import Deliverable
 
 log = logging.getLogger(__name__)
 

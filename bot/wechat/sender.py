@@ -39,8 +39,8 @@ from bot.wechat.store import (
 from core.chat import Buttons, ChatTarget, PhotoRef
 from core.errors import UserInputError
 from core.i18n import Catalogues
+from core.sender import Deliverable
 from core.settings import Settings
-from worker.senders.base import Deliverable
 
 log = logging.getLogger(__name__)
 

@@ -17,9 +17,9 @@ from typing import Any
 import redis
 
 from core.chat import Buttons, ChatTarget
+from core.sender import Deliverable
 from core.settings import Settings
 from worker.redis_conn import KEY_PREFIX
-from worker.senders.base import Deliverable
 
 FEED_LENGTH = 200
 """Events kept per browser; the page only needs the recent ones."""
@@ -72,7 +72,7 @@ class WebFeed:
 
 
 class WebSender:
-    """Implements ``worker.senders.base.Sender`` for the web chat."""
+    """Implements ``core.sender.Sender`` for the web chat."""
 
     channel = "web"
 

@@ -1,0 +1,98 @@
+"""The likeness check on a finished generation: one more attempt when the result is not the person.
+
+For a gated (photographic) style whose reference photo shows a face, every result is scored
+against it (``engine.faces.likeness``). When even the best is under ``LIKENESS_MIN`` and the
+generation has not been retried for likeness yet, its pictures are kept on disk with their
+scores and the generation goes back to ``queued``: the sweep submits it once more (a new
+upstream request, so a new charge in the cost ledger — never the same picture charged twice;
+the person's quota is counted once per request, the retry is the operator's cost). The second
+finish delivers the best pictures of both attempts, best first. The offline engine (a local
+preview of the photo itself) is not checked. Scores go to the ledger by model
+(``/metrics``) and onto the record (``likeness``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from pathlib import Path
+
+from core.likeness import best_first, is_gated, needs_retry
+from core.request import GenerationRequest
+from engine.providers.base import OutputImage
+from worker import metrics
+from worker.context import WorkerContext
+from worker.outputs import save_images
+from worker.records import Record, Records, gen_key, gen_member, now
+from worker.redis_conn import key
+
+log = logging.getLogger(__name__)
+
+
+def _scores(reference: str, images: list[OutputImage]) -> list[float | None] | None:
+    """Each image's score, or None when the check does not apply (no face in the reference)."""
+    from io import BytesIO
+
+    from PIL import Image
+
+    from engine.faces.likeness import reference_embeddings, score
+
+    try:
+        refs = reference_embeddings([Image.open(reference).convert("RGB")])
+    except OSError:
+        return None
+    if not refs:
+        return None
+    out: list[float | None] = []
+    for image in images:
+        try:
+            out.append(score(Image.open(BytesIO(image.data)).convert("RGB"), refs))
+        except OSError:
+            out.append(None)
+    return out
+
+
+async def gate(
+    ctx: WorkerContext, record: Record, images: list[OutputImage], from_states: tuple[str, ...],
+    expect_token: str = "",
+) -> list[OutputImage] | None:
+    """The images to deliver, best first; None when one more attempt was scheduled instead."""
+    minimum = ctx.settings.likeness_min
+    request = GenerationRequest.from_dict(record.json("request", {}))
+    style = ctx.styles.get(request.style)
+    reference = record["reference"]
+    if minimum <= 0 or style is None or not is_gated(style) or not reference:
+        return images
+    if record["model"] == "offline":
+        return images  # the local preview renders the photo itself; another try changes nothing
+    scores = await asyncio.to_thread(_scores, reference, images)
+    if scores is None:
+        return images
+    prior = record.json("likeness_prior", [])
+    best = max((s or 0.0 for s in scores), default=0.0)
+    if not prior and needs_retry(best, minimum):
+        paths = save_images(ctx.settings.data_dir, record.id + "-try1", request.label or "", images)
+        kept = [[str(p), s] for p, s in zip(paths, scores, strict=True)]
+        if Records(ctx.redis).transition(
+            gen_key(record.id), from_states, "queued", expect_token=expect_token,
+            likeness_prior=kept, submit_sent_at="", not_before=0,
+            due=(gen_member(record.id), now()),
+        ):
+            log.info("generation %s looks unlike the person (%.2f): one more attempt", record.id, best)
+            ctx.redis.srem(key("upstream"), record.id)
+        return None
+    count = len(images)
+    for path, old in prior:
+        try:
+            images.append(OutputImage(data=Path(path).read_bytes(), content_type="image/png"))
+            scores.append(old)
+        except OSError:
+            continue
+    ranked = best_first(list(zip(images, scores, strict=True)), scores)
+    keep = ranked[:count]
+    top = max((s or 0.0 for _, s in keep), default=0.0)
+    Records(ctx.redis).transition(gen_key(record.id), from_states, None, likeness=round(top, 3))
+    labels = {"model": record["model"]}
+    metrics.count(ctx.redis, "portraitbot_likeness_score_sum", labels, top)
+    metrics.count(ctx.redis, "portraitbot_likeness_scored_total", labels)
+    return [image for image, _ in keep]
