@@ -128,11 +128,16 @@ async def submit(ctx: WorkerContext, gen_id: str) -> None:
         return
     handle = submitted.handle
     cost = submitted.cost_usd if submitted.cost_usd is not None else model.price_usd * record_count(record)
-    first_poll = now() + ctx.timing.first_poll_delay(model.latency_s)
+    if submitted.images is not None:
+        # The images are in hand and only here: no status call may race this worker to them
+        # (a poll would fetch from a provider that keeps nothing). Claim the fetch step now.
+        state, due = "fetching", now() + max(ctx.timing.submit_lease_s, ctx.timing.poll_lease_s)
+    else:
+        state, due = "submitted", now() + ctx.timing.first_poll_delay(model.latency_s)
     if not await persist(lambda: records.transition(
-        gen_key(gen_id), ("submitting",), "submitted", expect_token=token,
+        gen_key(gen_id), ("submitting",), state, expect_token=token,
         handle=handle.to_dict(), submitted_at=now(), cost_usd=cost, polls=0,
-        due=(gen_member(gen_id), first_poll),
+        due=(gen_member(gen_id), due),
     )):
         # Cancelled (or given up) while we were submitting: keep the handle, stop upstream.
         ctx.redis.hset(gen_key(gen_id), "handle", _json(handle.to_dict()))
@@ -147,7 +152,7 @@ async def submit(ctx: WorkerContext, gen_id: str) -> None:
         # fal finished and called the webhook before its submit answer reached us: poll now.
         ctx.redis.zadd(DUE, {gen_member(gen_id): now()}, xx=True)
     if submitted.images is not None:
-        await _finish(ctx, record, submitted.images, ("submitted",),
+        await _finish(ctx, record, submitted.images, ("fetching",), expect_token=token,
                       compliant=bool(handle.data.get("id_compliant")))
 
 
