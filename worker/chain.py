@@ -43,7 +43,7 @@ from core.request import GenerationRequest
 from engine.providers.base import Handle, OutputImage, Provider, ProviderJob
 from worker.context import WorkerContext
 from worker.delivery import group_item_finished, notify
-from worker.ledger import Ledger
+from worker.ledger import Ledger, hours_to_reset
 from worker.likeness import gate
 from worker.outputs import save_images
 from worker.records import (
@@ -67,6 +67,8 @@ LAST_FAILED = "lastfailed"
 EARLY_WAKE_TTL_S = 600
 """Seconds a webhook that arrived before its submit answer is remembered (a submit is one
 HTTP request, so a minute would do; ten is cheap)."""
+MAYBE_CHARGED_SUFFIX = ".bad_response"
+"""A submit answered 2xx but unreadable may have been charged: its booking stays."""
 UNCERTAIN_SUBMIT_SUFFIX = ".submit_uncertain"
 """Providers name an ambiguous submit (maybe accepted, answer lost) with this message id suffix."""
 
@@ -106,18 +108,30 @@ async def submit(ctx: WorkerContext, gen_id: str) -> None:
     ctx.redis.zrem(WAITING, gen_id)
     model = model_of(record)
     provider = ctx.providers.get(model.provider)
+    ledger = Ledger(ctx.redis)
     try:
         if provider is None:
             raise PermanentUpstreamError("generate.provider_missing", provider=model.provider)
         job = provider_job(ctx, record, model)
-        records.transition(gen_key(gen_id), ("submitting",), None, expect_token=token,
-                           submit_sent_at=now())
+        if not is_free(model):
+            booked = ledger.book(gen_id, token, model.key, model.price_usd * job.count,
+                                 ctx.settings.daily_budget_usd)
+            if booked is None:
+                return  # cancelled (or taken over) before anything was booked or sent
+            if not booked:
+                raise PermanentUpstreamError("quota.budget_exhausted", reset_hours=hours_to_reset())
+        if not records.transition(gen_key(gen_id), ("submitting",), None, expect_token=token,
+                                  submit_sent_at=now()):
+            ledger.refund(gen_id, model.key)  # cancelled before it left: nothing is charged
+            return
         await notify(ctx, record["group"], "generating")
         submitted = await provider.submit(job)
     except TransientUpstreamError as error:
         await _submit_failed_transiently(ctx, record, token, attempts, model, error)
         return
     except PortraitBotError as error:
+        if not error.message_id.endswith(MAYBE_CHARGED_SUFFIX):
+            ledger.refund(gen_id, model.key)  # refused upstream (or by the cap): not charged
         await fail(ctx, record, ("submitting",), error.message_id, error.params, expect_token=token)
         return
     except Exception:
@@ -141,11 +155,11 @@ async def submit(ctx: WorkerContext, gen_id: str) -> None:
     )):
         # Cancelled (or given up) while we were submitting: keep the handle, stop upstream.
         ctx.redis.hset(gen_key(gen_id), "handle", _json(handle.to_dict()))
-        Ledger(ctx.redis).record_cost(model.key, cost)  # charged all the same
+        ledger.settle(gen_id, model.key, cost)  # charged all the same
         with contextlib.suppress(PortraitBotError):
             await provider.cancel(handle)  # type: ignore[union-attr]
         return
-    Ledger(ctx.redis).record_cost(model.key, cost)
+    ledger.settle(gen_id, model.key, cost)
     ctx.redis.sadd(UPSTREAM, gen_id)
     ctx.redis.set(key("req", handle.request_id), gen_id, ex=RECORD_TTL_S)
     if ctx.redis.delete(early_wake_key(handle.request_id)):
@@ -169,6 +183,7 @@ async def _submit_failed_transiently(
         await fail(ctx, record, ("submitting",), "generate.submit_lost", {}, expect_token=token)
         return
     if attempts > ctx.timing.submit_retries:
+        Ledger(ctx.redis).refund(record.id, model.key)  # nothing was accepted upstream
         await fail(ctx, record, ("submitting",), error.message_id, error.params, expect_token=token)
         return
     # Nothing was accepted upstream: back in line; the sweep submits it again when due.
@@ -392,6 +407,7 @@ async def _expire(ctx: WorkerContext, record: Record) -> None:
         due=(gen_member(record.id), None),
     ):
         ctx.redis.zrem(WAITING, record.id)
+        Ledger(ctx.redis).refund(record.id, record["model"])  # a retry's booking, never sent again
         Ledger(ctx.redis).record_outcome(record["model"], "expired")
         await group_item_finished(ctx, record["group"])
 

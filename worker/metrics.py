@@ -18,7 +18,8 @@ HELP = {
     "portraitbot_intents_total": ("counter", "Recognised intents of chat text, by channel and action."),
     "portraitbot_generations_total": ("counter", "Finished generations, by model and outcome."),
     "portraitbot_generation_seconds": ("histogram", "Request to delivery, by model."),
-    "portraitbot_spend_usd_total": ("counter", "Money spent upstream, by model."),
+    "portraitbot_spend_usd_total": ("counter", "Money booked upstream, by model: the expected cost at submit, corrected up from the answer."),
+    "portraitbot_spend_refunded_usd_total": ("counter", "Bookings given back (nothing or less was charged), by model; spent = spend - refunded."),
 }
 GAUGE_HELP = {
     "portraitbot_queue_depth": "Chain steps (submit, deliver) waiting for a worker.",

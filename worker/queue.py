@@ -173,6 +173,9 @@ class GenerationQueue:
                     self.redis.zrem(WAITING, item.id)
                     self.redis.srem(UPSTREAM, item.id)
                     self.ledger.record_outcome(item["model"], "cancelled")
+                    if not self.redis.hget(gen_key(item.id), "submit_sent_at"):
+                        # Never left (or bounced back to wait out a retry): nothing is charged.
+                        self.ledger.refund(item.id, item["model"])
                     if was != "queued":
                         rqueue.enqueue_cancel(self.redis, item.id, self.settings.failure_ttl_seconds)
             self.records.transition(group_key(group_id), ("active", "ready"), "cancelled",
