@@ -12,7 +12,7 @@ from bot.wecom.media import PhotoFetcher
 from bot.wecom.routes import wecom_routes
 
 if TYPE_CHECKING:
-    from bot.http import ServerParts
+    from bot.parts import ServerParts
 
 log = logging.getLogger(__name__)
 
