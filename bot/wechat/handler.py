@@ -12,11 +12,11 @@ import logging
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 import redis
 
-from bot.messages import Incoming, Reply
+from bot.messages import Dialogue, Incoming, Reply
 from bot.wechat.api import WeChatApi, WeChatError
 from bot.wechat.media import wechat_jpeg
 from bot.wechat.render import choice_number, detect_language
@@ -38,10 +38,6 @@ TEXT_MESSAGE_TYPES = ("text", "voice")
 
 EnqueueJob = Callable[[dict[str, Any]], object]
 """Puts a ``bot.wechat.jobs`` payload on the queue (JSON-able dict)."""
-
-
-class Dialogue(Protocol):
-    async def handle(self, incoming: Incoming) -> list[Reply]: ...
 
 
 def message_key(message: dict[str, Any]) -> str:

@@ -29,8 +29,9 @@ from starlette.routing import Route
 from wechatpy.crypto import WeChatCrypto
 from wechatpy.replies import ImageReply, TextReply
 
+from bot.messages import Dialogue
 from bot.wechat.api import WeChatApi
-from bot.wechat.handler import Dialogue, EnqueueJob, WeChatHandler, message_key
+from bot.wechat.handler import EnqueueJob, WeChatHandler, message_key
 from bot.wechat.replies import Passive
 from bot.wechat.security import MAX_BODY_BYTES, Rejected, verify
 from bot.wechat.store import ReplyCache
