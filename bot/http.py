@@ -13,13 +13,15 @@ from contextlib import asynccontextmanager
 
 import redis
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from bot.falhook import fal_routes
+from bot.limits import BodyLimit, json_refusal
 from bot.parts import ServerParts
-from bot.web.routes import web_routes
+from bot.web.routes import WEB_BODY_LIMITS, too_large_reply, web_routes
 from bot.web.sender import WebFeed
 from worker.alive import alive
 from worker.metrics import GAUGE_HELP, render
@@ -77,4 +79,7 @@ def create_app(parts: ServerParts) -> Starlette:
                 await stack.enter_async_context(start())
             yield
 
-    return Starlette(routes=routes, lifespan=lifespan)
+    refusal = json_refusal(too_large_reply(parts.catalogues))
+    limits = Middleware(BodyLimit, limits=WEB_BODY_LIMITS,
+                        too_large={prefix: refusal for prefix in WEB_BODY_LIMITS})
+    return Starlette(routes=routes, lifespan=lifespan, middleware=[limits])
