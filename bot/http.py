@@ -26,6 +26,12 @@ from worker.metrics import GAUGE_HELP, render
 
 log = logging.getLogger(__name__)
 
+HANDLER_THREADS = 32
+"""Threads of the event loop's default executor, where ``Conversation`` handles messages.
+asyncio's own default (CPU count + 4, six here) let six slow photos hold every thread while
+another person's selfie waited in line; heavy decodes are limited by a byte budget in
+engine/intake.py instead, so more threads cost little memory."""
+
 
 def create_app(parts: ServerParts) -> Starlette:
     """The Starlette application with every route."""
@@ -60,8 +66,12 @@ def create_app(parts: ServerParts) -> Starlette:
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        import asyncio
+        from concurrent.futures import ThreadPoolExecutor
         from contextlib import AsyncExitStack
 
+        asyncio.get_running_loop().set_default_executor(
+            ThreadPoolExecutor(max_workers=HANDLER_THREADS, thread_name_prefix="handler"))
         async with AsyncExitStack() as stack:
             for start in parts.background:
                 await stack.enter_async_context(start())
