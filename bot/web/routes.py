@@ -17,11 +17,11 @@ from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from bot.conversation import Conversation
-from bot.messages import Incoming, Reply
+from bot.messages import Dialogue, Incoming, Reply
 from bot.web.sender import WebFeed, buttons_json, media_dir
 from core.chat import ChatTarget, PhotoRef
 from core.i18n import Catalogues, normalize_language
+from core.styles import Catalogue
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 COOKIE = "pb_session"
@@ -61,7 +61,9 @@ def _reply_json(reply: Reply) -> dict[str, Any]:
     return {"text": reply.text, "buttons": buttons_json(reply.buttons), "generation_id": reply.generation_id}
 
 
-def web_routes(conversation: Conversation, feed: WebFeed, catalogues: Catalogues, data_dir: Path) -> list[Any]:
+def web_routes(
+    conversation: Dialogue, catalogue: Catalogue, feed: WebFeed, catalogues: Catalogues, data_dir: Path
+) -> list[Any]:
     """The routes, bound to the process's conversation and feed."""
 
     async def page(request: Request) -> Response:
@@ -75,7 +77,6 @@ def web_routes(conversation: Conversation, feed: WebFeed, catalogues: Catalogues
 
     async def styles(request: Request) -> Response:
         language = _language(request, request.query_params.get("lang"))
-        catalogue = conversation.styles
         groups = [
             {
                 "code": category.code,
