@@ -13,18 +13,26 @@ from contextlib import asynccontextmanager
 
 import redis
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from bot.falhook import fal_routes
+from bot.limits import BodyLimit, json_refusal
 from bot.parts import ServerParts
-from bot.web.routes import web_routes
+from bot.web.routes import WEB_BODY_LIMITS, too_large_reply, web_routes
 from bot.web.sender import WebFeed
 from worker.alive import alive
 from worker.metrics import GAUGE_HELP, render
 
 log = logging.getLogger(__name__)
+
+HANDLER_THREADS = 32
+"""Threads of the event loop's default executor, where ``Conversation`` handles messages.
+asyncio's own default (CPU count + 4, six here) let six slow photos hold every thread while
+another person's selfie waited in line; heavy decodes are limited by a byte budget in
+engine/intake.py instead, so more threads cost little memory."""
 
 
 def create_app(parts: ServerParts) -> Starlette:
@@ -60,11 +68,18 @@ def create_app(parts: ServerParts) -> Starlette:
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        import asyncio
+        from concurrent.futures import ThreadPoolExecutor
         from contextlib import AsyncExitStack
 
+        asyncio.get_running_loop().set_default_executor(
+            ThreadPoolExecutor(max_workers=HANDLER_THREADS, thread_name_prefix="handler"))
         async with AsyncExitStack() as stack:
             for start in parts.background:
                 await stack.enter_async_context(start())
             yield
 
-    return Starlette(routes=routes, lifespan=lifespan)
+    refusal = json_refusal(too_large_reply(parts.catalogues))
+    limits = Middleware(BodyLimit, limits=WEB_BODY_LIMITS,
+                        too_large={prefix: refusal for prefix in WEB_BODY_LIMITS})
+    return Starlette(routes=routes, lifespan=lifespan, middleware=[limits])

@@ -9,6 +9,7 @@ from starlette.applications import Starlette
 import locales
 from bot.conversation import Conversation
 from bot.http import create_app
+from bot.limits import server_config
 from bot.parts import ServerParts
 from bot.photos import PhotoDesk
 from bot.telegram.attach import attach as telegram
@@ -53,7 +54,5 @@ def build_server(settings: Settings, client: redis.Redis) -> Starlette:
 def serve(settings: Settings, client: redis.Redis) -> None:
     """Run the HTTP server until interrupted."""
     app = build_server(settings, client)
-    config = uvicorn.Config(
-        app, host=settings.http_host, port=settings.http_port, log_config=None, access_log=False
-    )
+    config = server_config(app, host=settings.http_host, port=settings.http_port)
     uvicorn.Server(config).run()
