@@ -6,18 +6,37 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
 from bot.messages import Reply
+from bot.photos import PhotoDesk
 from core.chat import Button, ChatTarget
 from core.i18n import LANGUAGE_NAMES, normalize_language
 from core.models import MODELS, lookup, route
-from worker.store import Session
+from core.settings import Settings
+from core.styles import Catalogue
+from worker.queue import GenerationQueue
+from worker.store import Session, SessionStore
 
-if TYPE_CHECKING:
-    from bot.conversation import Conversation
 
-Command = Callable[["Conversation", ChatTarget, Session, str], list[Reply]]
+class Conversation(Protocol):
+    """What a command may use of the conversation that runs it (``bot.conversation``)."""
+
+    settings: Settings
+    styles: Catalogue
+    queue: GenerationQueue
+    sessions: SessionStore
+    photos: PhotoDesk
+    available_providers: frozenset[str]
+
+    def say(self, target: ChatTarget, message_id: str, **params: Any) -> str: ...
+
+    def model_name(self, key: str, target: ChatTarget) -> str: ...
+
+    def forget_language(self, person_id: str) -> None: ...
+
+
+Command = Callable[[Conversation, ChatTarget, Session, str], list[Reply]]
 LANGUAGE_WORDS = {
     "english": "en", "英文": "en", "英语": "en", "chinese": "zh", "中文": "zh", "汉语": "zh", "cn": "zh",
     "traditional": "zh_Hant", "繁体": "zh_Hant", "繁體": "zh_Hant", "cantonese": "zh_Hant", "粤语": "zh_Hant",

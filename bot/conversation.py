@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-import re
 import time
 from dataclasses import replace
 from typing import Any
@@ -33,41 +32,25 @@ from core.plan import Plan, StyleFacts, plan
 from core.request import QUIET_ACTIONS, Intent
 from core.settings import Settings
 from core.styles import Catalogue
+from core.written import LATIN_SCRIPT_LANGUAGES, written_language
 from worker import metrics
 from worker.queue import GenerationQueue
-from worker.store import REFERENCE_MAX_AGE_SECONDS, Pending, Session, SessionStore, first_time
+from worker.store import (
+    REFERENCE_MAX_AGE_SECONDS,
+    Pending,
+    Session,
+    SessionStore,
+    WrittenLanguages,
+    first_time,
+)
 
 log = logging.getLogger(__name__)
 
 SHORT_ANSWER_WORDS = 4
 """A reply to "which one?" this short ("beach", "the city one") is read against the choices."""
 
-WRITTEN_LANGUAGE_KEY = "portraitbot:written_language:{person}"
-"""Redis key: the language of the person's last clearly-written message ("en" or "zh")."""
-WRITTEN_LANGUAGE_TTL_S = 30 * 24 * 3600
-"""Seconds that language is remembered (a month, like the rest of a session)."""
 OWN_LANGUAGE_CHANNELS = frozenset({"wechat"})
 """Channels whose adapter already follows the written language (bot/wechat/handler.py)."""
-_CJK = re.compile(r"[\u3400-\u9fff]")
-_SCRIPTS = (("ja", re.compile(r"[\u3040-\u30ff]")), ("ko", re.compile(r"[\uac00-\ud7af]")),
-            ("ru", re.compile(r"[\u0400-\u04ff]")))
-"""Scripts that name their language outright (kana before Chinese characters: Japanese uses both)."""
-LATIN_SCRIPT_LANGUAGES = frozenset({"es", "pt", "fr", "de", "it", "vi", "id"})
-"""Client languages that Latin words alone cannot tell from English: those stay as they are."""
-_LATIN_WORD = re.compile(r"[A-Za-z]{3,}")
-
-
-def written_language(text: str | None) -> str | None:
-    """"zh" for Chinese text, "en" for two or more Latin words; None for commands, numbers, "ok"
-    or a lone style word like "anime" that a Chinese speaker may type too."""
-    if not text or text.lstrip().startswith("/"):
-        return None
-    for language, script in _SCRIPTS:
-        if script.search(text):
-            return language
-    if _CJK.search(text):
-        return "zh"
-    return "en" if len(_LATIN_WORD.findall(text)) >= 2 else None
 
 
 POPULAR_STYLES = ("professional", "anime", "dating_cafe", "oil_painting", "avatar_3d", "id_photo_white")
@@ -127,16 +110,15 @@ class Conversation:
     def _written_language(self, person_id: str, text: str | None) -> str | None:
         """The language the person writes in, remembered for a while: someone whose phone is set
         to English but who writes Chinese is answered in Chinese (until /lang says otherwise)."""
-        key = WRITTEN_LANGUAGE_KEY.format(person=person_id)
+        languages = WrittenLanguages(self.redis)
         detected = written_language(text)
         if detected is not None:
-            self.redis.set(key, detected, ex=WRITTEN_LANGUAGE_TTL_S)
+            languages.remember(person_id, detected)
             return detected
-        remembered = self.redis.get(key)
-        return remembered.decode() if isinstance(remembered, bytes) else remembered
+        return languages.get(person_id)
 
     def forget_language(self, person_id: str) -> None:
-        self.redis.delete(WRITTEN_LANGUAGE_KEY.format(person=person_id))
+        WrittenLanguages(self.redis).forget(person_id)
 
     def attach_ack(self, generation_id: str, message_id: str) -> None:
         """Remember which chat message to edit with progress for this generation."""

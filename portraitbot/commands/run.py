@@ -7,7 +7,7 @@ import argparse
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    from portraitbot.app import add_listen_arguments
+    from portraitbot.options import add_listen_arguments
 
     add_listen_arguments(parser)
     parser.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
@@ -20,7 +20,8 @@ def main(args: argparse.Namespace) -> int:
     import sys
     from dataclasses import replace
 
-    from portraitbot.app import listen_settings, load_settings, serve, start_logging
+    from portraitbot.app import serve
+    from portraitbot.options import listen_settings, load_settings, start_logging
     from worker.redis_conn import EmbeddedRedis, connect
 
     settings = listen_settings(load_settings(), args)
