@@ -29,7 +29,7 @@ from core.idspecs import IdSpec, get_spec
 from core.intent import recognize
 from core.models import MODELS
 from core.plan import Plan, StyleFacts, plan
-from core.request import Intent
+from core.request import QUIET_ACTIONS, Intent
 from core.settings import Settings
 from core.styles import Catalogue
 from core.written import LATIN_SCRIPT_LANGUAGES, written_language
@@ -161,7 +161,7 @@ class Conversation:
         if pending is not None and pending.kind == "confirm" and followups.goes_on(text):
             return self.start(replace(Intent.from_dict(pending.intent), go_anyway=True), target, session)
         intent = recognize(text, bot_username=incoming.bot_username, extra_styles=self.extra_styles)
-        if name is not None and intent.action == "none" and not target.is_group:
+        if name is not None and intent.action in ("none", "unknown", "chat") and not target.is_group:
             # Style commands (/anime, /passport) are intents; anything else is a typo or a guess.
             return [Reply(self.say(target, "conv.unknown_command", command="/" + name[:32]))]
         if choosing and pending is not None:
@@ -185,7 +185,9 @@ class Conversation:
             return [] if target.is_group else [Reply(self._small_talk(target, session))]
         if intent.action == "help":
             return [Reply(self.say(target, "conv.help"))]
-        if intent.action == "none":
+        if intent.action == "cancel":
+            return COMMANDS["cancel"](self, target, session, "/cancel")
+        if intent.action in QUIET_ACTIONS:
             return [] if target.is_group else [Reply(self._small_talk(target, session))]
         if intent.action == "choose":
             return self._ask_choice(intent, target)
@@ -203,7 +205,7 @@ class Conversation:
             if name in COMMANDS:
                 return COMMANDS[name](self, target, session, text)
             intent = recognize(text, bot_username=incoming.bot_username, extra_styles=self.extra_styles)
-            if intent.action not in ("none", "help"):
+            if intent.action not in QUIET_ACTIONS and intent.action != "help":
                 return self._intent(intent, target, session)
         pending = session.pending
         if pending and pending.kind in ("photo", "confirm"):

@@ -11,11 +11,16 @@ from dataclasses import asdict, dataclass, field, fields
 from typing import Any, Literal
 
 Action = Literal[
-    "generate", "series", "edit_expression", "random_face", "choose", "help", "none"
+    "generate", "series", "edit_expression", "random_face", "choose", "help", "cancel", "chat",
+    "unknown", "none",
 ]
 ACTIONS: tuple[str, ...] = (
-    "generate", "series", "edit_expression", "random_face", "choose", "help", "none"
+    "generate", "series", "edit_expression", "random_face", "choose", "help", "cancel", "chat",
+    "unknown", "none",
 )
+QUIET_ACTIONS: frozenset[str] = frozenset({"cancel", "chat", "unknown", "none"})
+"""Actions that start nothing: calling off (cancel), thanks and small talk (chat), nothing
+recognised (unknown); ``none`` is the empty intent's default."""
 MAX_COUNT = 8
 """Seed 000 §4: 1-8 images per request."""
 

@@ -38,6 +38,7 @@ from core.intent.describe import (
 )
 from core.intent.feedback import drop_chat
 from core.intent.idphoto import id_photo
+from core.intent.lang import every
 from core.intent.matcher import Found, Hit, find
 from core.intent.negation import drop_negated
 from core.intent.numbers import find_count
@@ -67,7 +68,8 @@ _EMOTICON = re.compile(r"\[[\u4e00-\u9fff]{1,4}\]|/:[^\s]{1,6}")
 _MENTION = re.compile(r"(?<![\w.])@[a-z0-9_]+")
 _COMMAND = re.compile(r"^/([a-z0-9_]+)(?:@[a-z0-9_]+)?\b")
 _LIST_JOINERS = re.compile(r"(?:,|、|，|;|；|\band\b|\bplus\b|&|\+|/|和|跟|与|及|以及|还有|\bthen\b|"
-                           r"[一两二三四五六七八九十\d]\s*[张幅个份])")
+                           r"[一两二三四五六七八九十\d]\s*[张幅个份]|(?<!\w)(?:"
+                           + "|".join(re.escape(j) for j in every("joiners")) + r")(?!\w))")
 _OR_JOINERS = re.compile(r"(?:\bor\b|\bvs\b|\bversus\b|还是|或者|或是|或|对比)")
 _BETWEEN = re.compile(r"\b(?:decide|deciding|choose|choosing|pick|picking|torn|undecided|"
                       r"unsure|stuck)\s+between\s*$|(?:纠结|犹豫|选不出|拿不定主意)[^，,。]*$")
@@ -146,6 +148,8 @@ def _decide(found: Found, command: str | None, extra: Mapping[str, Sequence[str]
     forced = _command_meaning(command, extra)
     if forced == "help":
         return Intent(action="help")
+    if forced == "cancel":
+        return Intent(action="cancel")
     if (found.has("price") or (forced is None and _HOWTO.search(found.text))) and not (
             _this_or_that(found)):
         return Intent(action="help")
@@ -162,7 +166,7 @@ def _decide(found: Found, command: str | None, extra: Mapping[str, Sequence[str]
             and not found.of("style") and not found.has("family")):
         return Intent(action="help")
     if found.has("cancel") and not backdrop and not any(found.has(k) for k in _ASKING_KINDS):
-        return Intent(action="none")  # "delete my photos", "帮我取消"
+        return Intent(action="cancel")  # "delete my photos", "帮我取消"
 
     if backdrop and not found.has("series") and forced != "series":
         return _new_background(found, backdrop, forced, extra, base)
@@ -289,10 +293,10 @@ def _anything_else(found: Found, base: Intent, noise: list[tuple[int, int]],
     if found.has("go"):
         return replace(base, action="generate")
     if _only_small_talk(found):
-        return Intent(action="none")
+        return Intent(action="chat")
     asks = found.has("request") or found.has("photo") or forced == "generate"
     if not (asks or base.model or base.aspect_ratio or base.count):
-        return Intent(action="none")
+        return Intent(action="chat" if found.has("talk") or found.has("praise") else "unknown")
     if content_left(found.text, hits_spans(found.hits) + noise):
         described = fallback_prompt(found, noise)
         if described:

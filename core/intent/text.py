@@ -29,11 +29,17 @@ def clean_text(text: str) -> str:
     return text[:MAX_TEXT_CHARS].strip()
 
 
+_UNFOLDABLE = {"ß": "ss", "đ": "d", "Đ": "D", "ø": "o", "Ø": "O", "æ": "ae", "ł": "l"}
+"""Latin letters NFKD leaves whole ("weiß" is read "weiss", Vietnamese "đ" as "d")."""
+
+
 def _fold_latin(text: str) -> str:
     """Accents off Latin letters ("café" -> "cafe"); other scripts untouched."""
     out: list[str] = []
     for char in text:
-        if ord(char) < 0x250:
+        if char in _UNFOLDABLE:
+            out.append(_UNFOLDABLE[char])
+        elif ord(char) < 0x250 or 0x1E00 <= ord(char) <= 0x1EFF:
             out.extend(c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c))
         else:
             out.append(char)
