@@ -66,7 +66,7 @@ def finish_id_photos(
 def default_id_photo(settings: Settings) -> IdPhotoMaker | None:
     """ID-photo compliance with ``engine.idphoto`` and ``engine.printsheet``, when installed."""
     try:
-        from engine.facedetect import build_detector
+        from engine.detector import build_detector
         from engine.idphoto import comply, resolve_spec
         from engine.printsheet import encode_sheet, print_sheet
     except ImportError:

@@ -151,7 +151,7 @@ async def _items(args: argparse.Namespace, settings: Any, catalogue: Any, client
 def preflight(photo: Any, settings: Any) -> None:
     """Refuse, before any money is spent, a photo unlikely to give a good likeness."""
     from core.errors import UserInputError
-    from engine.facedetect import build_detector
+    from engine.detector import build_detector
     from engine.preflight import check_photo
 
     verdict = check_photo(photo, build_detector(settings))
