@@ -336,9 +336,15 @@ def test_operator_styles_are_recognised() -> None:
 
 def test_user_text_is_cleaned_and_capped() -> None:
     assert clean_text("make\x00 me\x1b anime\u200b") == "make me anime"
-    assert len(clean_text("a" * 5000)) <= 500
+    assert len(clean_text("a" * 9000)) <= 4096
     intent = recognize("me as a wizard " + "with a long beard " * 100)
     assert intent.prompt is not None and len(intent.prompt) <= 300
+
+
+def test_a_long_message_is_read_to_its_end() -> None:
+    story = "so my cousin is getting married next spring and everyone is sending photos. " * 9
+    assert len(story) > 600
+    assert recognize(story + "so please make me anime").style == "anime"
 
 
 def test_insisting_after_a_photo_warning_is_go_anyway() -> None:

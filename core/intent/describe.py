@@ -12,7 +12,7 @@ from core.intent.text import cjk_chars, normalize
 MAX_DESCRIPTION_CHARS = 300
 """Longest scene or prompt taken from one message; user text is data and stays short."""
 
-NOISE_KINDS = frozenset({"ratio", "model", "quality", "speed", "series"})
+NOISE_KINDS = frozenset({"ratio", "model", "quality", "speed", "series", "filler"})
 """Hits that say how to make the picture, not what is in it; cut out of scenes and prompts."""
 
 FILLER_KINDS = frozenset({"photo", "request", "talk", "help", "go", "stronger", "weaker"})
@@ -175,7 +175,7 @@ def custom_description(
 def fallback_prompt(found: Found, noise: list[tuple[int, int]]) -> str | None:
     """The whole request as a prompt, minus the asking ("generate a knight in armor")."""
     text = _strip_spans(found.text, 0, len(found.text), noise)
-    text = _LEADING_EN.sub("", text)
+    text = _LEADING_EN.sub("", text.lstrip(" ,.;:!?，。；：！？"))  # "love it! now a sketch"
     text = re.sub(r"^(?:请|帮我|给我|麻烦|我想要|我想|我要|想要|来一张|来张|生成|画|做)+", "", text)
     text = tidy(text)
     return text or None

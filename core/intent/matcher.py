@@ -291,8 +291,8 @@ def _loose_match(phrase: _Phrase, tokens: list[Token], i: int) -> Hit | None:
 
 
 def _group(kind: str) -> str:
-    if kind == "place":
-        return "ratio"  # "Times Square" hides the orientation word "square"
+    if kind in ("place", "filler"):
+        return "ratio"  # "Times Square" hides the word "square", "long story but" the "story"
     if kind == "praise":
         return "request"  # "做得很好" hides the "做" in it
     if kind == "chat":

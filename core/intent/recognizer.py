@@ -219,6 +219,9 @@ def _decide(found: Found, command: str | None, extra: Mapping[str, Sequence[str]
                 found.text[custom[1]:custom[2]],
                 _local(noise + filler_spans(found) + hits_spans(styles), custom[1])):
             scene = custom[0]  # "me as a 1920s gangster": vintage, and the gangster
+        details = detail_clauses(found, key)
+        if scene and details and scene in details:
+            scene = details  # "navy blazer, light grey background": every wish, not the last
         return replace(base, action="generate", style=key,
                        scene=scene or _clause_of_other_style(found, key, strong)
                        or place_of(found, strong, key)
@@ -252,8 +255,11 @@ def _new_background(found: Found, backdrop: Backdrop, forced: str | None,
     commanded = bool(forced and forced in _all_style_keys(extra))
     key = (_chosen(styles, forced, extra, found)
            if commanded or any(not h.weak for h in styles) else None)
-    return replace(base, action="generate", style=key, scene=scene_words(backdrop),
-                   background=backdrop.colour)
+    scene = scene_words(backdrop)
+    details = detail_clauses(found, key) if key else None
+    if scene and details and scene in details:
+        scene = details  # "navy blazer, light grey background": the clothes too, one backdrop
+    return replace(base, action="generate", style=key, scene=scene, background=backdrop.colour)
 
 
 def _this_or_that(found: Found) -> bool:

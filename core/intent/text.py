@@ -9,8 +9,9 @@ from dataclasses import dataclass
 
 from core.intent.traditional import TO_SIMPLIFIED
 
-MAX_TEXT_CHARS = 500
-"""Characters of one chat message we look at; longer text is cut (user text is data)."""
+MAX_TEXT_CHARS = 4096
+"""Characters of one chat message we read: Telegram's whole message, so a wish at the end of a
+long caption ("… make me anime") is read; scenes and prompts stay short (describe)."""
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
 _TOKEN = re.compile(r"[a-z0-9]+")
