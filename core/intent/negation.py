@@ -37,9 +37,9 @@ def _bounded(phrases: tuple[str, ...], more: tuple[str, ...] = ()) -> re.Pattern
     as whole words in any spaced script (Cyrillic too), and anywhere in Japanese or Korean."""
     spaced = tuple(p for p in more if re.search(r"[a-zа-я]", p))
     anywhere = tuple(p for p in more if p not in spaced)
-    parts = [r"(?<![a-z0-9])(?:" + _alternation(phrases) + r")(?![a-z0-9])"] if phrases else []
-    if spaced:
-        parts.append(r"(?<!\w)(?:" + _alternation(spaced) + r")(?!\w)")
+    parts = [r"(?<!\w)(?:" + _alternation(spaced) + r")(?!\w)"] if spaced else []
+    if phrases:  # after the other languages' longer phrases: "no quiero" before "no"
+        parts.append(r"(?<![a-z0-9])(?:" + _alternation(phrases) + r")(?![a-z0-9])")
     if anywhere:
         parts.append("(?:" + _alternation(anywhere) + ")")
     return re.compile("|".join(parts))

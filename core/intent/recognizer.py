@@ -157,7 +157,8 @@ def _decide(found: Found, command: str | None, extra: Mapping[str, Sequence[str]
         return replace(base, action="random_face")
     backdrop = background_change(found)
     new_colour = backdrop.colour if backdrop else None
-    if forced in ("id_photo_white", "id_photo_blue") or found.has("id"):
+    if forced in ("id_photo_white", "id_photo_blue") or found.has("id") or (
+            found.has("visa") and found.has("photo")):  # "foto para visto americano"
         return id_photo(found, forced, base, new_colour)
     if backdrop and backdrop.id_jargon:
         return id_photo(found, forced, base, new_colour)

@@ -40,7 +40,7 @@ LEXICON = Lexicon(
     families={"dating": ("tinder", "citas", "app de citas", "perfil de citas", "bumble")},
     id_photo=("foto de pasaporte", "foto para el pasaporte", "foto para pasaporte", "pasaporte",
               "foto carnet", "foto de carnet", "foto tipo carnet", "foto de identificacion",
-              "foto para documentos"),
+              "foto para documentos", "dni", "foto del dni", "foto para el dni"),
     visa=("visa", "visado", "foto para visa"),
     specs={"us": ("estados unidos", "estadounidense", "eeuu", "ee uu", "americano",
                   "americana"),

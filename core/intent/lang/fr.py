@@ -58,7 +58,7 @@ LEXICON = Lexicon(
               "transforme moi"),
     pictures=("photo", "photos", "portrait", "portraits", "image", "images"),
     series=("une serie", "plusieurs photos", "plusieurs styles"),
-    negations=("pas une", "pas un", "pas de", "pas", "je ne veux pas", "sans", "oublie",
+    negations=("pas une", "pas un", "pas de", "pas d", "pas en", "je ne veux pas", "sans", "oublie",
                "oublie l", "laisse tomber le"),
     negation_ends=("mais", "plutot", "je veux", "fais"),
     joiners=('et', 'et une', 'et un'),
