@@ -27,7 +27,7 @@ from core.errors import PortraitBotError, QuotaError, UserInputError
 from core.i18n import Catalogues, normalize_language
 from core.idspecs import IdSpec, get_spec
 from core.intent import recognize
-from core.models import MODELS
+from core.models import MODELS, best_model
 from core.plan import Plan, StyleFacts, plan
 from core.request import QUIET_ACTIONS, Intent
 from core.settings import Settings
@@ -308,7 +308,7 @@ class Conversation:
             text += "\n" + self.say(target, "conv.ack_ahead", ahead=ticket.ahead)
         if result.note:
             text += "\n" + self.say(target, result.note, model=self.model_name(result.model.key, target))
-        if result.model.key == "offline":
+        if result.model.local:
             text += "\n" + self.say(target, "conv.offline_note")
         return text
 
@@ -387,7 +387,7 @@ class Conversation:
         if kind in ("regen", "hq") and session.last_request:
             last = Intent.from_dict(session.last_request)
             if kind == "hq":
-                last = replace(last, model="gpt")
+                last = replace(last, model=best_model().key)
             return self.start(replace(last, go_anyway=True), target, session)
         if kind == "cat":
             return self._category(value, target)

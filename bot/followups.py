@@ -13,6 +13,7 @@ from dataclasses import replace
 
 from core.intent.lang import every
 from core.intent.text import normalize
+from core.models import best_model
 from core.request import Intent
 
 AGAIN: tuple[str, ...] = (
@@ -127,7 +128,7 @@ def resolve(text: str, intent: Intent, last: Intent | None) -> Intent | str:
         return intent
     return replace(
         last,
-        model="gpt" if quality else intent.model or last.model,
+        model=best_model().key if quality else intent.model or last.model,
         count=intent.count or last.count,
         aspect_ratio=intent.aspect_ratio or last.aspect_ratio,
         go_anyway=False,

@@ -45,7 +45,7 @@ def provider_job(
     references = references[: max(model.max_refs, 1)] if references else ()
     request = replace(request, aspect_ratio=model.fit_aspect_ratio(request.aspect_ratio))
     extra: dict[str, Any] = dict(request.extra)
-    if model.provider == "offline":
+    if model.local:
         # The offline engine works from the style itself, not from prose.
         extra.update(style=request.style, background=request.background, id_spec=request.id_spec)
     return ProviderJob(

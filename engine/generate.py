@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from core.errors import PermanentUpstreamError, PortraitBotError
-from core.models import route
+from core.models import LOCAL_PROVIDER, route
 from core.request import GenerationRequest
 from core.settings import Settings
 from core.styles import Catalogue
@@ -118,7 +118,7 @@ class Generator:
         request, refs = item.request, item.references
         chosen = route(
             request.model,
-            available_providers=frozenset(self.providers) - {"offline"},
+            available_providers=frozenset(self.providers) - {LOCAL_PROVIDER},
             has_reference=bool(refs),
             operator_default=self.settings.default_model or None,
         )
@@ -126,7 +126,7 @@ class Generator:
         provider = self.providers.get(model.provider)
         if provider is None:
             raise PermanentUpstreamError("generate.provider_missing", provider=model.provider)
-        if model.provider == "offline":
+        if model.local:
             notes.append("generate.offline_preview")
         request = replace(request, model=model.key, aspect_ratio=model.fit_aspect_ratio(request.aspect_ratio))
         refs = refs[: max(model.max_refs, 1)] if refs else ()
