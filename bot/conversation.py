@@ -29,7 +29,7 @@ from core.idspecs import IdSpec, get_spec
 from core.intent import recognize
 from core.models import MODELS, best_model
 from core.plan import Plan, StyleFacts, plan
-from core.request import QUIET_ACTIONS, Intent
+from core.request import ASK_BELOW, QUIET_ACTIONS, Intent
 from core.settings import Settings
 from core.styles import Catalogue
 from core.written import LATIN_SCRIPT_LANGUAGES, written_language
@@ -158,6 +158,8 @@ class Conversation:
             return [Reply(self.say(target, "conv.number_without_choice"))]
         if followups.stops(text):
             return COMMANDS["cancel"](self, target, session, "/cancel")
+        if pending is not None and pending.kind == "ask" and followups.goes_on(text):
+            return self.start(replace(Intent.from_dict(pending.intent), confidence=1.0), target, session)
         if pending is not None and pending.kind == "confirm" and followups.goes_on(text):
             return self.start(replace(Intent.from_dict(pending.intent), go_anyway=True), target, session)
         intent = recognize(text, bot_username=incoming.bot_username, extra_styles=self.extra_styles)
@@ -191,7 +193,19 @@ class Conversation:
             return [] if target.is_group else [Reply(self._small_talk(target, session))]
         if intent.action == "choose":
             return self._ask_choice(intent, target)
+        if intent.action == "generate" and intent.confidence < ASK_BELOW:
+            return self._ask_back(intent, target)
         return self.start(intent, target, session)
+
+    def _ask_back(self, intent: Intent, target: ChatTarget) -> list[Reply]:
+        """A guess ("what is the capital of france?"): ask before anything paid starts."""
+        if target.is_group:
+            return []
+        what = (intent.prompt or intent.scene or self._style_name(intent.style or "", target))[:80]
+        self.sessions.update(target.person_id, pending=Pending("ask", intent.to_dict(), time.time()))
+        return [Reply(self.say(target, "conv.ask_unsure", what=what),
+                      buttons=((Button(self.say(target, "conv.button_make_it"), "sure:yes"),
+                                Button(self.say(target, "conv.button_styles"), "styles:all")),))]
 
     # ----------------------------------------------------------------- photos
     def _photo(self, incoming: Incoming, target: ChatTarget, text: str) -> list[Reply]:
@@ -382,6 +396,8 @@ class Conversation:
             base = pending if (pending and session.pending and session.pending.kind == "choice") else Intent()
             intent = replace(base, action="generate", style=value, choices=None)
             return self.start(intent, target, session)
+        if kind == "sure" and pending is not None and session.pending and session.pending.kind == "ask":
+            return self.start(replace(pending, confidence=1.0), target, session)
         if kind == "go" and pending is not None:
             return self.start(replace(pending, go_anyway=True), target, session)
         if kind in ("regen", "hq") and session.last_request:

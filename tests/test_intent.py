@@ -284,7 +284,7 @@ def test_small_talk_asks_for_nothing(text: str) -> None:
 
 @pytest.mark.parametrize("text", ["", "   ", "\x00\x07"])
 def test_nothing_at_all_is_unknown(text: str) -> None:
-    assert recognize(text) == Intent(action="unknown")
+    assert recognize(text) == Intent(action="unknown", confidence=0.0)
 
 
 # --- robustness ---

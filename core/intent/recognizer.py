@@ -61,6 +61,11 @@ _COMMAND_EXPRESSIONS: dict[str, dict[str, float]] = {
     "edit_expression": {"smile": 1.0}, "smile": {"smile": 1.0}, "wink": {"wink": 20.0},
 }
 """What /smile, /wink and /expression do when no expression words follow."""
+GUESSED = 0.4
+"""Confidence of a picture read from words that never ask for one ("a knight in armor")."""
+_QUESTION = re.compile(r"^(?!(?:how|what) about\b)(?:(?:what|who|where|why|when|how|is|are|do|does|"
+                       r"did|which)\b|(?:\S+\s+){3,}\S*\?\s*$)")
+"""A question: a style word inside it is no request unless something asks for a picture."""
 _URL = re.compile(r"\b(?:https?://|www\.)\S+")
 """A link is the person's photo (image intake fetches it), never words of a request."""
 _EMOTICON = re.compile(r"\[[\u4e00-\u9fff]{1,4}\]|/:[^\s]{1,6}")
@@ -118,7 +123,11 @@ def recognize(
     norm = norm.sub(_URL, " photo ").sub(_MENTION, " ").sub(_EMOTICON, " ").folded()
     found = drop_chat(drop_negated(find(norm.text, extra_styles)))
     found.typed, found.origin = typed, norm.origin
-    return _as_typed(_decide(found, command, extra_styles or {}), norm, typed)
+    intent = _decide(found, command, extra_styles or {})
+    if (intent.action == "generate" and intent.confidence > GUESSED and _QUESTION.search(norm.text)
+            and not _asks(found, command)):
+        intent = replace(intent, confidence=GUESSED)  # "what is the capital of france?"
+    return _as_typed(intent, norm, typed)
 
 
 def _as_typed(intent: Intent, norm: Mapped, typed: str) -> Intent:
@@ -240,9 +249,10 @@ def _decide(found: Found, command: str | None, extra: Mapping[str, Sequence[str]
     if found.has("help"):
         return Intent(action="help")
     if styles and not _only_small_talk(found):
-        key = primary(styles, found)
+        key = primary(styles, found)  # only hints ("the capital of france"): asked back
         return replace(base, action="generate", style=key,
-                       scene=_scene(found, key, styles, noise))
+                       scene=_scene(found, key, styles, noise),
+                       confidence=1.0 if _asks(found, forced) else GUESSED)
     return _anything_else(found, base, noise, forced)
 
 
@@ -303,12 +313,23 @@ def _anything_else(found: Found, base: Intent, noise: list[tuple[int, int]],
         return Intent(action="chat")
     asks = found.has("request") or found.has("photo") or forced == "generate"
     if not (asks or base.model or base.aspect_ratio or base.count):
-        return Intent(action="chat" if found.has("talk") or found.has("praise") else "unknown")
+        if found.has("talk") or found.has("praise"):
+            return Intent(action="chat")
+        return Intent(action="unknown", confidence=0.0)
     if content_left(found.text, hits_spans(found.hits) + noise):
         described = fallback_prompt(found, noise)
-        if described:
-            return _scene_or_prompt(base, described)
+        if described:  # the whole message as the picture: sure only when it asks for one
+            return replace(_scene_or_prompt(base, described),
+                           confidence=1.0 if _asks(found, forced) else GUESSED)
     return replace(base, action="generate")
+
+
+def _asks(found: Found, forced: str | None) -> bool:
+    """Whether the words ask for a picture: a picture noun, "of me", a command, or a request
+    verb that is more than a polite opener ("can you tell me a joke" is not)."""
+    politeness = hits_spans(found.of("filler"))
+    verbs = [h for h in found.of("request") if (h.start, h.end) not in politeness]
+    return bool(found.has("photo") or verbs or forced or _FOR_ME.search(found.text))
 
 
 def _chosen(hits: list[Hit], forced: str | None, extra: Mapping[str, Sequence[str]],

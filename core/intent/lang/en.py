@@ -18,6 +18,8 @@ LEXICON = Lexicon(
         "are my photos stored", "do you keep my", "do you save my", "stored on your servers",
         "what happens to my photo", "is it free", "who are you", "what are you",
     ),
+    requests=("can i get", "can i have", "could i get", "could i have", "may i have", "i d like",
+              "i would like", "gimme"),
     greetings=("good morning", "good evening", "good night", "good afternoon", "hiya", "howdy"),
     thanks=("thanks so much", "thank you so much", "love it", "these look great",
             "looks great", "awesome thanks", "perfect thanks"),
