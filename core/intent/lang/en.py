@@ -9,7 +9,17 @@ LEXICON = Lexicon(
         "vintage": ("yearbook photo", "90s yearbook", "yearbook"),
         "oil_painting": ("oil portrait",),
     },
-    specs={"de": ("german passport", "german id", "german passport picture")},
+    specs={
+        "uk": ("uk", "united kingdom", "britain", "british", "england", "english passport"),
+        "au": ("australia", "australian", "aussie"),
+        "nz": ("new zealand", "kiwi passport"),
+        "de": ("german passport", "german id", "german passport picture", "germany"),
+        "fr": ("french passport", "french id"), "it": ("italian passport",),
+        "es": ("spanish passport", "spanish dni", "dni"), "br": ("brazil", "brazilian"),
+        "ru": ("russia", "russian"), "mx": ("mexico", "mexican"),
+        "hk": ("hong kong", "hksar"), "tw": ("taiwan", "taiwanese"),
+        "jp_passport": ("japanese passport",),
+    },
     cancel=("cancel that", "stop that", "forget about it", "scratch that", "call it off"),
     questions=(
         "what can this bot do", "what can you do", "what kinda stuff", "what kind of stuff",
