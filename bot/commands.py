@@ -12,7 +12,7 @@ from bot.messages import Reply
 from bot.photos import PhotoDesk
 from core.chat import Button, ChatTarget
 from core.i18n import LANGUAGE_NAMES, normalize_language
-from core.models import MODELS, lookup, route
+from core.models import LOCAL_PROVIDER, MODELS, lookup, route
 from core.settings import Settings
 from core.styles import Catalogue
 from worker.queue import GenerationQueue
@@ -94,7 +94,7 @@ def styles(conv: Conversation, target: ChatTarget, session: Session, text: str) 
 def model(conv: Conversation, target: ChatTarget, session: Session, text: str) -> list[Reply]:
     """/model [name]: show or set the person's model."""
     wanted = argument(text)
-    available = conv.available_providers | {"offline"}
+    available = conv.available_providers | {LOCAL_PROVIDER}
     default = route(None, available_providers=conv.available_providers, has_reference=True,
                     operator_default=conv.settings.default_model or None).model
     default_name = conv.say(target, "conv.model_default", model=conv.model_name(default.key, target))

@@ -27,9 +27,9 @@ from core.errors import PortraitBotError, QuotaError, UserInputError
 from core.i18n import Catalogues, normalize_language
 from core.idspecs import IdSpec, get_spec
 from core.intent import recognize
-from core.models import MODELS
+from core.models import MODELS, best_model
 from core.plan import Plan, StyleFacts, plan
-from core.request import Intent
+from core.request import ASK_BELOW, QUIET_ACTIONS, Intent
 from core.settings import Settings
 from core.styles import Catalogue
 from core.written import LATIN_SCRIPT_LANGUAGES, written_language
@@ -158,10 +158,12 @@ class Conversation:
             return [Reply(self.say(target, "conv.number_without_choice"))]
         if followups.stops(text):
             return COMMANDS["cancel"](self, target, session, "/cancel")
+        if pending is not None and pending.kind == "ask" and followups.goes_on(text):
+            return self.start(replace(Intent.from_dict(pending.intent), confidence=1.0), target, session)
         if pending is not None and pending.kind == "confirm" and followups.goes_on(text):
             return self.start(replace(Intent.from_dict(pending.intent), go_anyway=True), target, session)
         intent = recognize(text, bot_username=incoming.bot_username, extra_styles=self.extra_styles)
-        if name is not None and intent.action == "none" and not target.is_group:
+        if name is not None and intent.action in ("none", "unknown", "chat") and not target.is_group:
             # Style commands (/anime, /passport) are intents; anything else is a typo or a guess.
             return [Reply(self.say(target, "conv.unknown_command", command="/" + name[:32]))]
         if choosing and pending is not None:
@@ -185,11 +187,25 @@ class Conversation:
             return [] if target.is_group else [Reply(self._small_talk(target, session))]
         if intent.action == "help":
             return [Reply(self.say(target, "conv.help"))]
-        if intent.action == "none":
+        if intent.action == "cancel":
+            return COMMANDS["cancel"](self, target, session, "/cancel")
+        if intent.action in QUIET_ACTIONS:
             return [] if target.is_group else [Reply(self._small_talk(target, session))]
         if intent.action == "choose":
             return self._ask_choice(intent, target)
+        if intent.action == "generate" and intent.confidence < ASK_BELOW:
+            return self._ask_back(intent, target)
         return self.start(intent, target, session)
+
+    def _ask_back(self, intent: Intent, target: ChatTarget) -> list[Reply]:
+        """A guess ("what is the capital of france?"): ask before anything paid starts."""
+        if target.is_group:
+            return []
+        what = (intent.prompt or intent.scene or self._style_name(intent.style or "", target))[:80]
+        self.sessions.update(target.person_id, pending=Pending("ask", intent.to_dict(), time.time()))
+        return [Reply(self.say(target, "conv.ask_unsure", what=what),
+                      buttons=((Button(self.say(target, "conv.button_make_it"), "sure:yes"),
+                                Button(self.say(target, "conv.button_styles"), "styles:all")),))]
 
     # ----------------------------------------------------------------- photos
     def _photo(self, incoming: Incoming, target: ChatTarget, text: str) -> list[Reply]:
@@ -203,7 +219,7 @@ class Conversation:
             if name in COMMANDS:
                 return COMMANDS[name](self, target, session, text)
             intent = recognize(text, bot_username=incoming.bot_username, extra_styles=self.extra_styles)
-            if intent.action not in ("none", "help"):
+            if intent.action not in QUIET_ACTIONS and intent.action != "help":
                 return self._intent(intent, target, session)
         pending = session.pending
         if pending and pending.kind in ("photo", "confirm"):
@@ -306,7 +322,7 @@ class Conversation:
             text += "\n" + self.say(target, "conv.ack_ahead", ahead=ticket.ahead)
         if result.note:
             text += "\n" + self.say(target, result.note, model=self.model_name(result.model.key, target))
-        if result.model.key == "offline":
+        if result.model.local:
             text += "\n" + self.say(target, "conv.offline_note")
         return text
 
@@ -380,12 +396,14 @@ class Conversation:
             base = pending if (pending and session.pending and session.pending.kind == "choice") else Intent()
             intent = replace(base, action="generate", style=value, choices=None)
             return self.start(intent, target, session)
+        if kind == "sure" and pending is not None and session.pending and session.pending.kind == "ask":
+            return self.start(replace(pending, confidence=1.0), target, session)
         if kind == "go" and pending is not None:
             return self.start(replace(pending, go_anyway=True), target, session)
         if kind in ("regen", "hq") and session.last_request:
             last = Intent.from_dict(session.last_request)
             if kind == "hq":
-                last = replace(last, model="gpt")
+                last = replace(last, model=best_model().key)
             return self.start(replace(last, go_anyway=True), target, session)
         if kind == "cat":
             return self._category(value, target)

@@ -17,7 +17,7 @@ from bot.wechat.attach import attach as wechat
 from bot.wecom.attach import attach as wecom
 from core.i18n import Catalogues
 from core.settings import Settings
-from engine.facedetect import build_detector
+from engine.detector import build_detector
 from engine.providers import available_providers
 from engine.styles_file import load_catalogue
 from worker.queue import GenerationQueue

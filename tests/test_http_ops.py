@@ -176,7 +176,7 @@ def test_metrics_count_requests_intents_generations_latency_and_spend(
     assert {ls.get("channel") for ls in page.labels_of("portraitbot_requests_total")} == {"web"}
     assert page.value("portraitbot_requests_total", channel="web", intent="photo") == 1
     assert page.value("portraitbot_intents_total", channel="web", action="generate") == 1
-    assert page.value("portraitbot_intents_total", channel="web", action="none") == 1, "'hello' asks for nothing"
+    assert page.value("portraitbot_intents_total", channel="web", action="chat") == 1, "'hello' is small talk"
 
     assert page.types["portraitbot_generations_total"] == "counter"
     assert page.value("portraitbot_generations_total", model="offline", outcome="delivered") == 1

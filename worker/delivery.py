@@ -15,7 +15,7 @@ from typing import Any
 
 from core.chat import Button, Buttons, ChatTarget
 from core.errors import PermanentUpstreamError, TransientUpstreamError
-from core.models import MODELS
+from core.models import MODELS, best_model
 from core.sender import Deliverable
 from worker import rqueue
 from worker.context import WorkerContext
@@ -105,7 +105,7 @@ async def _send(ctx: WorkerContext, sender: Any, target: ChatTarget, group: Reco
     if files:
         lines = [group["label"]] if group["label"] else []
         lines += _id_photo_lines(ctx, language, items)
-        if any(item["model"] == "offline" for item in items):
+        if any((m := MODELS.get(item["model"])) is not None and m.local for item in items):
             lines.append(text(language, "generate.offline_preview"))
         if failed:
             numbers = ", ".join(str(n) for n, _ in failed)
@@ -155,7 +155,8 @@ def _result_buttons(ctx: WorkerContext, language: str, items: list[Record]) -> B
         Button(text(language, "result.regenerate"), "regen:last"),
         Button(text(language, "result.other_style"), "styles:"),
     ]
-    if "fal" in ctx.providers and all(item["model"] != "gpt" for item in items):
+    best = best_model()
+    if best.provider in ctx.providers and all(item["model"] != best.key for item in items):
         row.append(Button(text(language, "result.higher_quality"), "hq:last"))
     return (tuple(row),)
 

@@ -28,7 +28,9 @@ from typing import Any
 
 from wechatpy.crypto import PrpCrypto
 from wechatpy.crypto.base import WeChatCipher
-from wechatpy.utils import WeChatSigner, random_string
+from wechatpy.utils import random_string
+
+from bot.wechat.security import Rejected, sign
 
 RECEIVE_ID = ""
 """An enterprise-internal AI bot encrypts with an empty receiveid."""
@@ -36,21 +38,6 @@ MAX_CLOCK_SKEW_SECONDS = 300
 """Callbacks whose timestamp is more than five minutes off our clock are refused."""
 MAX_BODY_BYTES = 64 * 1024
 """An AI bot callback is a few kilobytes at most; anything this large is not one."""
-
-
-class Rejected(Exception):
-    """The request is not WeCom's, or cannot be read; answer 403. ``reason`` is for the log."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
-
-
-def sign(*parts: str) -> str:
-    """The WXBizMsgCrypt signature: the parts sorted, joined, SHA-1."""
-    signer = WeChatSigner()
-    signer.add_data(*parts)
-    return str(signer.signature)
 
 
 def aes_key(encoding_aes_key: str) -> bytes:

@@ -31,7 +31,7 @@ from urllib.parse import quote
 import httpx
 
 from core.errors import PermanentUpstreamError
-from core.models import MODELS
+from core.models import FAL_IMAGES_PER_CALL, MODELS
 from core.settings import Settings
 from engine.providers.base import Handle, OutputImage, ProviderJob, Status, Submitted
 from engine.providers.http import (
@@ -49,7 +49,7 @@ SUBMIT_TIMEOUT = httpx.Timeout(60.0, connect=10.0)
 """Seconds for a submit; its body carries base64 photos, so writing may take a while."""
 POLL_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
 """Seconds for a status, result or cancel call."""
-MAX_IMAGES_PER_REQUEST = 4
+MAX_IMAGES_PER_REQUEST = FAL_IMAGES_PER_CALL
 """fal's image models take num_images 1-4; the engine splits bigger counts."""
 OUTPUT_FORMAT = "jpeg"
 """Chat channels recompress anyway; JPEG keeps downloads and uploads small."""
@@ -75,7 +75,6 @@ class FalProvider:
     """The fal queue: submit, poll, result, cancel over one shared httpx.AsyncClient."""
 
     name = "fal"
-    max_images_per_job = MAX_IMAGES_PER_REQUEST
 
     def __init__(
         self,
