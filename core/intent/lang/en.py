@@ -6,7 +6,7 @@ LEXICON = Lexicon(
     code="en",
     styles={
         "avatar_3d": ("pixar style 3d avatar", "pixar avatar"),
-        "vintage": ("yearbook photo", "90s yearbook", "yearbook"),
+        "vintage": ("polaroid", "yearbook photo", "90s yearbook", "yearbook"),
         "oil_painting": ("oil portrait",),
     },
     specs={
@@ -26,6 +26,11 @@ LEXICON = Lexicon(
     },
     cancel=("cancel that", "stop that", "forget about it", "scratch that", "call it off"),
     questions=(
+        "how much for",
+        "what does this thing do",
+        "does this thing do",
+        "what is this for",
+        "what s this for",
         "do you delete",
         "will you delete",
         "are my photos deleted",
@@ -69,6 +74,9 @@ LEXICON = Lexicon(
     ),
     greetings=("good morning", "good evening", "good night", "good afternoon", "hiya", "howdy"),
     thanks=(
+        "loved it",
+        "she loved it",
+        "my mom loved it",
         "thanks so much",
         "thank you so much",
         "love it",

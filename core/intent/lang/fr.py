@@ -24,7 +24,7 @@ LEXICON = Lexicon(
             "portrait classique",
         ),
         "watercolor": ("aquarelle",),
-        "vintage": ("vintage", "retro", "ancienne", "noir et blanc"),
+        "vintage": ("polaroid", "vintage", "retro", "ancienne", "noir et blanc"),
         "casual": ("decontracte", "photo casual"),
         "travel_europe": ("paris", "europe"),
         "travel_japan": ("japon", "tokyo", "kyoto"),
@@ -35,7 +35,7 @@ LEXICON = Lexicon(
         "halloween": ("halloween",),
         "graduation": ("remise de diplome", "diplome", "toge"),
         "wedding": ("mariage", "mariee", "robe de mariee"),
-        "musician": ("musicien", "musicienne", "sur scene", "concert"),
+        "musician": ("guitare", "sur scene", "musicien", "musicienne", "sur scene", "concert"),
         "chef": ("chef", "cuisinier", "en cuisine"),
         "pet_together": (
             "mon chien",
@@ -47,12 +47,17 @@ LEXICON = Lexicon(
             "mon animal",
         ),
         "reading": ("en train de lire", "avec un livre"),
-        "night_city": ("ville la nuit", "ville de nuit"),
+        "night_city": ("la nuit", "neons", "ville la nuit", "ville de nuit"),
         "avatar_3d": ("avatar 3d", "facon pixar", "style pixar", "3d"),
         "avatar_gaming": ("avatar gamer", "personnage de jeu video"),
         "avatar_vtuber": ("vtuber",),
         "child_portrait": ("photo d enfant", "portrait d enfant", "mon fils", "ma fille"),
-        "family_photo": ("photo de famille", "en famille"),
+        "family_photo": (
+            "portrait de famille",
+            "avec mes enfants",
+            "photo de famille",
+            "en famille",
+        ),
         "social_media": ("instagram", "reseaux sociaux", "photo de profil"),
     },
     families={
@@ -99,6 +104,7 @@ LEXICON = Lexicon(
     },
     cancel=("annule", "annuler", "annulez", "laisse tomber", "arrete", "oublie ca"),
     questions=(
+        "combien",
         "supprimez",
         "vous effacez",
         "sont supprimees",
@@ -121,6 +127,7 @@ LEXICON = Lexicon(
     ),
     greetings=("salut", "bonjour", "bonsoir", "coucou"),
     thanks=(
+        "a adore",
         "magnifiques",
         "elles sont belles",
         "trop bien",
@@ -144,6 +151,8 @@ LEXICON = Lexicon(
     pictures=("photo", "photos", "portrait", "portraits", "image", "images"),
     series=("une serie", "plusieurs photos", "plusieurs styles"),
     negations=(
+        "au lieu de",
+        "plutot que",
         "pas une",
         "pas un",
         "pas de",
@@ -163,7 +172,11 @@ LEXICON = Lexicon(
         r"\bmoi comme (?:un |une )?(?P<x>.+)",
         r"\btransforme moi en (?:un |une )?(?P<x>.+)",
     ),
-    instead=("plutot", "a la place"),
+    instead=(
+        "je prefere",
+        "plutot",
+        "a la place",
+    ),
     fillers=("s il te plait", "s il vous plait", "stp", "svp", "merci"),
     stopwords=(
         "moi",
