@@ -68,11 +68,19 @@ def argument(text: str) -> str:
 
 def start(conv: Conversation, target: ChatTarget, session: Session, text: str) -> list[Reply]:
     """/start: greet and explain in one message."""
-    return [Reply(conv.say(target, "conv.welcome") + "\n\n" + conv.say(target, "conv.help"))]
+    return [Reply(conv.say(target, "conv.welcome") + "\n\n" + _help_text(conv, target))]
 
 
 def help_(conv: Conversation, target: ChatTarget, session: Session, text: str) -> list[Reply]:
-    return [Reply(conv.say(target, "conv.help"))]
+    return [Reply(_help_text(conv, target))]
+
+
+def _help_text(conv: Conversation, target: ChatTarget) -> str:
+    """How it works, then what is kept and for how long (RETENTION_DAYS)."""
+    days = conv.settings.retention_days
+    privacy = (conv.say(target, "conv.privacy", days=f"{days:g}") if days > 0
+               else conv.say(target, "conv.privacy_until_forget"))
+    return conv.say(target, "conv.help") + "\n\n" + privacy
 
 
 def styles(conv: Conversation, target: ChatTarget, session: Session, text: str) -> list[Reply]:
@@ -163,11 +171,10 @@ def quota(conv: Conversation, target: ChatTarget, session: Session, text: str) -
 
 
 def forget(conv: Conversation, target: ChatTarget, session: Session, text: str) -> list[Reply]:
-    """/forget: delete the person's photos, results and records."""
-    conv.queue.forget(target.person_id)
-    conv.photos.forget(target.person_id)
-    conv.sessions.forget(target.person_id)
-    conv.forget_language(target.person_id)
+    """/forget: delete the person's photos, results, history and records (bot/forget.py)."""
+    from bot.forget import forget_person
+
+    forget_person(conv, target)
     return [Reply(conv.say(target, "conv.forgotten"))]
 
 

@@ -19,8 +19,9 @@ FILLER_KINDS = frozenset({"photo", "request", "talk", "help", "go", "stronger", 
 """Hits that carry no content but stay inside a description ("a pixel art avatar")."""
 
 _PREPOSITIONS = re.compile(
-    r"\b(?:" + "|".join(sorted((re.escape(p) for p in words.SCENE_PREPOSITIONS), key=len,
-                               reverse=True)) + r")\b"
+    r"\b(?:" + "|".join(sorted((re.escape(p) for p in (
+        *words.SCENE_PREPOSITIONS, *(normalize(o) for o in every("scene_openers")))),
+        key=len, reverse=True)) + r")\b"
 )
 _TRIGGERS_EN = (
     r"\blook(?:s|ed|ing)? like (?:as\s+)?(?P<x>(?:a|an|the)\s.+)",

@@ -98,12 +98,12 @@ def _replaced(found: Found, dropped: set[int]) -> set[int]:
     text = found.text
     for match in _INSTEAD.finditer(text):
         clause = max((m.end() for m in _CLAUSE.finditer(text, 0, match.start())), default=0)
-        after = _CLAUSE.search(text, match.end())
-        end = after.start() if after else len(text)
-        kept = {i for i, h in enumerate(found.hits)
-                if h.kind in _REPLACEABLE and i not in dropped and clause <= h.start < end}
-        others = {i for i, h in enumerate(found.hits)
-                  if h.kind in _REPLACEABLE and i not in dropped and i not in kept}
+        stop = _CLAUSE.search(text, match.end())
+        end = stop.start() if stop else len(text)
+        live = [i for i, h in enumerate(found.hits) if h.kind in _REPLACEABLE and i not in dropped]
+        following = {i for i in live if match.end() <= found.hits[i].start < end}
+        kept = following or {i for i in live if clause <= found.hits[i].start < end}
+        others = set(live) - kept  # "改成水彩", "대신 수채화": what follows the marker wins
         if kept and others and any(found.hits[i].kind == "style" for i in kept):
             return others
     return set()

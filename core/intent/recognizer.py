@@ -66,6 +66,8 @@ GUESSED = 0.4
 _QUESTION = re.compile(r"^(?!(?:how|what) about\b)(?:(?:what|who|where|why|when|how|is|are|do|does|"
                        r"did|which)\b|(?:\S+\s+){3,}\S*\?\s*$)")
 """A question: a style word inside it is no request unless something asks for a picture."""
+_ASKED = re.compile(r"[?？]\s*$")
+"""A message ending in a question mark, in any language."""
 _URL = re.compile(r"\b(?:https?://|www\.)\S+")
 """A link is the person's photo (image intake fetches it), never words of a request."""
 _EMOTICON = re.compile(r"\[[\u4e00-\u9fff]{1,4}\]|/:[^\s]{1,6}")
@@ -309,6 +311,9 @@ def _anything_else(found: Found, base: Intent, noise: list[tuple[int, int]],
     """No preset, no question: a picture request of its own, "go anyway", or small talk."""
     if found.has("go"):
         return replace(base, action="generate")
+    if (_ASKED.search(found.text) and not (_verbs(found) or forced or base.model
+                                            or base.aspect_ratio or base.count)):
+        return Intent(action="help")  # "are my photos safe?": about the bot, no picture asked
     if _only_small_talk(found):
         return Intent(action="chat")
     asks = found.has("request") or found.has("photo") or forced == "generate"
@@ -327,9 +332,13 @@ def _anything_else(found: Found, base: Intent, noise: list[tuple[int, int]],
 def _asks(found: Found, forced: str | None) -> bool:
     """Whether the words ask for a picture: a picture noun, "of me", a command, or a request
     verb that is more than a polite opener ("can you tell me a joke" is not)."""
+    return bool(found.has("photo") or _verbs(found) or forced or _FOR_ME.search(found.text))
+
+
+def _verbs(found: Found) -> list[Hit]:
+    """Request words that ask for something, not polite openers ("can you", "could you")."""
     politeness = hits_spans(found.of("filler"))
-    verbs = [h for h in found.of("request") if (h.start, h.end) not in politeness]
-    return bool(found.has("photo") or verbs or forced or _FOR_ME.search(found.text))
+    return [h for h in found.of("request") if (h.start, h.end) not in politeness]
 
 
 def _chosen(hits: list[Hit], forced: str | None, extra: Mapping[str, Sequence[str]],

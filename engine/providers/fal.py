@@ -22,6 +22,7 @@ twice. Only failures that prove nothing was accepted (connect errors, 429, 502-5
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import re
 from typing import Any
@@ -61,6 +62,15 @@ EXPRESSION_PARAMS = frozenset({
 """Live-portrait's expression inputs (seed 004); anything else is not sent."""
 
 
+RESULT_LIFETIME_S = 24 * 3600
+"""Seconds fal keeps the result files it stores for us: we download them at once, so a day
+is room for retries, and a person's portraits do not outlive that at fal."""
+LIFECYCLE_HEADER = {
+    "X-Fal-Object-Lifecycle-Preference": json.dumps({"expiration_duration_seconds": RESULT_LIFETIME_S}),
+}
+"""fal's object lifecycle preference, sent on submit, so the outputs at fal expire early."""
+
+
 class FalProvider:
     """The fal queue: submit, poll, result, cancel over one shared httpx.AsyncClient."""
 
@@ -92,7 +102,7 @@ class FalProvider:
         if job.webhook_url:
             url += "?fal_webhook=" + quote(job.webhook_url, safe="")
         response = await self._send("POST", url, harmless=False, json=build_input(job),
-                                    timeout=self._submit_timeout)
+                                    timeout=self._submit_timeout, extra_headers=LIFECYCLE_HEADER)
         self._raise_for_status(response)
         data = _json(response)
         request_id = data.get("request_id")
@@ -173,8 +183,10 @@ class FalProvider:
 
     # -- helpers -------------------------------------------------------------------------------
 
-    async def _send(self, method: str, url: str, *, harmless: bool, **kwargs: Any) -> httpx.Response:
-        headers = {"Authorization": f"Key {self._key.reveal()}", "Accept": "application/json"}
+    async def _send(self, method: str, url: str, *, harmless: bool,
+                    extra_headers: dict[str, str] | None = None, **kwargs: Any) -> httpx.Response:
+        headers = {"Authorization": f"Key {self._key.reveal()}", "Accept": "application/json",
+                   **(extra_headers or {})}
         return await send(
             self._client, method, url, headers=headers, resend_is_harmless=harmless,
             policy=self._retry, sleep=self._sleep,

@@ -32,6 +32,8 @@ class Lexicon:
     visa: tuple[str, ...] = ()
     specs: Mapping[str, tuple[str, ...]] = field(default_factory=_none)
     """ID specification key -> document or country words ("dni" -> es)."""
+    scene_openers: tuple[str, ...] = ()
+    """Words opening a wish or a setting after a style ("con traje azul", "im Anzug")."""
     backgrounds: Mapping[str, tuple[str, ...]] = field(default_factory=_none)
     """Backdrop colour (white, blue, red) -> words."""
     ratios: Mapping[str, tuple[str, ...]] = field(default_factory=_none)
