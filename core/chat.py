@@ -91,7 +91,9 @@ class ButtonData:
     @classmethod
     def parse(cls, data: str | None) -> ButtonData | None:
         """The data of a pressed button; None for data we never made (an old or forged button)."""
-        action, _, value = (data or "").partition(":")
+        action, colon, value = (data or "").partition(":")
+        if not colon:
+            return None
         try:
             return cls(ButtonAction(action), value)
         except ValueError:
