@@ -185,7 +185,9 @@ def test_metrics_count_requests_intents_generations_latency_and_spend(
     buckets = [(ls["le"], v) for n, ls, v in page.samples
                if n == "portraitbot_generation_seconds_bucket" and ls["model"] == "offline"]
     assert ("+Inf", 1.0) in buckets
-    counts = [v for _, v in sorted(buckets, key=lambda b: float(b[0]))]
+    bounds = [float(le) for le, _ in buckets]
+    assert bounds == sorted(bounds) and bounds[-1] == float("inf"), "buckets listed by bound, +Inf last"
+    counts = [v for _, v in buckets]
     assert counts == sorted(counts), "buckets are cumulative"
     assert page.value("portraitbot_generation_seconds_count", model="offline") == 1
     assert 0 < page.value("portraitbot_generation_seconds_sum", model="offline") < 30
