@@ -10,7 +10,7 @@ from typing import Any, Protocol
 
 from bot.messages import Reply
 from bot.photos import PhotoDesk
-from core.chat import Button, ChatTarget
+from core.chat import Button, ButtonAction, ChatTarget
 from core.i18n import LANGUAGE_NAMES, normalize_language
 from core.models import LOCAL_PROVIDER, MODELS, lookup, route
 from core.settings import Settings
@@ -87,7 +87,7 @@ def styles(conv: Conversation, target: ChatTarget, session: Session, text: str) 
     """/styles: categories first, then the styles of the chosen one."""
     rows = []
     for category in conv.styles.categories():
-        rows.append((Button(category.name(target.language), f"cat:{category.code}"),))
+        rows.append((Button.of(category.name(target.language), ButtonAction.cat, category.code),))
     return [Reply(conv.say(target, "conv.pick_category"), buttons=tuple(rows))]
 
 
@@ -111,7 +111,7 @@ def model(conv: Conversation, target: ChatTarget, session: Session, text: str) -
     usable = chosen_now is not None and chosen_now.provider in available
     current = conv.model_name(chosen_now.key, target) if (chosen_now and usable) else default_name
     buttons = [
-        Button(f"{conv.model_name(k, target)} · ~{int(MODELS[k].latency_s)} s", f"model:{k}")
+        Button.of(f"{conv.model_name(k, target)} · ~{int(MODELS[k].latency_s)} s", ButtonAction.model, k)
         for k in CHOOSABLE_MODELS
         if MODELS[k].provider in available
     ]
@@ -128,7 +128,7 @@ def lang(conv: Conversation, target: ChatTarget, session: Session, text: str) ->
         from dataclasses import replace
 
         return [Reply(conv.say(replace(target, language=wanted), "conv.lang_set"))]
-    choices = [Button(name, f"lang:{code}") for code, name in LANGUAGE_NAMES.items()]
+    choices = [Button.of(name, ButtonAction.lang, code) for code, name in LANGUAGE_NAMES.items()]
     buttons = tuple(
         tuple(choices[i:i + LANGUAGE_BUTTONS_PER_ROW]) for i in range(0, len(choices), LANGUAGE_BUTTONS_PER_ROW)
     )

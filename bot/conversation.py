@@ -22,7 +22,7 @@ from bot import followups
 from bot.commands import COMMANDS, command_name
 from bot.messages import Incoming, Reply
 from bot.photos import PhotoDesk
-from core.chat import Button, ChatTarget
+from core.chat import Button, ButtonAction, ButtonData, ChatTarget
 from core.errors import PortraitBotError, QuotaError, UserInputError
 from core.i18n import Catalogues, normalize_language
 from core.idspecs import IdSpec, get_spec
@@ -204,8 +204,8 @@ class Conversation:
         what = (intent.prompt or intent.scene or self._style_name(intent.style or "", target))[:80]
         self.sessions.update(target.person_id, pending=Pending("ask", intent.to_dict(), time.time()))
         return [Reply(self.say(target, "conv.ask_unsure", what=what),
-                      buttons=((Button(self.say(target, "conv.button_make_it"), "sure:yes"),
-                                Button(self.say(target, "conv.button_styles"), "styles:all")),))]
+                      buttons=((Button.of(self.say(target, "conv.button_make_it"), ButtonAction.sure, "yes"),
+                                Button.of(self.say(target, "conv.button_styles"), ButtonAction.styles, "all")),))]
 
     # ----------------------------------------------------------------- photos
     def _photo(self, incoming: Incoming, target: ChatTarget, text: str) -> list[Reply]:
@@ -254,7 +254,7 @@ class Conversation:
             return [
                 Reply(
                     self.say(target, reference.verdict, **(reference.verdict_params or {})),
-                    buttons=((Button(self.say(target, "conv.button_go_anyway"), "go:anyway"),),),
+                    buttons=((Button.of(self.say(target, "conv.button_go_anyway"), ButtonAction.go, "anyway"),),),
                 )
             ]
         what = self._request_name(result, target, intent)
@@ -385,12 +385,15 @@ class Conversation:
             style = self.styles.get(key)
             if style is not None:
                 label = f"{style.emoji} {style.name(target.language)}".strip()
-                buttons.append(Button(label, f"style:{key}"))
+                buttons.append(Button.of(label, ButtonAction.style, key))
         return tuple(tuple(buttons[i : i + columns]) for i in range(0, len(buttons), columns))
 
     # ----------------------------------------------------------------- buttons
     def _callback(self, data: str, target: ChatTarget, session: Session) -> list[Reply]:
-        kind, _, value = data.partition(":")
+        parsed = ButtonData.parse(data)
+        if parsed is None:
+            return [Reply(self.say(target, "conv.expired_button"))]
+        kind, value = parsed.action, parsed.value
         pending = Intent.from_dict(session.pending.intent) if session.pending else None
         if kind == "style" and self.styles.get(value) is not None:
             base = pending if (pending and session.pending and session.pending.kind == "choice") else Intent()

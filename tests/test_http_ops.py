@@ -185,7 +185,9 @@ def test_metrics_count_requests_intents_generations_latency_and_spend(
     buckets = [(ls["le"], v) for n, ls, v in page.samples
                if n == "portraitbot_generation_seconds_bucket" and ls["model"] == "offline"]
     assert ("+Inf", 1.0) in buckets
-    counts = [v for _, v in sorted(buckets, key=lambda b: float(b[0]))]
+    bounds = [float(le) for le, _ in buckets]
+    assert bounds == sorted(bounds) and bounds[-1] == float("inf"), "buckets listed by bound, +Inf last"
+    counts = [v for _, v in buckets]
     assert counts == sorted(counts), "buckets are cumulative"
     assert page.value("portraitbot_generation_seconds_count", model="offline") == 1
     assert 0 < page.value("portraitbot_generation_seconds_sum", model="offline") < 30
@@ -195,3 +197,11 @@ def test_metrics_count_requests_intents_generations_latency_and_spend(
     assert page.types["portraitbot_spend_usd_today"] == "gauge"
     assert page.value("portraitbot_queue_depth") == 0
     assert page.value("portraitbot_workers") >= 1
+
+
+def test_the_web_chat_has_an_icon_and_favicon_ico_is_not_a_404(site: tuple[str, dict[str, str]]) -> None:
+    url, _ = site
+    assert 'rel="icon"' in httpx.get(url + "/", timeout=10).text
+    for path in ("/favicon.ico", "/static/favicon.svg"):
+        answer = httpx.get(url + path, timeout=10)
+        assert answer.status_code == 200 and answer.headers["content-type"].startswith("image/svg")

@@ -367,14 +367,15 @@ def test_cli_prints_one_json_object_for_text() -> None:
 
 
 def test_cli_reads_stdin_one_json_line_per_utterance_blank_lines_included() -> None:
-    lines = "passport photo for Canada\n\n帮我生成四张海边约会照\n/anime@MyBot\n"
+    lines = "passport photo for Canada\n\n帮我生成四张海边约会照\n/anime@MyBot\n动漫风格，背景是樱花树下\n"
     done = subprocess.run([str(PORTRAITBOT), "intent", "--bot-username", "MyBot"],
                           input=lines, capture_output=True, text=True, timeout=60, check=True)
     out = [json.loads(line) for line in done.stdout.splitlines()]
-    assert [o["action"] for o in out] == ["generate", "unknown", "generate", "generate"]
+    assert [o["action"] for o in out] == ["generate", "unknown", "generate", "generate", "generate"]
     assert out[0]["id_spec"] == "ca"
     assert (out[2]["style"], out[2]["count"]) == ("dating_beach", 4)
-    assert "海边" not in done.stdout or "\\u" not in done.stdout  # ensure_ascii=False
+    assert "樱花" in out[4]["scene"] and "樱花" in done.stdout, "Chinese is printed as itself"
+    assert "\\u" not in done.stdout  # ensure_ascii=False
     assert out[3]["style"] == "anime"
 
 

@@ -3,6 +3,7 @@ one seed rule, one prompt, so `portraitbot generate` previews what the bot will 
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import httpx
@@ -56,7 +57,7 @@ async def cli_calls(fake: FakeFalQueue, url: str, request: GenerationRequest, ph
 
 
 @pytest.mark.parametrize("name", list(REQUESTS))
-async def test_the_cli_and_the_bot_send_fal_identical_requests(
+def test_the_cli_and_the_bot_send_fal_identical_requests(
     name: str, queue: GenerationQueue, redis_client: redis.Redis, fal: FakeFalQueue,  # noqa: F811
     fake_fal: tuple[FakeFalQueue, str], reference: str, start, data_dir: Path,  # noqa: F811
 ) -> None:
@@ -67,7 +68,7 @@ async def test_the_cli_and_the_bot_send_fal_identical_requests(
     wait_for(lambda: images_sent(redis_client), timeout=40, what="the bot's pictures")
     bot = calls_made(fal)
 
-    cli = await cli_calls(fal, fake_fal[1], request, Path(reference).read_bytes(), data_dir)
+    cli = asyncio.run(cli_calls(fal, fake_fal[1], request, Path(reference).read_bytes(), data_dir))
 
     assert cli == bot
     counts = [body["num_images"] for _, body in bot]

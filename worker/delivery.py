@@ -13,7 +13,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from core.chat import Button, Buttons, ChatTarget
+from core.chat import Button, ButtonAction, Buttons, ChatTarget
 from core.errors import PermanentUpstreamError, TransientUpstreamError
 from core.models import MODELS, best_model
 from core.sender import Deliverable
@@ -152,12 +152,12 @@ def _result_buttons(ctx: WorkerContext, language: str, items: list[Record]) -> B
     """Regenerate, another style, and (when a better model is configured) higher quality."""
     text = ctx.catalogues.text
     row = [
-        Button(text(language, "result.regenerate"), "regen:last"),
-        Button(text(language, "result.other_style"), "styles:"),
+        Button.of(text(language, "result.regenerate"), ButtonAction.regen, "last"),
+        Button.of(text(language, "result.other_style"), ButtonAction.styles),
     ]
     best = best_model()
     if best.provider in ctx.providers and all(item["model"] != best.key for item in items):
-        row.append(Button(text(language, "result.higher_quality"), "hq:last"))
+        row.append(Button.of(text(language, "result.higher_quality"), ButtonAction.hq, "last"))
     return (tuple(row),)
 
 

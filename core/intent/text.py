@@ -30,7 +30,8 @@ def clean_text(text: str) -> str:
     return text[:MAX_TEXT_CHARS].strip()
 
 
-_UNFOLDABLE = {"ß": "ss", "đ": "d", "Đ": "D", "ø": "o", "Ø": "O", "æ": "ae", "ł": "l"}
+_UNFOLDABLE = {"ß": "ss", "đ": "d", "Đ": "D", "ø": "o", "Ø": "O", "æ": "ae", "ł": "l", "ı": "i",
+               "İ": "I"}
 """Latin letters NFKD leaves whole ("weiß" is read "weiss", Vietnamese "đ" as "d")."""
 
 

@@ -5,6 +5,29 @@ from core.intent.lang import Lexicon
 LEXICON = Lexicon(
     code="de",
     styles={
+        "hanfu": ("hanfu",),
+        "outdoor_adventure": (
+            "berge",
+            "wandern",
+            "abenteuer",
+            "klettern",
+            "camping",
+        ),
+        "business_speech": (
+            "keynote",
+            "vortrag",
+            "konferenz",
+            "rede halten",
+        ),
+        "personal_brand": (
+            "personal branding",
+            "personliche marke",
+        ),
+        "artistic": (
+            "kunstlerisch",
+            "kunstportrat",
+            "kunstfoto",
+        ),
         "professional": (
             "bewerbungsfoto",
             "business foto",
@@ -32,7 +55,7 @@ LEXICON = Lexicon(
         "travel_japan": ("japan", "tokio", "kyoto"),
         "travel_tropical": ("tropisch", "karibik"),
         "sports_gym": ("fitnessstudio", "im gym", "fitness"),
-        "sports_running": ("joggen", "beim laufen"),
+        "sports_running": ("marathon", "marathonlaufen", "laufen", "joggen", "beim laufen"),
         "christmas": (
             "weihnachtsportrat",
             "weihnachtsfotos",
@@ -61,7 +84,14 @@ LEXICON = Lexicon(
         "avatar_3d": ("3d avatar", "pixar stil", "pixar"),
         "avatar_gaming": ("gaming avatar", "spielfigur"),
         "avatar_vtuber": ("vtuber",),
-        "child_portrait": ("kinderfoto", "kinderportrat"),
+        "child_portrait": (
+            "kleinkind",
+            "baby",
+            "kind",
+            "kinderbild",
+            "kinderfoto",
+            "kinderportrat",
+        ),
         "family_photo": ("familienportrat", "mit meinen kindern", "familienfoto", "familienbild"),
         "social_media": ("instagram", "profilbild"),
     },
@@ -110,8 +140,20 @@ LEXICON = Lexicon(
         "16:9": ("querformat", "horizontal"),
         "1:1": ("quadratisch",),
     },
-    cancel=("abbrechen", "abbruch", "stopp", "vergiss es", "lass es", "storniere"),
+    cancel=(
+        "stoppen",
+        "stopp die",
+        "anhalten",
+        "alles abbrechen",
+        "abbrechen",
+        "abbruch",
+        "stopp",
+        "vergiss es",
+        "lass es",
+        "storniere",
+    ),
     questions=(
+        "unterschied",
         "was kosten",
         "wie viel",
         "wieviel",
@@ -133,7 +175,16 @@ LEXICON = Lexicon(
         "speicherst du",
         "wie funktioniert",
     ),
-    greetings=("hallo", "guten morgen", "guten tag", "guten abend", "servus", "moin"),
+    greetings=(
+        "gute nacht",
+        "schonen abend",
+        "hallo",
+        "guten morgen",
+        "guten tag",
+        "guten abend",
+        "servus",
+        "moin",
+    ),
     thanks=(
         "fand es toll",
         "die sind toll",
@@ -159,6 +210,8 @@ LEXICON = Lexicon(
     pictures=("bild", "bilder", "foto", "fotos", "portrat", "portrats", "aufnahme"),
     series=("eine serie", "mehrere stile", "verschiedene stile"),
     negations=(
+        "kein",
+        "keine mehr",
         "statt",
         "anstatt",
         "anstelle von",

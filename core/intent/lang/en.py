@@ -26,6 +26,8 @@ LEXICON = Lexicon(
     },
     cancel=("cancel that", "stop that", "forget about it", "scratch that", "call it off"),
     questions=(
+        "difference between",
+        "what is the difference",
         "how much for",
         "what does this thing do",
         "does this thing do",

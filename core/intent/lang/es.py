@@ -5,6 +5,30 @@ from core.intent.lang import Lexicon
 LEXICON = Lexicon(
     code="es",
     styles={
+        "hanfu": (
+            "hanfu",
+            "ropa tradicional china",
+        ),
+        "outdoor_adventure": (
+            "montana",
+            "senderismo",
+            "aventura",
+            "escalando",
+            "acampando",
+        ),
+        "business_speech": (
+            "conferencia",
+            "dando una charla",
+            "ponencia",
+            "hablando en publico",
+            "keynote",
+        ),
+        "personal_brand": ("marca personal",),
+        "artistic": (
+            "retrato artistico",
+            "foto artistica",
+            "artistico",
+        ),
         "professional": (
             "retrato profesional",
             "foto profesional",
@@ -32,7 +56,7 @@ LEXICON = Lexicon(
         "travel_japan": ("japon", "tokio", "kioto"),
         "travel_tropical": ("tropical", "caribe"),
         "sports_gym": ("gimnasio", "fitness", "gym"),
-        "sports_running": ("corriendo", "running", "maraton"),
+        "sports_running": ("maraton", "corriendo una", "corriendo", "running", "maraton"),
         "christmas": ("navidad", "navideno", "navidenos", "navidena", "navidenas"),
         "halloween": ("halloween", "disfraz de halloween"),
         "graduation": ("graduacion", "toga y birrete", "foto de grado"),
@@ -45,7 +69,17 @@ LEXICON = Lexicon(
         "avatar_3d": ("avatar 3d", "estilo pixar", "3d"),
         "avatar_gaming": ("avatar gamer", "personaje de videojuego", "personaje rpg"),
         "avatar_vtuber": ("vtuber",),
-        "child_portrait": ("foto infantil", "retrato infantil", "mi hijo", "mi hija"),
+        "child_portrait": (
+            "mi bebe",
+            "bebe",
+            "mi nino",
+            "mi nina",
+            "ninos",
+            "foto infantil",
+            "retrato infantil",
+            "mi hijo",
+            "mi hija",
+        ),
         "family_photo": (
             "retrato familiar",
             "retrato de familia",
@@ -98,6 +132,11 @@ LEXICON = Lexicon(
         "1:1": ("cuadrado", "cuadrada"),
     },
     cancel=(
+        "deten",
+        "detener",
+        "para la generacion",
+        "anula",
+        "anular",
         "mejor no",
         "dejalo",
         "cancela",
@@ -110,6 +149,7 @@ LEXICON = Lexicon(
         "no importa",
     ),
     questions=(
+        "diferencia",
         "cuanto",
         "cuantos",
         "cuanto sale",
@@ -135,6 +175,7 @@ LEXICON = Lexicon(
         "que es esto",
     ),
     greetings=(
+        "buenas noches",
         "holaa",
         "holi",
         "buenas",
@@ -172,6 +213,10 @@ LEXICON = Lexicon(
     pictures=("foto", "fotos", "retrato", "retratos", "imagen", "imagenes", "fotografia"),
     series=("una serie", "varias fotos", "varios estilos"),
     negations=(
+        "quita",
+        "quita la",
+        "quita el",
+        "sin",
         "en vez de",
         "en lugar de",
         "nada de",
@@ -183,7 +228,7 @@ LEXICON = Lexicon(
         "olvida la",
         "deja el",
     ),
-    negation_ends=("quiero", "sino", "mejor", "pero"),
+    negation_ends=("pon", "y pon", "haz", "quiero", "sino", "mejor", "pero"),
     joiners=("y", "e", "y otra", "y otro"),
     numbers={"dos": 2, "tres": 3, "cuatro": 4, "cinco": 5, "seis": 6, "siete": 7, "ocho": 8},
     become=(

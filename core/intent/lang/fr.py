@@ -5,6 +5,31 @@ from core.intent.lang import Lexicon
 LEXICON = Lexicon(
     code="fr",
     styles={
+        "hanfu": (
+            "hanfu",
+            "tenue traditionnelle chinoise",
+        ),
+        "outdoor_adventure": (
+            "montagne",
+            "randonnee",
+            "aventure",
+            "escalade",
+            "camping",
+        ),
+        "business_speech": (
+            "donner une conference",
+            "keynote",
+            "discours",
+        ),
+        "personal_brand": (
+            "personal branding",
+            "marque personnelle",
+        ),
+        "artistic": (
+            "portrait artistique",
+            "photo artistique",
+            "artistique",
+        ),
         "professional": (
             "photo pro",
             "photo professionnelle",
@@ -30,7 +55,7 @@ LEXICON = Lexicon(
         "travel_japan": ("japon", "tokyo", "kyoto"),
         "travel_tropical": ("tropical", "tropicale"),
         "sports_gym": ("salle de sport", "musculation", "fitness"),
-        "sports_running": ("course a pied", "en train de courir"),
+        "sports_running": ("marathon", "courir", "course a pied", "en train de courir"),
         "christmas": ("noel",),
         "halloween": ("halloween",),
         "graduation": ("remise de diplome", "diplome", "toge"),
@@ -51,7 +76,16 @@ LEXICON = Lexicon(
         "avatar_3d": ("avatar 3d", "facon pixar", "style pixar", "3d"),
         "avatar_gaming": ("avatar gamer", "personnage de jeu video"),
         "avatar_vtuber": ("vtuber",),
-        "child_portrait": ("photo d enfant", "portrait d enfant", "mon fils", "ma fille"),
+        "child_portrait": (
+            "mon bebe",
+            "bebe",
+            "mon enfant",
+            "enfant",
+            "photo d enfant",
+            "portrait d enfant",
+            "mon fils",
+            "ma fille",
+        ),
         "family_photo": (
             "portrait de famille",
             "avec mes enfants",
@@ -102,8 +136,21 @@ LEXICON = Lexicon(
         "16:9": ("horizontal", "format paysage", "paysage"),
         "1:1": ("carre", "carree"),
     },
-    cancel=("annule", "annuler", "annulez", "laisse tomber", "arrete", "oublie ca"),
+    cancel=(
+        "arrete la generation",
+        "arrete",
+        "stoppe",
+        "annule tout",
+        "annule",
+        "annuler",
+        "annulez",
+        "laisse tomber",
+        "arrete",
+        "oublie ca",
+    ),
     questions=(
+        "difference entre",
+        "quelle difference",
         "combien",
         "supprimez",
         "vous effacez",
@@ -125,7 +172,7 @@ LEXICON = Lexicon(
         "gardez vous",
         "comment ca marche",
     ),
-    greetings=("salut", "bonjour", "bonsoir", "coucou"),
+    greetings=("bonne nuit", "bonne soiree", "salut", "bonjour", "bonsoir", "coucou"),
     thanks=(
         "a adore",
         "magnifiques",
@@ -151,6 +198,8 @@ LEXICON = Lexicon(
     pictures=("photo", "photos", "portrait", "portraits", "image", "images"),
     series=("une serie", "plusieurs photos", "plusieurs styles"),
     negations=(
+        "enleve",
+        "retire",
         "au lieu de",
         "plutot que",
         "pas une",
@@ -164,7 +213,7 @@ LEXICON = Lexicon(
         "oublie l",
         "laisse tomber le",
     ),
-    negation_ends=("mais", "plutot", "je veux", "fais"),
+    negation_ends=("mets", "et mets", "mais", "plutot", "je veux", "fais"),
     joiners=("et", "et une", "et un"),
     numbers={"deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7, "huit": 8},
     become=(

@@ -5,6 +5,25 @@ from core.intent.lang import Lexicon
 LEXICON = Lexicon(
     code="id",
     styles={
+        "hanfu": ("hanfu",),
+        "outdoor_adventure": (
+            "gunung",
+            "mendaki",
+            "hiking",
+            "kemah",
+            "petualangan",
+        ),
+        "business_speech": (
+            "presentasi",
+            "konferensi",
+            "pidato",
+            "seminar",
+        ),
+        "personal_brand": ("personal branding",),
+        "artistic": (
+            "artistik",
+            "foto seni",
+        ),
         "professional": (
             "foto profesional",
             "foto formal",
@@ -23,7 +42,7 @@ LEXICON = Lexicon(
         "travel_japan": ("jepang", "tokyo", "kyoto"),
         "travel_tropical": ("tropis", "bali"),
         "sports_gym": ("gym", "fitnes", "angkat beban"),
-        "sports_running": ("lari", "jogging"),
+        "sports_running": ("maraton", "marathon", "lari", "jogging"),
         "christmas": ("natal",),
         "halloween": ("halloween",),
         "graduation": ("wisuda", "kelulusan"),
@@ -44,7 +63,7 @@ LEXICON = Lexicon(
         "avatar_3d": ("avatar 3d", "ala pixar", "gaya pixar", "3d"),
         "avatar_gaming": ("avatar game", "karakter game"),
         "avatar_vtuber": ("vtuber",),
-        "child_portrait": ("foto anak", "anakku"),
+        "child_portrait": ("bayiku", "bayi", "anakku", "balita", "foto anak", "anakku"),
         "family_photo": (
             "sama anak anak",
             "bersama anak",
@@ -85,6 +104,10 @@ LEXICON = Lexicon(
         "1:1": ("kotak", "persegi"),
     },
     cancel=(
+        "hentikan",
+        "berhenti",
+        "batal semua",
+        "stop",
         "batalin",
         "udahan",
         "nggak jadi",
@@ -99,6 +122,8 @@ LEXICON = Lexicon(
         "berhenti",
     ),
     questions=(
+        "bedanya",
+        "perbedaan",
         "buat apa",
         "untuk apa",
         "ini apa",
@@ -123,6 +148,8 @@ LEXICON = Lexicon(
         "gimana cara",
     ),
     greetings=(
+        "selamat tidur",
+        "met bobo",
         "hai kak",
         "halo kak",
         "halo",
@@ -158,7 +185,8 @@ LEXICON = Lexicon(
     pictures=("foto", "gambar", "potret", "lukisan"),
     series=("beberapa gaya", "satu set"),
     negations=("bukan", "jangan", "ga usah", "gak usah", "nggak usah", "tanpa", "tidak"),
-    negation_ends=("aku mau", "saya mau", "mau", "ganti", "tapi"),
+    post_negations=("nggak usah", "gak usah", "ga usah", "nggak mau"),
+    negation_ends=("bikin", "aku mau", "saya mau", "ganti", "tapi"),
     joiners=("dan",),
     numbers={"dua": 2, "tiga": 3, "empat": 4, "lima": 5, "enam": 6, "tujuh": 7, "delapan": 8},
     become=(r"\b(?:aku|saya|gue) jadi (?:seorang )?(?P<x>.+)", r"\bjadikan (?:aku|saya) (?P<x>.+)"),

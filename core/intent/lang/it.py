@@ -5,6 +5,26 @@ from core.intent.lang import Lexicon
 LEXICON = Lexicon(
     code="it",
     styles={
+        "hanfu": ("hanfu",),
+        "outdoor_adventure": (
+            "montagna",
+            "escursione",
+            "avventura",
+            "arrampicata",
+            "campeggio",
+        ),
+        "business_speech": (
+            "conferenza",
+            "discorso",
+            "keynote",
+            "presentazione",
+        ),
+        "personal_brand": ("personal branding",),
+        "artistic": (
+            "ritratto artistico",
+            "foto artistica",
+            "artistico",
+        ),
         "professional": (
             "foto professionale",
             "ritratto professionale",
@@ -23,7 +43,7 @@ LEXICON = Lexicon(
         "travel_japan": ("giappone", "tokyo", "kyoto"),
         "travel_tropical": ("tropicale", "ai tropici"),
         "sports_gym": ("palestra", "fitness"),
-        "sports_running": ("corsa", "mentre corro"),
+        "sports_running": ("maratona", "corsa", "mentre corro"),
         "christmas": ("natale", "natalizia", "natalizie", "natalizio"),
         "halloween": ("halloween",),
         "graduation": ("laurea", "diploma", "toga"),
@@ -44,7 +64,17 @@ LEXICON = Lexicon(
         "avatar_3d": ("avatar 3d", "stile pixar", "3d"),
         "avatar_gaming": ("avatar gaming", "personaggio di videogioco"),
         "avatar_vtuber": ("vtuber",),
-        "child_portrait": ("foto di bambino", "mio figlio", "mia figlia"),
+        "child_portrait": (
+            "mio bimbo",
+            "mia bimba",
+            "bimbo",
+            "neonato",
+            "bambino",
+            "mio figlio piccolo",
+            "foto di bambino",
+            "mio figlio",
+            "mia figlia",
+        ),
         "family_photo": (
             "ritratto di famiglia",
             "con i miei figli",
@@ -94,6 +124,10 @@ LEXICON = Lexicon(
         "1:1": ("quadrato", "quadrata"),
     },
     cancel=(
+        "ferma",
+        "fermare",
+        "interrompi",
+        "annulla tutto",
         "lascia stare",
         "no dai",
         "annulla",
@@ -104,6 +138,7 @@ LEXICON = Lexicon(
         "stop",
     ),
     questions=(
+        "differenza",
         "quanto viene",
         "quanto",
         "cancellate le foto",
@@ -125,7 +160,7 @@ LEXICON = Lexicon(
         "salvate le mie foto",
         "come funziona",
     ),
-    greetings=("ciao", "buongiorno", "buonasera", "salve"),
+    greetings=("buonanotte", "buona notte", "ciao", "buongiorno", "buonasera", "salve"),
     thanks=(
         "e piaciuta",
         "e piaciuto",
@@ -142,6 +177,7 @@ LEXICON = Lexicon(
     pictures=("foto", "ritratto", "ritratti", "immagine", "immagini"),
     series=("una serie", "piu stili", "diversi stili"),
     negations=(
+        "togli",
         "invece che",
         "invece di",
         "al posto di",
@@ -154,7 +190,7 @@ LEXICON = Lexicon(
         "lascia stare",
         "niente",
     ),
-    negation_ends=("ma", "invece", "voglio", "fai"),
+    negation_ends=("metti", "e metti", "ma", "invece", "voglio", "fai"),
     joiners=("e",),
     numbers={"due": 2, "tre": 3, "quattro": 4, "cinque": 5, "sei": 6, "sette": 7, "otto": 8},
     become=(r"\bio come (?:un |una )?(?P<x>.+)", r"\btrasformami in (?:un |una )?(?P<x>.+)"),

@@ -5,6 +5,27 @@ from core.intent.lang import Lexicon
 LEXICON = Lexicon(
     code="ko",
     styles={
+        "hanfu": (
+            "한푸",
+            "한복",
+        ),
+        "outdoor_adventure": (
+            "등산",
+            "캠핑",
+            "하이킹",
+            "아웃도어",
+        ),
+        "business_speech": (
+            "강연",
+            "발표",
+            "컨퍼런스",
+            "연설",
+        ),
+        "personal_brand": ("퍼스널 브랜딩",),
+        "artistic": (
+            "예술적",
+            "아트 사진",
+        ),
         "professional": ("프로필 사진", "비즈니스 사진", "증명 프로필", "취업 사진", "정장 사진"),
         "linkedin": ("링크드인", "linkedin"),
         "anime": ("애니메이션", "애니", "만화", "웹툰"),
@@ -17,7 +38,7 @@ LEXICON = Lexicon(
         "travel_japan": ("일본", "도쿄", "교토"),
         "travel_tropical": ("열대", "휴양지"),
         "sports_gym": ("헬스장", "헬스", "운동하는"),
-        "sports_running": ("러닝", "달리기"),
+        "sports_running": ("마라톤", "달리는", "러닝", "달리기"),
         "christmas": ("크리스마스",),
         "halloween": ("할로윈", "핼러윈"),
         "graduation": (
@@ -33,7 +54,7 @@ LEXICON = Lexicon(
         "avatar_3d": ("3d 아바타", "픽사", "pixar"),
         "avatar_gaming": ("게임 캐릭터", "게임 아바타"),
         "avatar_vtuber": ("버튜버", "vtuber"),
-        "child_portrait": ("아이 사진", "아기 사진"),
+        "child_portrait": ("아기", "우리 애", "아이 사진", "아들", "딸", "아이 사진", "아기 사진"),
         "family_photo": ("아이들이랑", "아이들과", "가족 사진", "가족사진"),
         "social_media": ("인스타", "sns"),
     },
@@ -67,6 +88,10 @@ LEXICON = Lexicon(
         "1:1": ("정사각형",),
     },
     cancel=(
+        "멈춰 주세요",
+        "멈춰",
+        "중단",
+        "취소해",
         "됐어요",
         "안 할게요",
         "안할게요",
@@ -79,6 +104,7 @@ LEXICON = Lexicon(
         "중지",
     ),
     questions=(
+        "차이",
         "뭐 하는 거",
         "뭐하는",
         "삭제되",
@@ -103,7 +129,17 @@ LEXICON = Lexicon(
         "저장되",
         "어떻게 사용",
     ),
-    greetings=("하이", "안뇽", "헬로", "안녕하세요", "안녕", "반가워요"),
+    greetings=(
+        "잘 자요",
+        "잘자",
+        "좋은 밤",
+        "하이",
+        "안뇽",
+        "헬로",
+        "안녕하세요",
+        "안녕",
+        "반가워요",
+    ),
     thanks=(
         "감사해요",
         "고마워용",
@@ -135,7 +171,7 @@ LEXICON = Lexicon(
     pictures=("사진", "이미지", "초상화", "그림"),
     series=("한 장씩", "씩", "여러 스타일"),
     negations=(),
-    post_negations=("말고", "아니고", "아니라", "대신에 말고", "싫어"),
+    post_negations=("말고", "말고", "아니고", "아니라", "대신에 말고", "싫어"),
     negation_ends=("대신",),
     joiners=("이랑", "랑", "하고", "와", "과"),
     numbers={"한": 1, "두": 2, "세": 3, "네": 4, "다섯": 5, "여섯": 6, "일곱": 7, "여덟": 8},

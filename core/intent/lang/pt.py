@@ -5,6 +5,28 @@ from core.intent.lang import Lexicon
 LEXICON = Lexicon(
     code="pt",
     styles={
+        "hanfu": (
+            "hanfu",
+            "roupa tradicional chinesa",
+        ),
+        "outdoor_adventure": (
+            "montanha",
+            "trilha",
+            "aventura",
+            "escalando",
+            "acampando",
+        ),
+        "business_speech": (
+            "conferencia",
+            "dando uma palestra",
+            "keynote",
+        ),
+        "personal_brand": ("marca pessoal",),
+        "artistic": (
+            "retrato artistico",
+            "foto artistica",
+            "artistico",
+        ),
         "professional": (
             "foto profissional",
             "retrato profissional",
@@ -22,7 +44,7 @@ LEXICON = Lexicon(
         "travel_japan": ("japao", "toquio"),
         "travel_tropical": ("tropical", "praia tropical"),
         "sports_gym": ("academia", "malhando", "ginasio", "fitness"),
-        "sports_running": ("correndo", "corrida"),
+        "sports_running": ("maratona", "correndo", "corrida"),
         "christmas": ("natal", "natalina", "natalino"),
         "halloween": ("halloween", "dia das bruxas"),
         "graduation": ("formatura", "colacao de grau", "beca"),
@@ -45,7 +67,16 @@ LEXICON = Lexicon(
         "avatar_3d": ("avatar 3d", "estilo pixar", "3d"),
         "avatar_gaming": ("avatar gamer", "personagem de jogo"),
         "avatar_vtuber": ("vtuber",),
-        "child_portrait": ("foto infantil", "meu filho", "minha filha"),
+        "child_portrait": (
+            "meu bebe",
+            "bebe",
+            "meu filho",
+            "minha filha",
+            "crianca",
+            "foto infantil",
+            "meu filho",
+            "minha filha",
+        ),
         "family_photo": (
             "retrato de familia",
             "com meus filhos",
@@ -93,6 +124,10 @@ LEXICON = Lexicon(
         "1:1": ("quadrado", "quadrada"),
     },
     cancel=(
+        "para a geracao",
+        "pare a geracao",
+        "interrompe",
+        "cancela isso",
         "melhor nao",
         "deixa",
         "cancela",
@@ -104,6 +139,7 @@ LEXICON = Lexicon(
         "pare",
     ),
     questions=(
+        "diferenca",
         "quanto fica",
         "quanto e",
         "quanto sai",
@@ -127,7 +163,7 @@ LEXICON = Lexicon(
         "voces guardam",
         "como funciona",
     ),
-    greetings=("oi", "ola", "bom dia", "boa tarde", "boa noite", "tudo bem"),
+    greetings=("boa noite", "oi", "ola", "bom dia", "boa tarde", "boa noite", "tudo bem"),
     thanks=(
         "adorou",
         "gostou",
@@ -157,6 +193,9 @@ LEXICON = Lexicon(
     pictures=("foto", "fotos", "retrato", "retratos", "imagem", "imagens"),
     series=("uma serie", "varias fotos", "varios estilos"),
     negations=(
+        "tira",
+        "tira a",
+        "tira o",
         "em vez de",
         "ao inves de",
         "nada de",
@@ -167,7 +206,7 @@ LEXICON = Lexicon(
         "esquece a",
         "esquece",
     ),
-    negation_ends=("quero", "mas", "e sim"),
+    negation_ends=("poe", "e poe", "faz", "quero", "mas", "e sim"),
     joiners=("e", "e outra", "e outro"),
     numbers={
         "duas": 2,

@@ -5,6 +5,24 @@ from core.intent.lang import Lexicon
 LEXICON = Lexicon(
     code="vi",
     styles={
+        "hanfu": (
+            "han phuc",
+            "hanfu",
+        ),
+        "outdoor_adventure": (
+            "leo nui",
+            "cam trai",
+            "phuot",
+            "da ngoai",
+        ),
+        "business_speech": (
+            "thuyet trinh",
+            "hoi nghi",
+            "dien thuyet",
+            "phat bieu",
+        ),
+        "personal_brand": ("thuong hieu ca nhan",),
+        "artistic": ("nghe thuat",),
         "professional": (
             "anh chuyen nghiep",
             "anh ho so",
@@ -23,7 +41,11 @@ LEXICON = Lexicon(
         "travel_japan": ("nhat ban", "tokyo", "kyoto"),
         "travel_tropical": ("nhiet doi", "bien dao"),
         "sports_gym": ("phong gym", "tap gym", "gym"),
-        "sports_running": ("chay bo",),
+        "sports_running": (
+            "marathon",
+            "chay",
+            "chay bo",
+        ),
         "christmas": ("giang sinh", "noel"),
         "halloween": ("halloween",),
         "graduation": ("tot nghiep", "ky yeu"),
@@ -36,7 +58,14 @@ LEXICON = Lexicon(
         "avatar_3d": ("avatar 3d", "kieu pixar", "pixar", "3d"),
         "avatar_gaming": ("avatar game", "nhan vat game"),
         "avatar_vtuber": ("vtuber",),
-        "child_portrait": ("anh em be", "anh tre em"),
+        "child_portrait": (
+            "be nha minh",
+            "em be",
+            "con toi",
+            "con minh",
+            "anh em be",
+            "anh tre em",
+        ),
         "family_photo": (
             "voi cac con",
             "anh gia dinh",
@@ -76,6 +105,9 @@ LEXICON = Lexicon(
         "1:1": ("vuong",),
     },
     cancel=(
+        "dung tao",
+        "dung lai",
+        "huy het",
         "khong can nua",
         "thoi khoi",
         "huy don",
@@ -87,6 +119,7 @@ LEXICON = Lexicon(
         "bo di",
     ),
     questions=(
+        "khac nhau",
         "bao nhieu",
         "bi xoa",
         "co xoa",
@@ -107,7 +140,7 @@ LEXICON = Lexicon(
         "dung the nao",
         "su dung the nao",
     ),
-    greetings=("chao nhe", "xin chao", "chao ban", "chao"),
+    greetings=("ngu ngon", "chuc ngu ngon", "chao nhe", "xin chao", "chao ban", "chao"),
     thanks=(
         "thich lam",
         "cam on nhe",
@@ -134,8 +167,8 @@ LEXICON = Lexicon(
     ),
     pictures=("anh", "tam anh", "buc anh", "hinh", "chan dung", "tam"),
     series=("mot loat", "nhieu phong cach"),
-    negations=("thay vi", "khong phai", "khong muon", "khong", "bo", "dung lam"),
-    negation_ends=("toi muon", "muon", "ma", "thay vao do", "lam"),
+    negations=("bo", "thay vi", "khong phai", "khong muon", "khong", "bo", "dung lam"),
+    negation_ends=("lam", "toi muon", "muon", "ma", "thay vao do", "lam"),
     joiners=("va",),
     numbers={"hai": 2, "ba": 3, "bon": 4, "nam": 5, "sau": 6, "bay": 7},
     counters=("tam", "buc"),
