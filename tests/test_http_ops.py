@@ -197,3 +197,11 @@ def test_metrics_count_requests_intents_generations_latency_and_spend(
     assert page.types["portraitbot_spend_usd_today"] == "gauge"
     assert page.value("portraitbot_queue_depth") == 0
     assert page.value("portraitbot_workers") >= 1
+
+
+def test_the_web_chat_has_an_icon_and_favicon_ico_is_not_a_404(site: tuple[str, dict[str, str]]) -> None:
+    url, _ = site
+    assert 'rel="icon"' in httpx.get(url + "/", timeout=10).text
+    for path in ("/favicon.ico", "/static/favicon.svg"):
+        answer = httpx.get(url + path, timeout=10)
+        assert answer.status_code == 200 and answer.headers["content-type"].startswith("image/svg")

@@ -81,6 +81,10 @@ def web_routes(
 ) -> list[Any]:
     """The routes, bound to the process's conversation and feed."""
 
+    async def favicon(request: Request) -> Response:
+        """Browsers ask for /favicon.ico whatever the page links: answer with the icon, not 404."""
+        return FileResponse(STATIC_DIR / "favicon.svg", media_type="image/svg+xml")
+
     async def page(request: Request) -> Response:
         token, new = _session_token(request)
         return _with_cookie(FileResponse(STATIC_DIR / "index.html"), token, new)
@@ -165,5 +169,6 @@ def web_routes(
         Route("/api/message", message, methods=["POST"]),
         Route("/api/events", events),
         Route("/media/{name}", media),
+        Route("/favicon.ico", favicon),
         Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
     ]
