@@ -199,6 +199,9 @@ class _Index:
         self.by_first: dict[str, list[_Phrase]] = {}
         self.fuzzy_by_letter: dict[str, list[_Phrase]] = {}
         self.substrings: list[_Phrase] = []
+        self.substrings_by_char: dict[str, list[tuple[int, _Phrase]]] = {}
+        """Substring phrases by their first character: only those whose first character
+        occurs in a message are searched for."""
         for phrase in phrases:
             if phrase.words and _LATIN_ONLY.match(phrase.text):
                 first = phrase.words[0]
@@ -207,6 +210,8 @@ class _Index:
                     self.fuzzy_by_letter.setdefault(first[0], []).append(phrase)
             else:
                 self.substrings.append(phrase)
+                self.substrings_by_char.setdefault(phrase.text[0], []).append(
+                    (len(self.substrings), phrase))
 
     def candidates(self, token: str) -> set[_Phrase]:
         """Word phrases whose first word this token might be."""
@@ -247,13 +252,33 @@ def find(text: str, extra_styles: Mapping[str, Sequence[str]] | None = None) -> 
                 hit = _match_at(phrase, tokens, i)
                 if hit:
                     hits.append(hit)
-        for phrase in index.substrings:
+        candidates = sorted(pair for char in set(text)
+                            for pair in index.substrings_by_char.get(char, ()))
+        for _order, phrase in candidates:  # in table order, as if all were searched
             start = text.find(phrase.text)
             while start >= 0:
                 hits.append(Hit(phrase.label, start, start + len(phrase.text), phrase.text,
                                 phrase.weak))
                 start = text.find(phrase.text, start + 1)
+    hits += _compound_hits(tokens)
     return Found(text, tokens, _drop_contained(hits))
+
+
+_STEMS: tuple[tuple[str, str], ...] = tuple(sorted(
+    ((normalize(stem), f"style:{key}") for key, stems in every_map("stems").items()
+     for stem in stems), key=lambda pair: -len(pair[0])))
+"""Compound beginnings, longest first ("weihnachts" before "weih")."""
+
+
+def _compound_hits(tokens: list[Token]) -> list[Hit]:
+    """A style named at the start of a compound word ("Aquarellporträt", "Wanderfoto")."""
+    hits = []
+    for token in tokens:
+        for stem, label in _STEMS:
+            if len(token.text) > len(stem) + 2 and token.text.startswith(stem):
+                hits.append(Hit(label, token.start, token.end, token.text))
+                break
+    return hits
 
 
 def _match_at(phrase: _Phrase, tokens: list[Token], i: int) -> Hit | None:

@@ -25,6 +25,9 @@ class Lexicon:
     code: str
     styles: Mapping[str, tuple[str, ...]] = field(default_factory=_none)
     """Style key -> phrases naming it ("pintura al oleo" -> oil_painting)."""
+    stems: Mapping[str, tuple[str, ...]] = field(default_factory=_none)
+    """Style key -> word beginnings that name it inside a compound ("hochzeit" in
+    "Hochzeitsporträt"), for languages that glue nouns together."""
     families: Mapping[str, tuple[str, ...]] = field(default_factory=_none)
     """Family (dating, travel, sports, avatar) -> phrases naming only the family."""
     id_photo: tuple[str, ...] = ()

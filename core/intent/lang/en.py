@@ -26,6 +26,9 @@ LEXICON = Lexicon(
     },
     cancel=("cancel that", "stop that", "forget about it", "scratch that", "call it off"),
     questions=(
+        "first time here",
+        "how do i get started",
+        "get started",
         "difference between",
         "what is the difference",
         "how much for",

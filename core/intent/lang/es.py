@@ -62,7 +62,7 @@ LEXICON = Lexicon(
         "graduation": ("graduacion", "toga y birrete", "foto de grado"),
         "wedding": ("boda", "novia", "novio", "vestido de novia"),
         "musician": ("escenario", "guitarra", "tocando", "musico", "en el escenario", "concierto"),
-        "chef": ("chef", "cocinero", "cocinando"),
+        "chef": ("cocinando", "cocina de un restaurante", "chef", "cocinero", "cocinando"),
         "pet_together": ("mi perro", "mi gato", "mi mascota", "con mi perro", "con mi gato"),
         "reading": ("leyendo", "con un libro"),
         "night_city": ("de noche", "luces de neon", "ciudad de noche", "ciudad nocturna"),
@@ -92,6 +92,8 @@ LEXICON = Lexicon(
     },
     families={"dating": ("tinder", "citas", "app de citas", "perfil de citas", "bumble")},
     id_photo=(
+        "biometrica",
+        "foto biometrica",
         "foto de pasaporte",
         "foto para el pasaporte",
         "foto para pasaporte",
@@ -149,6 +151,9 @@ LEXICON = Lexicon(
         "no importa",
     ),
     questions=(
+        "primera vez",
+        "como empiezo",
+        "como empiezo",
         "diferencia",
         "cuanto",
         "cuantos",
@@ -175,6 +180,8 @@ LEXICON = Lexicon(
         "que es esto",
     ),
     greetings=(
+        "que onda",
+        "hey",
         "buenas noches",
         "holaa",
         "holi",
@@ -213,6 +220,8 @@ LEXICON = Lexicon(
     pictures=("foto", "fotos", "retrato", "retratos", "imagen", "imagenes", "fotografia"),
     series=("una serie", "varias fotos", "varios estilos"),
     negations=(
+        "no la quiero",
+        "no lo quiero",
         "quita",
         "quita la",
         "quita el",

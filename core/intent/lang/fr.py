@@ -61,7 +61,14 @@ LEXICON = Lexicon(
         "graduation": ("remise de diplome", "diplome", "toge"),
         "wedding": ("mariage", "mariee", "robe de mariee"),
         "musician": ("guitare", "sur scene", "musicien", "musicienne", "sur scene", "concert"),
-        "chef": ("chef", "cuisinier", "en cuisine"),
+        "chef": (
+            "cuisiner",
+            "cuisine d un restaurant",
+            "en train de cuisiner",
+            "chef",
+            "cuisinier",
+            "en cuisine",
+        ),
         "pet_together": (
             "mon chien",
             "mon chat",
@@ -104,6 +111,8 @@ LEXICON = Lexicon(
         )
     },
     id_photo=(
+        "biometrique",
+        "photo biometrique",
         "photo d identite",
         "photo de passeport",
         "photo pour passeport",
@@ -119,7 +128,7 @@ LEXICON = Lexicon(
         "br": ("bresilien", "bresil"),
         "ru": ("russe", "russie"),
         "au": ("australien", "australie"),
-        "mx": ("mexicain",),
+        "mx": ("mexicain", "mexique"),
         "jp_passport": ("japonais",),
         "kr": ("coreen",),
         "cn_passport": ("chinois", "chine"),
@@ -149,6 +158,8 @@ LEXICON = Lexicon(
         "oublie ca",
     ),
     questions=(
+        "premiere fois",
+        "je commence comment",
         "difference entre",
         "quelle difference",
         "combien",
@@ -172,7 +183,7 @@ LEXICON = Lexicon(
         "gardez vous",
         "comment ca marche",
     ),
-    greetings=("bonne nuit", "bonne soiree", "salut", "bonjour", "bonsoir", "coucou"),
+    greetings=("wesh", "yo", "bonne nuit", "bonne soiree", "salut", "bonjour", "bonsoir", "coucou"),
     thanks=(
         "a adore",
         "magnifiques",
@@ -198,6 +209,8 @@ LEXICON = Lexicon(
     pictures=("photo", "photos", "portrait", "portraits", "image", "images"),
     series=("une serie", "plusieurs photos", "plusieurs styles"),
     negations=(
+        "je ne la veux pas",
+        "je ne le veux pas",
         "enleve",
         "retire",
         "au lieu de",

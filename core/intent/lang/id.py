@@ -48,7 +48,7 @@ LEXICON = Lexicon(
         "graduation": ("wisuda", "kelulusan"),
         "wedding": ("pernikahan", "nikah", "pengantin", "prewedding"),
         "musician": ("gitar", "panggung", "musisi", "di panggung"),
-        "chef": ("koki", "chef"),
+        "chef": ("masak", "dapur", "koki", "chef"),
         "pet_together": (
             "kucingku",
             "anjingku",
@@ -72,7 +72,7 @@ LEXICON = Lexicon(
         "social_media": ("instagram", "foto profil", "medsos"),
     },
     families={"dating": ("aplikasi kencan", "kencan", "tinder", "cari jodoh")},
-    id_photo=("pas foto", "foto paspor", "paspor", "foto ktp", "ktp", "foto ijazah"),
+    id_photo=("biometrik", "pas foto", "foto paspor", "paspor", "foto ktp", "ktp", "foto ijazah"),
     visa=("visa", "foto visa"),
     specs={
         "ca": ("kanada",),
@@ -122,6 +122,8 @@ LEXICON = Lexicon(
         "berhenti",
     ),
     questions=(
+        "pertama kali",
+        "mulainya gimana",
         "bedanya",
         "perbedaan",
         "buat apa",
@@ -148,6 +150,8 @@ LEXICON = Lexicon(
         "gimana cara",
     ),
     greetings=(
+        "hai hai",
+        "hallo",
         "selamat tidur",
         "met bobo",
         "hai kak",

@@ -49,7 +49,7 @@ LEXICON = Lexicon(
         "graduation": ("laurea", "diploma", "toga"),
         "wedding": ("matrimonio", "sposa", "sposo", "abito da sposa"),
         "musician": ("chitarra", "palco", "musicista", "sul palco", "concerto"),
-        "chef": ("chef", "cuoco", "in cucina"),
+        "chef": ("cucino", "cucina di un ristorante", "cucinare", "chef", "cuoco", "in cucina"),
         "pet_together": (
             "il mio cane",
             "il mio gatto",
@@ -85,6 +85,8 @@ LEXICON = Lexicon(
     },
     families={"dating": ("tinder", "app di incontri", "incontri", "profilo di incontri")},
     id_photo=(
+        "biometrica",
+        "foto biometrica",
         "fototessera",
         "foto tessera",
         "foto per il passaporto",
@@ -138,6 +140,8 @@ LEXICON = Lexicon(
         "stop",
     ),
     questions=(
+        "prima volta",
+        "come inizio",
         "differenza",
         "quanto viene",
         "quanto",
@@ -160,7 +164,16 @@ LEXICON = Lexicon(
         "salvate le mie foto",
         "come funziona",
     ),
-    greetings=("buonanotte", "buona notte", "ciao", "buongiorno", "buonasera", "salve"),
+    greetings=(
+        "ehila",
+        "ehi",
+        "buonanotte",
+        "buona notte",
+        "ciao",
+        "buongiorno",
+        "buonasera",
+        "salve",
+    ),
     thanks=(
         "e piaciuta",
         "e piaciuto",
@@ -177,6 +190,9 @@ LEXICON = Lexicon(
     pictures=("foto", "ritratto", "ritratti", "immagine", "immagini"),
     series=("una serie", "piu stili", "diversi stili"),
     negations=(
+        "non la voglio",
+        "non lo voglio",
+        "lascia perdere",
         "togli",
         "invece che",
         "invece di",

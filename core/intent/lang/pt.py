@@ -50,7 +50,7 @@ LEXICON = Lexicon(
         "graduation": ("formatura", "colacao de grau", "beca"),
         "wedding": ("casamento", "noiva", "noivo", "vestido de noiva"),
         "musician": ("palco", "guitarra", "tocando", "musico", "no palco"),
-        "chef": ("chef", "cozinheiro", "cozinhando"),
+        "chef": ("cozinhando", "cozinha de um restaurante", "chef", "cozinheiro", "cozinhando"),
         "pet_together": (
             "meu cachorro",
             "meu gato",
@@ -88,6 +88,8 @@ LEXICON = Lexicon(
     },
     families={"dating": ("tinder", "aplicativo de namoro", "app de namoro", "namoro", "encontros")},
     id_photo=(
+        "biometrica",
+        "foto biometrica",
         "foto de passaporte",
         "foto para passaporte",
         "passaporte",
@@ -139,6 +141,8 @@ LEXICON = Lexicon(
         "pare",
     ),
     questions=(
+        "primeira vez",
+        "como comeco",
         "diferenca",
         "quanto fica",
         "quanto e",
@@ -163,7 +167,18 @@ LEXICON = Lexicon(
         "voces guardam",
         "como funciona",
     ),
-    greetings=("boa noite", "oi", "ola", "bom dia", "boa tarde", "boa noite", "tudo bem"),
+    greetings=(
+        "eae",
+        "e ai",
+        "opa",
+        "boa noite",
+        "oi",
+        "ola",
+        "bom dia",
+        "boa tarde",
+        "boa noite",
+        "tudo bem",
+    ),
     thanks=(
         "adorou",
         "gostou",
@@ -193,6 +208,8 @@ LEXICON = Lexicon(
     pictures=("foto", "fotos", "retrato", "retratos", "imagem", "imagens"),
     series=("uma serie", "varias fotos", "varios estilos"),
     negations=(
+        "nao a quero",
+        "nao quero",
         "tira",
         "tira a",
         "tira o",

@@ -5,6 +5,7 @@ from core.intent.lang import Lexicon
 LEXICON = Lexicon(
     code="zh",
     styles={
+        "chef": ("后厨", "做饭", "做菜"),
         "linkedin": ("领英", "领英头像"),
         "hanfu": ("古风",),
         "christmas": ("圣诞节主题",),
@@ -38,6 +39,8 @@ LEXICON = Lexicon(
         "撤销",
     ),
     questions=(
+        "第一次用",
+        "怎么开始",
         "有什么区别",
         "区别是什么",
         "有啥区别",
