@@ -116,7 +116,25 @@ LEXICON = Lexicon(
         "musician": ("gitarre", "musik", "buhnen"),
         "business_speech": ("vortrag", "konferenz"),
     },
-    families={"dating": ("dating profil", "datingprofil", "dating app", "tinder", "partnersuche")},
+    quality=("beste qualitat", "hochste qualitat", "hohe qualitat"),
+    speed=("schnell", "schnellste"),
+    expressions={
+        "smile": ("lacheln", "lachelnd"),
+        "wink": ("zwinkern",),
+        "big smile": ("lachen", "lachend"),
+    },
+    venues={"dating_restaurant": ("restaurant", "candlelight dinner")},
+    families={
+        "dating": (
+            "date foto",
+            "date",
+            "dating profil",
+            "datingprofil",
+            "dating app",
+            "tinder",
+            "partnersuche",
+        )
+    },
     id_photo=(
         "biometrisch",
         "biometrisches",
@@ -213,6 +231,8 @@ LEXICON = Lexicon(
         "moin",
     ),
     thanks=(
+        "ich danke dir",
+        "danke dir",
         "fand es toll",
         "die sind toll",
         "wunderschon",

@@ -90,7 +90,15 @@ LEXICON = Lexicon(
         ),
         "social_media": ("instagram", "redes sociales", "foto de perfil"),
     },
-    families={"dating": ("tinder", "citas", "app de citas", "perfil de citas", "bumble")},
+    quality=("maxima calidad", "mejor calidad", "alta calidad", "calidad maxima"),
+    speed=("rapido", "lo mas rapido"),
+    expressions={
+        "smile": ("sonreir", "sonrie", "sonriendo", "sonrisa"),
+        "wink": ("guina", "guinando"),
+        "big smile": ("carcajada", "riendo"),
+    },
+    venues={"dating_restaurant": ("restaurante", "cena romantica")},
+    families={"dating": ("cita", "tinder", "citas", "app de citas", "perfil de citas", "bumble")},
     id_photo=(
         "biometrica",
         "foto biometrica",
@@ -193,6 +201,9 @@ LEXICON = Lexicon(
         "que tal",
     ),
     thanks=(
+        "te lo agradezco",
+        "se agradece",
+        "agradezco",
         "le encanto",
         "le gusto",
         "quedaron geniales",

@@ -101,8 +101,13 @@ LEXICON = Lexicon(
         ),
         "social_media": ("instagram", "reseaux sociaux", "photo de profil"),
     },
+    quality=("qualite maximale", "meilleure qualite", "haute qualite"),
+    speed=("rapide", "le plus vite"),
+    expressions={"smile": ("sourire", "souris", "souriant"), "wink": ("clin d oeil",)},
+    venues={"dating_restaurant": ("restaurant", "diner romantique")},
     families={
         "dating": (
+            "rendez vous",
             "tinder",
             "site de rencontre",
             "appli de rencontre",
@@ -185,6 +190,8 @@ LEXICON = Lexicon(
     ),
     greetings=("wesh", "yo", "bonne nuit", "bonne soiree", "salut", "bonjour", "bonsoir", "coucou"),
     thanks=(
+        "je te remercie",
+        "je vous remercie",
         "a adore",
         "magnifiques",
         "elles sont belles",

@@ -71,7 +71,11 @@ LEXICON = Lexicon(
         ),
         "social_media": ("instagram", "foto profil", "medsos"),
     },
-    families={"dating": ("aplikasi kencan", "kencan", "tinder", "cari jodoh")},
+    quality=("kualitas terbaik", "kualitas tinggi", "kualitas maksimal"),
+    speed=("cepat", "secepatnya"),
+    expressions={"smile": ("senyum", "tersenyum"), "wink": ("kedip",)},
+    venues={"dating_restaurant": ("restoran",)},
+    families={"dating": ("kencan", "aplikasi kencan", "kencan", "tinder", "cari jodoh")},
     id_photo=("biometrik", "pas foto", "foto paspor", "paspor", "foto ktp", "ktp", "foto ijazah"),
     visa=("visa", "foto visa"),
     specs={
@@ -164,6 +168,8 @@ LEXICON = Lexicon(
         "pagi",
     ),
     thanks=(
+        "terima kasih banyak",
+        "makasih ya",
         "suka banget",
         "fotonya keren",
         "bagus",

@@ -83,7 +83,16 @@ LEXICON = Lexicon(
         ),
         "social_media": ("instagram", "foto profilo", "social"),
     },
-    families={"dating": ("tinder", "app di incontri", "incontri", "profilo di incontri")},
+    quality=("qualita massima", "migliore qualita", "alta qualita"),
+    speed=("veloce", "piu veloce"),
+    expressions={
+        "smile": ("sorridere", "sorridi", "sorridente", "sorriso"),
+        "wink": ("occhiolino",),
+    },
+    venues={"dating_restaurant": ("ristorante", "cena romantica")},
+    families={
+        "dating": ("appuntamento", "tinder", "app di incontri", "incontri", "profilo di incontri")
+    },
     id_photo=(
         "biometrica",
         "foto biometrica",
@@ -175,6 +184,8 @@ LEXICON = Lexicon(
         "salve",
     ),
     thanks=(
+        "ti ringrazio",
+        "vi ringrazio",
         "e piaciuta",
         "e piaciuto",
         "stupende",

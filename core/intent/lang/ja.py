@@ -75,7 +75,11 @@ LEXICON = Lexicon(
         ),
         "social_media": ("インスタ", "sns用"),
     },
-    families={"dating": ("マッチングアプリ", "婚活", "デート用", "ティンダー", "tinder")},
+    quality=("最高画質", "高画質", "最高品質"),
+    speed=("速く", "早く", "急ぎ"),
+    expressions={"smile": ("笑顔", "ほほえ", "微笑"), "wink": ("ウインク", "ウィンク")},
+    venues={"dating_restaurant": ("レストラン",)},
+    families={"dating": ("デート", "マッチングアプリ", "婚活", "デート用", "ティンダー", "tinder")},
     id_photo=(
         "バイオメトリック",
         "証明写真",
@@ -156,6 +160,8 @@ LEXICON = Lexicon(
         "はじめまして",
     ),
     thanks=(
+        "感謝",
+        "感謝です",
         "喜んで",
         "素敵な写真",
         "かわいい",

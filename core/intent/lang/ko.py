@@ -58,7 +58,11 @@ LEXICON = Lexicon(
         "family_photo": ("아이들이랑", "아이들과", "가족 사진", "가족사진"),
         "social_media": ("인스타", "sns"),
     },
-    families={"dating": ("소개팅", "데이팅 앱", "데이팅", "틴더", "tinder")},
+    quality=("최고 화질", "고화질", "최고 품질"),
+    speed=("빠르게", "빨리"),
+    expressions={"smile": ("웃게", "웃는", "미소"), "wink": ("윙크",)},
+    venues={"dating_restaurant": ("레스토랑", "식당")},
+    families={"dating": ("데이트", "소개팅", "데이팅 앱", "데이팅", "틴더", "tinder")},
     id_photo=("생체", "여권 사진", "여권사진", "증명사진", "증명 사진", "여권", "주민등록증"),
     visa=("비자",),
     specs={
@@ -145,6 +149,8 @@ LEXICON = Lexicon(
         "반가워요",
     ),
     thanks=(
+        "감사드려요",
+        "감사드립니다",
         "감사해요",
         "고마워용",
         "좋아하셨어요",

@@ -86,7 +86,23 @@ LEXICON = Lexicon(
         ),
         "social_media": ("instagram", "redes sociais", "foto de perfil"),
     },
-    families={"dating": ("tinder", "aplicativo de namoro", "app de namoro", "namoro", "encontros")},
+    quality=("qualidade maxima", "melhor qualidade", "alta qualidade"),
+    speed=("rapido", "mais rapido"),
+    expressions={
+        "smile": ("sorrir", "sorrindo", "sorriso", "sorria"),
+        "wink": ("piscando", "piscar um olho"),
+    },
+    venues={"dating_restaurant": ("restaurante", "jantar romantico")},
+    families={
+        "dating": (
+            "encontro",
+            "tinder",
+            "aplicativo de namoro",
+            "app de namoro",
+            "namoro",
+            "encontros",
+        )
+    },
     id_photo=(
         "biometrica",
         "foto biometrica",
@@ -180,6 +196,9 @@ LEXICON = Lexicon(
         "tudo bem",
     ),
     thanks=(
+        "agradeco",
+        "grato",
+        "grata",
         "adorou",
         "gostou",
         "amei",

@@ -77,7 +77,11 @@ LEXICON = Lexicon(
         ),
         "social_media": ("instagram", "facebook", "anh dai dien"),
     },
-    families={"dating": ("hen ho", "app hen ho", "tinder")},
+    quality=("chat luong cao nhat", "chat luong cao", "chat luong tot nhat"),
+    speed=("nhanh", "nhanh nhat"),
+    expressions={"smile": ("cuoi len", "mim cuoi", "nu cuoi"), "wink": ("nhay mat",)},
+    venues={"dating_restaurant": ("nha hang",)},
+    families={"dating": ("hen ho", "hen ho", "app hen ho", "tinder")},
     id_photo=(
         "sinh trac",
         "anh ho chieu",
@@ -166,6 +170,8 @@ LEXICON = Lexicon(
         "chao",
     ),
     thanks=(
+        "biet on",
+        "cam on ban",
         "thich lam",
         "cam on nhe",
         "dep lam",
