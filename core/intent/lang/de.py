@@ -71,6 +71,8 @@ LEXICON = Lexicon(
         "musician": ("gitarre", "buhne", "musiker", "auf der buhne"),
         "chef": ("koch", "beim kochen"),
         "pet_together": (
+            "golden retriever",
+            "welpe",
             "meinem hund",
             "meiner katze",
             "mein hund",
@@ -120,10 +122,19 @@ LEXICON = Lexicon(
     speed=("schnell", "schnellste"),
     expressions={
         "smile": ("lacheln", "lachelnd"),
-        "wink": ("zwinkern",),
+        "wink": (
+            "zwinker",
+            "zwinkere",
+            "zwinkern",
+        ),
         "big smile": ("lachen", "lachend"),
     },
-    venues={"dating_restaurant": ("restaurant", "candlelight dinner")},
+    venues={
+        "dating_city": ("stadt", "in der stadt"),
+        "dating_cafe": ("cafe", "kaffee"),
+        "dating_beach": ("strand", "am strand"),
+        "dating_restaurant": ("restaurant", "candlelight dinner"),
+    },
     families={
         "dating": (
             "date foto",
@@ -231,6 +242,8 @@ LEXICON = Lexicon(
         "moin",
     ),
     thanks=(
+        "dankeschon",
+        "danke schon",
         "ich danke dir",
         "danke dir",
         "fand es toll",

@@ -70,6 +70,9 @@ LEXICON = Lexicon(
             "en cuisine",
         ),
         "pet_together": (
+            "golden retriever",
+            "chiot",
+            "chaton",
             "mon chien",
             "mon chat",
             "ma chienne",
@@ -104,7 +107,12 @@ LEXICON = Lexicon(
     quality=("qualite maximale", "meilleure qualite", "haute qualite"),
     speed=("rapide", "le plus vite"),
     expressions={"smile": ("sourire", "souris", "souriant"), "wink": ("clin d oeil",)},
-    venues={"dating_restaurant": ("restaurant", "diner romantique")},
+    venues={
+        "dating_city": ("ville", "en ville", "rue"),
+        "dating_cafe": ("cafe", "terrasse"),
+        "dating_beach": ("plage", "a la plage"),
+        "dating_restaurant": ("restaurant", "diner romantique"),
+    },
     families={
         "dating": (
             "rendez vous",

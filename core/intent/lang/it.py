@@ -51,6 +51,8 @@ LEXICON = Lexicon(
         "musician": ("chitarra", "palco", "musicista", "sul palco", "concerto"),
         "chef": ("cucino", "cucina di un ristorante", "cucinare", "chef", "cuoco", "in cucina"),
         "pet_together": (
+            "golden retriever",
+            "cagnolino",
             "il mio cane",
             "il mio gatto",
             "mio cane",
@@ -89,7 +91,12 @@ LEXICON = Lexicon(
         "smile": ("sorridere", "sorridi", "sorridente", "sorriso"),
         "wink": ("occhiolino",),
     },
-    venues={"dating_restaurant": ("ristorante", "cena romantica")},
+    venues={
+        "dating_city": ("citta", "in citta"),
+        "dating_cafe": ("caffe", "al bar"),
+        "dating_beach": ("spiaggia", "in spiaggia", "al mare"),
+        "dating_restaurant": ("ristorante", "cena romantica"),
+    },
     families={
         "dating": ("appuntamento", "tinder", "app di incontri", "incontri", "profilo di incontri")
     },

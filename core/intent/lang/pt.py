@@ -52,6 +52,8 @@ LEXICON = Lexicon(
         "musician": ("palco", "guitarra", "tocando", "musico", "no palco"),
         "chef": ("cozinhando", "cozinha de um restaurante", "chef", "cozinheiro", "cozinhando"),
         "pet_together": (
+            "golden retriever",
+            "cachorrinho",
             "meu cachorro",
             "meu gato",
             "meu pet",
@@ -90,9 +92,14 @@ LEXICON = Lexicon(
     speed=("rapido", "mais rapido"),
     expressions={
         "smile": ("sorrir", "sorrindo", "sorriso", "sorria"),
-        "wink": ("piscando", "piscar um olho"),
+        "wink": ("piscadinha", "piscar", "piscando", "piscar um olho"),
     },
-    venues={"dating_restaurant": ("restaurante", "jantar romantico")},
+    venues={
+        "dating_city": ("cidade", "na cidade", "rua"),
+        "dating_cafe": ("cafeteria", "cafe"),
+        "dating_beach": ("praia", "na praia"),
+        "dating_restaurant": ("restaurante", "jantar romantico"),
+    },
     families={
         "dating": (
             "encontro",
@@ -142,6 +149,7 @@ LEXICON = Lexicon(
         "1:1": ("quadrado", "quadrada"),
     },
     cancel=(
+        "nao para",
         "para a geracao",
         "pare a geracao",
         "interrompe",
