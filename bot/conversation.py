@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import random
 import time
 from dataclasses import replace
@@ -242,7 +243,9 @@ class Conversation:
     def start(self, intent: Intent, target: ChatTarget, session: Session) -> list[Reply]:
         """Plan, check the photo, enqueue and acknowledge one request."""
         reference = session.reference
-        fresh = reference is not None and time.time() - reference.received_at < REFERENCE_MAX_AGE_SECONDS
+        # Fresh, and still on disk (RETENTION_DAYS may have deleted it): else ask for a new one.
+        fresh = (reference is not None and time.time() - reference.received_at < REFERENCE_MAX_AGE_SECONDS
+                 and os.path.exists(reference.path))
         result = self._plan(intent, session, has_reference=fresh)
         person = target.person_id
         if result.needs_photo and not fresh:

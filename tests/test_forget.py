@@ -182,3 +182,13 @@ def test_photos_and_results_older_than_retention_days_are_deleted_by_the_worker(
     assert all(p.exists() for p in young) and elsewhere.exists()
     assert not (data_dir / "photos" / "abc").exists()  # emptied folders go too
     assert Settings.from_env({}).retention_days == 30
+
+
+def test_a_photo_deleted_by_retention_is_asked_for_again_not_used(site: str, data_dir: Path) -> None:
+    me = Browser(site)
+    me.say(photo=FACE)
+    for photo in (data_dir / "photos").rglob("*.jpg"):
+        photo.unlink()  # what the retention purge does to an old photo
+    text = " ".join(r["text"] for r in me.say("make me anime")).lower()
+    assert "photo" in text or "selfie" in text
+    assert not any(e.get("type") == "images" for e in me.events())

@@ -42,10 +42,12 @@ def _id_spec(found: Found) -> str | None:
             return "schengen"  # a German visa is a Schengen visa
         if spec == "jp_visa" and not found.has("visa") and _says_passport(found):
             return "jp_passport"
+        if spec == "cn_passport" and found.has("visa") and not _says_passport(found):
+            return "cn_visa"  # a visa to China, not a Chinese passport
         return spec
     passport_or_visa = found.has("visa") or "passport" in found.text or "护照" in found.text
     if found.has("china") and passport_or_visa:
-        return "cn_passport"
+        return "cn_visa" if found.has("visa") and not _says_passport(found) else "cn_passport"
     if found.has("schengen"):
         return "schengen" if found.has("visa") else "icao"
     return None

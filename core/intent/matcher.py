@@ -108,12 +108,12 @@ _LEXICON_KINDS: tuple[tuple[str, str], ...] = (
     ("id_photo", "id:"), ("visa", "visa:"), ("cancel", "cancel:"), ("questions", "price:"),
     ("unsure", "help:"), ("greetings", "talk:"), ("thanks", "praise:"),
     ("requests", "request:"), ("pictures", "photo:"), ("series", "series:"),
-    ("fillers", "filler:"),
+    ("fillers", "filler:"), ("quality", "quality:"), ("speed", "speed:"),
 )
 """Lexicon fields (``core.intent.lang``) and the hit label each phrase gets."""
 _LEXICON_MAPS: tuple[tuple[str, str], ...] = (
     ("styles", "style"), ("families", "family"), ("specs", "spec"), ("backgrounds", "bg"),
-    ("ratios", "ratio"),
+    ("ratios", "ratio"), ("venues", "venue"),
 )
 
 
@@ -125,6 +125,10 @@ def _lexicon_entries() -> list[_Phrase]:
     for name, kind in _LEXICON_MAPS:
         for key, phrases in every_map(name).items():
             table += _entries(f"{kind}:{key}", phrases)
+    for anchor, phrases in every_map("expressions").items():
+        index = next(i for i, (known, _) in enumerate(expression_words.EXPRESSION_WORDS)
+                     if anchor in known)
+        table += _entries(f"expr:{index}", phrases)
     return [p for p in table if p.text.strip()]
 
 

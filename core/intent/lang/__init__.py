@@ -28,6 +28,14 @@ class Lexicon:
     stems: Mapping[str, tuple[str, ...]] = field(default_factory=_none)
     """Style key -> word beginnings that name it inside a compound ("hochzeit" in
     "Hochzeitsporträt"), for languages that glue nouns together."""
+    venues: Mapping[str, tuple[str, ...]] = field(default_factory=_none)
+    """Dating vibe (dating_cafe, dating_beach, dating_city, dating_restaurant) -> places."""
+    quality: tuple[str, ...] = ()
+    """Asking for the best model ("máxima calidad")."""
+    speed: tuple[str, ...] = ()
+    """Asking for the fastest model ("rápido")."""
+    expressions: Mapping[str, tuple[str, ...]] = field(default_factory=_none)
+    """An English expression phrase of ``expression_words`` ("smile", "wink") -> phrases."""
     families: Mapping[str, tuple[str, ...]] = field(default_factory=_none)
     """Family (dating, travel, sports, avatar) -> phrases naming only the family."""
     id_photo: tuple[str, ...] = ()

@@ -71,6 +71,8 @@ LEXICON = Lexicon(
         "musician": ("gitarre", "buhne", "musiker", "auf der buhne"),
         "chef": ("koch", "beim kochen"),
         "pet_together": (
+            "golden retriever",
+            "welpe",
             "meinem hund",
             "meiner katze",
             "mein hund",
@@ -116,7 +118,34 @@ LEXICON = Lexicon(
         "musician": ("gitarre", "musik", "buhnen"),
         "business_speech": ("vortrag", "konferenz"),
     },
-    families={"dating": ("dating profil", "datingprofil", "dating app", "tinder", "partnersuche")},
+    quality=("beste qualitat", "hochste qualitat", "hohe qualitat"),
+    speed=("schnell", "schnellste"),
+    expressions={
+        "smile": ("lacheln", "lachelnd"),
+        "wink": (
+            "zwinker",
+            "zwinkere",
+            "zwinkern",
+        ),
+        "big smile": ("lachen", "lachend"),
+    },
+    venues={
+        "dating_city": ("stadt", "in der stadt"),
+        "dating_cafe": ("cafe", "kaffee"),
+        "dating_beach": ("strand", "am strand"),
+        "dating_restaurant": ("restaurant", "candlelight dinner"),
+    },
+    families={
+        "dating": (
+            "date foto",
+            "date",
+            "dating profil",
+            "datingprofil",
+            "dating app",
+            "tinder",
+            "partnersuche",
+        )
+    },
     id_photo=(
         "biometrisch",
         "biometrisches",
@@ -213,6 +242,10 @@ LEXICON = Lexicon(
         "moin",
     ),
     thanks=(
+        "dankeschon",
+        "danke schon",
+        "ich danke dir",
+        "danke dir",
         "fand es toll",
         "die sind toll",
         "wunderschon",

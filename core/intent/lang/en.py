@@ -79,6 +79,11 @@ LEXICON = Lexicon(
     ),
     greetings=("good morning", "good evening", "good night", "good afternoon", "hiya", "howdy"),
     thanks=(
+        "cheers mate",
+        "cheers",
+        "appreciate it",
+        "appreciate you",
+        "much appreciated",
         "loved it",
         "she loved it",
         "my mom loved it",

@@ -70,6 +70,9 @@ LEXICON = Lexicon(
             "en cuisine",
         ),
         "pet_together": (
+            "golden retriever",
+            "chiot",
+            "chaton",
             "mon chien",
             "mon chat",
             "ma chienne",
@@ -101,8 +104,18 @@ LEXICON = Lexicon(
         ),
         "social_media": ("instagram", "reseaux sociaux", "photo de profil"),
     },
+    quality=("qualite maximale", "meilleure qualite", "haute qualite"),
+    speed=("rapide", "le plus vite"),
+    expressions={"smile": ("sourire", "souris", "souriant"), "wink": ("clin d oeil",)},
+    venues={
+        "dating_city": ("ville", "en ville", "rue"),
+        "dating_cafe": ("cafe", "terrasse"),
+        "dating_beach": ("plage", "a la plage"),
+        "dating_restaurant": ("restaurant", "diner romantique"),
+    },
     families={
         "dating": (
+            "rendez vous",
             "tinder",
             "site de rencontre",
             "appli de rencontre",
@@ -185,6 +198,8 @@ LEXICON = Lexicon(
     ),
     greetings=("wesh", "yo", "bonne nuit", "bonne soiree", "salut", "bonjour", "bonsoir", "coucou"),
     thanks=(
+        "je te remercie",
+        "je vous remercie",
         "a adore",
         "magnifiques",
         "elles sont belles",

@@ -50,6 +50,8 @@ LEXICON = Lexicon(
         "musician": ("gitar", "panggung", "musisi", "di panggung"),
         "chef": ("masak", "dapur", "koki", "chef"),
         "pet_together": (
+            "golden retriever",
+            "anjingku",
             "kucingku",
             "anjingku",
             "kucing saya",
@@ -71,7 +73,23 @@ LEXICON = Lexicon(
         ),
         "social_media": ("instagram", "foto profil", "medsos"),
     },
-    families={"dating": ("aplikasi kencan", "kencan", "tinder", "cari jodoh")},
+    quality=("kualitas terbaik", "kualitas tinggi", "kualitas maksimal"),
+    speed=("cepat", "secepatnya"),
+    expressions={
+        "smile": ("senyum", "tersenyum"),
+        "wink": (
+            "kedipin",
+            "kedip mata",
+            "kedip",
+        ),
+    },
+    venues={
+        "dating_city": ("kota",),
+        "dating_cafe": ("kafe", "cafe", "kedai kopi"),
+        "dating_beach": ("pantai",),
+        "dating_restaurant": ("restoran",),
+    },
+    families={"dating": ("kencan", "aplikasi kencan", "kencan", "tinder", "cari jodoh")},
     id_photo=("biometrik", "pas foto", "foto paspor", "paspor", "foto ktp", "ktp", "foto ijazah"),
     visa=("visa", "foto visa"),
     specs={
@@ -122,6 +140,8 @@ LEXICON = Lexicon(
         "berhenti",
     ),
     questions=(
+        "bisa buat foto",
+        "bisa nggak",
         "pertama kali",
         "mulainya gimana",
         "bedanya",
@@ -164,6 +184,8 @@ LEXICON = Lexicon(
         "pagi",
     ),
     thanks=(
+        "terima kasih banyak",
+        "makasih ya",
         "suka banget",
         "fotonya keren",
         "bagus",

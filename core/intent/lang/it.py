@@ -51,6 +51,8 @@ LEXICON = Lexicon(
         "musician": ("chitarra", "palco", "musicista", "sul palco", "concerto"),
         "chef": ("cucino", "cucina di un ristorante", "cucinare", "chef", "cuoco", "in cucina"),
         "pet_together": (
+            "golden retriever",
+            "cagnolino",
             "il mio cane",
             "il mio gatto",
             "mio cane",
@@ -83,7 +85,21 @@ LEXICON = Lexicon(
         ),
         "social_media": ("instagram", "foto profilo", "social"),
     },
-    families={"dating": ("tinder", "app di incontri", "incontri", "profilo di incontri")},
+    quality=("qualita massima", "migliore qualita", "alta qualita"),
+    speed=("veloce", "piu veloce"),
+    expressions={
+        "smile": ("sorridere", "sorridi", "sorridente", "sorriso"),
+        "wink": ("occhiolino",),
+    },
+    venues={
+        "dating_city": ("citta", "in citta"),
+        "dating_cafe": ("caffe", "al bar"),
+        "dating_beach": ("spiaggia", "in spiaggia", "al mare"),
+        "dating_restaurant": ("ristorante", "cena romantica"),
+    },
+    families={
+        "dating": ("appuntamento", "tinder", "app di incontri", "incontri", "profilo di incontri")
+    },
     id_photo=(
         "biometrica",
         "foto biometrica",
@@ -175,6 +191,8 @@ LEXICON = Lexicon(
         "salve",
     ),
     thanks=(
+        "ti ringrazio",
+        "vi ringrazio",
         "e piaciuta",
         "e piaciuto",
         "stupende",

@@ -52,6 +52,8 @@ LEXICON = Lexicon(
         "musician": ("palco", "guitarra", "tocando", "musico", "no palco"),
         "chef": ("cozinhando", "cozinha de um restaurante", "chef", "cozinheiro", "cozinhando"),
         "pet_together": (
+            "golden retriever",
+            "cachorrinho",
             "meu cachorro",
             "meu gato",
             "meu pet",
@@ -86,7 +88,28 @@ LEXICON = Lexicon(
         ),
         "social_media": ("instagram", "redes sociais", "foto de perfil"),
     },
-    families={"dating": ("tinder", "aplicativo de namoro", "app de namoro", "namoro", "encontros")},
+    quality=("qualidade maxima", "melhor qualidade", "alta qualidade"),
+    speed=("rapido", "mais rapido"),
+    expressions={
+        "smile": ("sorrir", "sorrindo", "sorriso", "sorria"),
+        "wink": ("piscadinha", "piscar", "piscando", "piscar um olho"),
+    },
+    venues={
+        "dating_city": ("cidade", "na cidade", "rua"),
+        "dating_cafe": ("cafeteria", "cafe"),
+        "dating_beach": ("praia", "na praia"),
+        "dating_restaurant": ("restaurante", "jantar romantico"),
+    },
+    families={
+        "dating": (
+            "encontro",
+            "tinder",
+            "aplicativo de namoro",
+            "app de namoro",
+            "namoro",
+            "encontros",
+        )
+    },
     id_photo=(
         "biometrica",
         "foto biometrica",
@@ -126,6 +149,7 @@ LEXICON = Lexicon(
         "1:1": ("quadrado", "quadrada"),
     },
     cancel=(
+        "nao para",
         "para a geracao",
         "pare a geracao",
         "interrompe",
@@ -180,6 +204,9 @@ LEXICON = Lexicon(
         "tudo bem",
     ),
     thanks=(
+        "agradeco",
+        "grato",
+        "grata",
         "adorou",
         "gostou",
         "amei",
