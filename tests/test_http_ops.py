@@ -205,3 +205,13 @@ def test_the_web_chat_has_an_icon_and_favicon_ico_is_not_a_404(site: tuple[str, 
     for path in ("/favicon.ico", "/static/favicon.svg"):
         answer = httpx.get(url + path, timeout=10)
         assert answer.status_code == 200 and answer.headers["content-type"].startswith("image/svg")
+
+
+def test_a_web_portrait_downloads_under_a_name_that_says_what_it_is(
+    site: tuple[str, dict[str, str]], worker: WorkerProcess
+) -> None:
+    url, _ = site
+    portrait = portrait_via_web(url)
+    names = [f["download"] for f in portrait["files"]]
+    assert names == ["portrait-anime-1.jpg"], names
+    assert all(f["name"] != f["download"] for f in portrait["files"]), "the stored name stays private"

@@ -10,6 +10,8 @@ network) reschedules only the delivery; a permanent one (``delivery.blocked``) s
 from __future__ import annotations
 
 import logging
+import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -101,6 +103,9 @@ async def _send(ctx: WorkerContext, sender: Any, target: ChatTarget, group: Reco
         for item in items if item.state in ("delivering", "delivered")
         for number, path in enumerate(item.json("outputs", []))
     ]
+    files = _titled(files, [str(item.json("request", {}).get("style") or "") for item in items
+                            if item.state in ("delivering", "delivered")
+                            for _ in item.json("outputs", [])])
     failed = [(n, item) for n, item in enumerate(items, start=1) if item.state in ("failed", "expired")]
     if files:
         lines = [group["label"]] if group["label"] else []
@@ -243,3 +248,16 @@ async def notify(ctx: WorkerContext, group_id: str, stage: str) -> None:
     except Exception:
         # Progress is a courtesy: it must never stop a generation or a delivery.
         log.info("progress for group %s not shown", group_id, exc_info=True)
+
+
+def _titled(files: list[Deliverable], styles: list[str]) -> list[Deliverable]:
+    """Each file with a name a person can keep: ``portrait-anime-1.jpg``, ``portrait-id-photo-white-
+    sheet-4x6.jpg`` (the stored names are generation ids)."""
+    titled = []
+    for number, (file, style) in enumerate(zip(files, styles, strict=True), start=1):
+        stem = file.path.stem
+        _, _, suffix = stem.partition("-")
+        tail = suffix if suffix and not suffix.isdigit() else str(number)
+        words = "-".join(w for w in re.split(r"[^a-z0-9]+", f"{style} {tail}".lower()) if w)
+        titled.append(replace(file, title=f"portrait-{words}{file.path.suffix}"))
+    return titled
