@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import random
-import re
 import time
 from dataclasses import replace
 from typing import Any
@@ -23,51 +23,35 @@ from bot import followups
 from bot.commands import COMMANDS, command_name
 from bot.messages import Incoming, Reply
 from bot.photos import PhotoDesk
-from core.chat import Button, ChatTarget
+from core.chat import Button, ButtonAction, ButtonData, ChatTarget
 from core.errors import PortraitBotError, QuotaError, UserInputError
 from core.i18n import Catalogues, normalize_language
 from core.idspecs import IdSpec, get_spec
 from core.intent import recognize
-from core.models import MODELS
+from core.models import MODELS, best_model
 from core.plan import Plan, StyleFacts, plan
-from core.request import Intent
+from core.request import ASK_BELOW, QUIET_ACTIONS, Intent
 from core.settings import Settings
 from core.styles import Catalogue
+from core.written import LATIN_SCRIPT_LANGUAGES, written_language
 from worker import metrics
 from worker.queue import GenerationQueue
-from worker.store import REFERENCE_MAX_AGE_SECONDS, Pending, Session, SessionStore, first_time
+from worker.store import (
+    REFERENCE_MAX_AGE_SECONDS,
+    Pending,
+    Session,
+    SessionStore,
+    WrittenLanguages,
+    first_time,
+)
 
 log = logging.getLogger(__name__)
 
 SHORT_ANSWER_WORDS = 4
 """A reply to "which one?" this short ("beach", "the city one") is read against the choices."""
 
-WRITTEN_LANGUAGE_KEY = "portraitbot:written_language:{person}"
-"""Redis key: the language of the person's last clearly-written message ("en" or "zh")."""
-WRITTEN_LANGUAGE_TTL_S = 30 * 24 * 3600
-"""Seconds that language is remembered (a month, like the rest of a session)."""
 OWN_LANGUAGE_CHANNELS = frozenset({"wechat"})
 """Channels whose adapter already follows the written language (bot/wechat/handler.py)."""
-_CJK = re.compile(r"[\u3400-\u9fff]")
-_SCRIPTS = (("ja", re.compile(r"[\u3040-\u30ff]")), ("ko", re.compile(r"[\uac00-\ud7af]")),
-            ("ru", re.compile(r"[\u0400-\u04ff]")))
-"""Scripts that name their language outright (kana before Chinese characters: Japanese uses both)."""
-LATIN_SCRIPT_LANGUAGES = frozenset({"es", "pt", "fr", "de", "it", "vi", "id"})
-"""Client languages that Latin words alone cannot tell from English: those stay as they are."""
-_LATIN_WORD = re.compile(r"[A-Za-z]{3,}")
-
-
-def written_language(text: str | None) -> str | None:
-    """"zh" for Chinese text, "en" for two or more Latin words; None for commands, numbers, "ok"
-    or a lone style word like "anime" that a Chinese speaker may type too."""
-    if not text or text.lstrip().startswith("/"):
-        return None
-    for language, script in _SCRIPTS:
-        if script.search(text):
-            return language
-    if _CJK.search(text):
-        return "zh"
-    return "en" if len(_LATIN_WORD.findall(text)) >= 2 else None
 
 
 POPULAR_STYLES = ("professional", "anime", "dating_cafe", "oil_painting", "avatar_3d", "id_photo_white")
@@ -127,16 +111,15 @@ class Conversation:
     def _written_language(self, person_id: str, text: str | None) -> str | None:
         """The language the person writes in, remembered for a while: someone whose phone is set
         to English but who writes Chinese is answered in Chinese (until /lang says otherwise)."""
-        key = WRITTEN_LANGUAGE_KEY.format(person=person_id)
+        languages = WrittenLanguages(self.redis)
         detected = written_language(text)
         if detected is not None:
-            self.redis.set(key, detected, ex=WRITTEN_LANGUAGE_TTL_S)
+            languages.remember(person_id, detected)
             return detected
-        remembered = self.redis.get(key)
-        return remembered.decode() if isinstance(remembered, bytes) else remembered
+        return languages.get(person_id)
 
     def forget_language(self, person_id: str) -> None:
-        self.redis.delete(WRITTEN_LANGUAGE_KEY.format(person=person_id))
+        WrittenLanguages(self.redis).forget(person_id)
 
     def attach_ack(self, generation_id: str, message_id: str) -> None:
         """Remember which chat message to edit with progress for this generation."""
@@ -176,10 +159,12 @@ class Conversation:
             return [Reply(self.say(target, "conv.number_without_choice"))]
         if followups.stops(text):
             return COMMANDS["cancel"](self, target, session, "/cancel")
+        if pending is not None and pending.kind == "ask" and followups.goes_on(text):
+            return self.start(replace(Intent.from_dict(pending.intent), confidence=1.0), target, session)
         if pending is not None and pending.kind == "confirm" and followups.goes_on(text):
             return self.start(replace(Intent.from_dict(pending.intent), go_anyway=True), target, session)
         intent = recognize(text, bot_username=incoming.bot_username, extra_styles=self.extra_styles)
-        if name is not None and intent.action == "none" and not target.is_group:
+        if name is not None and intent.action in ("none", "unknown", "chat") and not target.is_group:
             # Style commands (/anime, /passport) are intents; anything else is a typo or a guess.
             return [Reply(self.say(target, "conv.unknown_command", command="/" + name[:32]))]
         if choosing and pending is not None:
@@ -203,11 +188,25 @@ class Conversation:
             return [] if target.is_group else [Reply(self._small_talk(target, session))]
         if intent.action == "help":
             return [Reply(self.say(target, "conv.help"))]
-        if intent.action == "none":
+        if intent.action == "cancel":
+            return COMMANDS["cancel"](self, target, session, "/cancel")
+        if intent.action in QUIET_ACTIONS:
             return [] if target.is_group else [Reply(self._small_talk(target, session))]
         if intent.action == "choose":
             return self._ask_choice(intent, target)
+        if intent.action == "generate" and intent.confidence < ASK_BELOW:
+            return self._ask_back(intent, target)
         return self.start(intent, target, session)
+
+    def _ask_back(self, intent: Intent, target: ChatTarget) -> list[Reply]:
+        """A guess ("what is the capital of france?"): ask before anything paid starts."""
+        if target.is_group:
+            return []
+        what = (intent.prompt or intent.scene or self._style_name(intent.style or "", target))[:80]
+        self.sessions.update(target.person_id, pending=Pending("ask", intent.to_dict(), time.time()))
+        return [Reply(self.say(target, "conv.ask_unsure", what=what),
+                      buttons=((Button.of(self.say(target, "conv.button_make_it"), ButtonAction.sure, "yes"),
+                                Button.of(self.say(target, "conv.button_styles"), ButtonAction.styles, "all")),))]
 
     # ----------------------------------------------------------------- photos
     def _photo(self, incoming: Incoming, target: ChatTarget, text: str) -> list[Reply]:
@@ -221,7 +220,7 @@ class Conversation:
             if name in COMMANDS:
                 return COMMANDS[name](self, target, session, text)
             intent = recognize(text, bot_username=incoming.bot_username, extra_styles=self.extra_styles)
-            if intent.action not in ("none", "help"):
+            if intent.action not in QUIET_ACTIONS and intent.action != "help":
                 return self._intent(intent, target, session)
         pending = session.pending
         if pending and pending.kind in ("photo", "confirm"):
@@ -244,7 +243,9 @@ class Conversation:
     def start(self, intent: Intent, target: ChatTarget, session: Session) -> list[Reply]:
         """Plan, check the photo, enqueue and acknowledge one request."""
         reference = session.reference
-        fresh = reference is not None and time.time() - reference.received_at < REFERENCE_MAX_AGE_SECONDS
+        # Fresh, and still on disk (RETENTION_DAYS may have deleted it): else ask for a new one.
+        fresh = (reference is not None and time.time() - reference.received_at < REFERENCE_MAX_AGE_SECONDS
+                 and os.path.exists(reference.path))
         result = self._plan(intent, session, has_reference=fresh)
         person = target.person_id
         if result.needs_photo and not fresh:
@@ -256,7 +257,7 @@ class Conversation:
             return [
                 Reply(
                     self.say(target, reference.verdict, **(reference.verdict_params or {})),
-                    buttons=((Button(self.say(target, "conv.button_go_anyway"), "go:anyway"),),),
+                    buttons=((Button.of(self.say(target, "conv.button_go_anyway"), ButtonAction.go, "anyway"),),),
                 )
             ]
         what = self._request_name(result, target, intent)
@@ -324,7 +325,7 @@ class Conversation:
             text += "\n" + self.say(target, "conv.ack_ahead", ahead=ticket.ahead)
         if result.note:
             text += "\n" + self.say(target, result.note, model=self.model_name(result.model.key, target))
-        if result.model.key == "offline":
+        if result.model.local:
             text += "\n" + self.say(target, "conv.offline_note")
         return text
 
@@ -387,23 +388,28 @@ class Conversation:
             style = self.styles.get(key)
             if style is not None:
                 label = f"{style.emoji} {style.name(target.language)}".strip()
-                buttons.append(Button(label, f"style:{key}"))
+                buttons.append(Button.of(label, ButtonAction.style, key))
         return tuple(tuple(buttons[i : i + columns]) for i in range(0, len(buttons), columns))
 
     # ----------------------------------------------------------------- buttons
     def _callback(self, data: str, target: ChatTarget, session: Session) -> list[Reply]:
-        kind, _, value = data.partition(":")
+        parsed = ButtonData.parse(data)
+        if parsed is None:
+            return [Reply(self.say(target, "conv.expired_button"))]
+        kind, value = parsed.action, parsed.value
         pending = Intent.from_dict(session.pending.intent) if session.pending else None
         if kind == "style" and self.styles.get(value) is not None:
             base = pending if (pending and session.pending and session.pending.kind == "choice") else Intent()
             intent = replace(base, action="generate", style=value, choices=None)
             return self.start(intent, target, session)
+        if kind == "sure" and pending is not None and session.pending and session.pending.kind == "ask":
+            return self.start(replace(pending, confidence=1.0), target, session)
         if kind == "go" and pending is not None:
             return self.start(replace(pending, go_anyway=True), target, session)
         if kind in ("regen", "hq") and session.last_request:
             last = Intent.from_dict(session.last_request)
             if kind == "hq":
-                last = replace(last, model="gpt")
+                last = replace(last, model=best_model().key)
             return self.start(replace(last, go_anyway=True), target, session)
         if kind == "cat":
             return self._category(value, target)

@@ -8,56 +8,48 @@ threading it through the handlers.
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Callable
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 import redis
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from bot.conversation import Conversation
 from bot.falhook import fal_routes
-from bot.web.routes import web_routes
+from bot.guard import SecurityHeaders, busy_handler
+from bot.limits import BodyLimit, json_refusal
+from bot.parts import ServerParts
+from bot.web.routes import WEB_BODY_LIMITS, too_large_reply, web_routes
 from bot.web.sender import WebFeed
-from core.i18n import Catalogues
-from core.settings import Settings
+from worker import redis_supervisor
 from worker.alive import alive
 from worker.metrics import GAUGE_HELP, render
-from worker.queue import GenerationQueue
 
 log = logging.getLogger(__name__)
 
-
-@dataclass
-class ServerParts:
-    """What the HTTP server needs, built once by the composition root."""
-
-    settings: Settings
-    redis: redis.Redis
-    catalogues: Catalogues
-    conversation: Conversation
-    queue: GenerationQueue
-    extra_routes: list[BaseRoute] = field(default_factory=list)
-    """Channel routes (WeChat callback, Telegram webhook) added by the composition root."""
-    background: list[Callable[[], AbstractAsyncContextManager[Any]]] = field(default_factory=list)
-    """Things that run alongside the server (Telegram polling), entered at start-up."""
+HANDLER_THREADS = 32
+"""Threads of the event loop's default executor, where ``Conversation`` handles messages.
+asyncio's own default (CPU count + 4, six here) let six slow photos hold every thread while
+another person's selfie waited in line; heavy decodes are limited by a byte budget in
+engine/intake.py instead, so more threads cost little memory."""
 
 
 def create_app(parts: ServerParts) -> Starlette:
     """The Starlette application with every route."""
 
     async def healthz(request: Request) -> Response:
+        supervisor = redis_supervisor.current()
+        extra = supervisor.health() if supervisor is not None else {}
         try:
             parts.redis.ping()
         except redis.RedisError:
-            return JSONResponse({"redis": "down", "workers": 0}, status_code=503)
+            return JSONResponse({"redis": "down", "workers": 0, **extra}, status_code=503)
         workers = alive(parts.redis)
         status = 200 if workers else 503
-        return JSONResponse({"redis": "ok", "workers": workers}, status_code=status)
+        return JSONResponse({"redis": "ok", "workers": workers, **extra}, status_code=status)
 
     async def metrics(request: Request) -> Response:
         stats = parts.queue.stats()
@@ -70,7 +62,8 @@ def create_app(parts: ServerParts) -> Starlette:
         return PlainTextResponse(render(parts.redis, gauges), media_type="text/plain; version=0.0.4")
 
     routes: list[BaseRoute] = [
-        *web_routes(parts.conversation, WebFeed(parts.redis), parts.catalogues, parts.settings.data_dir),
+        *web_routes(parts.conversation, parts.styles, WebFeed(parts.redis), parts.catalogues,
+                    parts.settings.data_dir),
         *fal_routes(parts.redis, parts.queue.wake),
         *parts.extra_routes,
         Route("/healthz", healthz),
@@ -79,11 +72,20 @@ def create_app(parts: ServerParts) -> Starlette:
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        import asyncio
+        from concurrent.futures import ThreadPoolExecutor
         from contextlib import AsyncExitStack
 
+        asyncio.get_running_loop().set_default_executor(
+            ThreadPoolExecutor(max_workers=HANDLER_THREADS, thread_name_prefix="handler"))
         async with AsyncExitStack() as stack:
             for start in parts.background:
                 await stack.enter_async_context(start())
             yield
 
-    return Starlette(routes=routes, lifespan=lifespan)
+    refusal = json_refusal(too_large_reply(parts.catalogues))
+    limits = Middleware(BodyLimit, limits=WEB_BODY_LIMITS,
+                        too_large={prefix: refusal for prefix in WEB_BODY_LIMITS})
+    headers = Middleware(SecurityHeaders, public_url=parts.settings.public_url)
+    return Starlette(routes=routes, lifespan=lifespan, middleware=[headers, limits],
+                     exception_handlers={redis.RedisError: busy_handler(parts.catalogues)})

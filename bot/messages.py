@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 from core.chat import Buttons, ChatTarget, PhotoRef
 
@@ -41,3 +42,12 @@ class Reply:
     message's id back with ``Conversation.attach_ack`` so progress can edit it."""
     images: tuple[Path, ...] = field(default_factory=tuple)
     """Images to send with this reply (e.g. results held back for a WeChat passive reply)."""
+
+
+class Dialogue(Protocol):
+    """The conversation as a channel sees it: one turn in, replies out (``bot.conversation``)."""
+
+    async def handle(self, incoming: Incoming) -> list[Reply]: ...
+
+    def attach_ack(self, generation_id: str, message_id: str) -> None:
+        """Remember which chat message shows this generation's progress."""

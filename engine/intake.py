@@ -15,6 +15,9 @@ from __future__ import annotations
 
 import io
 import struct
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
@@ -34,6 +37,16 @@ MAX_PHOTO_PIXELS = 50_000_000
 is what stops decompression bombs (150 MB of RGB at most). JPEGs count at the reduced scale
 they are decoded at, so a 64 MP phone JPEG passes; Pillow itself refuses any header over
 twice its MAX_IMAGE_PIXELS (179 MP)."""
+MAX_DECODE_BYTES = 80 * 1024 * 1024
+"""Bytes the decoded pixels may take (pixels x bytes per pixel, the larger of the file's own
+depth and Pillow's buffer), also known from the header. Pixels alone are not enough: a 95 KB
+7000 x 7000 16-bit PNG passes a 50 MP cap but needed 1.4 GB. 80 MiB holds a 20 MP RGB PNG."""
+DECODE_BUDGET_BYTES = 2 * MAX_DECODE_BYTES
+"""Bytes of pixels all concurrent decodes of this process may hold at once; a decode that
+would go over waits for others to finish, so six large photos at once cannot add up."""
+SMALL_DECODE_BYTES = 16 * 1024 * 1024
+"""Decodes up to this size (a phone JPEG at its draft scale, a selfie) skip the wait, so one
+person's heavy upload never slows another's selfie."""
 MIN_PHOTO_SIDE = 128
 """Pixels: a shorter side than this cannot show a face well enough to keep its identity."""
 WORKING_MAX_SIDE = 2048
@@ -87,6 +100,7 @@ def load_photo(
     max_pixels: int = MAX_PHOTO_PIXELS,
     min_side: int = MIN_PHOTO_SIDE,
     working_max_side: int = WORKING_MAX_SIDE,
+    max_decode_bytes: int = MAX_DECODE_BYTES,
 ) -> Photo:
     """Check, decode and normalise one photo; raise UserInputError saying what to send instead."""
     if len(data) > max_bytes:
@@ -105,14 +119,22 @@ def load_photo(
         factor = working_max_side * DRAFT_MIN_FRACTION / max(width, height)
         if factor < 1.0:
             image.draft("RGB", (int(width * factor) + 1, int(height * factor) + 1))
-    # The pixels that would be decoded, known from the header alone: this is what stops bombs.
+    # The pixels and bytes that would be decoded, known from the header alone: this is what
+    # stops bombs.
     if image.size[0] * image.size[1] > max_pixels:
         raise UserInputError("intake.too_many_pixels", max_megapixels=max_pixels // 1_000_000)
+    per_pixel = bytes_per_pixel(image, data)
+    decoded_bytes = image.size[0] * image.size[1] * per_pixel
+    if decoded_bytes > max_decode_bytes:
+        raise UserInputError("intake.too_many_pixels",
+                             max_megapixels=max(1, max_decode_bytes // per_pixel // 1_000_000))
     if fmt not in STILL_MULTI_FRAME_FORMATS and _is_animated(image):
         raise UserInputError("intake.animated")
-    _decode(image)
-    if fmt in ("JPEG", "MPO") and _grey_filled(image):
-        raise UserInputError("intake.corrupt")
+    with _DECODES.hold(decoded_bytes):
+        _decode(image)
+        if fmt in ("JPEG", "MPO") and _grey_filled(image):
+            raise UserInputError("intake.corrupt")
+        image = shrink_early(image, working_max_side)
     image = _upright(image)
     original_size = _rotated_size((width, height), image)
     profile = image.info.get("icc_profile")
@@ -144,6 +166,68 @@ def _open(data: bytes, max_pixels: int) -> Image.Image:
         raise UserInputError("intake.not_an_image") from None
     except DECODE_ERRORS:
         raise UserInputError("intake.corrupt") from None
+    return image
+
+
+_PNG_CHANNELS = {0: 1, 2: 3, 3: 1, 4: 2, 6: 4}
+"""PNG colour type -> samples per pixel."""
+_ONE_BYTE_MODES = frozenset({"1", "L", "P"})
+_TWO_BYTE_MODES = frozenset({"I;16", "I;16B", "I;16L", "I;16N"})
+
+
+def bytes_per_pixel(image: Image.Image, data: bytes) -> int:
+    """Bytes each pixel costs while decoding: Pillow's buffer (4 for RGB, RGBA, CMYK and 32-bit
+    modes; P and 1-bit count 4 too, as they become RGB(A) at full size) or the file's own
+    depth (a 16-bit RGBA PNG stores 8), whichever is larger."""
+    mode = image.mode
+    own = 1 if mode in ("L", "1") else 2 if mode in _TWO_BYTE_MODES else 4
+    if data.startswith(b"\x89PNG\r\n\x1a\n") and len(data) >= 26:
+        depth, colour = data[24], data[25]
+        own = max(own, -(-depth * _PNG_CHANNELS.get(colour, 4) // 8))
+    return own
+
+
+class _DecodeGate:
+    """A byte budget shared by all decodes in this process (threads of the web, bot, worker)."""
+
+    def __init__(self, budget: int) -> None:
+        self.budget = budget
+        self.held = 0
+        self._free = threading.Condition()
+
+    @contextmanager
+    def hold(self, size: int) -> Iterator[None]:
+        if size <= SMALL_DECODE_BYTES:
+            yield
+            return
+        size = min(size, self.budget)
+        with self._free:
+            self._free.wait_for(lambda: self.held + size <= self.budget)
+            self.held += size
+        try:
+            yield
+        finally:
+            with self._free:
+                self.held -= size
+                self._free.notify_all()
+
+
+_DECODES = _DecodeGate(DECODE_BUDGET_BYTES)
+
+
+def shrink_early(image: Image.Image, working_max_side: int) -> Image.Image:
+    """The decoded image at 8 bits per sample and shrunk by a whole factor towards the working
+    size (never below it; the final resampling is done later), so no later
+    step (rotation, colour conversion, flattening alpha) copies the full-size pixels."""
+    if image.mode in _TWO_BYTE_MODES or image.mode in ("I", "F"):
+        return _grey_to_8bit(image, max(1, max(image.size) // working_max_side))
+    elif image.mode == "1":
+        image = image.convert("L")
+    factor = max(image.size) // working_max_side
+    if factor >= 2 and image.mode in ("L", "RGB", "RGBA", "LA", "CMYK"):
+        info = image.info
+        image = image.reduce(factor)
+        image.info.update(info)  # keep the ICC profile and EXIF orientation
     return image
 
 
@@ -220,10 +304,31 @@ def to_srgb(image: Image.Image, icc_profile: bytes) -> Image.Image:
     return converted if converted is not None else image
 
 
-def _to_8bit(pixels: np.ndarray) -> np.ndarray:
+STRIP_ROWS = 256
+"""Rows converted at a time from 16 to 8 bits, so the conversion never copies the whole image."""
+
+
+def _grey_to_8bit(image: Image.Image, factor: int = 1) -> Image.Image:
+    """A 16- or 32-bit greyscale image as "L", scaled by its real range and reduced by
+    ``factor``, one strip at a time: only the reduced 8-bit image is ever allocated whole."""
+    width, height = image.size
+    rows = max(factor, STRIP_ROWS // factor * factor)  # whole blocks of the reduction per strip
+    strips = [(top, min(height, top + rows)) for top in range(0, height, rows)]
+    top_value = max((float(np.asarray(image.crop((0, a, width, b))).max()) for a, b in strips),
+                    default=0.0)
+    grey = Image.new("L", (-(-width // factor), -(-height // factor)))
+    for a, b in strips:
+        strip = Image.fromarray(_to_8bit(np.asarray(image.crop((0, a, width, b))), top_value), "L")
+        grey.paste(strip.reduce(factor) if factor > 1 else strip, (0, a // factor))
+    grey.info.update(image.info)
+    return grey
+
+
+def _to_8bit(pixels: np.ndarray, top: float | None = None) -> np.ndarray:
     """A high-bit-depth greyscale array scaled to 0..255 by its real range (16-bit or less)."""
-    values = pixels.astype(np.float64)
-    top = float(values.max()) if values.size else 0.0
+    values = pixels.astype(np.float32)
+    if top is None:
+        top = float(values.max()) if values.size else 0.0
     scale = 255.0 / (65535.0 if top > 255 else 255.0)
     return np.clip(values * scale, 0, 255).astype(np.uint8)
 

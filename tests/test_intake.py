@@ -185,6 +185,39 @@ def test_a_pixel_bomb_below_pillows_own_limit_is_still_refused_by_the_header() -
     assert caught.value.message_id == "intake.too_many_pixels"
 
 
+@functools.cache
+def png16_bomb(side: int = 7000) -> bytes:
+    """A valid side x side 16-bit greyscale PNG, all black: 95 KB that decode to 98 MB."""
+    row = b"\x00" * (1 + side * 2)
+    packer = zlib.compressobj(9)
+    idat = b"".join(packer.compress(row) for _ in range(side)) + packer.flush()
+    ihdr = struct.pack(">IIBBBBB", side, side, 16, 0, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + png_chunk(b"IHDR", ihdr) + png_chunk(b"IDAT", idat)
+            + png_chunk(b"IEND", b""))
+
+
+def test_a_16_bit_bomb_under_the_pixel_cap_is_refused_by_its_bytes_with_a_friendly_message() -> None:
+    bomb = png16_bomb()
+    assert len(bomb) < 100_000 and 7000 * 7000 < 50_000_000
+    started = time.perf_counter()
+    with pytest.raises(UserInputError) as caught:
+        load_photo(bomb)
+    assert time.perf_counter() - started < 0.05
+    assert caught.value.message_id == "intake.too_many_pixels"
+    catalogues = locales.load()
+    english = catalogues.error_text("en", caught.value)
+    assert "41 megapixels" in english and "photo" in english
+    for language in ("zh", "ja", "es"):
+        text = catalogues.error_text(language, caught.value)
+        assert "41" in text and text != english
+
+
+def test_a_large_16_bit_png_under_the_byte_bound_is_decoded_small() -> None:
+    photo = load_photo(png16_bomb(side=6000))
+    assert photo.image.mode == "RGB" and photo.size == (2048, 2048)
+    assert photo.original_size == (6000, 6000)
+
+
 # --- accepted photos ---------------------------------------------------------------------
 
 ACCEPTED: dict[str, tuple[Callable[[], bytes], str]] = {

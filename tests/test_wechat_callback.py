@@ -297,13 +297,14 @@ async def test_a_result_wechat_would_not_push_comes_back_as_a_passive_image(
     assert reply is not None and reply["MsgType"] == "image"
     assert reply["Image"]["MediaId"] in world.api.uploads
     assert world.dialogue.seen[-1].text == "在吗", "the message itself still counts"
-    (push,) = world.payloads()
-    assert any("之前生成好的照片" in note for note in push["notes"])
-    await world.run_jobs()
     if errcode == 45015:  # the person wrote: the window is open again, the rest is pushed
+        (push,) = world.payloads()
+        assert any("之前生成好的照片" in note for note in push["notes"])
+        await world.run_jobs()
         assert [m["msgtype"] for m in world.api.sent] == ["text", "text", "text"]
         assert HeldResults(world.redis).count(OPENID) == 0
-    else:  # the account can never push: the caption waits for the next message
+    else:  # the account can never push: no push job; the caption waits for the next message
+        assert world.payloads() == []
         nxt = world.wechat.reply(world.wechat.post(text("还有吗")))
         assert nxt is not None and "动漫风格" in nxt["Content"]
 
@@ -360,7 +361,8 @@ def test_a_slow_answer_says_success_in_time_and_is_pushed_when_ready(redis_clien
         while not world.payloads() and time.monotonic() < deadline:
             time.sleep(0.05)
         (push,) = world.payloads()
-        assert push["kind"] == "push" and push["texts"] == ["正在生成动漫风格头像，约 25 秒…"]
+        assert push["kind"] == "push" and push["notes"] == ["正在生成动漫风格头像，约 25 秒…"]
+        assert push["texts"] == [], "a late acknowledgement is never held to come back stale"
 
 
 def test_an_oversized_body_is_refused_unread(world: World) -> None:
@@ -384,3 +386,16 @@ async def test_a_photo_wechat_keeps_refusing_is_asked_for_again(world: World) ->
     assert world.dialogue.seen == []
     (told,) = world.api.sent_of("text")
     assert "重新发送" in told["text"]["content"]
+
+
+def test_in_safe_mode_a_plaintext_message_is_refused_even_when_its_query_is_signed(
+    safe_world: World, caplog: pytest.LogCaptureFixture
+) -> None:
+    wechat = safe_world.wechat
+    body = (b"<xml><ToUserName>gh</ToUserName><FromUserName>forged</FromUserName>"
+            b"<CreateTime>1</CreateTime><MsgType>text</MsgType><Content>make me anime</Content>"
+            b"<MsgId>99</MsgId></xml>")
+    response = wechat.client.post("/wechat", params=wechat.query(), content=body)
+    assert response.status_code == 403
+    assert "plaintext message while safe mode is on" in caplog.text
+    assert safe_world.dialogue.seen == []

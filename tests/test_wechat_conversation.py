@@ -21,7 +21,7 @@ from bot.wechat import wechat_routes
 from bot.wechat.jobs import JOB_FUNCTION, QUEUE_NAME, WeChatJobParts, enqueuer, run_job
 from bot.wechat.sender import build_photo_source, build_sender
 from core.settings import Secret, Settings
-from engine.facedetect import build_detector
+from engine.detector import build_detector
 from engine.providers import available_providers
 from engine.styles_file import load_catalogue
 from tests.faces import make_face_photo
@@ -158,6 +158,7 @@ def test_lang_command_beats_the_script_for_wechats_own_messages(chat: Chat) -> N
 def test_the_photo_job_runs_in_a_real_rq_worker_with_the_worker_context(chat: Chat) -> None:
     from rq import SimpleWorker
 
+    from portraitbot.commands.worker import install_channel_jobs
     from worker.context import WorkerContext, install
 
     media_id = chat.api.add_media(selfie_jpeg())
@@ -168,6 +169,7 @@ def test_the_photo_job_runs_in_a_real_rq_worker_with_the_worker_context(chat: Ch
         redis=chat.redis, settings=chat.settings, providers={}, senders={"wechat": sender},
         catalogues=locales.load(), styles=load_catalogue(chat.settings),
     )).start()
+    install_channel_jobs(context)  # as the worker command does at start
     try:
         queue = Queue(QUEUE_NAME, connection=chat.redis, serializer=JSONSerializer)
         worker = SimpleWorker([queue], connection=chat.redis, serializer=JSONSerializer)

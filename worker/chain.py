@@ -27,7 +27,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -35,11 +34,11 @@ from core.errors import (
     PermanentUpstreamError,
     PortraitBotError,
     TransientUpstreamError,
-    UserInputError,
 )
 from core.models import MODELS, Model
-from core.prompts import build_prompt, pick_seed
 from core.request import GenerationRequest
+from engine import calls, idfinish
+from engine.idfinish import is_id_request
 from engine.providers.base import Handle, OutputImage, Provider, ProviderJob
 from worker.context import WorkerContext
 from worker.delivery import group_item_finished, notify
@@ -195,7 +194,7 @@ async def _submit_failed_transiently(
 
 
 def provider_job(ctx: WorkerContext, record: Record, model: Model) -> ProviderJob:
-    """The provider's input: prompt from the style catalogue, the stored reference photo."""
+    """The provider's input for this part of the request (``engine.calls``, as the CLI's)."""
     request = GenerationRequest.from_dict(record.json("request", {}))
     reference = record["reference"]
     references: tuple[bytes, ...] = ()
@@ -204,27 +203,8 @@ def provider_job(ctx: WorkerContext, record: Record, model: Model) -> ProviderJo
             references = (Path(reference).read_bytes(),)
         except OSError:
             raise PermanentUpstreamError("generate.photo_gone") from None
-    extra: dict[str, Any] = dict(request.extra)
-    if model.provider == "offline":
-        # The offline engine works from the style itself, not from prose (as engine.generate).
-        extra.update(style=request.style, background=request.background, id_spec=request.id_spec)
-    return ProviderJob(
-        model=model.key,
-        endpoint=model.endpoint(bool(references)),
-        prompt=build_prompt(request, ctx.styles, edit_mode=bool(references)),
-        references=references,
-        count=min(request.count, model.max_count),
-        aspect_ratio=model.fit_aspect_ratio(request.aspect_ratio),
-        seed=_seed(pick_seed(request, ctx.styles), int(record.number("chunk"))) if model.takes_seed else None,
-        expression=request.expression,
-        extra=extra,
-        webhook_url=ctx.webhook_url(record.id),
-    )
-
-
-def _seed(seed: int | None, chunk: int) -> int | None:
-    """Each part of a split request gets its own seed, or its pictures would repeat."""
-    return None if seed is None else seed + chunk * 4
+    return calls.provider_job(request, model, ctx.styles, references,
+                              chunk=int(record.number("chunk")), webhook_url=ctx.webhook_url(record.id))
 
 
 def record_count(record: Record) -> int:
@@ -336,27 +316,14 @@ async def recover_submit(ctx: WorkerContext, record: Record) -> None:
 async def finish_id_photos(
     ctx: WorkerContext, request: GenerationRequest, images: list[OutputImage], compliant: bool
 ) -> tuple[list[OutputImage], list[str]]:
-    """For ID photos, the compliant photo and its print sheet replace each image (engine's step)."""
-    style = ctx.styles.get(request.style)
-    if not (request.id_spec or (style is not None and style.is_id_photo)):
+    """For ID photos, the compliant photo and its print sheet replace each image (as the CLI's)."""
+    if not is_id_request(request, ctx.styles):
         return images, [""] * len(images)
-    make = ctx.id_photo_maker()
-    if make is None:
-        return images, [""] * len(images)
-    if style is not None and not request.background:
-        request = replace(request, background=style.background)
-    files: list[OutputImage] = []
-    suffixes: list[str] = []
-    for image in images:
-        try:
-            made = await asyncio.to_thread(make, image, request, compliant)
-        except UserInputError as error:
-            log.info("ID photo not to spec: %s", error.message_id)  # the picture still goes
-            made = [(image, "")]
-        for file, suffix in made:
-            files.append(file)
-            suffixes.append(suffix)
-    return files, suffixes
+    finished = await asyncio.to_thread(
+        idfinish.finish_id_photos, images, request, ctx.styles, ctx.id_photo_maker(), compliant)
+    for note in finished.notes:
+        log.info("ID photo not to spec: %s", note)  # the picture still goes
+    return finished.files, finished.suffixes
 
 
 async def _finish(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 import redis
@@ -20,6 +20,7 @@ from core.errors import QuotaError, UserInputError
 from core.models import MODELS, Model
 from core.request import GenerationRequest
 from core.settings import Settings
+from engine import calls
 from worker import rqueue
 from worker.chain import EARLY_WAKE_TTL_S, LAST_FAILED, UPSTREAM, early_wake_key
 from worker.ledger import Ledger, Limits, hours_to_reset, seconds_to_reset
@@ -42,9 +43,6 @@ from worker.redis_conn import key, text
 
 SUBMIT_STEP_S = 0.05
 """Seconds of queue wait counted per generation ahead, for the ETA (submits are short)."""
-IMAGES_PER_JOB = {"fal": 4}
-"""Most images one upstream request makes, by provider (fal's num_images is 1-4); a bigger
-count becomes several generations of the same group, delivered together."""
 GROUP_BACKSTOP_S = 120.0
 """The sweep re-checks a group this long after it could at the latest have finished."""
 
@@ -298,19 +296,14 @@ class GenerationQueue:
 def split_counts(
     requests: Sequence[GenerationRequest],
 ) -> tuple[list[GenerationRequest], list[int]]:
-    """Requests with more images than one upstream call makes, split; and each part's number."""
+    """Requests with more images than one upstream call makes, split (``engine.calls.split``);
+    and each part's number."""
     parts: list[GenerationRequest] = []
     chunks: list[int] = []
     for request in requests:
-        model = _model(request)
-        left = max(1, min(request.count, model.max_count))
-        size = IMAGES_PER_JOB.get(model.provider, left)
-        number = 0
-        while left > 0:
-            parts.append(replace(request, count=min(left, size)))
-            chunks.append(number)
-            left -= size
-            number += 1
+        split = calls.split(request, _model(request))
+        parts.extend(split)
+        chunks.extend(range(len(split)))
     return parts, chunks
 
 

@@ -125,3 +125,28 @@ DEDUP_TTL_SECONDS = 24 * 3600
 def first_time(client: redis.Redis, message_key: str, ttl: int = DEDUP_TTL_SECONDS) -> bool:
     """True the first time a channel message key is seen; atomic across processes."""
     return bool(client.set(f"{KEY_PREFIX}seen:{message_key}", 1, nx=True, ex=ttl))
+
+
+WRITTEN_LANGUAGE_KEY = "portraitbot:written_language:{person}"
+"""Redis key: the language of the person's last clearly-written message (``core.written``)."""
+WRITTEN_LANGUAGE_TTL_S = 30 * 24 * 3600
+"""Seconds that language is remembered (a month, like the rest of a session)."""
+
+
+class WrittenLanguages:
+    """The language each person last wrote in clearly, per person, for a month."""
+
+    def __init__(self, client: redis.Redis) -> None:
+        self._redis = client
+
+    def remember(self, person_id: str, language: str) -> None:
+        self._redis.set(WRITTEN_LANGUAGE_KEY.format(person=person_id), language, ex=WRITTEN_LANGUAGE_TTL_S)
+
+    def get(self, person_id: str) -> str | None:
+        value = self._redis.get(WRITTEN_LANGUAGE_KEY.format(person=person_id))
+        if value is None:
+            return None
+        return value.decode() if isinstance(value, bytes) else str(value)
+
+    def forget(self, person_id: str) -> None:
+        self._redis.delete(WRITTEN_LANGUAGE_KEY.format(person=person_id))

@@ -17,8 +17,9 @@ from telegram.ext import (
     filters,
 )
 
+from bot.messages import Dialogue
 from bot.telegram.commands import ALL_COMMANDS
-from bot.telegram.handlers import ConversationLike, TelegramHandlers
+from bot.telegram.handlers import TelegramHandlers
 from bot.telegram.logs import protect_logs
 from bot.telegram.sender import MEDIA_WRITE_TIMEOUT_S
 from core.errors import ConfigError
@@ -64,7 +65,7 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
 
 
 def build_application(
-    settings: Settings, conversation: ConversationLike, *, catalogues: Catalogues | None = None
+    settings: Settings, conversation: Dialogue, *, catalogues: Catalogues | None = None
 ) -> Application:  # type: ignore[type-arg]
     """The Application (not started): handlers installed, pointed at ``TELEGRAM_API_URL``.
 

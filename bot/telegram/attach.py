@@ -6,7 +6,7 @@ import logging
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from bot.http import ServerParts
+    from bot.parts import ServerParts
 
 log = logging.getLogger(__name__)
 

@@ -7,16 +7,15 @@ photo is meant, whether a group message is for the bot, how a Reply looks on Tel
 from __future__ import annotations
 
 import contextlib
-import inspect
 import logging
 import time
-from typing import Any, Protocol
+from typing import Any
 
 from telegram import Bot, Chat, Update
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
-from bot.messages import Incoming, Reply
+from bot.messages import Dialogue, Incoming, Reply
 from bot.telegram.parse import (
     addressed,
     is_group,
@@ -39,14 +38,6 @@ log = logging.getLogger(__name__)
 Context = ContextTypes.DEFAULT_TYPE
 
 
-class ConversationLike(Protocol):
-    """The two calls of ``bot.conversation.Conversation`` this channel uses."""
-
-    async def handle(self, incoming: Incoming) -> list[Reply]: ...
-
-    def attach_ack(self, generation_id: str, message_id: str) -> Any: ...
-
-
 def dedup_key(update: Update) -> str:
     return f"telegram:update:{update.update_id}"
 
@@ -54,7 +45,7 @@ def dedup_key(update: Update) -> str:
 class TelegramHandlers:
     """The handlers of one Application, sharing its conversation, settings and catalogues."""
 
-    def __init__(self, conversation: ConversationLike, settings: Settings, catalogues: Catalogues) -> None:
+    def __init__(self, conversation: Dialogue, settings: Settings, catalogues: Catalogues) -> None:
         self.conversation = conversation
         self.settings = settings
         self.catalogues = catalogues
@@ -156,6 +147,4 @@ class TelegramHandlers:
                 reply_parameters=reply_to(target) if target.is_group else None,
             )
             if reply.generation_id:
-                attached = self.conversation.attach_ack(reply.generation_id, str(sent.message_id))
-                if inspect.isawaitable(attached):
-                    await attached
+                self.conversation.attach_ack(reply.generation_id, str(sent.message_id))

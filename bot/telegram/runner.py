@@ -13,9 +13,9 @@ from urllib.parse import urlsplit
 from telegram.error import InvalidToken
 from telegram.ext import Application
 
+from bot.messages import Dialogue
 from bot.telegram.application import ALLOWED_UPDATES, build_application
 from bot.telegram.commands import register_commands
-from bot.telegram.handlers import ConversationLike
 from bot.telegram.webhook import WEBHOOK_PATH
 from core.errors import ConfigError
 from core.i18n import Catalogues
@@ -37,7 +37,7 @@ class TelegramRunner:
     def __init__(
         self,
         settings: Settings,
-        conversation: ConversationLike,
+        conversation: Dialogue,
         *,
         catalogues: Catalogues | None = None,
         poll_timeout: float = POLL_TIMEOUT_S,

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from bot.wechat.routes import wechat_routes
 
 if TYPE_CHECKING:
-    from bot.http import ServerParts
+    from bot.parts import ServerParts
 
 log = logging.getLogger(__name__)
 

@@ -3,25 +3,39 @@
 Text goes straight through the Conversation (it is fast); a bare number picks from the last
 numbered list. A photo is fetched by a short job (``bot.wechat.jobs``), never here. Results the
 worker could not push (48001/45015) are handed back first, the next time the person writes.
+
+On an account that cannot push at all (passive-only: unverified subscription accounts, or
+45015 to someone who just wrote) every message gets exactly one thing back, in this order:
+
+1. the oldest held picture (uploaded again when its media_id is older than three days); the
+   person's message still counts, but its answer is not shown (a passive reply is one
+   message) -- the texts wait until the pictures are all handed out;
+2. otherwise the held captions, merged, with the answer to the message;
+3. with work still running and nothing new asked: the time left ("还在生成，大约还要 20 秒").
+
+An acknowledgement of a queued generation says how to collect the result ("好了之后发任意消息
+领取"). WeChat's emoticon codes ("/::)", "[微笑]") are small talk.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 import redis
 
-from bot.messages import Incoming, Reply
+from bot.messages import Dialogue, Incoming, Reply
 from bot.wechat.api import WeChatApi, WeChatError
 from bot.wechat.media import wechat_jpeg
 from bot.wechat.render import choice_number, detect_language
 from bot.wechat.replies import Passive, images_of, merge
-from bot.wechat.store import Choices, Held, HeldResults, Languages, is_passive_only
+from bot.wechat.status import Running
+from bot.wechat.store import Choices, Held, HeldResults, Languages, is_passive_only, saw
 from core.chat import ChatTarget
 from core.errors import PortraitBotError
 from core.i18n import Catalogues
@@ -36,12 +50,19 @@ HELD_UPLOAD_BUDGET_SECONDS = 2.0
 TEXT_MESSAGE_TYPES = ("text", "voice")
 """Voice counts as text when WeChat's speech recognition is on (``Recognition``)."""
 
+_EMOTICONS = re.compile(r"/:[^/\s]{1,10}|\[[^\[\]\s]{1,8}\]")
+"""WeChat's emoticons as they arrive in Content: "/::)", "/:rose", "[微笑]", "[Smile]"."""
+SMALL_TALK = "🙂"
+"""What an emoticon-only message is handed to the Conversation as: small talk, any language."""
+
+
+def only_emoticons(text: str) -> bool:
+    """True when a message is nothing but WeChat emoticon codes ("/::)/::D")."""
+    return bool(_EMOTICONS.search(text)) and not _EMOTICONS.sub("", text).strip()
+
+
 EnqueueJob = Callable[[dict[str, Any]], object]
 """Puts a ``bot.wechat.jobs`` payload on the queue (JSON-able dict)."""
-
-
-class Dialogue(Protocol):
-    async def handle(self, incoming: Incoming) -> list[Reply]: ...
 
 
 def message_key(message: dict[str, Any]) -> str:
@@ -64,12 +85,14 @@ class WeChatHandler:
         enqueue_job: EnqueueJob,
         catalogues: Catalogues,
         api: WeChatApi | None = None,
+        running: Running | None = None,
     ) -> None:
         self.redis = redis_client
         self.conversation = conversation
         self.enqueue_job = enqueue_job
         self.catalogues = catalogues
         self.api = api
+        self.running = running
         self.choices = Choices(redis_client)
         self.languages = Languages(redis_client)
         self.held = HeldResults(redis_client)
@@ -80,6 +103,7 @@ class WeChatHandler:
         kind = str(message.get("MsgType") or "").lower()
         if not openid:
             return Passive()
+        saw(self.redis, openid)
         if kind == "event":
             return self._event(openid, str(message.get("Event") or "").lower())
         text = str(message.get("Content") or message.get("Recognition") or "").strip()
@@ -100,6 +124,8 @@ class WeChatHandler:
             return await self._reply(target, [Reply(self._say(language, "wechat.photo_received"))])
         if kind not in TEXT_MESSAGE_TYPES or not text:
             return await self._reply(target, [Reply(self._say(language, "wechat.unsupported"))])
+        if only_emoticons(text):
+            text = SMALL_TALK
         number = choice_number(text)
         callback = self.choices.pick(openid, number) if number is not None else None
         incoming = Incoming(
@@ -112,7 +138,7 @@ class WeChatHandler:
             replies = await self.conversation.handle(incoming)
         except PortraitBotError as error:
             replies = [Reply(self.catalogues.error_text(language, error))]
-        return await self._reply(target, replies)
+        return await self._reply(target, replies, asked=text)
 
     def _event(self, openid: str, event: str) -> Passive:
         if event in ("subscribe", "subscribe_scan"):
@@ -134,9 +160,10 @@ class WeChatHandler:
     def _say(self, language: str, message_id: str, **params: Any) -> str:
         return self.catalogues.text(language, message_id, **params)
 
-    async def _reply(self, target: ChatTarget, replies: list[Reply]) -> Passive:
+    async def _reply(self, target: ChatTarget, replies: list[Reply], asked: str = "") -> Passive:
         """Held results first; otherwise the replies merged into one text."""
         openid, language = target.chat_id, target.language
+        passive_only = is_passive_only(self.redis)
         held_texts: list[str] = []
         while (item := self.held.take(openid)) is not None:
             if item.kind != "image":
@@ -144,8 +171,11 @@ class WeChatHandler:
                 continue
             media_id, retry = await self._media_for(item)
             if media_id:
+                if passive_only:  # nothing else can go out: the texts wait behind the pictures
+                    self.held.hold_front_many(openid, [Held("text", text=t) for t in held_texts])
+                    return Passive(media_id=media_id)
                 notes = [self._say(language, "wechat.held_delivered")]
-                if more := self.held.count(openid):
+                if more := self.held.count_images(openid):
                     notes.append(self._say(language, "wechat.held_more", count=more))
                 self._push(target, notes, replies, held_texts)
                 return Passive(media_id=media_id)
@@ -155,8 +185,14 @@ class WeChatHandler:
                 break
             held_texts.append(self._say(language, "wechat.images_unavailable"))
         hint = ""
-        if is_passive_only(self.redis) and any(r.generation_id for r in replies):
+        if passive_only and any(r.generation_id for r in replies):
             hint = self._say(language, "wechat.passive_hint")
+        elif passive_only and self.running is not None:
+            remaining = await asyncio.to_thread(self.running.remaining, target.person_id)
+            if remaining is not None:
+                held_texts.append(self._say(language, "wechat.still_working", eta=remaining))
+                if not asked.startswith("/") and not any(r.buttons or r.images for r in replies):
+                    replies = []  # "好了吗": the time left is the answer
         rendered = merge(held_texts, replies, self._say(language, "wechat.choose_prompt"), hint)
         if rendered.callbacks:
             self.choices.remember(openid, list(rendered.callbacks))

@@ -22,14 +22,14 @@ from typing import Any
 
 import redis
 
-from bot.messages import Incoming
-from bot.wechat.handler import Dialogue
+from bot.messages import Dialogue, Incoming
 from bot.wechat.sender import WeChatPhotoSource, WeChatSender
 from bot.wechat.store import Held
 from core.chat import ChatTarget, PhotoRef
 from core.errors import PortraitBotError, TransientUpstreamError, UpstreamError, UserInputError
 from core.i18n import Catalogues
 from core.sender import Deliverable
+from worker.context import current
 
 log = logging.getLogger(__name__)
 
@@ -131,33 +131,18 @@ async def _push(payload: dict[str, Any], target: ChatTarget, parts: WeChatJobPar
     await sender.push_texts(target, list(payload.get("texts") or ()))
 
 
+_parts: WeChatJobParts | None = None
+"""This process's WeChat parts, installed by the worker's composition root at start."""
+
+
+def install(parts: WeChatJobParts) -> None:
+    """Give this worker process the parts its WeChat jobs use (``portraitbot.commands.worker``)."""
+    global _parts
+    _parts = parts
+
+
 def wechat_job(payload: dict[str, Any]) -> None:
     """RQ entry point: run one WeChat job on the worker's context."""
-    from worker.context import current
-
-    context = current()
-    context.run(run_job(payload, _parts(context)))
-
-
-def _parts(context: Any) -> WeChatJobParts:
-    """The WeChat parts of a worker context, built on its first WeChat job and kept on it."""
-    parts = getattr(context, "_wechat_parts", None)
-    if parts is None:
-        from bot.wechat.sender import build_photo_source
-
-        sender = context.senders.get("wechat")
-        source = build_photo_source(context.settings, context.redis)
-        if sender is None or source is None:
-            raise RuntimeError("WeChat job on a worker without WeChat configured")
-        conversation = getattr(context, "conversation", None) or _conversation(context)
-        parts = WeChatJobParts(conversation, sender, source, context.catalogues)
-        context._wechat_parts = parts
-    return parts
-
-
-def _conversation(context: Any) -> Dialogue:
-    """The Conversation for photos that arrive through WeChat, as the server builds it."""
-    from portraitbot.app import build_conversation
-
-    conversation: Dialogue = build_conversation(context.settings, context.redis, context.catalogues)
-    return conversation
+    if _parts is None:
+        raise RuntimeError("WeChat job on a worker without WeChat configured")
+    current().run(run_job(payload, _parts))

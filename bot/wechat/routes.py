@@ -29,10 +29,12 @@ from starlette.routing import Route
 from wechatpy.crypto import WeChatCrypto
 from wechatpy.replies import ImageReply, TextReply
 
+from bot.messages import Dialogue
 from bot.wechat.api import WeChatApi
-from bot.wechat.handler import Dialogue, EnqueueJob, WeChatHandler, message_key
+from bot.wechat.handler import EnqueueJob, WeChatHandler, message_key
 from bot.wechat.replies import Passive
 from bot.wechat.security import MAX_BODY_BYTES, Rejected, verify
+from bot.wechat.status import Running
 from bot.wechat.store import ReplyCache
 from core.chat import ChatTarget
 from core.i18n import Catalogues
@@ -89,6 +91,10 @@ class WeChatCallback:
         encrypted = query.get("encrypt_type", "raw").lower() == "aes"
         try:
             encrypt = verify(self.redis, self.token, query, body, encrypted=encrypted)
+            if self.crypto is not None and not encrypted:
+                # Safe mode (WECHAT_AES_KEY set): WeChat encrypts and signs every message, so a
+                # plaintext one, whose body no signature covers, is not from WeChat.
+                raise Rejected("plaintext message while safe mode is on")
             if encrypt is not None and self.crypto is None:
                 # Compatible mode without WECHAT_AES_KEY: the same message also travels in
                 # plaintext beside Encrypt; read that and answer in plaintext.
@@ -154,8 +160,8 @@ class WeChatCallback:
         openid = str(message.get("FromUserName") or "")
         target = ChatTarget("wechat", openid, openid, language=self.handler.languages.get(openid) or "zh")
         payload: dict[str, Any] = {"kind": "push", "target": target.to_dict(), "texts": [], "images": []}
-        if passive.text:
-            payload["texts"] = [passive.text]
+        if passive.text:  # an acknowledgement: pushed if it can be, never held to come back stale
+            payload["notes"] = [passive.text]
         if passive.media_id:
             payload["media_ids"] = [passive.media_id]
         self.handler.enqueue_job(payload)
@@ -236,6 +242,7 @@ def wechat_routes(
         enqueue_job=enqueue_photo_job,
         catalogues=catalogues,
         api=api,
+        running=Running(redis_client, settings),
     )
     callback = WeChatCallback(
         settings=settings, redis_client=redis_client, handler=handler, budget_seconds=budget_seconds

@@ -33,8 +33,8 @@ from bot.wechat.store import (
     HeldResults,
     first_push,
     is_passive_only,
-    mark_passive_only,
     mark_pushed,
+    note_refusal,
 )
 from core.chat import Buttons, ChatTarget, PhotoRef
 from core.errors import UserInputError
@@ -43,10 +43,6 @@ from core.sender import Deliverable
 from core.settings import Settings
 
 log = logging.getLogger(__name__)
-
-ACCOUNT_REFUSED_ERRCODE = 48001
-"""The account may not use the customer-service API at all (not just for this person)."""
-
 
 class WeChatSender:
     """Pushes texts and images to one Official Account's followers; holds what it may not push."""
@@ -67,10 +63,10 @@ class WeChatSender:
             text = with_choices(text, prompt, buttons)
         return clip(text)
 
-    def _refused(self, error: PushNotAllowed) -> None:
+    def _refused(self, error: PushNotAllowed, openid: str) -> None:
         log.info("wechat: push refused (errcode %s); holding for a passive reply", error.errcode)
-        if error.errcode == ACCOUNT_REFUSED_ERRCODE:
-            mark_passive_only(self.redis, error.errcode)
+        if note_refusal(self.redis, openid, int(error.errcode or 0)):
+            log.info("wechat: the account cannot push; passive replies only for a while")
 
     async def send_text(self, target: ChatTarget, text: str, *, buttons: Buttons = ()) -> str | None:
         """Push a text; hold it if WeChat refuses. WeChat messages have no ids to edit."""
@@ -87,7 +83,7 @@ class WeChatSender:
                 try:
                     await asyncio.to_thread(self.api.send_text, target.chat_id, pending[0])
                 except PushNotAllowed as error:
-                    self._refused(error)
+                    self._refused(error, target.chat_id)
                     break
                 pending.pop(0)
         if pending and hold:
@@ -113,7 +109,7 @@ class WeChatSender:
                 uploaded_at = time.time()
             except PushNotAllowed as error:
                 # Unverified accounts may lack media upload too; the callback tries again.
-                self._refused(error)
+                self._refused(error, target.chat_id)
                 refused, media_id, uploaded_at = True, "", 0.0
             if not refused:
                 try:
@@ -121,7 +117,7 @@ class WeChatSender:
                     mark_pushed(self.redis, target.chat_id, str(item.path))
                     continue
                 except PushNotAllowed as error:
-                    self._refused(error)
+                    self._refused(error, target.chat_id)
                     refused = True
             held.append(Held("image", path=str(item.path), media_id=media_id, uploaded_at=uploaded_at))
         text = self._render(target, caption, buttons) if caption or buttons else ""
@@ -143,7 +139,7 @@ class WeChatSender:
                 else:
                     await asyncio.to_thread(self.api.send_text, target.chat_id, item.text)
             except PushNotAllowed as error:
-                self._refused(error)
+                self._refused(error, target.chat_id)
                 self.held.hold(target.chat_id, list(items[index:]))
                 return
 

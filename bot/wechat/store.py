@@ -26,11 +26,16 @@ CHOICES_TTL_SECONDS = 30 * 60
 """A numbered list ("回复 1 … 2 …") can be answered for half an hour, then "2" is just text."""
 LANGUAGE_TTL_SECONDS = 30 * 24 * 3600
 """The language a person last wrote in, for photos and events that carry no text."""
-HELD_TTL_SECONDS = int(2.5 * 24 * 3600)
-"""Results held for a passive reply: a little under the 3 days a WeChat media_id lives."""
+HELD_TTL_SECONDS = 7 * 24 * 3600
+"""Results held for a passive reply wait a week for the person to write again."""
+MEDIA_TTL_SECONDS = 3 * 24 * 3600 - 2 * 3600
+"""A temporary media_id lives three days; an older held picture is uploaded again."""
 PASSIVE_ONLY_TTL_SECONDS = 24 * 3600
-"""After a 48001 the account is treated as passive-only for a day, then tried again (the
+"""Once the account is found unable to push (48001, or 45015 to someone who just wrote) it
+is treated as passive-only for a day -- no push is tried per message -- then tried again (the
 operator may have verified the account meanwhile)."""
+WINDOW_SECONDS = 47 * 3600
+"""A person who wrote less than this ago is inside WeChat's 48-hour window (with a margin)."""
 
 
 def _key(*parts: str) -> str:
@@ -137,7 +142,7 @@ class Held:
         return cls(**data)
 
     def media_fresh(self, now: float | None = None) -> bool:
-        return bool(self.media_id) and (now or time.time()) - self.uploaded_at < HELD_TTL_SECONDS
+        return bool(self.media_id) and (now or time.time()) - self.uploaded_at < MEDIA_TTL_SECONDS
 
 
 class HeldResults:
@@ -182,6 +187,14 @@ class HeldResults:
     def count(self, openid: str) -> int:
         return int(self.redis.llen(self._key(openid)))  # type: ignore[arg-type]
 
+    def count_images(self, openid: str) -> int:
+        return sum(1 for item in self.peek_all(openid) if item.kind == "image")
+
+    def hold_front_many(self, openid: str, items: list[Held]) -> None:
+        """Put items back at the front, in their order."""
+        for item in reversed(items):
+            self.hold_front(openid, item)
+
 
 SENT_TTL_SECONDS = 3600
 """A pushed result is remembered for an hour so that a retried delivery does not send it twice."""
@@ -199,6 +212,27 @@ def mark_pushed(client: redis.Redis, openid: str, path: str) -> None:
 def mark_passive_only(client: redis.Redis, errcode: int) -> None:
     """The account may not push messages at all (48001): remember it for a while."""
     client.set(_key("passive_only"), errcode, ex=PASSIVE_ONLY_TTL_SECONDS)
+
+
+def saw(client: redis.Redis, openid: str, now: float | None = None) -> None:
+    """The person wrote just now (their 48-hour window is open)."""
+    client.set(_key("seen", _person(openid)), now or time.time(), ex=48 * 3600)
+
+
+def in_window(client: redis.Redis, openid: str, now: float | None = None) -> bool:
+    raw = client.get(_key("seen", _person(openid)))
+    return raw is not None and (now or time.time()) - float(_text(raw)) < WINDOW_SECONDS  # type: ignore[arg-type]
+
+
+def note_refusal(client: redis.Redis, openid: str, errcode: int) -> bool:
+    """Learn from a refused push; True when it shows the account has no push at all.
+
+    48001 says so outright. 45015 ("the person has not written for 48 hours") to a person
+    who wrote within the window means the same: the account cannot push to anyone."""
+    if errcode == 48001 or (errcode == 45015 and in_window(client, openid)):
+        mark_passive_only(client, errcode)
+        return True
+    return False
 
 
 def is_passive_only(client: redis.Redis) -> bool:

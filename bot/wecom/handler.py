@@ -26,12 +26,11 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 import redis
 
-from bot.conversation import WRITTEN_LANGUAGE_KEY, written_language
-from bot.messages import Incoming, Reply
+from bot.messages import Dialogue, Incoming, Reply
 from bot.wechat.media import wechat_jpeg
 from bot.wechat.render import choice_number
 from bot.wechat.replies import merge
@@ -41,7 +40,8 @@ from bot.wecom.streams import Stream, Streams, stream_id_for
 from core.chat import ChatTarget, PhotoRef
 from core.errors import PortraitBotError
 from core.i18n import Catalogues
-from worker.store import SessionStore
+from core.written import written_language
+from worker.store import SessionStore, WrittenLanguages
 
 log = logging.getLogger(__name__)
 
@@ -57,12 +57,6 @@ MAX_CONTENT_BYTES = 20000
 """A stream's content may hold 20480 bytes of UTF-8."""
 
 FetchPhoto = Callable[[ImageRef], Awaitable[bytes]]
-
-
-class Dialogue(Protocol):
-    async def handle(self, incoming: Incoming) -> list[Reply]: ...
-
-    def attach_ack(self, generation_id: str, message_id: str) -> None: ...
 
 
 def clip(text: str) -> str:
@@ -229,10 +223,7 @@ class WeComBot:
         written = written_language(text)
         if written:
             return written
-        remembered = self.redis.get(WRITTEN_LANGUAGE_KEY.format(person=person_id))
-        if remembered:
-            return remembered.decode() if isinstance(remembered, bytes) else str(remembered)
-        return DEFAULT_LANGUAGE
+        return WrittenLanguages(self.redis).get(person_id) or DEFAULT_LANGUAGE
 
     @staticmethod
     def _pending_key(person_id: str) -> str:

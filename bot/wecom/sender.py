@@ -7,7 +7,8 @@ ride in the stream's last answer as ``msg_item`` images.
 
 A stream can take news for six minutes. After that:
 
-* texts go once through the message's ``response_url`` (markdown, an hour's use);
+* texts go once through the message's ``response_url`` (markdown, an hour's use), or, in long
+  connection mode (no response_url), through the bot's WebSocket as ``aibot_send_msg``;
 * pictures are held and the person is told through ``response_url`` that they are ready;
   their next message's answer carries them.
 """
@@ -22,7 +23,7 @@ import redis
 
 from bot.wechat.render import with_choices
 from bot.wechat.store import Choices
-from bot.wecom.streams import Stream, Streams
+from bot.wecom.streams import Outbox, Stream, Streams
 from core.chat import Buttons, ChatTarget
 from core.errors import TransientUpstreamError
 from core.i18n import Catalogues
@@ -42,6 +43,7 @@ class WeComSender:
     def __init__(self, client: redis.Redis, catalogues: Catalogues) -> None:
         self.streams = Streams(client)
         self.choices = Choices(client)
+        self.outbox = Outbox(client)
         self.catalogues = catalogues
 
     def _stream(self, target: ChatTarget) -> Stream | None:
@@ -83,7 +85,14 @@ class WeComSender:
 
     async def _push(self, stream: Stream | None, text: str) -> bool:
         """One markdown message through the stream's response_url; False if not possible."""
-        if stream is None or not stream.can_push() or not self.streams.mark_pushed(stream.id):
+        if stream is None:
+            return False
+        if not stream.response_url:  # long connection: the bot's WebSocket sends it
+            if not self.streams.mark_pushed(stream.id):
+                return False
+            self.outbox.put(stream.target, text)
+            return True
+        if not stream.can_push() or not self.streams.mark_pushed(stream.id):
             return False
         body = {"msgtype": "markdown", "markdown": {"content": text}}
         try:

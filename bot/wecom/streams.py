@@ -14,6 +14,8 @@ write to it, so it lives in Redis:
 ``pb:wecom:stream:<id>:texts``   list: the texts shown, in order
 ``pb:wecom:held:<person>``       list: pictures whose stream had closed, handed out with the
                                  person's next finished stream
+``pb:wecom:outbox``              list: late texts for the long connection to send
+                                 (``aibot_send_msg``; that mode has no response_url)
 
 A stream can be answered for STREAM_OPEN_SECONDS; after that the platform has stopped asking
 and late news goes through the message's ``response_url`` (one use, one hour).
@@ -204,3 +206,26 @@ class Streams:
 
     def has_held(self, person_id: str) -> bool:
         return bool(self.redis.exists(f"{KEY_PREFIX}held:{_person(person_id)}"))
+
+
+OUTBOX_KEY = f"{KEY_PREFIX}outbox"
+OUTBOX_TTL_SECONDS = 3600
+"""Late news nobody sent within an hour (no long connection running) is dropped."""
+
+
+class Outbox:
+    """Texts the worker hands to the bot's long connection (``aibot_send_msg``)."""
+
+    def __init__(self, client: redis.Redis) -> None:
+        self.redis = client
+
+    def put(self, target: ChatTarget, content: str) -> None:
+        item = {"chatid": target.chat_id, "group": target.is_group, "content": content}
+        pipe = self.redis.pipeline()
+        pipe.rpush(OUTBOX_KEY, json.dumps(item, ensure_ascii=False))
+        pipe.expire(OUTBOX_KEY, OUTBOX_TTL_SECONDS)
+        pipe.execute()
+
+    def take(self, limit: int = 20) -> list[dict[str, Any]]:
+        raw: Any = self.redis.lpop(OUTBOX_KEY, limit)
+        return [json.loads(_text(item)) for item in raw or []]

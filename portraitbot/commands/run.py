@@ -7,7 +7,7 @@ import argparse
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    from portraitbot.app import add_listen_arguments
+    from portraitbot.options import add_listen_arguments
 
     add_listen_arguments(parser)
     parser.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
@@ -20,14 +20,17 @@ def main(args: argparse.Namespace) -> int:
     import sys
     from dataclasses import replace
 
-    from portraitbot.app import listen_settings, load_settings, serve, start_logging
+    from portraitbot.app import serve
+    from portraitbot.options import listen_settings, load_settings, start_logging
     from worker.redis_conn import EmbeddedRedis, connect
+    from worker.redis_supervisor import RedisSupervisor
 
     settings = listen_settings(load_settings(), args)
     start_logging(settings)
-    embedded = None
+    embedded = supervisor = None
     if not settings.redis_url:
         embedded = EmbeddedRedis.for_data_dir(settings.data_dir).start()
+        supervisor = RedisSupervisor(embedded).start()  # restarted if it dies
         settings = replace(settings, redis_url=embedded.url)
     env = {**os.environ, "REDIS_URL": settings.redis_url, "DATA_DIR": str(settings.data_dir)}
     workers = [
@@ -53,6 +56,8 @@ def main(args: argparse.Namespace) -> int:
                 worker.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 worker.kill()
+        if supervisor is not None:
+            supervisor.stop()
         if embedded is not None:
             embedded.stop()
     return 0

@@ -6,13 +6,14 @@ import argparse
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    from portraitbot.app import add_listen_arguments
+    from portraitbot.options import add_listen_arguments
 
     add_listen_arguments(parser)
 
 
 def main(args: argparse.Namespace) -> int:
-    from portraitbot.app import listen_settings, load_settings, serve, start_logging
+    from portraitbot.app import serve
+    from portraitbot.options import listen_settings, load_settings, start_logging
     from worker.redis_conn import connect
 
     settings = listen_settings(load_settings(), args)

@@ -17,7 +17,10 @@ import subprocess
 import sys
 import time
 from dataclasses import fields, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from worker.context import WorkerContext
 
 BURST_IDLE_S = 0.2
 """In --burst mode, how often to look again for due work before exiting."""
@@ -100,6 +103,7 @@ def run_worker(
         senders=senders, catalogues=locales.load(), styles=load_catalogue(settings),
         timing=timing, fal_webhook_url=_fal_webhook_url(settings, redis_client),
     )).start()
+    install_channel_jobs(ctx)
     sweep = Sweep(ctx)
     sweep_done = ctx.spawn(sweep.run())
     beat_done = ctx.spawn(beat(redis_client, sweep.stop, name))  # /healthz: alive while the loop runs
@@ -191,3 +195,16 @@ def _run_many(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGTERM, forward)
     signal.signal(signal.SIGINT, forward)
     return max(child.wait() for child in children)
+
+
+def install_channel_jobs(ctx: WorkerContext) -> None:
+    """Give the channels' short RQ jobs (WeChat photo intake) the parts they run with."""
+    from bot.wechat import jobs as wechat_jobs
+    from bot.wechat.sender import WeChatSender, build_photo_source
+    from portraitbot.app import build_conversation
+
+    sender = ctx.senders.get("wechat")
+    source = build_photo_source(ctx.settings, ctx.redis)
+    if isinstance(sender, WeChatSender) and source is not None:
+        conversation = build_conversation(ctx.settings, ctx.redis, ctx.catalogues)
+        wechat_jobs.install(wechat_jobs.WeChatJobParts(conversation, sender, source, ctx.catalogues))

@@ -45,14 +45,14 @@ def free_socket(host: str = "127.0.0.1") -> socket.socket:
 class ServerThread:
     """An ASGI app served by uvicorn on 127.0.0.1 in a daemon thread."""
 
-    def __init__(self, app: Any, *, host: str = "127.0.0.1") -> None:
+    def __init__(self, app: Any, *, host: str = "127.0.0.1", lifespan: str = "off") -> None:
         self.sock = free_socket(host)
         self.port: int = self.sock.getsockname()[1]
         self.url = f"http://{host}:{self.port}"
         config = uvicorn.Config(
             app,
             log_level="warning",
-            lifespan="off",
+            lifespan=lifespan,
             access_log=False,
             timeout_graceful_shutdown=1,
         )
@@ -77,12 +77,13 @@ class ServerThread:
 
 
 @contextmanager
-def serve(app: Any, *, on_stop: Callable[[], None] | None = None) -> Iterator[str]:
+def serve(app: Any, *, on_stop: Callable[[], None] | None = None, lifespan: str = "off") -> Iterator[str]:
     """Run ``app`` (any ASGI app, e.g. Starlette) on a free loopback port; yields its base URL.
 
     ``on_stop`` runs before shutdown, e.g. to release handlers that simulate a hanging server.
+    ``lifespan="on"`` runs the app's start-up and shut-down (its background parts).
     """
-    server = ServerThread(app).start()
+    server = ServerThread(app, lifespan=lifespan).start()
     try:
         yield server.url
     finally:
