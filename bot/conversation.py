@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-import random
 import time
 from dataclasses import replace
 from typing import Any
@@ -20,6 +19,7 @@ from typing import Any
 import redis
 
 from bot import followups
+from bot.choices import pick_by_words, random_prompts, style_buttons
 from bot.commands import COMMANDS, command_name
 from bot.messages import Incoming, Reply
 from bot.photos import PhotoDesk
@@ -47,8 +47,6 @@ from worker.store import (
 
 log = logging.getLogger(__name__)
 
-SHORT_ANSWER_WORDS = 4
-"""A reply to "which one?" this short ("beach", "the city one") is read against the choices."""
 
 OWN_LANGUAGE_CHANNELS = frozenset({"wechat"})
 """Channels whose adapter already follows the written language (bot/wechat/handler.py)."""
@@ -168,7 +166,7 @@ class Conversation:
             # Style commands (/anime, /passport) are intents; anything else is a typo or a guess.
             return [Reply(self.say(target, "conv.unknown_command", command="/" + name[:32]))]
         if choosing and pending is not None:
-            picked = self._pick_by_words(text, intent, pending)
+            picked = pick_by_words(self.styles, text, intent, pending)
             if picked is not None:
                 return self._callback(f"style:{picked}", target, session)
         metrics.count(self.redis, "portraitbot_intents_total", {"channel": target.channel, "action": intent.action})
@@ -230,12 +228,12 @@ class Conversation:
         if pending and pending.kind == "choice":
             # They were asked "which one?" and sent the selfie first: ask again, with that choice.
             choices = [c for c in pending.intent.get("choices") or [] if self.styles.get(c) is not None]
-            buttons = self._style_buttons(choices, target, columns=2)
+            buttons = style_buttons(self.styles, choices, target.language, columns=2)
             return [Reply(self.say(target, "conv.photo_then_choose"), buttons=buttons)]
         return [
             Reply(
                 self.say(target, "conv.photo_received"),
-                buttons=self._style_buttons(POPULAR_STYLES, target, columns=2),
+                buttons=style_buttons(self.styles, POPULAR_STYLES, target.language, columns=2),
             )
         ]
 
@@ -284,7 +282,7 @@ class Conversation:
             has_reference=has_reference,
             session_model=session.model,
             operator_default=self.settings.default_model or None,
-            random_prompts=_random_prompts,
+            random_prompts=random_prompts,
         )
 
     def _facts(self, key: str) -> StyleFacts | None:
@@ -343,7 +341,7 @@ class Conversation:
         if not choices:
             return [Reply(self.say(target, "conv.small_talk"))]
         self.sessions.update(target.person_id, pending=Pending("choice", intent.to_dict(), time.time()))
-        return [Reply(self.say(target, "conv.choose"), buttons=self._style_buttons(choices, target, columns=2))]
+        return [Reply(self.say(target, "conv.choose"), buttons=style_buttons(self.styles, choices, target.language, columns=2))]
 
     def _small_talk(self, target: ChatTarget, session: Session) -> str:
         """A pointer to what to do next: a style if the photo is here, else the photo."""
@@ -352,44 +350,13 @@ class Conversation:
             return self.say(target, "conv.small_talk_have_photo")
         return self.say(target, "conv.small_talk")
 
-    def _pick_by_words(self, text: str, intent: Intent, pending: Pending) -> str | None:
-        """The offered choice a short answer names ("beach", "海滩", "the city one"), if exactly one."""
-        choices = [c for c in pending.intent.get("choices") or [] if self.styles.get(c) is not None]
-        if intent.style in choices:
-            return intent.style
-        plain = text.lower()
-        if len(plain.split()) > SHORT_ANSWER_WORDS or len(plain) > 24:
-            return None  # a new request ("actually make me a watercolor"), not an answer
-        named = [c for c in choices if any(term and term in plain for term in self._choice_terms(c))]
-        return named[0] if len(named) == 1 else None
-
-    def _choice_terms(self, key: str) -> set[str]:
-        """What tells one choice from its siblings: the last part of its names, its keywords."""
-        style = self.styles.get(key)
-        assert style is not None
-        terms = {key.rsplit("_", 1)[-1].lower()}
-        for name in (style.name_en, style.name_zh):
-            tail = name.replace("—", "·").split("·")[-1].strip().lower()
-            terms.add(tail.strip("()（）"))
-        terms.update(k.lower() for k in style.keywords)
-        return {t for t in terms if len(t) >= 2}
-
     def _pick_by_number(self, number: int, target: ChatTarget, session: Session) -> list[Reply]:
         assert session.pending is not None
         choices = session.pending.intent.get("choices") or []
         if not 1 <= number <= len(choices):
-            buttons = self._style_buttons(choices, target, columns=2)
+            buttons = style_buttons(self.styles, choices, target.language, columns=2)
             return [Reply(self.say(target, "conv.choose_again", count=len(choices)), buttons=buttons)]
         return self._callback(f"style:{choices[number - 1]}", target, session)
-
-    def _style_buttons(self, keys: tuple[str, ...] | list[str], target: ChatTarget, *, columns: int) -> tuple[tuple[Button, ...], ...]:
-        buttons = []
-        for key in keys:
-            style = self.styles.get(key)
-            if style is not None:
-                label = f"{style.emoji} {style.name(target.language)}".strip()
-                buttons.append(Button.of(label, ButtonAction.style, key))
-        return tuple(tuple(buttons[i : i + columns]) for i in range(0, len(buttons), columns))
 
     # ----------------------------------------------------------------- buttons
     def _callback(self, data: str, target: ChatTarget, session: Session) -> list[Reply]:
@@ -425,14 +392,5 @@ class Conversation:
         keys = [s.key for s in self.styles.all() if s.category == code]
         if not keys:
             return [Reply(self.say(target, "conv.expired_button"))]
-        return [Reply(self.say(target, "conv.pick_style"), buttons=self._style_buttons(keys, target, columns=2))]
-
-
-def _random_prompts(count: int) -> list[tuple[str, int]]:
-    from core.faces import random_face_prompts
-
-    rng = random.Random()
-    # A pair is one made-up person with two expressions; one prompt per pair gives N people.
-    faces = random_face_prompts(rng, pairs=count)[::2]
-    return [(face.prompt, face.seed) for face in faces][:count]
+        return [Reply(self.say(target, "conv.pick_style"), buttons=style_buttons(self.styles, keys, target.language, columns=2))]
 
