@@ -27,9 +27,14 @@ from typing import Any
 import httpx
 
 from core.errors import PermanentUpstreamError, TransientUpstreamError
+from core.settings import Settings
 from engine.providers.base import OutputImage
 
 log = logging.getLogger(__name__)
+
+SYNC_GENERATE_TIMEOUT = httpx.Timeout(180.0, connect=10.0)
+"""Seconds for one synchronous generation: Seedream takes ~15-40 s (4K up to a few minutes),
+the headshot API ~20 s (several images longer)."""
 
 RETRY_ATTEMPTS = 4
 """Tries per HTTP call (1 + 3 retries) before a transient failure goes back to the caller."""
@@ -200,3 +205,27 @@ def sniff_content_type(data: bytes, declared: str | None = None) -> str:
 def _path(url: str) -> str:
     """The URL without its query, for logs (queries may carry webhook tokens)."""
     return url.split("?", 1)[0]
+
+
+class SyncProvider:
+    """What a provider that answers inside one HTTP call shares (Seedream, the headshot API):
+    the shared client, the retry policy and the generation timeout. ``_configure`` reads its
+    key and URL from the settings."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        client: httpx.AsyncClient,
+        *,
+        retry: RetryPolicy = DEFAULT_RETRY,
+        sleep: Sleep = asyncio.sleep,
+        timeout: httpx.Timeout = SYNC_GENERATE_TIMEOUT,
+    ) -> None:
+        self._client = client
+        self._retry = retry
+        self._sleep = sleep
+        self._timeout = timeout
+        self._configure(settings)
+
+    def _configure(self, settings: Settings) -> None:
+        raise NotImplementedError
