@@ -100,6 +100,9 @@ def build_application(
     application.add_handler(
         MessageHandler(messages & (filters.TEXT | filters.PHOTO | filters.Document.ALL), handlers.on_message)
     )
+    unusable = (filters.VOICE | filters.AUDIO | filters.Sticker.ALL | filters.LOCATION | filters.VENUE
+                | filters.VIDEO_NOTE | filters.VIDEO | filters.ANIMATION | filters.CONTACT)
+    application.add_handler(MessageHandler(messages & unusable, handlers.on_unusable))
     application.add_handler(CallbackQueryHandler(handlers.on_callback))
     application.add_error_handler(handlers.on_error)
     return application
