@@ -19,6 +19,9 @@ class ChatTarget:
     reply_to: str | None = None
     """The message to reply to, where the channel has replies (Telegram)."""
     is_group: bool = False
+    thread_id: str | None = None
+    """The forum topic the conversation is in (Telegram ``message_thread_id``): every answer
+    goes back into it."""
 
     @property
     def person_id(self) -> str:

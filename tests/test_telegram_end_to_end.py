@@ -117,6 +117,23 @@ async def test_an_id_photo_arrives_as_two_documents_with_names_that_say_what_the
 
 
 @pytest.mark.slow
+async def test_a_conversation_in_a_forum_topic_gets_every_answer_in_that_topic(
+    fake: FakeBotApi, env: dict[str, str], tmp_path: Path
+) -> None:
+    forum = {"id": -1009876543210, "type": "supergroup", "title": "Studio", "is_forum": True}
+    topic = {"message_thread_id": 7, "is_topic_message": True}
+    ann = fake.user(ANN)
+    async with server(env):
+        fake.push(fake.message(ann, chat=forum, caption="/anime", photo=fake.photo_sizes(FACE), **topic))
+        await fake.until(lambda: fake.sent_to(forum["id"]), timeout=20)
+    await asyncio.to_thread(run_worker, env, tmp_path)
+    calls = [c for c in fake.calls if c.method.startswith("send") and c.params.get("chat_id") == forum["id"]]
+    assert {c.method for c in calls} >= {"sendMessage", "sendPhoto", "sendChatAction"}
+    assert all(str(c.params.get("message_thread_id")) == "7" for c in calls), [
+        (c.method, c.params.get("message_thread_id")) for c in calls]
+
+
+@pytest.mark.slow
 async def test_flood_control_during_delivery_delays_the_portrait_but_never_doubles_it(
     fake: FakeBotApi, env: dict[str, str], tmp_path: Path
 ) -> None:

@@ -11,7 +11,7 @@ import logging
 import time
 from typing import Any
 
-from telegram import Bot, Chat, Update
+from telegram import Bot, Chat, Message, Update
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
@@ -27,7 +27,15 @@ from bot.telegram.parse import (
     unusable_kind,
     without_mention,
 )
-from bot.telegram.sender import TEXT_MAX, deliver, download, keyboard, plan_steps, reply_to
+from bot.telegram.sender import (
+    TEXT_MAX,
+    deliver,
+    download,
+    keyboard,
+    plan_steps,
+    reply_to,
+    thread_of,
+)
 from core.chat import ChatTarget, PhotoRef
 from core.errors import PortraitBotError
 from core.i18n import Catalogues, normalize_language
@@ -69,7 +77,7 @@ class TelegramHandlers:
             return
         me = context.bot.bot
         own_photo = photo_in(message)
-        target = target_of(chat, sender, message.message_id)
+        target = target_of(chat, sender, message.message_id, message)
         if not addressed(message, me):
             if own_photo:  # group photo context only; nothing is downloaded or said
                 photo_ref = PhotoRef("telegram", own_photo.file_id, time.time())
@@ -105,7 +113,7 @@ class TelegramHandlers:
         kind = unusable_kind(message)
         if kind is None or not addressed(message, context.bot.bot):
             return
-        target = target_of(chat, message.from_user, message.message_id)
+        target = target_of(chat, message.from_user, message.message_id, message)
         await self.send(context.bot, target, [Reply(self.say(target, f"telegram.hint_{kind}"))])
 
     async def on_callback(self, update: Update, context: Context) -> None:
@@ -119,7 +127,7 @@ class TelegramHandlers:
         if chat is None or not self.allowed(chat) or not query.data:
             return
         anchor = query.message.message_id if query.message and is_group(chat) else None
-        target = target_of(chat, query.from_user, anchor)
+        target = target_of(chat, query.from_user, anchor, query.message if isinstance(query.message, Message) else None)
         incoming = Incoming(
             target=target, message_key=dedup_key(update), callback=query.data,
             addressed=True, bot_username=context.bot.bot.username,
@@ -147,7 +155,9 @@ class TelegramHandlers:
         else:
             text = self.catalogues.text(language, "error.internal")
         with contextlib.suppress(TelegramError):
-            await context.bot.send_message(update.effective_chat.id, text)
+            message = update.effective_message
+            thread = message.message_thread_id if message is not None and message.is_topic_message else None
+            await context.bot.send_message(update.effective_chat.id, text, message_thread_id=thread)
 
     def say(self, target: ChatTarget, message_id: str, **params: Any) -> str:
         return self.catalogues.text(target.language, message_id, **params)
@@ -165,6 +175,7 @@ class TelegramHandlers:
                 reply.text[:TEXT_MAX],
                 reply_markup=keyboard(reply.buttons),
                 reply_parameters=reply_to(target) if target.is_group else None,
+                message_thread_id=thread_of(target),
             )
             if reply.generation_id:
                 self.conversation.attach_ack(reply.generation_id, str(sent.message_id))

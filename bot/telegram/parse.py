@@ -27,8 +27,10 @@ def is_group(chat: Chat) -> bool:
     return chat.type in GROUP_TYPES
 
 
-def target_of(chat: Chat, user: User | None, reply_to: int | None) -> ChatTarget:
-    """The chat to answer in and the person asking, in their app's language."""
+def target_of(chat: Chat, user: User | None, reply_to: int | None, message: Message | None = None) -> ChatTarget:
+    """The chat to answer in (and the forum topic, when ``message`` is in one) and the person
+    asking, in their app's language."""
+    thread = message.message_thread_id if message is not None and message.is_topic_message else None
     return ChatTarget(
         channel="telegram",
         chat_id=str(chat.id),
@@ -36,6 +38,7 @@ def target_of(chat: Chat, user: User | None, reply_to: int | None) -> ChatTarget
         language=normalize_language(user.language_code if user else None),
         reply_to=str(reply_to) if reply_to is not None else None,
         is_group=is_group(chat),
+        thread_id=str(thread) if thread is not None else None,
     )
 
 

@@ -89,6 +89,11 @@ def reply_to(target: ChatTarget) -> ReplyParameters | None:
     return ReplyParameters(int(target.reply_to), allow_sending_without_reply=True)
 
 
+def thread_of(target: ChatTarget) -> int | None:
+    """The forum topic to send into, so nothing lands in General."""
+    return int(target.thread_id) if target.thread_id else None
+
+
 def retry_seconds(error: RetryAfter) -> float:
     """``retry_after`` in seconds, whichever type this PTB version hands out."""
     with warnings.catch_warnings():
@@ -206,28 +211,29 @@ def plan_steps(items: Sequence[Deliverable], caption: str, buttons: Buttons, mor
 
 async def run_step(bot: Bot, target: ChatTarget, step: Step) -> Message:
     """Send one step; returns the (first) message sent."""
-    chat_id, reply = int(target.chat_id), reply_to(target)
+    chat_id, reply, thread = int(target.chat_id), reply_to(target), thread_of(target)
     markup = keyboard(step.buttons)
     caption = step.caption or None
     if step.kind == "text":
-        return await bot.send_message(chat_id, step.caption, reply_markup=markup, reply_parameters=reply)
+        return await bot.send_message(chat_id, step.caption, reply_markup=markup, reply_parameters=reply,
+                                      message_thread_id=thread)
     if len(step.files) == 1:
         name, data = step.files[0]
         if step.kind == "photo":
             return await bot.send_photo(
                 chat_id, InputFile(data, filename=name), caption=caption,
-                reply_markup=markup, reply_parameters=reply,
+                reply_markup=markup, reply_parameters=reply, message_thread_id=thread,
             )
         return await bot.send_document(
             chat_id, InputFile(data, filename=name), caption=caption,
-            reply_markup=markup, reply_parameters=reply,
+            reply_markup=markup, reply_parameters=reply, message_thread_id=thread,
         )
     media_type = InputMediaPhoto if step.kind == "photo" else InputMediaDocument
     media = [
         media_type(InputFile(data, filename=name, attach=True), caption=caption if i == 0 else None)
         for i, (name, data) in enumerate(step.files)
     ]
-    sent = await bot.send_media_group(chat_id, media, reply_parameters=reply)
+    sent = await bot.send_media_group(chat_id, media, reply_parameters=reply, message_thread_id=thread)
     return sent[0]
 
 
@@ -264,7 +270,7 @@ class TelegramSender:
             with platform_errors():
                 sent = await bot.send_message(
                     int(target.chat_id), text[:TEXT_MAX], reply_markup=keyboard(buttons),
-                    reply_parameters=reply_to(target),
+                    reply_parameters=reply_to(target), message_thread_id=thread_of(target),
                 )
         return str(sent.message_id)
 
@@ -284,7 +290,8 @@ class TelegramSender:
                 if message_id and text:
                     with contextlib.suppress(BadRequest):  # not modified, or deleted meanwhile
                         await bot.edit_message_text(text[:TEXT_MAX], int(target.chat_id), int(message_id))
-                await bot.send_chat_action(int(target.chat_id), ChatAction.UPLOAD_PHOTO)
+                await bot.send_chat_action(int(target.chat_id), ChatAction.UPLOAD_PHOTO,
+                                           message_thread_id=thread_of(target))
             except (Forbidden, BadRequest) as error:
                 if isinstance(error, Forbidden) or any(g in error.message.lower() for g in GONE_CHAT):
                     raise PermanentUpstreamError("delivery.blocked") from None

@@ -529,6 +529,9 @@ class FakeBotApi:
         }
         if params.get("caption"):
             message.setdefault("caption", params["caption"])
+        if params.get("message_thread_id") is not None and chat.get("is_forum"):
+            message["message_thread_id"] = int(params["message_thread_id"])
+            message["is_topic_message"] = True
         if params.get("reply_markup"):
             message["reply_markup"] = params["reply_markup"]
         reply_to = (params.get("reply_parameters") or {}).get("message_id")
