@@ -69,6 +69,8 @@ class ButtonAction(StrEnum):
     """Choose a language (value: catalogue code)."""
     retry = "retry"
     """Retry the last failed request."""
+    fewer = "fewer"
+    """Make as many as are left today of the request the daily limit refused (value: how many)."""
 
 
 BUTTON_DATA_MAX_BYTES = 64

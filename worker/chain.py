@@ -364,6 +364,7 @@ async def fail(
         ctx.redis.srem(UPSTREAM, record.id)
         ctx.redis.set(key(LAST_FAILED, record["person_id"]), record.id, ex=7 * 24 * 3600)
         Ledger(ctx.redis).record_outcome(record["model"], "failed")
+        Ledger(ctx.redis).give_back(record.id)  # nothing delivered: the quota comes back
         await group_item_finished(ctx, record["group"])
 
 
@@ -376,6 +377,7 @@ async def _expire(ctx: WorkerContext, record: Record) -> None:
         ctx.redis.zrem(WAITING, record.id)
         Ledger(ctx.redis).refund(record.id, record["model"])  # a retry's booking, never sent again
         Ledger(ctx.redis).record_outcome(record["model"], "expired")
+        Ledger(ctx.redis).give_back(record.id)
         await group_item_finished(ctx, record["group"])
 
 

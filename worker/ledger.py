@@ -71,6 +71,18 @@ return tostring(delta)
 """Correct a booking to what was really charged (0: nothing was), once."""
 
 
+_GIVE_BACK = """
+local images = tonumber(redis.call('HGET', KEYS[1], 'quota_images') or '0')
+if images <= 0 or redis.call('HSETNX', KEYS[1], 'quota_returned', '1') == 0 then return 0 end
+local used = tonumber(redis.call('GET', KEYS[2]) or '0')
+local back = math.min(images, used)
+if back > 0 then redis.call('DECRBY', KEYS[2], back) end
+return back
+"""
+"""Give a generation's images back to its person's quota of the day it was reserved, once:
+the flag and the decrement are one step, so a failure racing a cancel returns it only once."""
+
+
 def day(at: float | None = None) -> str:
     """The UTC day of ``at`` as ``YYYYMMDD``."""
     return time.strftime("%Y%m%d", time.gmtime(time.time() if at is None else at))
@@ -118,19 +130,32 @@ class Ledger:
         self._reserve = redis_client.register_script(_RESERVE)
         self._book = redis_client.register_script(_BOOK)
         self._settle = redis_client.register_script(_SETTLE)
+        self._give_back = redis_client.register_script(_GIVE_BACK)
 
     def reserve(
-        self, person_id: str, group_id: str, images: int, estimate_usd: float, limits: Limits
-    ) -> str | None:
-        """Reserve an active slot and ``images`` of today's quota; the refusal's message id, or None."""
-        refused, _used = self._reserve(
-            keys=[active_key(person_id), daily_key(person_id), cost_key()],
+        self, person_id: str, group_id: str, images: int, estimate_usd: float, limits: Limits,
+        on: str | None = None,
+    ) -> tuple[str | None, int]:
+        """Reserve an active slot and ``images`` of the day's quota: (the refusal's message id or
+        None, images already used that day)."""
+        refused, used = self._reserve(
+            keys=[active_key(person_id), daily_key(person_id, on), cost_key(on)],
             args=[
                 limits.max_active, limits.daily_limit, group_id, images,
                 limits.daily_budget_usd, estimate_usd, DAY_KEY_TTL_S,
             ],
         )
-        return text(refused) or None
+        return text(refused) or None, int(used)
+
+    def give_back(self, gen_id: str) -> int:
+        """The generation failed, expired or was cancelled: its images count no more against
+        the person's daily quota (once, whatever ends it). How many came back."""
+        from worker.records import gen_key
+
+        person, on = self.redis.hmget(gen_key(gen_id), ["person_id", "quota_day"])
+        if not person or not on:
+            return 0
+        return int(self._give_back(keys=[gen_key(gen_id), daily_key(text(person), text(on))]))
 
     def release(self, person_id: str, group_id: str) -> None:
         """The group finished: its active slot is free again."""

@@ -23,7 +23,7 @@ from core.settings import Settings
 from engine import calls
 from worker import rqueue
 from worker.chain import EARLY_WAKE_TTL_S, LAST_FAILED, UPSTREAM, early_wake_key
-from worker.ledger import Ledger, Limits, hours_to_reset, seconds_to_reset
+from worker.ledger import Ledger, Limits, day, hours_to_reset, seconds_to_reset
 from worker.records import (
     ACTIVE,
     DUE,
@@ -115,9 +115,15 @@ class GenerationQueue:
         gen_ids = tuple(new_id() for _ in requests)
         images = sum(max(1, r.count) for r in requests)
         estimate = sum(m.price_usd * max(1, r.count) for m, r in zip(models, requests, strict=True))
-        refused = self.ledger.reserve(person, group_id, images, estimate, self.limits)
+        today = day()
+        refused, used = self.ledger.reserve(person, group_id, images, estimate, self.limits, today)
         if refused == "quota.active_limit":
             raise QuotaError("quota.active_limit", limit=self.limits.max_active)
+        left = self.limits.daily_limit - used
+        if refused == "quota.daily_limit" and left > 0:
+            # Asked for more than is left: say how many are, so the person can make those.
+            raise QuotaError("quota.daily_left", left=left, limit=self.limits.daily_limit,
+                             reset_hours=hours_to_reset())
         if refused == "quota.daily_limit":
             raise QuotaError("quota.daily_limit", limit=self.limits.daily_limit,
                              reset_hours=hours_to_reset())
@@ -138,7 +144,7 @@ class GenerationQueue:
                     "id": gen_id, "person_id": person, "group": group_id, "index": index,
                     "target": encode(target.to_dict()), "request": encode(request.to_dict()),
                     "model": model.key, "reference": reference or "", "state": "queued",
-                    "chunk": chunks[index],
+                    "chunk": chunks[index], "quota_day": today, "quota_images": max(1, request.count),
                     "attempts": 0, "created_at": created, "token": "",
                 })
                 pipe.expire(gen_key(gen_id), RECORD_TTL_S)
@@ -171,6 +177,7 @@ class GenerationQueue:
                     self.redis.zrem(WAITING, item.id)
                     self.redis.srem(UPSTREAM, item.id)
                     self.ledger.record_outcome(item["model"], "cancelled")
+                    self.ledger.give_back(item.id)
                     if not self.redis.hget(gen_key(item.id), "submit_sent_at"):
                         # Never left (or bounced back to wait out a retry): nothing is charged.
                         self.ledger.refund(item.id, item["model"])
