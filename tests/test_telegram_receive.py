@@ -297,3 +297,20 @@ async def test_a_sticker_in_a_group_that_is_not_for_the_bot_gets_no_answer(
     fake.push(fake.message(fake.user(), chat=group, text="/help"))
     await fake.until(lambda: fake.texts_to(group["id"]))
     assert all("sticker" not in t.lower() for t in fake.texts_to(group["id"]))
+
+
+async def test_a_429_on_the_acknowledgement_delays_it_and_tells_the_person_nothing_wrong(
+    fake: FakeBotApi, conversation: RecordingConversation, bot: TelegramRunner
+) -> None:
+    import time as clock
+
+    ann = fake.user()
+    fake.push(fake.message(ann, photo=fake.photo_sizes(jpeg(640, 480))))
+    await fake.until(lambda: "Got your photo." in fake.texts_to(1001))
+    fake.fail("sendMessage", 429, retry_after=1)  # flood control on the acknowledgement
+    asked = clock.monotonic()
+    fake.push(fake.message(ann, text="make me anime"))
+    await fake.until(lambda: "Anime · NanoPro · ~25 s" in fake.texts_to(1001), timeout=10)
+    assert clock.monotonic() - asked >= 0.9, "it waited out retry_after"
+    assert not any("wrong" in t.lower() or "try again" in t.lower() for t in fake.texts_to(1001))
+    assert len(conversation.incoming) == 2, "the request was handled once"

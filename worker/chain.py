@@ -340,8 +340,9 @@ async def _finish(
     files, suffixes = await finish_id_photos(ctx, request, checked, compliant)
     paths = save_images(ctx.settings.data_dir, record.id, request.label or "", files,
                         suffixes=suffixes)
-    # Print sheets go as documents: a photo upload would recompress away the 300 DPI.
-    documents = [i for i, suffix in enumerate(suffixes) if suffix.startswith("sheet")]
+    # ID photos and their print sheets go as documents: a photo upload would recompress away
+    # the spec's pixels, file size and the sheet's 300 DPI.
+    documents = [i for i, suffix in enumerate(suffixes) if suffix.startswith(("sheet", "id_"))]
     if Records(ctx.redis).transition(
         gen_key(record.id), from_states, "delivering", expect_token=expect_token,
         outputs=[str(p) for p in paths], documents=documents, finished_at=now(),

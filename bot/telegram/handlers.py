@@ -135,6 +135,11 @@ class TelegramHandlers:
             log.error("telegram update failed: %s", type(error).__name__, exc_info=error)
         if not isinstance(update, Update) or update.effective_chat is None:
             return
+        if isinstance(error, TelegramError):
+            # Telegram itself failed us (flood control past its retries, a timeout): the
+            # person's request may well be queued and running, so "try again" would make
+            # them pay twice; and another message would likely fail the same way.
+            return
         user = update.effective_user
         language = normalize_language(user.language_code if user else None)
         if isinstance(error, PortraitBotError):
