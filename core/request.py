@@ -11,10 +11,12 @@ from dataclasses import asdict, dataclass, field, fields
 from typing import Any, Literal
 
 Action = Literal[
-    "generate", "series", "edit_expression", "random_face", "choose", "help", "none"
+    "generate", "series", "edit_expression", "random_face", "choose", "choose_id_spec", "help",
+    "none",
 ]
 ACTIONS: tuple[str, ...] = (
-    "generate", "series", "edit_expression", "random_face", "choose", "help", "none"
+    "generate", "series", "edit_expression", "random_face", "choose", "choose_id_spec", "help",
+    "none",
 )
 MAX_COUNT = 8
 """Seed 000 §4: 1-8 images per request."""
@@ -41,7 +43,8 @@ class Intent:
     scene: str | None = None
     prompt: str | None = None
     choices: tuple[str, ...] | None = None
-    """For ``choose``: the style keys to offer (e.g. the dating vibes)."""
+    """For ``choose``: the style keys to offer (e.g. the dating vibes); for ``choose_id_spec``
+    the ID-photo specification keys (a visa or passport photo with no country named)."""
     expression: dict[str, float] | None = None
     """For ``edit_expression``: live-portrait parameters, e.g. {"smile": 1.0}."""
     id_spec: str | None = None
