@@ -10,7 +10,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from bot.messages import Reply
-from core.chat import Button, ChatTarget
+from core.chat import Button, ButtonAction, ChatTarget
 from core.idspecs import SPECS
 from core.intent import id_words, recognize
 from core.request import Intent
@@ -27,7 +27,7 @@ def ask(conv: Conversation, intent: Intent, target: ChatTarget) -> list[Reply]:
     """Remember the request and ask which document it is for."""
     keys = [key for key in intent.choices or () if key in SPECS]
     conv.sessions.update(target.person_id, pending=Pending(PENDING_KIND, intent.to_dict(), time.time()))
-    buttons = [Button(SPECS[key].name(target.language), f"spec:{key}") for key in keys]
+    buttons = [Button.of(SPECS[key].name(target.language), ButtonAction.spec, key) for key in keys]
     rows = tuple((button,) for button in buttons)
     return [Reply(conv.say(target, "conv.which_country"), buttons=rows)]
 
@@ -53,7 +53,8 @@ def answer(
         if 1 <= number <= len(keys):
             return pick(conv, keys[number - 1], target, session)
         return None
-    named = recognize(f"passport photo {text}").id_spec
+    asked = "visa photo" if "schengen" in keys else "passport photo"  # 日本: visa or passport
+    named = recognize(f"{asked} {text}").id_spec
     if named is not None and named in SPECS:
         return pick(conv, named, target, session)
     return None

@@ -34,6 +34,9 @@ DEFAULT_GENERATION_DEADLINE_SECONDS = 600
 """Seed 000 §13: a job still unfinished after 10 minutes is cancelled upstream."""
 DEFAULT_FAILURE_TTL_SECONDS = 3 * 24 * 3600
 """Failed RQ jobs are kept three days for operators to inspect, not RQ's default year."""
+DEFAULT_RETENTION_DAYS = 30
+"""Days people's photos and results are kept before they are deleted automatically (0: until
+/forget). The same as the Redis records' lifetime, so nothing points at a deleted file early."""
 DEFAULT_LIKENESS_MIN = 0.5
 """Likeness (0..1, ``engine.faces.likeness``) under which a photographic result gets one more
 attempt; 0.5 is dlib's same-person distance of 0.6. ``LIKENESS_MIN=0`` turns the check off."""
@@ -123,6 +126,7 @@ class Settings:
     queue_ttl_seconds: int = DEFAULT_QUEUE_TTL_SECONDS
     generation_deadline_seconds: int = DEFAULT_GENERATION_DEADLINE_SECONDS
     failure_ttl_seconds: int = DEFAULT_FAILURE_TTL_SECONDS
+    retention_days: float = DEFAULT_RETENTION_DAYS
     face_detector_model: Path | None = None
     likeness_min: float = DEFAULT_LIKENESS_MIN
     log_level: str = "INFO"
@@ -188,6 +192,7 @@ class Settings:
             failure_ttl_seconds=get.integer(
                 "FAILURE_TTL_SECONDS", DEFAULT_FAILURE_TTL_SECONDS, low=60
             ),
+            retention_days=get.number("RETENTION_DAYS", DEFAULT_RETENTION_DAYS, low=0.0),
             face_detector_model=Path(p) if (p := get.text("FACE_DETECTOR_MODEL")) else None,
             likeness_min=min(1.0, get.number("LIKENESS_MIN", DEFAULT_LIKENESS_MIN, low=0.0)),
             log_level=(get.text("LOG_LEVEL") or "INFO").upper(),

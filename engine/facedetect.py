@@ -21,7 +21,7 @@ from PIL import Image
 from core.errors import ConfigError
 
 if TYPE_CHECKING:
-    from core.settings import Settings
+    pass
 
 ImageInput: TypeAlias = "np.ndarray | Image.Image"
 Point: TypeAlias = tuple[float, float]
@@ -343,17 +343,3 @@ class YuNetFaceDetector:
             faces.append(face.scaled(1.0 / scale))
         faces.sort(key=lambda f: f.area, reverse=True)
         return faces
-
-
-def build_detector(settings: Settings | None = None) -> FaceDetector:
-    """YuNet when ``settings.face_detector_model`` names a file, else the face model of
-    ``engine.faces`` (dlib, weights from PyPI), else the bundled Haar cascades when dlib or its
-    weights are not installed."""
-    if settings is not None and settings.face_detector_model is not None:
-        return YuNetFaceDetector(settings.face_detector_model)
-    try:
-        from engine.faces.model import DlibFaceDetector
-
-        return DlibFaceDetector(fallback=HaarFaceDetector())
-    except (ImportError, RuntimeError, OSError):
-        return HaarFaceDetector()

@@ -13,7 +13,8 @@ from PIL import Image
 import locales
 from core.errors import ConfigError
 from core.settings import Settings
-from engine.facedetect import HaarFaceDetector, YuNetFaceDetector, build_detector
+from engine.detector import build_detector
+from engine.facedetect import HaarFaceDetector, YuNetFaceDetector
 from engine.intake import load_photo
 from engine.preflight import Verdict, check_photo
 from tests.faces import (

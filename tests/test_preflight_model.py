@@ -16,7 +16,8 @@ import pytest
 from PIL import Image, ImageDraw, ImageFilter
 
 import locales
-from engine.facedetect import Face, HaarFaceDetector, build_detector
+from engine.detector import build_detector
+from engine.facedetect import Face, HaarFaceDetector
 from engine.faces import DlibFaceDetector
 from engine.preflight import TURN_MAX, Verdict, check_photo
 
@@ -65,7 +66,10 @@ def test_the_model_is_the_default_detector_with_haar_behind_it() -> None:
 
 
 def test_without_dlib_the_haar_cascades_take_over(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(sys.modules, "engine.faces.model", None)  # import now fails
+    from engine.faces import model
+
+    monkeypatch.setitem(sys.modules, "dlib", None)  # import dlib now fails
+    monkeypatch.setattr(model, "_models", {})  # and nothing is loaded yet
     assert isinstance(build_detector(None), HaarFaceDetector)
 
 

@@ -34,6 +34,55 @@ return {'', used}
 """
 
 
+_BOOK = """
+if redis.call('HGET', KEYS[2], 'state') ~= 'submitting' or redis.call('HGET', KEYS[2], 'token') ~= ARGV[5] then
+  return -1
+end
+if redis.call('HEXISTS', KEYS[2], 'booked_usd') == 1 and redis.call('HEXISTS', KEYS[2], 'settled_usd') == 0 then
+  return 1
+end
+local budget = tonumber(ARGV[1])
+local amount = tonumber(ARGV[2])
+local spent = tonumber(redis.call('HGET', KEYS[1], 'total') or '0')
+if budget > 0 and spent + amount > budget + 1e-9 then return 0 end
+redis.call('HINCRBYFLOAT', KEYS[1], 'total', amount)
+redis.call('HINCRBYFLOAT', KEYS[1], 'model:' .. ARGV[3], amount)
+redis.call('EXPIRE', KEYS[1], ARGV[4])
+redis.call('HSET', KEYS[2], 'booked_usd', amount, 'booked_day', ARGV[6])
+redis.call('HDEL', KEYS[2], 'settled_usd')
+return 1
+"""
+"""Book a generation's expected cost against today's cap, or refuse (0) when it would go over;
+-1 when the record is no longer this submit's. Check and booking are one step, so no burst,
+worker or host can book past the cap. A resubmit after a transient failure (nothing accepted)
+keeps its unsettled booking; a new paid attempt (the likeness retry) books again."""
+
+_SETTLE = """
+local booked = redis.call('HGET', KEYS[2], 'booked_usd')
+if not booked or redis.call('HEXISTS', KEYS[2], 'settled_usd') == 1 then return nil end
+local delta = tonumber(ARGV[1]) - tonumber(booked)
+if delta ~= 0 then
+  redis.call('HINCRBYFLOAT', KEYS[1], 'total', delta)
+  redis.call('HINCRBYFLOAT', KEYS[1], 'model:' .. ARGV[2], delta)
+end
+redis.call('HSET', KEYS[2], 'settled_usd', ARGV[1])
+return tostring(delta)
+"""
+"""Correct a booking to what was really charged (0: nothing was), once."""
+
+
+_GIVE_BACK = """
+local images = tonumber(redis.call('HGET', KEYS[1], 'quota_images') or '0')
+if images <= 0 or redis.call('HSETNX', KEYS[1], 'quota_returned', '1') == 0 then return 0 end
+local used = tonumber(redis.call('GET', KEYS[2]) or '0')
+local back = math.min(images, used)
+if back > 0 then redis.call('DECRBY', KEYS[2], back) end
+return back
+"""
+"""Give a generation's images back to its person's quota of the day it was reserved, once:
+the flag and the decrement are one step, so a failure racing a cancel returns it only once."""
+
+
 def day(at: float | None = None) -> str:
     """The UTC day of ``at`` as ``YYYYMMDD``."""
     return time.strftime("%Y%m%d", time.gmtime(time.time() if at is None else at))
@@ -79,19 +128,34 @@ class Ledger:
     def __init__(self, redis_client: redis.Redis) -> None:
         self.redis = redis_client
         self._reserve = redis_client.register_script(_RESERVE)
+        self._book = redis_client.register_script(_BOOK)
+        self._settle = redis_client.register_script(_SETTLE)
+        self._give_back = redis_client.register_script(_GIVE_BACK)
 
     def reserve(
-        self, person_id: str, group_id: str, images: int, estimate_usd: float, limits: Limits
-    ) -> str | None:
-        """Reserve an active slot and ``images`` of today's quota; the refusal's message id, or None."""
-        refused, _used = self._reserve(
-            keys=[active_key(person_id), daily_key(person_id), cost_key()],
+        self, person_id: str, group_id: str, images: int, estimate_usd: float, limits: Limits,
+        on: str | None = None,
+    ) -> tuple[str | None, int]:
+        """Reserve an active slot and ``images`` of the day's quota: (the refusal's message id or
+        None, images already used that day)."""
+        refused, used = self._reserve(
+            keys=[active_key(person_id), daily_key(person_id, on), cost_key(on)],
             args=[
                 limits.max_active, limits.daily_limit, group_id, images,
                 limits.daily_budget_usd, estimate_usd, DAY_KEY_TTL_S,
             ],
         )
-        return text(refused) or None
+        return text(refused) or None, int(used)
+
+    def give_back(self, gen_id: str) -> int:
+        """The generation failed, expired or was cancelled: its images count no more against
+        the person's daily quota (once, whatever ends it). How many came back."""
+        from worker.records import gen_key
+
+        person, on = self.redis.hmget(gen_key(gen_id), ["person_id", "quota_day"])
+        if not person or not on:
+            return 0
+        return int(self._give_back(keys=[gen_key(gen_id), daily_key(text(person), text(on))]))
 
     def release(self, person_id: str, group_id: str) -> None:
         """The group finished: its active slot is free again."""
@@ -114,6 +178,46 @@ class Ledger:
             pipe.expire(cost_key(), DAY_KEY_TTL_S)
             pipe.execute()
         metrics.count(self.redis, "portraitbot_spend_usd_total", {"model": model}, usd)
+
+    def book(self, gen_id: str, token: str, model: str, usd: float, budget_usd: float) -> bool | None:
+        """Book the expected cost before a submit: True booked, False over the cap, None not ours."""
+        from worker.records import gen_key
+
+        today = day()
+        booked = int(self._book(
+            keys=[cost_key(today), gen_key(gen_id)],
+            args=[budget_usd, usd, model, DAY_KEY_TTL_S, token, today],
+        ))
+        if booked < 0:
+            return None
+        if booked and usd:
+            metrics.count(self.redis, "portraitbot_spend_usd_total", {"model": model}, usd)
+        return bool(booked)
+
+    def settle(self, gen_id: str, model: str, usd: float) -> None:
+        """The submit's answer says what was charged (0 when nothing was): correct the booking.
+
+        A booking nobody settles (the worker died mid-submit, the answer was unreadable) stays
+        at the expected cost, so the cap and /metrics never count less than fal charged."""
+        from worker.records import gen_key
+
+        booked_day = text(self.redis.hget(gen_key(gen_id), "booked_day") or b"")
+        if not booked_day:
+            if usd:
+                self.record_cost(model, usd)  # booked nothing (a free model's price changed)
+            return
+        delta = self._settle(keys=[cost_key(booked_day), gen_key(gen_id)], args=[usd, model])
+        if delta is None:
+            return
+        change = float(text(delta))
+        if change > 0:
+            metrics.count(self.redis, "portraitbot_spend_usd_total", {"model": model}, change)
+        elif change < 0:
+            metrics.count(self.redis, "portraitbot_spend_refunded_usd_total", {"model": model}, -change)
+
+    def refund(self, gen_id: str, model: str) -> None:
+        """Nothing was charged (refused, expired or cancelled before it left): free the booking."""
+        self.settle(gen_id, model, 0.0)
 
     def record_outcome(self, model: str, outcome: str, latency_s: float | None = None) -> None:
         """Count one finished generation by model and outcome (and its latency when delivered)."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 import redis
@@ -20,9 +20,10 @@ from core.errors import QuotaError, UserInputError
 from core.models import MODELS, Model
 from core.request import GenerationRequest
 from core.settings import Settings
+from engine import calls
 from worker import rqueue
 from worker.chain import EARLY_WAKE_TTL_S, LAST_FAILED, UPSTREAM, early_wake_key
-from worker.ledger import Ledger, Limits, hours_to_reset, seconds_to_reset
+from worker.ledger import Ledger, Limits, day, hours_to_reset, seconds_to_reset
 from worker.records import (
     ACTIVE,
     DUE,
@@ -42,9 +43,6 @@ from worker.redis_conn import key, text
 
 SUBMIT_STEP_S = 0.05
 """Seconds of queue wait counted per generation ahead, for the ETA (submits are short)."""
-IMAGES_PER_JOB = {"fal": 4}
-"""Most images one upstream request makes, by provider (fal's num_images is 1-4); a bigger
-count becomes several generations of the same group, delivered together."""
 GROUP_BACKSTOP_S = 120.0
 """The sweep re-checks a group this long after it could at the latest have finished."""
 
@@ -117,9 +115,15 @@ class GenerationQueue:
         gen_ids = tuple(new_id() for _ in requests)
         images = sum(max(1, r.count) for r in requests)
         estimate = sum(m.price_usd * max(1, r.count) for m, r in zip(models, requests, strict=True))
-        refused = self.ledger.reserve(person, group_id, images, estimate, self.limits)
+        today = day()
+        refused, used = self.ledger.reserve(person, group_id, images, estimate, self.limits, today)
         if refused == "quota.active_limit":
             raise QuotaError("quota.active_limit", limit=self.limits.max_active)
+        left = self.limits.daily_limit - used
+        if refused == "quota.daily_limit" and left > 0:
+            # Asked for more than is left: say how many are, so the person can make those.
+            raise QuotaError("quota.daily_left", left=left, limit=self.limits.daily_limit,
+                             reset_hours=hours_to_reset())
         if refused == "quota.daily_limit":
             raise QuotaError("quota.daily_limit", limit=self.limits.daily_limit,
                              reset_hours=hours_to_reset())
@@ -140,7 +144,7 @@ class GenerationQueue:
                     "id": gen_id, "person_id": person, "group": group_id, "index": index,
                     "target": encode(target.to_dict()), "request": encode(request.to_dict()),
                     "model": model.key, "reference": reference or "", "state": "queued",
-                    "chunk": chunks[index],
+                    "chunk": chunks[index], "quota_day": today, "quota_images": max(1, request.count),
                     "attempts": 0, "created_at": created, "token": "",
                 })
                 pipe.expire(gen_key(gen_id), RECORD_TTL_S)
@@ -173,6 +177,10 @@ class GenerationQueue:
                     self.redis.zrem(WAITING, item.id)
                     self.redis.srem(UPSTREAM, item.id)
                     self.ledger.record_outcome(item["model"], "cancelled")
+                    self.ledger.give_back(item.id)
+                    if not self.redis.hget(gen_key(item.id), "submit_sent_at"):
+                        # Never left (or bounced back to wait out a retry): nothing is charged.
+                        self.ledger.refund(item.id, item["model"])
                     if was != "queued":
                         rqueue.enqueue_cancel(self.redis, item.id, self.settings.failure_ttl_seconds)
             self.records.transition(group_key(group_id), ("active", "ready"), "cancelled",
@@ -295,19 +303,14 @@ class GenerationQueue:
 def split_counts(
     requests: Sequence[GenerationRequest],
 ) -> tuple[list[GenerationRequest], list[int]]:
-    """Requests with more images than one upstream call makes, split; and each part's number."""
+    """Requests with more images than one upstream call makes, split (``engine.calls.split``);
+    and each part's number."""
     parts: list[GenerationRequest] = []
     chunks: list[int] = []
     for request in requests:
-        model = _model(request)
-        left = max(1, min(request.count, model.max_count))
-        size = IMAGES_PER_JOB.get(model.provider, left)
-        number = 0
-        while left > 0:
-            parts.append(replace(request, count=min(left, size)))
-            chunks.append(number)
-            left -= size
-            number += 1
+        split = calls.split(request, _model(request))
+        parts.extend(split)
+        chunks.extend(range(len(split)))
     return parts, chunks
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
+from starlette.types import Scope
 
 from bot.messages import Dialogue, Incoming, Reply
 from bot.web.sender import WebFeed, buttons_json, media_dir
@@ -29,6 +31,9 @@ COOKIE_MAX_AGE = 180 * 24 * 3600
 """Half a year: the browser keeps its session (and so its photos) across visits."""
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 """The same byte cap as image intake; larger bodies are refused before they are read."""
+WEB_BODY_LIMITS = {"/api/message": MAX_UPLOAD_BYTES + 64 * 1024}
+"""Bytes a request body may have, by path prefix (the form's fields besides the photo fit in
+64 KB); bot/limits.py cuts bodies there, chunked or not. Other paths get its default."""
 MAX_TEXT_CHARS = 2000
 """Longer messages are cut; prompts are capped again by core.prompts."""
 
@@ -57,6 +62,16 @@ def _with_cookie(response: Response, token: str, new: bool) -> Response:
     return response
 
 
+def too_large_reply(catalogues: Catalogues) -> Callable[[Scope], dict[str, Any]]:
+    """The web chat's answer to a body over its limit, in the browser's language."""
+
+    def body(scope: Scope) -> dict[str, Any]:
+        text = catalogues.text(_language(Request(scope)), "web.too_large", mb=MAX_UPLOAD_BYTES // 2**20)
+        return {"replies": [{"text": text, "buttons": []}]}
+
+    return body
+
+
 def _reply_json(reply: Reply) -> dict[str, Any]:
     return {"text": reply.text, "buttons": buttons_json(reply.buttons), "generation_id": reply.generation_id}
 
@@ -65,6 +80,10 @@ def web_routes(
     conversation: Dialogue, catalogue: Catalogue, feed: WebFeed, catalogues: Catalogues, data_dir: Path
 ) -> list[Any]:
     """The routes, bound to the process's conversation and feed."""
+
+    async def favicon(request: Request) -> Response:
+        """Browsers ask for /favicon.ico whatever the page links: answer with the icon, not 404."""
+        return FileResponse(STATIC_DIR / "favicon.svg", media_type="image/svg+xml")
 
     async def page(request: Request) -> Response:
         token, new = _session_token(request)
@@ -150,5 +169,6 @@ def web_routes(
         Route("/api/message", message, methods=["POST"]),
         Route("/api/events", events),
         Route("/media/{name}", media),
+        Route("/favicon.ico", favicon),
         Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
     ]

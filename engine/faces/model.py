@@ -34,6 +34,10 @@ EMBED_JITTERS = 1
 """Re-embeddings with random jitter averaged per face; 1 (none) keeps a face under 0.3 s."""
 
 _lock = threading.Lock()
+"""Guards loading the models."""
+_running = threading.Lock()
+"""dlib's detector, shape predictor and ResNet are not safe to run from two threads at once:
+two likeness checks finishing together in the worker's threads crashed it with SIGSEGV."""
 _models: dict[str, object] = {}
 
 
@@ -79,10 +83,15 @@ def _shrunk(image: ImageInput) -> tuple[np.ndarray, float]:
 
 
 def _analyse(image: ImageInput, embed: bool) -> list[FaceAnalysis]:
-    import dlib
-
     models = _load()
     array, scale = _shrunk(image)
+    with _running:
+        return _analyse_locked(models, array, scale, embed)
+
+
+def _analyse_locked(models: dict[str, object], array: np.ndarray, scale: float, embed: bool) -> list[FaceAnalysis]:
+    import dlib
+
     rects, scores, _ = models["detector"].run(array, HOG_UPSAMPLE, 0.0)  # type: ignore[attr-defined]
     found = []
     for rect, score in zip(rects, scores, strict=True):
