@@ -10,9 +10,9 @@ from typing import Any, Protocol
 
 from bot.messages import Reply
 from bot.photos import PhotoDesk
-from core.chat import Button, ChatTarget
+from core.chat import Button, ButtonAction, ChatTarget
 from core.i18n import LANGUAGE_NAMES, normalize_language
-from core.models import MODELS, lookup, route
+from core.models import LOCAL_PROVIDER, MODELS, lookup, route
 from core.settings import Settings
 from core.styles import Catalogue
 from worker.queue import GenerationQueue
@@ -68,25 +68,33 @@ def argument(text: str) -> str:
 
 def start(conv: Conversation, target: ChatTarget, session: Session, text: str) -> list[Reply]:
     """/start: greet and explain in one message."""
-    return [Reply(conv.say(target, "conv.welcome") + "\n\n" + conv.say(target, "conv.help"))]
+    return [Reply(conv.say(target, "conv.welcome") + "\n\n" + _help_text(conv, target))]
 
 
 def help_(conv: Conversation, target: ChatTarget, session: Session, text: str) -> list[Reply]:
-    return [Reply(conv.say(target, "conv.help"))]
+    return [Reply(_help_text(conv, target))]
+
+
+def _help_text(conv: Conversation, target: ChatTarget) -> str:
+    """How it works, then what is kept and for how long (RETENTION_DAYS)."""
+    days = conv.settings.retention_days
+    privacy = (conv.say(target, "conv.privacy", days=f"{days:g}") if days > 0
+               else conv.say(target, "conv.privacy_until_forget"))
+    return conv.say(target, "conv.help") + "\n\n" + privacy
 
 
 def styles(conv: Conversation, target: ChatTarget, session: Session, text: str) -> list[Reply]:
     """/styles: categories first, then the styles of the chosen one."""
     rows = []
     for category in conv.styles.categories():
-        rows.append((Button(category.name(target.language), f"cat:{category.code}"),))
+        rows.append((Button.of(category.name(target.language), ButtonAction.cat, category.code),))
     return [Reply(conv.say(target, "conv.pick_category"), buttons=tuple(rows))]
 
 
 def model(conv: Conversation, target: ChatTarget, session: Session, text: str) -> list[Reply]:
     """/model [name]: show or set the person's model."""
     wanted = argument(text)
-    available = conv.available_providers | {"offline"}
+    available = conv.available_providers | {LOCAL_PROVIDER}
     default = route(None, available_providers=conv.available_providers, has_reference=True,
                     operator_default=conv.settings.default_model or None).model
     default_name = conv.say(target, "conv.model_default", model=conv.model_name(default.key, target))
@@ -103,7 +111,7 @@ def model(conv: Conversation, target: ChatTarget, session: Session, text: str) -
     usable = chosen_now is not None and chosen_now.provider in available
     current = conv.model_name(chosen_now.key, target) if (chosen_now and usable) else default_name
     buttons = [
-        Button(f"{conv.model_name(k, target)} · ~{int(MODELS[k].latency_s)} s", f"model:{k}")
+        Button.of(f"{conv.model_name(k, target)} · ~{int(MODELS[k].latency_s)} s", ButtonAction.model, k)
         for k in CHOOSABLE_MODELS
         if MODELS[k].provider in available
     ]
@@ -120,7 +128,7 @@ def lang(conv: Conversation, target: ChatTarget, session: Session, text: str) ->
         from dataclasses import replace
 
         return [Reply(conv.say(replace(target, language=wanted), "conv.lang_set"))]
-    choices = [Button(name, f"lang:{code}") for code, name in LANGUAGE_NAMES.items()]
+    choices = [Button.of(name, ButtonAction.lang, code) for code, name in LANGUAGE_NAMES.items()]
     buttons = tuple(
         tuple(choices[i:i + LANGUAGE_BUTTONS_PER_ROW]) for i in range(0, len(choices), LANGUAGE_BUTTONS_PER_ROW)
     )
@@ -163,11 +171,10 @@ def quota(conv: Conversation, target: ChatTarget, session: Session, text: str) -
 
 
 def forget(conv: Conversation, target: ChatTarget, session: Session, text: str) -> list[Reply]:
-    """/forget: delete the person's photos, results and records."""
-    conv.queue.forget(target.person_id)
-    conv.photos.forget(target.person_id)
-    conv.sessions.forget(target.person_id)
-    conv.forget_language(target.person_id)
+    """/forget: delete the person's photos, results, history and records (bot/forget.py)."""
+    from bot.forget import forget_person
+
+    forget_person(conv, target)
     return [Reply(conv.say(target, "conv.forgotten"))]
 
 

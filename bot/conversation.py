@@ -11,25 +11,26 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import random
+import os
 import time
 from dataclasses import replace
 from typing import Any
 
 import redis
 
-from bot import followups
+from bot import fewer, followups
+from bot.choices import pick_by_words, random_prompts, style_buttons
 from bot.commands import COMMANDS, command_name
 from bot.messages import Incoming, Reply
 from bot.photos import PhotoDesk
-from core.chat import Button, ChatTarget
+from core.chat import Button, ButtonAction, ButtonData, ChatTarget
 from core.errors import PortraitBotError, QuotaError, UserInputError
 from core.i18n import Catalogues, normalize_language
 from core.idspecs import IdSpec, get_spec
 from core.intent import recognize
-from core.models import MODELS
+from core.models import MODELS, best_model
 from core.plan import Plan, StyleFacts, plan
-from core.request import Intent
+from core.request import ASK_BELOW, QUIET_ACTIONS, Intent
 from core.settings import Settings
 from core.styles import Catalogue
 from core.written import LATIN_SCRIPT_LANGUAGES, written_language
@@ -46,8 +47,6 @@ from worker.store import (
 
 log = logging.getLogger(__name__)
 
-SHORT_ANSWER_WORDS = 4
-"""A reply to "which one?" this short ("beach", "the city one") is read against the choices."""
 
 OWN_LANGUAGE_CHANNELS = frozenset({"wechat"})
 """Channels whose adapter already follows the written language (bot/wechat/handler.py)."""
@@ -158,14 +157,16 @@ class Conversation:
             return [Reply(self.say(target, "conv.number_without_choice"))]
         if followups.stops(text):
             return COMMANDS["cancel"](self, target, session, "/cancel")
+        if pending is not None and pending.kind in ("ask", fewer.PENDING_KIND) and followups.goes_on(text):
+            return self.start(replace(Intent.from_dict(pending.intent), confidence=1.0), target, session)
         if pending is not None and pending.kind == "confirm" and followups.goes_on(text):
             return self.start(replace(Intent.from_dict(pending.intent), go_anyway=True), target, session)
         intent = recognize(text, bot_username=incoming.bot_username, extra_styles=self.extra_styles)
-        if name is not None and intent.action == "none" and not target.is_group:
+        if name is not None and intent.action in ("none", "unknown", "chat") and not target.is_group:
             # Style commands (/anime, /passport) are intents; anything else is a typo or a guess.
             return [Reply(self.say(target, "conv.unknown_command", command="/" + name[:32]))]
         if choosing and pending is not None:
-            picked = self._pick_by_words(text, intent, pending)
+            picked = pick_by_words(self.styles, text, intent, pending)
             if picked is not None:
                 return self._callback(f"style:{picked}", target, session)
         metrics.count(self.redis, "portraitbot_intents_total", {"channel": target.channel, "action": intent.action})
@@ -185,11 +186,25 @@ class Conversation:
             return [] if target.is_group else [Reply(self._small_talk(target, session))]
         if intent.action == "help":
             return [Reply(self.say(target, "conv.help"))]
-        if intent.action == "none":
+        if intent.action == "cancel":
+            return COMMANDS["cancel"](self, target, session, "/cancel")
+        if intent.action in QUIET_ACTIONS:
             return [] if target.is_group else [Reply(self._small_talk(target, session))]
         if intent.action == "choose":
             return self._ask_choice(intent, target)
+        if intent.action == "generate" and intent.confidence < ASK_BELOW:
+            return self._ask_back(intent, target)
         return self.start(intent, target, session)
+
+    def _ask_back(self, intent: Intent, target: ChatTarget) -> list[Reply]:
+        """A guess ("what is the capital of france?"): ask before anything paid starts."""
+        if target.is_group:
+            return []
+        what = (intent.prompt or intent.scene or self._style_name(intent.style or "", target))[:80]
+        self.sessions.update(target.person_id, pending=Pending("ask", intent.to_dict(), time.time()))
+        return [Reply(self.say(target, "conv.ask_unsure", what=what),
+                      buttons=((Button.of(self.say(target, "conv.button_make_it"), ButtonAction.sure, "yes"),
+                                Button.of(self.say(target, "conv.button_styles"), ButtonAction.styles, "all")),))]
 
     # ----------------------------------------------------------------- photos
     def _photo(self, incoming: Incoming, target: ChatTarget, text: str) -> list[Reply]:
@@ -203,7 +218,7 @@ class Conversation:
             if name in COMMANDS:
                 return COMMANDS[name](self, target, session, text)
             intent = recognize(text, bot_username=incoming.bot_username, extra_styles=self.extra_styles)
-            if intent.action not in ("none", "help"):
+            if intent.action not in QUIET_ACTIONS and intent.action != "help":
                 return self._intent(intent, target, session)
         pending = session.pending
         if pending and pending.kind in ("photo", "confirm"):
@@ -213,12 +228,12 @@ class Conversation:
         if pending and pending.kind == "choice":
             # They were asked "which one?" and sent the selfie first: ask again, with that choice.
             choices = [c for c in pending.intent.get("choices") or [] if self.styles.get(c) is not None]
-            buttons = self._style_buttons(choices, target, columns=2)
+            buttons = style_buttons(self.styles, choices, target.language, columns=2)
             return [Reply(self.say(target, "conv.photo_then_choose"), buttons=buttons)]
         return [
             Reply(
                 self.say(target, "conv.photo_received"),
-                buttons=self._style_buttons(POPULAR_STYLES, target, columns=2),
+                buttons=style_buttons(self.styles, POPULAR_STYLES, target.language, columns=2),
             )
         ]
 
@@ -226,7 +241,9 @@ class Conversation:
     def start(self, intent: Intent, target: ChatTarget, session: Session) -> list[Reply]:
         """Plan, check the photo, enqueue and acknowledge one request."""
         reference = session.reference
-        fresh = reference is not None and time.time() - reference.received_at < REFERENCE_MAX_AGE_SECONDS
+        # Fresh, and still on disk (RETENTION_DAYS may have deleted it): else ask for a new one.
+        fresh = (reference is not None and time.time() - reference.received_at < REFERENCE_MAX_AGE_SECONDS
+                 and os.path.exists(reference.path))
         result = self._plan(intent, session, has_reference=fresh)
         person = target.person_id
         if result.needs_photo and not fresh:
@@ -238,7 +255,7 @@ class Conversation:
             return [
                 Reply(
                     self.say(target, reference.verdict, **(reference.verdict_params or {})),
-                    buttons=((Button(self.say(target, "conv.button_go_anyway"), "go:anyway"),),),
+                    buttons=((Button.of(self.say(target, "conv.button_go_anyway"), ButtonAction.go, "anyway"),),),
                 )
             ]
         what = self._request_name(result, target, intent)
@@ -250,7 +267,7 @@ class Conversation:
                 label=f"{what} · {self.model_name(result.model.key, target)}",
             )
         except QuotaError as error:
-            return [Reply(self.catalogues.error_text(target.language, error))]
+            return fewer.refusal(self, error, intent, target)
         self.sessions.update(person, pending=None)
         self.sessions.remember_generation(person, ticket.generation_ids[0], replace(intent, go_anyway=False).to_dict())
         return [Reply(self._ack_text(result, ticket, target, what), generation_id=ticket.generation_ids[0])]
@@ -265,7 +282,7 @@ class Conversation:
             has_reference=has_reference,
             session_model=session.model,
             operator_default=self.settings.default_model or None,
-            random_prompts=_random_prompts,
+            random_prompts=random_prompts,
         )
 
     def _facts(self, key: str) -> StyleFacts | None:
@@ -306,7 +323,7 @@ class Conversation:
             text += "\n" + self.say(target, "conv.ack_ahead", ahead=ticket.ahead)
         if result.note:
             text += "\n" + self.say(target, result.note, model=self.model_name(result.model.key, target))
-        if result.model.key == "offline":
+        if result.model.local:
             text += "\n" + self.say(target, "conv.offline_note")
         return text
 
@@ -324,7 +341,7 @@ class Conversation:
         if not choices:
             return [Reply(self.say(target, "conv.small_talk"))]
         self.sessions.update(target.person_id, pending=Pending("choice", intent.to_dict(), time.time()))
-        return [Reply(self.say(target, "conv.choose"), buttons=self._style_buttons(choices, target, columns=2))]
+        return [Reply(self.say(target, "conv.choose"), buttons=style_buttons(self.styles, choices, target.language, columns=2))]
 
     def _small_talk(self, target: ChatTarget, session: Session) -> str:
         """A pointer to what to do next: a style if the photo is here, else the photo."""
@@ -333,59 +350,35 @@ class Conversation:
             return self.say(target, "conv.small_talk_have_photo")
         return self.say(target, "conv.small_talk")
 
-    def _pick_by_words(self, text: str, intent: Intent, pending: Pending) -> str | None:
-        """The offered choice a short answer names ("beach", "海滩", "the city one"), if exactly one."""
-        choices = [c for c in pending.intent.get("choices") or [] if self.styles.get(c) is not None]
-        if intent.style in choices:
-            return intent.style
-        plain = text.lower()
-        if len(plain.split()) > SHORT_ANSWER_WORDS or len(plain) > 24:
-            return None  # a new request ("actually make me a watercolor"), not an answer
-        named = [c for c in choices if any(term and term in plain for term in self._choice_terms(c))]
-        return named[0] if len(named) == 1 else None
-
-    def _choice_terms(self, key: str) -> set[str]:
-        """What tells one choice from its siblings: the last part of its names, its keywords."""
-        style = self.styles.get(key)
-        assert style is not None
-        terms = {key.rsplit("_", 1)[-1].lower()}
-        for name in (style.name_en, style.name_zh):
-            tail = name.replace("—", "·").split("·")[-1].strip().lower()
-            terms.add(tail.strip("()（）"))
-        terms.update(k.lower() for k in style.keywords)
-        return {t for t in terms if len(t) >= 2}
-
     def _pick_by_number(self, number: int, target: ChatTarget, session: Session) -> list[Reply]:
         assert session.pending is not None
         choices = session.pending.intent.get("choices") or []
         if not 1 <= number <= len(choices):
-            buttons = self._style_buttons(choices, target, columns=2)
+            buttons = style_buttons(self.styles, choices, target.language, columns=2)
             return [Reply(self.say(target, "conv.choose_again", count=len(choices)), buttons=buttons)]
         return self._callback(f"style:{choices[number - 1]}", target, session)
 
-    def _style_buttons(self, keys: tuple[str, ...] | list[str], target: ChatTarget, *, columns: int) -> tuple[tuple[Button, ...], ...]:
-        buttons = []
-        for key in keys:
-            style = self.styles.get(key)
-            if style is not None:
-                label = f"{style.emoji} {style.name(target.language)}".strip()
-                buttons.append(Button(label, f"style:{key}"))
-        return tuple(tuple(buttons[i : i + columns]) for i in range(0, len(buttons), columns))
-
     # ----------------------------------------------------------------- buttons
     def _callback(self, data: str, target: ChatTarget, session: Session) -> list[Reply]:
-        kind, _, value = data.partition(":")
+        parsed = ButtonData.parse(data)
+        if parsed is None:
+            return [Reply(self.say(target, "conv.expired_button"))]
+        kind, value = parsed.action, parsed.value
         pending = Intent.from_dict(session.pending.intent) if session.pending else None
         if kind == "style" and self.styles.get(value) is not None:
             base = pending if (pending and session.pending and session.pending.kind == "choice") else Intent()
             intent = replace(base, action="generate", style=value, choices=None)
             return self.start(intent, target, session)
+        if kind == "sure" and pending is not None and session.pending and session.pending.kind == "ask":
+            return self.start(replace(pending, confidence=1.0), target, session)
+        if kind == "fewer" and pending is not None and session.pending and session.pending.kind == fewer.PENDING_KIND:
+            return self.start(pending, target, session)
         if kind == "go" and pending is not None:
             return self.start(replace(pending, go_anyway=True), target, session)
         if kind in ("regen", "hq") and session.last_request:
             last = Intent.from_dict(session.last_request)
             if kind == "hq":
-                last = replace(last, model="gpt")
+                last = replace(last, model=best_model().key)
             return self.start(replace(last, go_anyway=True), target, session)
         if kind == "cat":
             return self._category(value, target)
@@ -401,14 +394,5 @@ class Conversation:
         keys = [s.key for s in self.styles.all() if s.category == code]
         if not keys:
             return [Reply(self.say(target, "conv.expired_button"))]
-        return [Reply(self.say(target, "conv.pick_style"), buttons=self._style_buttons(keys, target, columns=2))]
-
-
-def _random_prompts(count: int) -> list[tuple[str, int]]:
-    from core.faces import random_face_prompts
-
-    rng = random.Random()
-    # A pair is one made-up person with two expressions; one prompt per pair gives N people.
-    faces = random_face_prompts(rng, pairs=count)[::2]
-    return [(face.prompt, face.seed) for face in faces][:count]
+        return [Reply(self.say(target, "conv.pick_style"), buttons=style_buttons(self.styles, keys, target.language, columns=2))]
 

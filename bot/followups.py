@@ -1,7 +1,9 @@
 """Follow-ups that only make sense after a result: "again", "higher quality", "another style".
 
 Intent recognition reads one message on its own; these words refer to the last request, so
-the conversation resolves them against the session. Data, not logic: extend the tuples.
+the conversation resolves them against the session. The words of languages other than English
+and Chinese come from the language modules (``core.intent.lang``: again, higher_quality,
+other_style, stop, go_on), so a new language adds them there.
 """
 
 from __future__ import annotations
@@ -9,23 +11,26 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from core.intent.lang import every
+from core.intent.text import normalize
+from core.models import best_model
 from core.request import Intent
 
-AGAIN = (
+AGAIN: tuple[str, ...] = (
     "again", "one more", "another one", "do it again", "try again", "once more", "more please",
     "make another", "regenerate", "redo", "再来", "再来一张", "再来一次", "再生成", "重新生成", "再做一张",
     "再试一次", "重来",
 )
-HIGHER_QUALITY = (
+HIGHER_QUALITY: tuple[str, ...] = (
     "higher quality", "better quality", "best quality", "high quality", "more detail", "sharper",
     "hd", "高清", "更高画质", "画质更好", "清晰一点", "高清一点", "最高画质",
 )
-OTHER_STYLE = (
+OTHER_STYLE: tuple[str, ...] = (
     "another style", "different style", "other style", "other styles", "change style",
     "change the style", "something else", "换个风格", "换一个风格", "换风格", "别的风格", "其他风格",
 )
 
-GO_ON = (
+GO_ON: tuple[str, ...] = (
     "go anyway", "go ahead", "continue", "use it anyway", "use this one", "use this photo", "yes",
     "ok", "okay", "sure", "fine", "do it", "继续", "继续生成", "仍然生成", "照样生成", "没关系", "就用这张",
     "用这张", "就这张", "可以", "好", "好的", "行", "是的", "确定",
@@ -37,7 +42,7 @@ LIST_STYLES = (
     "风格列表", "所有风格", "都有什么风格", "哪些风格",
 )
 """Asking for the menu: answered with the style categories, with or without a last request."""
-STOP = (
+STOP: tuple[str, ...] = (
     "cancel", "stop", "stop it", "cancel it", "cancel that", "never mind", "nevermind", "abort",
     "取消", "停止", "停", "别做了", "不要了", "算了", "取消吧", "停下",
 )
@@ -48,11 +53,24 @@ ORDINALS = {
 }
 """Words that pick an offered choice by position ("the second one", "第二个")."""
 
+
+def _with_lexicons(phrases: tuple[str, ...], field: str) -> tuple[str, ...]:
+    return tuple(dict.fromkeys((*phrases, *(_plain(p) for p in every(field)))))
+
+
 _PUNCTUATION = re.compile(r"[\s!?.,，。！？~～…]+")
 
 
 def _plain(text: str) -> str:
-    return _PUNCTUATION.sub(" ", text.lower()).strip()
+    """Lower-cased, accents folded ("cancelá" is "cancela"), punctuation as spaces."""
+    return _PUNCTUATION.sub(" ", normalize(text)).strip()
+
+
+AGAIN = _with_lexicons(AGAIN, "again")
+HIGHER_QUALITY = _with_lexicons(HIGHER_QUALITY, "higher_quality")
+OTHER_STYLE = _with_lexicons(OTHER_STYLE, "other_style")
+GO_ON = _with_lexicons(GO_ON, "go_on")
+STOP = _with_lexicons(STOP, "stop")
 
 
 def _says(text: str, phrases: tuple[str, ...]) -> bool:
@@ -93,7 +111,7 @@ def resolve(text: str, intent: Intent, last: Intent | None) -> Intent | str:
     Only a message that names no style, prompt, scene, spec or expression refers back; what
     it does say (count, ratio, model) is laid over the last request.
     """
-    if intent.action not in ("generate", "none", "help"):
+    if intent.action not in ("generate", "none", "chat", "unknown", "help"):
         return intent
     if intent.style or intent.prompt or intent.scene or intent.id_spec or intent.expression:
         return intent
@@ -102,7 +120,7 @@ def resolve(text: str, intent: Intent, last: Intent | None) -> Intent | str:
     if last is None:
         # "again" / "再来一张" / "higher quality" with nothing before it: nothing to repeat.
         refers_back = _says(text, AGAIN) or _says(text, HIGHER_QUALITY) or _says(text, OTHER_STYLE)
-        return replace(intent, action="none") if refers_back else intent
+        return replace(intent, action="unknown") if refers_back else intent
     if _says(text, OTHER_STYLE):
         return "styles"
     quality = _says(text, HIGHER_QUALITY)
@@ -110,7 +128,7 @@ def resolve(text: str, intent: Intent, last: Intent | None) -> Intent | str:
         return intent
     return replace(
         last,
-        model="gpt" if quality else intent.model or last.model,
+        model=best_model().key if quality else intent.model or last.model,
         count=intent.count or last.count,
         aspect_ratio=intent.aspect_ratio or last.aspect_ratio,
         go_anyway=False,

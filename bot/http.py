@@ -13,14 +13,18 @@ from contextlib import asynccontextmanager
 
 import redis
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from bot.falhook import fal_routes
+from bot.guard import SecurityHeaders, busy_handler
+from bot.limits import BodyLimit, json_refusal
 from bot.parts import ServerParts
-from bot.web.routes import web_routes
+from bot.web.routes import WEB_BODY_LIMITS, too_large_reply, web_routes
 from bot.web.sender import WebFeed
+from worker import redis_supervisor
 from worker.alive import alive
 from worker.metrics import GAUGE_HELP, render
 
@@ -37,13 +41,15 @@ def create_app(parts: ServerParts) -> Starlette:
     """The Starlette application with every route."""
 
     async def healthz(request: Request) -> Response:
+        supervisor = redis_supervisor.current()
+        extra = supervisor.health() if supervisor is not None else {}
         try:
             parts.redis.ping()
         except redis.RedisError:
-            return JSONResponse({"redis": "down", "workers": 0}, status_code=503)
+            return JSONResponse({"redis": "down", "workers": 0, **extra}, status_code=503)
         workers = alive(parts.redis)
         status = 200 if workers else 503
-        return JSONResponse({"redis": "ok", "workers": workers}, status_code=status)
+        return JSONResponse({"redis": "ok", "workers": workers, **extra}, status_code=status)
 
     async def metrics(request: Request) -> Response:
         stats = parts.queue.stats()
@@ -57,7 +63,7 @@ def create_app(parts: ServerParts) -> Starlette:
 
     routes: list[BaseRoute] = [
         *web_routes(parts.conversation, parts.styles, WebFeed(parts.redis), parts.catalogues,
-                    parts.settings.data_dir),
+                    parts.settings.data_dir, proxy_header=parts.settings.trusted_proxy_header),
         *fal_routes(parts.redis, parts.queue.wake),
         *parts.extra_routes,
         Route("/healthz", healthz),
@@ -77,4 +83,9 @@ def create_app(parts: ServerParts) -> Starlette:
                 await stack.enter_async_context(start())
             yield
 
-    return Starlette(routes=routes, lifespan=lifespan)
+    refusal = json_refusal(too_large_reply(parts.catalogues))
+    limits = Middleware(BodyLimit, limits=WEB_BODY_LIMITS,
+                        too_large={prefix: refusal for prefix in WEB_BODY_LIMITS})
+    headers = Middleware(SecurityHeaders, public_url=parts.settings.public_url)
+    return Starlette(routes=routes, lifespan=lifespan, middleware=[headers, limits],
+                     exception_handlers={redis.RedisError: busy_handler(parts.catalogues)})

@@ -27,7 +27,7 @@ class PhotoDesk:
     @property
     def detector(self) -> Any:
         if self._detector is None:
-            from engine.facedetect import build_detector
+            from engine.detector import build_detector
 
             self._detector = build_detector(None)
         return self._detector

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from enum import StrEnum
 from typing import Any
 
 
@@ -18,6 +19,9 @@ class ChatTarget:
     reply_to: str | None = None
     """The message to reply to, where the channel has replies (Telegram)."""
     is_group: bool = False
+    client: str = ""
+    """The web chat: a hash of the browser's network address, so the per-address daily limit
+    holds however many cookies one visitor uses. Empty elsewhere."""
 
     @property
     def person_id(self) -> str:
@@ -38,7 +42,67 @@ class Button:
 
     label: str
     data: str
-    """Callback data, at most 64 bytes (Telegram's limit): ``style:anime``, ``go:<id>`` …"""
+    """Callback data, at most 64 bytes (Telegram's limit): ``ButtonData(...).format()``."""
+
+    @classmethod
+    def of(cls, label: str, action: ButtonAction, value: str = "") -> Button:
+        return cls(label, ButtonData(action, value).format())
+
+
+class ButtonAction(StrEnum):
+    """What pressing a button asks for (the part of its data before the colon)."""
+
+    style = "style"
+    """Make this style (value: style key)."""
+    sure = "sure"
+    """Yes, make what I was asked about."""
+    go = "go"
+    """Go anyway with the photo the check doubted."""
+    regen = "regen"
+    """The last request again."""
+    hq = "hq"
+    """The last request with the best model."""
+    cat = "cat"
+    """Show a style category (value: its code)."""
+    styles = "styles"
+    """Show the style categories."""
+    model = "model"
+    """Choose a model (value: model key)."""
+    lang = "lang"
+    """Choose a language (value: catalogue code)."""
+    retry = "retry"
+    """Retry the last failed request."""
+    fewer = "fewer"
+    """Make as many as are left today of the request the daily limit refused (value: how many)."""
+
+
+BUTTON_DATA_MAX_BYTES = 64
+"""Telegram's limit on ``callback_data``."""
+
+
+@dataclass(frozen=True)
+class ButtonData:
+    """A button's data: one parse, one format (``style:anime``)."""
+
+    action: ButtonAction
+    value: str = ""
+
+    def format(self) -> str:
+        data = f"{self.action.value}:{self.value}"
+        if len(data.encode()) > BUTTON_DATA_MAX_BYTES:
+            raise ValueError(f"button data over {BUTTON_DATA_MAX_BYTES} bytes: {data[:20]}…")
+        return data
+
+    @classmethod
+    def parse(cls, data: str | None) -> ButtonData | None:
+        """The data of a pressed button; None for data we never made (an old or forged button)."""
+        action, colon, value = (data or "").partition(":")
+        if not colon:
+            return None
+        try:
+            return cls(ButtonAction(action), value)
+        except ValueError:
+            return None
 
 
 Buttons = tuple[tuple[Button, ...], ...]

@@ -39,6 +39,17 @@ class Model:
     takes_seed: bool
     aliases: tuple[str, ...] = ()
     max_count: int = 8
+    """Most pictures one person's request may ask of this model."""
+    images_per_call: int = 8
+    """Most pictures one upstream call makes (fal's ``num_images`` is 1-4); a bigger count is
+    split into several calls (``engine.calls.split``)."""
+    best: bool = False
+    """The model "higher quality" asks for (one model is; ``best_model``)."""
+
+    @property
+    def local(self) -> bool:
+        """Runs on this machine (the offline engine): free, instant, a preview not a portrait."""
+        return self.provider == LOCAL_PROVIDER
 
     def endpoint(self, has_reference: bool) -> str:
         """The endpoint for edit mode (with a reference photo) or generate mode."""
@@ -60,6 +71,11 @@ def _ratio_value(ratio: str) -> float:
     return float(width) / float(height)
 
 
+LOCAL_PROVIDER = "offline"
+"""The provider that needs no account: always available."""
+FAL_IMAGES_PER_CALL = 4
+"""fal's image models make 1-4 pictures per request (``num_images``)."""
+
 MODELS: dict[str, Model] = {
     m.key: m
     for m in (
@@ -67,22 +83,26 @@ MODELS: dict[str, Model] = {
             "nano2", "Nano Banana 2", "fal", "fal-ai/nano-banana-2/edit", "fal-ai/nano-banana-2",
             latency_s=15, price_usd=0.08, max_refs=4, aspect_ratios=SEED_ASPECT_RATIOS,
             takes_seed=True, aliases=("nano-banana-2", "nano", "fast", "quick", "draft"),
+            images_per_call=FAL_IMAGES_PER_CALL,
         ),
         Model(
             "nanopro", "NanoPro", "fal", "fal-ai/nano-banana-pro/edit", "fal-ai/nano-banana-pro",
             latency_s=25, price_usd=0.15, max_refs=4, aspect_ratios=SEED_ASPECT_RATIOS,
             takes_seed=True, aliases=("nbp", "nano-banana-pro", "poster", "pro", "fal"),
+            images_per_call=FAL_IMAGES_PER_CALL,
         ),
         Model(
             "gpt", "GPT Image 2", "fal", "openai/gpt-image-2/edit", "openai/gpt-image-2",
             latency_s=150, price_usd=0.25, max_refs=4, aspect_ratios=SEED_ASPECT_RATIOS,
             takes_seed=False, aliases=("gpt-image-2", "gpt-image", "openai", "best"),
+            images_per_call=FAL_IMAGES_PER_CALL, best=True,
         ),
         Model(
             "flux", "FLUX1.1 [pro] ultra", "fal", None, "fal-ai/flux-pro/v1.1-ultra",
             latency_s=10, price_usd=0.06, max_refs=0,
             aspect_ratios=("16:9", "21:9", "4:3", "3:2", "1:1", "2:3", "3:4", "9:16", "9:21"),
             takes_seed=True, aliases=("flux-pro", "flux-2-pro", "flux-ultra"),
+            images_per_call=FAL_IMAGES_PER_CALL,
         ),
         Model(
             "seedream", "Seedream 4.5", "seedream", "seedream-4-5-251128", "seedream-4-5-251128",
@@ -142,7 +162,7 @@ def route(
     ``available_providers`` holds the providers with credentials ("fal", "seedream",
     "headshot"); "offline" is always there.
     """
-    available = available_providers | {"offline"}
+    available = available_providers | {LOCAL_PROVIDER}
     asked = lookup(requested)
     default = lookup(operator_default) or MODELS[DEFAULT_MODEL]
     if asked is None and not has_reference and default.generate_endpoint is None:
@@ -157,3 +177,8 @@ def route(
         if fallback.provider in available and (has_reference or fallback.generate_endpoint):
             return Route(fallback, note or "model.unavailable")
     return Route(MODELS["offline"], None if not available_providers else note or "model.unavailable")
+
+
+def best_model() -> Model:
+    """The model "higher quality" and the result's "Higher quality" button ask for."""
+    return next(m for m in MODELS.values() if m.best)

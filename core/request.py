@@ -11,11 +11,18 @@ from dataclasses import asdict, dataclass, field, fields
 from typing import Any, Literal
 
 Action = Literal[
-    "generate", "series", "edit_expression", "random_face", "choose", "help", "none"
+    "generate", "series", "edit_expression", "random_face", "choose", "help", "cancel", "chat",
+    "unknown", "none",
 ]
 ACTIONS: tuple[str, ...] = (
-    "generate", "series", "edit_expression", "random_face", "choose", "help", "none"
+    "generate", "series", "edit_expression", "random_face", "choose", "help", "cancel", "chat",
+    "unknown", "none",
 )
+QUIET_ACTIONS: frozenset[str] = frozenset({"cancel", "chat", "unknown", "none"})
+"""Actions that start nothing: calling off (cancel), thanks and small talk (chat), nothing
+recognised (unknown); ``none`` is the empty intent's default."""
+ASK_BELOW = 0.5
+"""A generation read with less confidence than this is asked back, never started."""
 MAX_COUNT = 8
 """Seed 000 §4: 1-8 images per request."""
 
@@ -50,6 +57,9 @@ class Intent:
     """ID photos: "white", "blue" or "red" when the person named one."""
     go_anyway: bool = False
     """The person insists on a photo the pre-flight check did not like."""
+    confidence: float = 1.0
+    """How sure the reading is, 0..1: below ``ASK_BELOW`` the bot asks before anything paid
+    starts (a whole message taken as a prompt with no word asking for a picture)."""
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON object ``portraitbot intent`` prints (and jobs carry)."""

@@ -24,6 +24,8 @@ class Deliverable:
     path: Path
     as_document: bool = False
     """Send as a file (full quality, no recompression) rather than as a photo."""
+    title: str = ""
+    """A name to save it under (``portrait-anime-1.jpg``); empty: the file's own name."""
 
 
 class Sender(Protocol):

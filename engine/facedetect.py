@@ -21,7 +21,7 @@ from PIL import Image
 from core.errors import ConfigError
 
 if TYPE_CHECKING:
-    from core.settings import Settings
+    pass
 
 ImageInput: TypeAlias = "np.ndarray | Image.Image"
 Point: TypeAlias = tuple[float, float]
@@ -65,6 +65,9 @@ class Face:
     h: int
     confidence: float
     eyes: tuple[Point, Point] | None = None
+    landmarks: tuple[Point, ...] | None = None
+    """The face model's five points (``engine.faces``: each eye's outer and inner corner, then
+    the base of the nose), in the same pixels as the box; None from the Haar and YuNet paths."""
 
     @property
     def box(self) -> tuple[int, int, int, int]:
@@ -101,6 +104,9 @@ class Face:
         if self.eyes is not None:
             (lx, ly), (rx, ry) = self.eyes
             eyes = ((lx * factor, ly * factor), (rx * factor, ry * factor))
+        landmarks = None
+        if self.landmarks is not None:
+            landmarks = tuple((px * factor, py * factor) for px, py in self.landmarks)
         return Face(
             round(self.x * factor),
             round(self.y * factor),
@@ -108,6 +114,7 @@ class Face:
             round(self.h * factor),
             self.confidence,
             eyes,
+            landmarks,
         )
 
 
@@ -336,10 +343,3 @@ class YuNetFaceDetector:
             faces.append(face.scaled(1.0 / scale))
         faces.sort(key=lambda f: f.area, reverse=True)
         return faces
-
-
-def build_detector(settings: Settings | None = None) -> FaceDetector:
-    """YuNet when ``settings.face_detector_model`` names a file, else the bundled Haar cascades."""
-    if settings is not None and settings.face_detector_model is not None:
-        return YuNetFaceDetector(settings.face_detector_model)
-    return HaarFaceDetector()

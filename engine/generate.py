@@ -20,15 +20,14 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
-from core.errors import PermanentUpstreamError, PortraitBotError, UserInputError
-from core.models import Model, route
-from core.prompts import build_prompt, pick_seed
+from core.errors import PermanentUpstreamError, PortraitBotError
+from core.models import LOCAL_PROVIDER, route
 from core.request import GenerationRequest
 from core.settings import Settings
 from core.styles import Catalogue
-from engine import output
+from engine import calls, output
+from engine.idfinish import IdPhotoMaker, default_id_photo, finish_id_photos
 from engine.providers.base import Handle, OutputImage, Provider, ProviderJob, Status
 
 log = logging.getLogger(__name__)
@@ -41,12 +40,8 @@ POLL_MAX_S = 5.0
 """Longest pause between status calls, seconds (polling is free, but not worth hammering)."""
 POLL_FACTOR = 1.5
 """Each pause is this much longer than the last, up to ``POLL_MAX_S``."""
-DEFAULT_CHUNK = 8
-"""Images per upstream request when a provider does not say otherwise (seed 000 §4: 1-8)."""
 
 Sleep = Callable[[float], Awaitable[None]]
-IdPhotoMaker = Callable[[OutputImage, GenerationRequest, bool], list[tuple[OutputImage, str]]]
-"""(generated image, request, already compliant?) -> [(file, name suffix), ...]."""
 
 
 @dataclass(frozen=True)
@@ -123,7 +118,7 @@ class Generator:
         request, refs = item.request, item.references
         chosen = route(
             request.model,
-            available_providers=frozenset(self.providers) - {"offline"},
+            available_providers=frozenset(self.providers) - {LOCAL_PROVIDER},
             has_reference=bool(refs),
             operator_default=self.settings.default_model or None,
         )
@@ -131,13 +126,13 @@ class Generator:
         provider = self.providers.get(model.provider)
         if provider is None:
             raise PermanentUpstreamError("generate.provider_missing", provider=model.provider)
-        if model.provider == "offline":
+        if model.local:
             notes.append("generate.offline_preview")
         request = replace(request, model=model.key, aspect_ratio=model.fit_aspect_ratio(request.aspect_ratio))
-        prompt = build_prompt(request, self.catalogue, edit_mode=bool(refs))
-        seed = pick_seed(request, self.catalogue)
         refs = refs[: max(model.max_refs, 1)] if refs else ()
-        jobs = self._jobs(request, model, provider, prompt, seed, refs)
+        jobs = [calls.provider_job(part, model, self.catalogue, refs, chunk=number)
+                for number, part in enumerate(calls.split(request, model))]
+        prompt, seed = jobs[0].prompt, jobs[0].seed
 
         timings: dict[str, float] = {}
         gathered = await asyncio.gather(*(self._one_job(provider, job, timings) for job in jobs),
@@ -161,7 +156,10 @@ class Generator:
             notes.remove("generate.offline_preview")
         compliant = all(handle.data.get("id_compliant") for _, _, handle in results)
 
-        files, suffixes, numbers = self._finish_id_photos(images, request, notes, compliant)
+        make = self.id_photo or default_id_photo(self.settings)
+        finished = finish_id_photos(images, request, self.catalogue, make, compliant)
+        notes.extend(n for n in finished.notes if n not in notes)
+        files, suffixes, numbers = finished.files, finished.suffixes, finished.numbers
         when = datetime.now(UTC)
         generation_id = uuid.uuid4().hex[:6]
         folder = self.out_dir or output.day_folder(self.settings.data_dir, when)
@@ -197,27 +195,6 @@ class Generator:
         return Outcome(index, request, model.key, tuple(paths), metadata, round(cost, 4), seconds,
                        notes=tuple(notes))
 
-    def _jobs(self, request: GenerationRequest, model: Model, provider: Provider, prompt: str,
-              seed: int | None, refs: tuple[bytes, ...]) -> list[ProviderJob]:
-        """Split the count into requests the provider takes (fal: at most 4 images each)."""
-        chunk = int(getattr(provider, "max_images_per_job", DEFAULT_CHUNK))
-        extra: dict[str, Any] = dict(request.extra)
-        if model.provider == "offline":
-            # The offline engine works from the style itself, not from prose.
-            extra.update(style=request.style, background=request.background, id_spec=request.id_spec)
-        jobs: list[ProviderJob] = []
-        left = max(1, min(request.count, model.max_count))
-        while left > 0:
-            size = min(left, chunk)
-            jobs.append(ProviderJob(
-                model=model.key, endpoint=model.endpoint(bool(refs)), prompt=prompt, references=refs,
-                count=size, aspect_ratio=request.aspect_ratio,
-                seed=None if seed is None else seed + len(jobs),
-                expression=request.expression, extra=extra,
-            ))
-            left -= size
-        return jobs
-
     async def _one_job(self, provider: Provider, job: ProviderJob,
                        timings: dict[str, float]) -> tuple[tuple[OutputImage, ...], float | None, Handle]:
         begun = self._clock()
@@ -251,61 +228,3 @@ class Generator:
                     log.warning("cancel of %s failed: %s", handle.request_id, error.message_id)
                 raise PermanentUpstreamError("generate.timed_out", minutes=max(1, round(deadline_s / 60)))
             pause = min(pause * POLL_FACTOR, self.poll_max_s)
-
-    def _finish_id_photos(self, images: list[OutputImage], request: GenerationRequest,
-                          notes: list[str], compliant: bool = False) -> tuple[list[OutputImage], list[str] | None, list[int] | None]:
-        """For ID photos, the compliant photo and its print sheet replace each raw image."""
-        style = self.catalogue.get(request.style)
-        if not (request.id_spec or (style is not None and style.is_id_photo)):
-            return images, None, None
-        make = self.id_photo or default_id_photo(self.settings)
-        if make is None:
-            return images, None, None
-        if style is not None and not request.background:
-            request = replace(request, background=style.background)
-        files: list[OutputImage] = []
-        suffixes: list[str] = []
-        numbers: list[int] = []
-        for number, image in enumerate(images, start=1):
-            try:
-                made = make(image, request, compliant)
-            except UserInputError as error:
-                # The model's picture is still worth having; say why it is not to spec.
-                if error.message_id not in notes:
-                    notes.append(error.message_id)
-                made = [(image, "")]
-            for file, suffix in made:
-                files.append(file)
-                suffixes.append(suffix)
-                numbers.append(number)
-        return files, suffixes, numbers
-
-
-def default_id_photo(settings: Settings) -> IdPhotoMaker | None:
-    """ID-photo compliance with ``engine.idphoto`` and ``engine.printsheet``, when installed."""
-    try:
-        from engine.facedetect import build_detector
-        from engine.idphoto import comply, resolve_spec
-        from engine.printsheet import encode_sheet, print_sheet
-    except ImportError:
-        return None
-    import io
-
-    from PIL import Image
-
-    detector = build_detector(settings)
-
-    def make(image: OutputImage, request: GenerationRequest, compliant: bool) -> list[tuple[OutputImage, str]]:
-        picture = Image.open(io.BytesIO(image.data)).convert("RGB")
-        if compliant:
-            # Already to spec (the offline engine does compliance itself): add the sheet only.
-            spec = resolve_spec(request.id_spec)
-            sheet = encode_sheet(print_sheet(picture, spec))
-            return [(image, f"id_{spec.key}"), (OutputImage(sheet, "image/jpeg"), "sheet_4x6")]
-        photo = comply(picture, request.id_spec, request.background, detector=detector)
-        sheet = encode_sheet(print_sheet(photo.image, photo.spec))
-        return [(OutputImage(photo.data, "image/jpeg"), f"id_{photo.spec.key}"),
-                (OutputImage(sheet, "image/jpeg"), "sheet_4x6")]
-
-    return make
-

@@ -220,7 +220,7 @@ def shrink_early(image: Image.Image, working_max_side: int) -> Image.Image:
     size (never below it; the final resampling is done later), so no later
     step (rotation, colour conversion, flattening alpha) copies the full-size pixels."""
     if image.mode in _TWO_BYTE_MODES or image.mode in ("I", "F"):
-        image = _grey_to_8bit(image)
+        return _grey_to_8bit(image, max(1, max(image.size) // working_max_side))
     elif image.mode == "1":
         image = image.convert("L")
     factor = max(image.size) // working_max_side
@@ -308,16 +308,18 @@ STRIP_ROWS = 256
 """Rows converted at a time from 16 to 8 bits, so the conversion never copies the whole image."""
 
 
-def _grey_to_8bit(image: Image.Image) -> Image.Image:
-    """A 16- or 32-bit greyscale image as "L", scaled by its real range, one strip at a time."""
+def _grey_to_8bit(image: Image.Image, factor: int = 1) -> Image.Image:
+    """A 16- or 32-bit greyscale image as "L", scaled by its real range and reduced by
+    ``factor``, one strip at a time: only the reduced 8-bit image is ever allocated whole."""
     width, height = image.size
-    strips = [(top, min(height, top + STRIP_ROWS)) for top in range(0, height, STRIP_ROWS)]
+    rows = max(factor, STRIP_ROWS // factor * factor)  # whole blocks of the reduction per strip
+    strips = [(top, min(height, top + rows)) for top in range(0, height, rows)]
     top_value = max((float(np.asarray(image.crop((0, a, width, b))).max()) for a, b in strips),
                     default=0.0)
-    out = np.empty((height, width), np.uint8)
+    grey = Image.new("L", (-(-width // factor), -(-height // factor)))
     for a, b in strips:
-        out[a:b] = _to_8bit(np.asarray(image.crop((0, a, width, b))), top_value)
-    grey = Image.fromarray(out, "L")
+        strip = Image.fromarray(_to_8bit(np.asarray(image.crop((0, a, width, b))), top_value), "L")
+        grey.paste(strip.reduce(factor) if factor > 1 else strip, (0, a // factor))
     grey.info.update(image.info)
     return grey
 

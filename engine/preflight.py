@@ -8,7 +8,9 @@ and skips the check for text-only styles. Local and fast (tens of ms on a 2 K im
 photo with no face at all is searched again in tiles, up to ~1 s, to tell "too far" from "none").
 
 Checks, in the order a person would fix them:
-no face → several faces → face too small → too dark → too blurry.
+no face → several faces → face too small → too dark → too blurry → eyes hidden → turned away.
+The last two need the face model's landmarks (``engine.faces``, the default detector); with
+the Haar fallback they are skipped.
 """
 
 from __future__ import annotations
@@ -64,6 +66,18 @@ TOO_BLURRY_BELOW = 2.0
 """Variance of the Laplacian divided by the face's own variance, x100, on the sample. Sharp
 faces measure 10-40; a blur of about 1.5 % of the face width measures ~2. Conservative on
 purpose: only clearly blurry faces get the tip."""
+EYE_CONTRAST_MIN = 0.15
+"""Luminance spread (5th to 95th percentile) in a patch around each eye over the same spread in
+the whole face. Open eyes (iris, white, lid, lashes) measure 0.37-0.96 on the real faces here
+(the astronaut, opencv-doc's messi5 and basketball1/2); dark glasses or a hand over the eyes
+measure ~0.0. The lower of the two eyes is used: one covered eye is already a problem."""
+EYE_PATCH_FRACTION = 0.22
+"""Half-width of each eye patch as a fraction of the distance between the eyes."""
+TURN_MAX = 0.35
+"""How far the base of the nose sits from the midpoint of the eyes, along the eye line, over
+the distance between the eyes. Frontal faces measure ~0.02 (the astronaut), a slight turn
+0.19 (messi5), about 30 degrees 0.23-0.26 (basketball1/2); beyond 0.35 the far side of the
+face is hidden and models invent it."""
 
 
 @dataclass(frozen=True)
@@ -77,6 +91,10 @@ class Verdict:
     brightness: float | None = None
     """90th percentile luminance in the face (or the photo's mean when no face), 0-255."""
     sharpness: float | None = None
+    eye_contrast: float | None = None
+    """The lower of the two eyes' EYE_CONTRAST measure; None without landmarks."""
+    turn: float | None = None
+    """The TURN measure (signed); None without landmarks."""
 
     @property
     def ok(self) -> bool:
@@ -102,7 +120,10 @@ def check_photo(photo: Photo | Image.Image, detector: FaceDetector) -> Verdict:
     region = _face_region(grey, face)
     brightness = round(float(np.percentile(region, 90)), 1)
     sharpness = round(sharpness_of(region), 2)
-    measured = Verdict(face=face, face_count=count, brightness=brightness, sharpness=sharpness)
+    eye_contrast = eye_contrast_of(grey, face)
+    turn = turn_of(face)
+    measured = Verdict(face=face, face_count=count, brightness=brightness, sharpness=sharpness,
+                       eye_contrast=eye_contrast, turn=turn)
     if count > 1:
         return replace(measured, message_id="preflight.several_faces", params={"count": count})
     if face.w < FACE_MIN_PIXELS or face.w < min(image.size) * FACE_MIN_FRACTION:
@@ -111,7 +132,57 @@ def check_photo(photo: Photo | Image.Image, detector: FaceDetector) -> Verdict:
         return replace(measured, message_id="preflight.too_dark")
     if sharpness < TOO_BLURRY_BELOW:
         return replace(measured, message_id="preflight.too_blurry")
+    if eye_contrast is not None and eye_contrast < EYE_CONTRAST_MIN:
+        return replace(measured, message_id="preflight.eyes_hidden")
+    if turn is not None and abs(turn) > TURN_MAX:
+        return replace(measured, message_id="preflight.not_frontal")
     return measured
+
+
+def _eye_centres(face: Face) -> tuple[np.ndarray, np.ndarray] | None:
+    """Both eye centres from the five landmarks (outer and inner corner of each eye)."""
+    points = face.landmarks
+    if points is None or len(points) < 5:
+        return None
+    p = np.asarray(points[:5], np.float64)
+    return (p[0] + p[1]) / 2, (p[2] + p[3]) / 2
+
+
+def turn_of(face: Face) -> float | None:
+    """Signed offset of the nose base from the eyes' midpoint along the eye line, over the
+    distance between the eyes (0 for a frontal face), or None without landmarks."""
+    eyes = _eye_centres(face)
+    if eyes is None or face.landmarks is None:
+        return None
+    first, second = eyes
+    distance = float(np.linalg.norm(second - first))
+    if distance < 1.0:
+        return None
+    along = (second - first) / distance
+    nose = np.asarray(face.landmarks[4], np.float64)
+    return round(float(np.dot(nose - (first + second) / 2, along)) / distance, 3)
+
+
+def eye_contrast_of(grey: np.ndarray, face: Face) -> float | None:
+    """The lower eye's luminance spread relative to the face's (see EYE_CONTRAST_MIN)."""
+    eyes = _eye_centres(face)
+    region = _face_region(grey, face)
+    if eyes is None or region.size == 0:
+        return None
+    spread = float(np.percentile(region, 95) - np.percentile(region, 5))
+    if spread < 1.0:
+        return 0.0
+    half = max(3, round(EYE_PATCH_FRACTION * float(np.linalg.norm(eyes[1] - eyes[0]))))
+    height, width = grey.shape
+    contrasts = []
+    for centre in eyes:
+        x, y = round(float(centre[0])), round(float(centre[1]))
+        patch = grey[max(0, y - half // 2) : min(height, y + half // 2 + 1),
+                     max(0, x - half) : min(width, x + half + 1)]
+        if patch.size == 0:
+            return None
+        contrasts.append(float(np.percentile(patch, 95) - np.percentile(patch, 5)) / spread)
+    return round(min(contrasts), 3)
 
 
 def _faces_when_tilted(image: Image.Image, detector: FaceDetector) -> list[Face]:
@@ -130,7 +201,7 @@ def _faces_when_tilted(image: Image.Image, detector: FaceDetector) -> list[Face]
             cx = width / 2 + dx * cos - dy * sin
             cy = height / 2 + dx * sin + dy * cos
             back.append(replace(face, x=round(cx - face.w / 2), y=round(cy - face.h / 2),
-                                eyes=None))
+                                eyes=None, landmarks=None))
         return back
     return []
 
@@ -148,7 +219,8 @@ def _faces_in_tiles(image: Image.Image, detector: FaceDetector) -> list[Face]:
             for face in detector.detect(tile):
                 if face.confidence < RETRY_MIN_CONFIDENCE:
                     continue
-                moved = replace(face, x=face.x + left, y=face.y + top, eyes=None)
+                moved = replace(face, x=face.x + left, y=face.y + top, eyes=None,
+                                landmarks=None)
                 # The overlap shows a face twice: keep one.
                 if not any(_overlaps(moved, other) for other in found):
                     found.append(moved)

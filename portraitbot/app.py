@@ -9,6 +9,7 @@ from starlette.applications import Starlette
 import locales
 from bot.conversation import Conversation
 from bot.http import create_app
+from bot.limits import server_config
 from bot.parts import ServerParts
 from bot.photos import PhotoDesk
 from bot.telegram.attach import attach as telegram
@@ -16,7 +17,7 @@ from bot.wechat.attach import attach as wechat
 from bot.wecom.attach import attach as wecom
 from core.i18n import Catalogues
 from core.settings import Settings
-from engine.facedetect import build_detector
+from engine.detector import build_detector
 from engine.providers import available_providers
 from engine.styles_file import load_catalogue
 from worker.queue import GenerationQueue
@@ -53,7 +54,5 @@ def build_server(settings: Settings, client: redis.Redis) -> Starlette:
 def serve(settings: Settings, client: redis.Redis) -> None:
     """Run the HTTP server until interrupted."""
     app = build_server(settings, client)
-    config = uvicorn.Config(
-        app, host=settings.http_host, port=settings.http_port, log_config=None, access_log=False
-    )
+    config = server_config(app, host=settings.http_host, port=settings.http_port)
     uvicorn.Server(config).run()

@@ -184,3 +184,22 @@ def test_a_follow_up_keeps_the_last_style_and_lays_new_count_ratio_and_quality_o
     assert resolve("换个风格", recognize("换个风格"), last) == "styles"
     other = resolve("now watercolor", recognize("now watercolor"), last)
     assert isinstance(other, Intent) and other.style == "watercolor"
+
+
+def test_a_guess_is_asked_back_and_only_a_yes_starts_it(chat: Chat) -> None:
+    chat.post(photo=jpeg(make_face_photo()))
+    (question,) = chat.post(text="what is the capital of france?")
+    assert not question.get("generation_id"), "nothing paid starts on a guess"
+    options = [b["data"] for row in question["buttons"] for b in row]
+    assert options == ["sure:yes", "styles:all"]
+    (ack,) = chat.post(callback="sure:yes")
+    assert ack["text"].startswith("On it:") and ack["generation_id"]
+
+
+@pytest.mark.parametrize("word", ["отмена", "batal", "キャンセル", "annulla", "取消吧", "stop, cancel that"])
+def test_cancel_works_by_word_in_every_language(chat: Chat, word: str) -> None:
+    chat.post(photo=jpeg(make_face_photo()))
+    assert "selfie first" not in chat.say("make me anime")
+    cancelled = chat.say(word)
+    assert "1" in cancelled, f"{word!r} cancels the request in flight: {cancelled}"
+    assert not any(r.get("generation_id") for r in chat.post(text="thanks!"))

@@ -61,3 +61,25 @@ def test_photographic_styles_are_gated_and_stylised_ones_are_not() -> None:
     assert all(is_gated(by_key[k]) for k in ("professional", "linkedin", "dating_cafe", "travel_japan"))
     assert not any(is_gated(by_key[k]) for k in ("anime", "oil_painting", "watercolor"))
     assert not any(is_gated(s) for s in PRESETS if s.category == "O")
+
+
+def test_faces_analysed_from_several_threads_at_once_do_not_crash_the_process() -> None:
+    """The worker scores results in threads; two at once used to kill it with SIGSEGV."""
+    import subprocess
+    import sys
+    import textwrap
+
+    probe = textwrap.dedent(f"""
+        from concurrent.futures import ThreadPoolExecutor
+        from PIL import Image
+        from engine.faces import analyse
+        images = [Image.open({str(IMAGES / "astronaut.jpg")!r}).convert("RGB"),
+                  Image.new("RGB", (96, 96), (180, 140, 120))] * 8
+        with ThreadPoolExecutor(4) as pool:
+            found = list(pool.map(analyse, images))
+        print(sum(len(f) for f in found))
+    """)
+    root = Path(__file__).resolve().parent.parent
+    done = subprocess.run([sys.executable, "-c", probe], cwd=root, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-500:]
+    assert done.stdout.strip() == "8"

@@ -176,7 +176,7 @@ def test_metrics_count_requests_intents_generations_latency_and_spend(
     assert {ls.get("channel") for ls in page.labels_of("portraitbot_requests_total")} == {"web"}
     assert page.value("portraitbot_requests_total", channel="web", intent="photo") == 1
     assert page.value("portraitbot_intents_total", channel="web", action="generate") == 1
-    assert page.value("portraitbot_intents_total", channel="web", action="none") == 1, "'hello' asks for nothing"
+    assert page.value("portraitbot_intents_total", channel="web", action="chat") == 1, "'hello' is small talk"
 
     assert page.types["portraitbot_generations_total"] == "counter"
     assert page.value("portraitbot_generations_total", model="offline", outcome="delivered") == 1
@@ -185,7 +185,9 @@ def test_metrics_count_requests_intents_generations_latency_and_spend(
     buckets = [(ls["le"], v) for n, ls, v in page.samples
                if n == "portraitbot_generation_seconds_bucket" and ls["model"] == "offline"]
     assert ("+Inf", 1.0) in buckets
-    counts = [v for _, v in sorted(buckets, key=lambda b: float(b[0]))]
+    bounds = [float(le) for le, _ in buckets]
+    assert bounds == sorted(bounds) and bounds[-1] == float("inf"), "buckets listed by bound, +Inf last"
+    counts = [v for _, v in buckets]
     assert counts == sorted(counts), "buckets are cumulative"
     assert page.value("portraitbot_generation_seconds_count", model="offline") == 1
     assert 0 < page.value("portraitbot_generation_seconds_sum", model="offline") < 30
@@ -195,3 +197,21 @@ def test_metrics_count_requests_intents_generations_latency_and_spend(
     assert page.types["portraitbot_spend_usd_today"] == "gauge"
     assert page.value("portraitbot_queue_depth") == 0
     assert page.value("portraitbot_workers") >= 1
+
+
+def test_the_web_chat_has_an_icon_and_favicon_ico_is_not_a_404(site: tuple[str, dict[str, str]]) -> None:
+    url, _ = site
+    assert 'rel="icon"' in httpx.get(url + "/", timeout=10).text
+    for path in ("/favicon.ico", "/static/favicon.svg"):
+        answer = httpx.get(url + path, timeout=10)
+        assert answer.status_code == 200 and answer.headers["content-type"].startswith("image/svg")
+
+
+def test_a_web_portrait_downloads_under_a_name_that_says_what_it_is(
+    site: tuple[str, dict[str, str]], worker: WorkerProcess
+) -> None:
+    url, _ = site
+    portrait = portrait_via_web(url)
+    names = [f["download"] for f in portrait["files"]]
+    assert names == ["portrait-anime-1.jpg"], names
+    assert all(f["name"] != f["download"] for f in portrait["files"]), "the stored name stays private"

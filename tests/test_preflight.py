@@ -13,7 +13,8 @@ from PIL import Image
 import locales
 from core.errors import ConfigError
 from core.settings import Settings
-from engine.facedetect import HaarFaceDetector, YuNetFaceDetector, build_detector
+from engine.detector import build_detector
+from engine.facedetect import HaarFaceDetector, YuNetFaceDetector
 from engine.intake import load_photo
 from engine.preflight import Verdict, check_photo
 from tests.faces import (
@@ -104,9 +105,12 @@ def test_an_empty_room_has_no_face(detector: HaarFaceDetector) -> None:
     assert detector.detect(make_empty_photo()) == []
 
 
-def test_default_settings_build_the_bundled_haar_detector() -> None:
-    assert isinstance(build_detector(Settings()), HaarFaceDetector)
-    assert isinstance(build_detector(None), HaarFaceDetector)
+def test_default_settings_build_the_face_model_with_the_haar_cascades_behind_it() -> None:
+    from engine.faces import DlibFaceDetector
+
+    for built in (build_detector(Settings()), build_detector(None)):
+        assert isinstance(built, DlibFaceDetector)
+        assert isinstance(built.fallback, HaarFaceDetector)
 
 
 def test_a_yunet_model_path_that_does_not_exist_stops_start_up(tmp_path: Path) -> None:

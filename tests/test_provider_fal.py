@@ -76,6 +76,13 @@ async def test_a_portrait_is_submitted_polled_and_every_image_downloaded_in_orde
         assert Image.open(io.BytesIO(image.data)).size == (64, 64)
 
 
+async def test_results_at_fal_are_asked_to_expire_after_a_day(fake_fal, http):
+    fake, url = fake_fal
+    await provider(url, http).submit(job())
+    preference = json.loads(fake.headers[0]["x-fal-object-lifecycle-preference"])
+    assert preference == {"expiration_duration_seconds": 86400}
+
+
 async def test_reference_photo_travels_as_a_base64_data_uri_with_the_model_inputs(fake_fal, http):
     fake, url = fake_fal
     await provider(url, http).submit(job())

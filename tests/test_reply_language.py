@@ -40,8 +40,8 @@ def in_language(text: str, language: str) -> bool:
     )
 
 
-def said(language: str, message_id: str) -> str:
-    return locales.load().text(language, message_id)
+def said(language: str, message_id: str, **params: object) -> str:
+    return locales.load().text(language, message_id, **params)
 
 
 class Browser:
@@ -75,7 +75,9 @@ def browser(app: Any) -> Iterator[TestClient]:
 @pytest.mark.parametrize("language", ["es", "ko", "ru"])
 def test_a_browser_in_the_persons_language_gets_every_answer_in_it(browser: TestClient, language: str) -> None:
     person = Browser(browser, language)
-    assert person.say("/help") == said(language, "conv.help") != said("en", "conv.help")
+    help_text = person.say("/help")
+    assert help_text.startswith(said(language, "conv.help")) and said(language, "conv.help") != said("en", "conv.help")
+    assert help_text.endswith(said(language, "conv.privacy", days="30"))
     photo = "\n".join(r["text"] for r in person.post(photo=FACE))
     assert in_language(photo, language), photo
     assert person.say("/cancel") == said(language, "conv.nothing_to_cancel")
@@ -128,7 +130,7 @@ async def test_telegram_language_code_picks_the_catalogue(
             fake.push(fake.message(person, text="/lang"))
             await fake.until(lambda: len(fake.sent_to(3003)) >= 2, timeout=20)
     help_text, menu = fake.texts_to(3003)[:2]
-    assert help_text == said(language, "conv.help")
+    assert help_text == said(language, "conv.help") + "\n\n" + said(language, "conv.privacy", days="30")
     assert menu == said(language, "conv.lang_pick")
     keyboard = fake.sent_to(3003)[1]["reply_markup"]["inline_keyboard"]
     assert [b["callback_data"] for row in keyboard for b in row] == [f"lang:{c}" for c in SUPPORTED_LANGUAGES]

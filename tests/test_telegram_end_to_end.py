@@ -74,14 +74,14 @@ def run_worker(env: dict[str, str], tmp_path: Path) -> None:
         subprocess.run(args, env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, timeout=120, check=True)
 
 
-async def ask_for_anime(fake: FakeBotApi, env: dict[str, str]) -> float:
+async def ask_for_anime(fake: FakeBotApi, env: dict[str, str], request: str = "make me anime") -> float:
     """Selfie, then "make me anime"; returns how long the acknowledgement took."""
     ann = fake.user(ANN)
     async with server(env):
         fake.push(fake.message(ann, photo=fake.photo_sizes(FACE)))
         await fake.until(lambda: fake.sent_to(ANN), timeout=20)
         started = time.monotonic()
-        fake.push(fake.message(ann, text="make me anime"))
+        fake.push(fake.message(ann, text=request))
         await fake.until(lambda: len(fake.sent_to(ANN)) >= 2, timeout=20)
         return time.monotonic() - started
 
@@ -102,6 +102,18 @@ async def test_selfie_then_make_me_anime_brings_the_portrait_into_the_chat(
     (portrait,) = photos(fake)
     assert portrait["reply_to_message"]["text"] == "make me anime"
     assert "offline preview" in portrait["caption"].lower(), "no provider key: the mark says so"
+
+
+@pytest.mark.slow
+async def test_an_id_photo_arrives_as_two_documents_with_names_that_say_what_they_are(
+    fake: FakeBotApi, env: dict[str, str], tmp_path: Path
+) -> None:
+    await ask_for_anime(fake, env, "US passport photo")
+    await asyncio.to_thread(run_worker, env, tmp_path)
+    documents = [m for m in fake.sent_to(ANN) if "document" in m]
+    assert photos(fake) == [], "no recompressed photo of an ID picture"
+    names = sorted(m["document"]["file_name"] for m in documents)
+    assert len(names) == 2 and any("sheet" in n for n in names) and any("id-us" in n for n in names), names
 
 
 @pytest.mark.slow

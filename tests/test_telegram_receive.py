@@ -265,3 +265,52 @@ async def test_the_token_never_appears_in_logs(
     assert "RuntimeError" in caplog.text, "the failure itself is logged"
     assert fake.token not in caplog.text
     assert fake.token.split(":")[1] not in caplog.text
+
+
+UNUSABLE = {
+    "voice": {"voice": {"file_id": "v1", "file_unique_id": "uv1", "duration": 3, "mime_type": "audio/ogg"}},
+    "sticker": {"sticker": {"file_id": "s1", "file_unique_id": "us1", "type": "regular", "width": 512,
+                            "height": 512, "is_animated": False, "is_video": False}},
+    "location": {"location": {"latitude": 48.8584, "longitude": 2.2945}},
+    "video_note": {"video_note": {"file_id": "n1", "file_unique_id": "un1", "length": 240, "duration": 5}},
+    "contact": {"contact": {"phone_number": "+15550100", "first_name": "Bob"}},
+}
+
+
+@pytest.mark.parametrize("kind", list(UNUSABLE))
+async def test_a_voice_note_sticker_location_video_note_or_contact_gets_a_hint_in_the_persons_language(
+    kind: str, fake: FakeBotApi, conversation: RecordingConversation, bot: TelegramRunner
+) -> None:
+    ana = fake.user(1002, language_code="es", name="Ana")
+    fake.push(fake.message(ana, **UNUSABLE[kind]))
+    (hint,) = await fake.until(lambda: fake.texts_to(1002))
+    assert "foto" in hint, hint  # Spanish, and it says what to send instead
+    assert conversation.incoming == [], "nothing reaches the conversation"
+    assert fake.calls_of("getFile") == [], "nothing is downloaded"
+
+
+async def test_a_sticker_in_a_group_that_is_not_for_the_bot_gets_no_answer(
+    fake: FakeBotApi, conversation: RecordingConversation, bot: TelegramRunner
+) -> None:
+    group = fake.group()
+    fake.push(fake.message(fake.user(), chat=group, **UNUSABLE["sticker"]))
+    fake.push(fake.message(fake.user(), chat=group, text="/help"))
+    await fake.until(lambda: fake.texts_to(group["id"]))
+    assert all("sticker" not in t.lower() for t in fake.texts_to(group["id"]))
+
+
+async def test_a_429_on_the_acknowledgement_delays_it_and_tells_the_person_nothing_wrong(
+    fake: FakeBotApi, conversation: RecordingConversation, bot: TelegramRunner
+) -> None:
+    import time as clock
+
+    ann = fake.user()
+    fake.push(fake.message(ann, photo=fake.photo_sizes(jpeg(640, 480))))
+    await fake.until(lambda: "Got your photo." in fake.texts_to(1001))
+    fake.fail("sendMessage", 429, retry_after=1)  # flood control on the acknowledgement
+    asked = clock.monotonic()
+    fake.push(fake.message(ann, text="make me anime"))
+    await fake.until(lambda: "Anime · NanoPro · ~25 s" in fake.texts_to(1001), timeout=10)
+    assert clock.monotonic() - asked >= 0.9, "it waited out retry_after"
+    assert not any("wrong" in t.lower() or "try again" in t.lower() for t in fake.texts_to(1001))
+    assert len(conversation.incoming) == 2, "the request was handled once"

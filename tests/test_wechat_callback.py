@@ -386,3 +386,16 @@ async def test_a_photo_wechat_keeps_refusing_is_asked_for_again(world: World) ->
     assert world.dialogue.seen == []
     (told,) = world.api.sent_of("text")
     assert "重新发送" in told["text"]["content"]
+
+
+def test_in_safe_mode_a_plaintext_message_is_refused_even_when_its_query_is_signed(
+    safe_world: World, caplog: pytest.LogCaptureFixture
+) -> None:
+    wechat = safe_world.wechat
+    body = (b"<xml><ToUserName>gh</ToUserName><FromUserName>forged</FromUserName>"
+            b"<CreateTime>1</CreateTime><MsgType>text</MsgType><Content>make me anime</Content>"
+            b"<MsgId>99</MsgId></xml>")
+    response = wechat.client.post("/wechat", params=wechat.query(), content=body)
+    assert response.status_code == 403
+    assert "plaintext message while safe mode is on" in caplog.text
+    assert safe_world.dialogue.seen == []

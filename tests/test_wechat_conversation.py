@@ -21,7 +21,7 @@ from bot.wechat import wechat_routes
 from bot.wechat.jobs import JOB_FUNCTION, QUEUE_NAME, WeChatJobParts, enqueuer, run_job
 from bot.wechat.sender import build_photo_source, build_sender
 from core.settings import Secret, Settings
-from engine.facedetect import build_detector
+from engine.detector import build_detector
 from engine.providers import available_providers
 from engine.styles_file import load_catalogue
 from tests.faces import make_face_photo

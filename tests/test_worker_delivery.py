@@ -91,6 +91,7 @@ def test_an_id_photo_arrives_with_its_print_sheet_as_a_document(
     names = [Path(f).name for f in sent[0]["files"]]
     assert any("id-us" in n for n in names) and any("sheet" in n for n in names)
     documents = Records(redis_client).gen(ticket.generation_ids[0]).json("documents")
-    assert [names[i] for i in documents] == [n for n in names if "sheet" in n]
+    assert [names[i] for i in documents] == names, "the ID photo and its sheet both go as files"
+    assert len(names) == 2
     assert json.loads(redis_client.lindex("test:deliveries", 0))["kind"] == "images"
     time.sleep(0)  # nothing else to wait for

@@ -27,7 +27,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -35,15 +34,15 @@ from core.errors import (
     PermanentUpstreamError,
     PortraitBotError,
     TransientUpstreamError,
-    UserInputError,
 )
 from core.models import MODELS, Model
-from core.prompts import build_prompt, pick_seed
 from core.request import GenerationRequest
+from engine import calls, idfinish
+from engine.idfinish import is_id_request
 from engine.providers.base import Handle, OutputImage, Provider, ProviderJob
 from worker.context import WorkerContext
 from worker.delivery import group_item_finished, notify
-from worker.ledger import Ledger
+from worker.ledger import Ledger, hours_to_reset
 from worker.likeness import gate
 from worker.outputs import save_images
 from worker.records import (
@@ -67,6 +66,8 @@ LAST_FAILED = "lastfailed"
 EARLY_WAKE_TTL_S = 600
 """Seconds a webhook that arrived before its submit answer is remembered (a submit is one
 HTTP request, so a minute would do; ten is cheap)."""
+MAYBE_CHARGED_SUFFIX = ".bad_response"
+"""A submit answered 2xx but unreadable may have been charged: its booking stays."""
 UNCERTAIN_SUBMIT_SUFFIX = ".submit_uncertain"
 """Providers name an ambiguous submit (maybe accepted, answer lost) with this message id suffix."""
 
@@ -106,18 +107,30 @@ async def submit(ctx: WorkerContext, gen_id: str) -> None:
     ctx.redis.zrem(WAITING, gen_id)
     model = model_of(record)
     provider = ctx.providers.get(model.provider)
+    ledger = Ledger(ctx.redis)
     try:
         if provider is None:
             raise PermanentUpstreamError("generate.provider_missing", provider=model.provider)
         job = provider_job(ctx, record, model)
-        records.transition(gen_key(gen_id), ("submitting",), None, expect_token=token,
-                           submit_sent_at=now())
+        if not is_free(model):
+            booked = ledger.book(gen_id, token, model.key, model.price_usd * job.count,
+                                 ctx.settings.daily_budget_usd, ctx.settings.web_daily_budget_usd)
+            if booked is None:
+                return  # cancelled (or taken over) before anything was booked or sent
+            if not booked:
+                raise PermanentUpstreamError("quota.budget_exhausted", reset_hours=hours_to_reset())
+        if not records.transition(gen_key(gen_id), ("submitting",), None, expect_token=token,
+                                  submit_sent_at=now()):
+            ledger.refund(gen_id, model.key)  # cancelled before it left: nothing is charged
+            return
         await notify(ctx, record["group"], "generating")
         submitted = await provider.submit(job)
     except TransientUpstreamError as error:
         await _submit_failed_transiently(ctx, record, token, attempts, model, error)
         return
     except PortraitBotError as error:
+        if not error.message_id.endswith(MAYBE_CHARGED_SUFFIX):
+            ledger.refund(gen_id, model.key)  # refused upstream (or by the cap): not charged
         await fail(ctx, record, ("submitting",), error.message_id, error.params, expect_token=token)
         return
     except Exception:
@@ -141,11 +154,11 @@ async def submit(ctx: WorkerContext, gen_id: str) -> None:
     )):
         # Cancelled (or given up) while we were submitting: keep the handle, stop upstream.
         ctx.redis.hset(gen_key(gen_id), "handle", _json(handle.to_dict()))
-        Ledger(ctx.redis).record_cost(model.key, cost)  # charged all the same
+        ledger.settle(gen_id, model.key, cost)  # charged all the same
         with contextlib.suppress(PortraitBotError):
             await provider.cancel(handle)  # type: ignore[union-attr]
         return
-    Ledger(ctx.redis).record_cost(model.key, cost)
+    ledger.settle(gen_id, model.key, cost)
     ctx.redis.sadd(UPSTREAM, gen_id)
     ctx.redis.set(key("req", handle.request_id), gen_id, ex=RECORD_TTL_S)
     if ctx.redis.delete(early_wake_key(handle.request_id)):
@@ -169,6 +182,7 @@ async def _submit_failed_transiently(
         await fail(ctx, record, ("submitting",), "generate.submit_lost", {}, expect_token=token)
         return
     if attempts > ctx.timing.submit_retries:
+        Ledger(ctx.redis).refund(record.id, model.key)  # nothing was accepted upstream
         await fail(ctx, record, ("submitting",), error.message_id, error.params, expect_token=token)
         return
     # Nothing was accepted upstream: back in line; the sweep submits it again when due.
@@ -180,7 +194,7 @@ async def _submit_failed_transiently(
 
 
 def provider_job(ctx: WorkerContext, record: Record, model: Model) -> ProviderJob:
-    """The provider's input: prompt from the style catalogue, the stored reference photo."""
+    """The provider's input for this part of the request (``engine.calls``, as the CLI's)."""
     request = GenerationRequest.from_dict(record.json("request", {}))
     reference = record["reference"]
     references: tuple[bytes, ...] = ()
@@ -189,27 +203,8 @@ def provider_job(ctx: WorkerContext, record: Record, model: Model) -> ProviderJo
             references = (Path(reference).read_bytes(),)
         except OSError:
             raise PermanentUpstreamError("generate.photo_gone") from None
-    extra: dict[str, Any] = dict(request.extra)
-    if model.provider == "offline":
-        # The offline engine works from the style itself, not from prose (as engine.generate).
-        extra.update(style=request.style, background=request.background, id_spec=request.id_spec)
-    return ProviderJob(
-        model=model.key,
-        endpoint=model.endpoint(bool(references)),
-        prompt=build_prompt(request, ctx.styles, edit_mode=bool(references)),
-        references=references,
-        count=min(request.count, model.max_count),
-        aspect_ratio=model.fit_aspect_ratio(request.aspect_ratio),
-        seed=_seed(pick_seed(request, ctx.styles), int(record.number("chunk"))) if model.takes_seed else None,
-        expression=request.expression,
-        extra=extra,
-        webhook_url=ctx.webhook_url(record.id),
-    )
-
-
-def _seed(seed: int | None, chunk: int) -> int | None:
-    """Each part of a split request gets its own seed, or its pictures would repeat."""
-    return None if seed is None else seed + chunk * 4
+    return calls.provider_job(request, model, ctx.styles, references,
+                              chunk=int(record.number("chunk")), webhook_url=ctx.webhook_url(record.id))
 
 
 def record_count(record: Record) -> int:
@@ -321,27 +316,14 @@ async def recover_submit(ctx: WorkerContext, record: Record) -> None:
 async def finish_id_photos(
     ctx: WorkerContext, request: GenerationRequest, images: list[OutputImage], compliant: bool
 ) -> tuple[list[OutputImage], list[str]]:
-    """For ID photos, the compliant photo and its print sheet replace each image (engine's step)."""
-    style = ctx.styles.get(request.style)
-    if not (request.id_spec or (style is not None and style.is_id_photo)):
+    """For ID photos, the compliant photo and its print sheet replace each image (as the CLI's)."""
+    if not is_id_request(request, ctx.styles):
         return images, [""] * len(images)
-    make = ctx.id_photo_maker()
-    if make is None:
-        return images, [""] * len(images)
-    if style is not None and not request.background:
-        request = replace(request, background=style.background)
-    files: list[OutputImage] = []
-    suffixes: list[str] = []
-    for image in images:
-        try:
-            made = await asyncio.to_thread(make, image, request, compliant)
-        except UserInputError as error:
-            log.info("ID photo not to spec: %s", error.message_id)  # the picture still goes
-            made = [(image, "")]
-        for file, suffix in made:
-            files.append(file)
-            suffixes.append(suffix)
-    return files, suffixes
+    finished = await asyncio.to_thread(
+        idfinish.finish_id_photos, images, request, ctx.styles, ctx.id_photo_maker(), compliant)
+    for note in finished.notes:
+        log.info("ID photo not to spec: %s", note)  # the picture still goes
+    return finished.files, finished.suffixes
 
 
 async def _finish(
@@ -358,8 +340,9 @@ async def _finish(
     files, suffixes = await finish_id_photos(ctx, request, checked, compliant)
     paths = save_images(ctx.settings.data_dir, record.id, request.label or "", files,
                         suffixes=suffixes)
-    # Print sheets go as documents: a photo upload would recompress away the 300 DPI.
-    documents = [i for i, suffix in enumerate(suffixes) if suffix.startswith("sheet")]
+    # ID photos and their print sheets go as documents: a photo upload would recompress away
+    # the spec's pixels, file size and the sheet's 300 DPI.
+    documents = [i for i, suffix in enumerate(suffixes) if suffix.startswith(("sheet", "id_"))]
     if Records(ctx.redis).transition(
         gen_key(record.id), from_states, "delivering", expect_token=expect_token,
         outputs=[str(p) for p in paths], documents=documents, finished_at=now(),
@@ -382,6 +365,7 @@ async def fail(
         ctx.redis.srem(UPSTREAM, record.id)
         ctx.redis.set(key(LAST_FAILED, record["person_id"]), record.id, ex=7 * 24 * 3600)
         Ledger(ctx.redis).record_outcome(record["model"], "failed")
+        Ledger(ctx.redis).give_back(record.id)  # nothing delivered: the quota comes back
         await group_item_finished(ctx, record["group"])
 
 
@@ -392,7 +376,9 @@ async def _expire(ctx: WorkerContext, record: Record) -> None:
         due=(gen_member(record.id), None),
     ):
         ctx.redis.zrem(WAITING, record.id)
+        Ledger(ctx.redis).refund(record.id, record["model"])  # a retry's booking, never sent again
         Ledger(ctx.redis).record_outcome(record["model"], "expired")
+        Ledger(ctx.redis).give_back(record.id)
         await group_item_finished(ctx, record["group"])
 
 

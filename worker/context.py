@@ -48,7 +48,7 @@ class WorkerContext:
     def id_photo_maker(self) -> Any:
         """engine's ID-photo compliance + print sheet step, built on first use (loads OpenCV)."""
         if self._id_photo is None:
-            from engine.generate import default_id_photo
+            from engine.idfinish import default_id_photo
 
             self._id_photo = default_id_photo(self.settings) or False
         return self._id_photo or None

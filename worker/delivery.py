@@ -10,12 +10,14 @@ network) reschedules only the delivery; a permanent one (``delivery.blocked``) s
 from __future__ import annotations
 
 import logging
+import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from core.chat import Button, Buttons, ChatTarget
+from core.chat import Button, ButtonAction, Buttons, ChatTarget
 from core.errors import PermanentUpstreamError, TransientUpstreamError
-from core.models import MODELS
+from core.models import MODELS, best_model
 from core.sender import Deliverable
 from worker import rqueue
 from worker.context import WorkerContext
@@ -101,11 +103,14 @@ async def _send(ctx: WorkerContext, sender: Any, target: ChatTarget, group: Reco
         for item in items if item.state in ("delivering", "delivered")
         for number, path in enumerate(item.json("outputs", []))
     ]
+    files = _titled(files, [str(item.json("request", {}).get("style") or "") for item in items
+                            if item.state in ("delivering", "delivered")
+                            for _ in item.json("outputs", [])])
     failed = [(n, item) for n, item in enumerate(items, start=1) if item.state in ("failed", "expired")]
     if files:
         lines = [group["label"]] if group["label"] else []
         lines += _id_photo_lines(ctx, language, items)
-        if any(item["model"] == "offline" for item in items):
+        if any((m := MODELS.get(item["model"])) is not None and m.local for item in items):
             lines.append(text(language, "generate.offline_preview"))
         if failed:
             numbers = ", ".join(str(n) for n, _ in failed)
@@ -152,11 +157,12 @@ def _result_buttons(ctx: WorkerContext, language: str, items: list[Record]) -> B
     """Regenerate, another style, and (when a better model is configured) higher quality."""
     text = ctx.catalogues.text
     row = [
-        Button(text(language, "result.regenerate"), "regen:last"),
-        Button(text(language, "result.other_style"), "styles:"),
+        Button.of(text(language, "result.regenerate"), ButtonAction.regen, "last"),
+        Button.of(text(language, "result.other_style"), ButtonAction.styles),
     ]
-    if "fal" in ctx.providers and all(item["model"] != "gpt" for item in items):
-        row.append(Button(text(language, "result.higher_quality"), "hq:last"))
+    best = best_model()
+    if best.provider in ctx.providers and all(item["model"] != best.key for item in items):
+        row.append(Button.of(text(language, "result.higher_quality"), ButtonAction.hq, "last"))
     return (tuple(row),)
 
 
@@ -194,6 +200,8 @@ def _close_group(
                               else "failed", delivered_at=now()):
             latency = now() - item.number("created_at")
             ledger.record_outcome(item["model"], outcome, latency if outcome == "delivered" else None)
+            if outcome != "delivered":
+                ledger.give_back(item.id)  # the pictures never reached the person
     ledger.release(group["person_id"], group.id)
     return True
 
@@ -242,3 +250,16 @@ async def notify(ctx: WorkerContext, group_id: str, stage: str) -> None:
     except Exception:
         # Progress is a courtesy: it must never stop a generation or a delivery.
         log.info("progress for group %s not shown", group_id, exc_info=True)
+
+
+def _titled(files: list[Deliverable], styles: list[str]) -> list[Deliverable]:
+    """Each file with a name a person can keep: ``portrait-anime-1.jpg``, ``portrait-id-photo-white-
+    sheet-4x6.jpg`` (the stored names are generation ids)."""
+    titled = []
+    for number, (file, style) in enumerate(zip(files, styles, strict=True), start=1):
+        stem = file.path.stem
+        _, _, suffix = stem.partition("-")
+        tail = suffix if suffix and not suffix.isdigit() else str(number)
+        words = "-".join(w for w in re.split(r"[^a-z0-9]+", f"{style} {tail}".lower()) if w)
+        titled.append(replace(file, title=f"portrait-{words}{file.path.suffix}"))
+    return titled

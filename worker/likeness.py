@@ -18,6 +18,7 @@ import logging
 from pathlib import Path
 
 from core.likeness import best_first, is_gated, needs_retry
+from core.models import MODELS
 from core.request import GenerationRequest
 from engine.providers.base import OutputImage
 from worker import metrics
@@ -63,7 +64,7 @@ async def gate(
     reference = record["reference"]
     if minimum <= 0 or style is None or not is_gated(style) or not reference:
         return images
-    if record["model"] == "offline":
+    if (model := MODELS.get(record["model"])) is not None and model.local:
         return images  # the local preview renders the photo itself; another try changes nothing
     scores = await asyncio.to_thread(_scores, reference, images)
     if scores is None:

@@ -4,6 +4,7 @@ model, outcome): never a person or a generation id."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 import redis
@@ -18,7 +19,8 @@ HELP = {
     "portraitbot_intents_total": ("counter", "Recognised intents of chat text, by channel and action."),
     "portraitbot_generations_total": ("counter", "Finished generations, by model and outcome."),
     "portraitbot_generation_seconds": ("histogram", "Request to delivery, by model."),
-    "portraitbot_spend_usd_total": ("counter", "Money spent upstream, by model."),
+    "portraitbot_spend_usd_total": ("counter", "Money booked upstream, by model: the expected cost at submit, corrected up from the answer."),
+    "portraitbot_spend_refunded_usd_total": ("counter", "Bookings given back (nothing or less was charged), by model; spent = spend - refunded."),
 }
 GAUGE_HELP = {
     "portraitbot_queue_depth": "Chain steps (submit, deliver) waiting for a worker.",
@@ -66,7 +68,7 @@ def render(client: redis.Redis, gauges: Mapping[str, float] | None = None) -> st
     lines: list[str] = []
     for name, (kind, text) in HELP.items():
         lines += [f"# HELP {name} {text}", f"# TYPE {name} {kind}"]
-        for series in sorted(k for k in stored if k.split("{")[0].startswith(name)):
+        for series in sorted((k for k in stored if k.split("{")[0].startswith(name)), key=_series_order):
             lines.append(f"{series} {_number(stored[series])}")
     families: dict[str, list[str]] = {}
     for series, value in sorted((gauges or {}).items()):
@@ -77,6 +79,21 @@ def render(client: redis.Redis, gauges: Mapping[str, float] | None = None) -> st
             lines.append(f"# HELP {name} {GAUGE_HELP[name]}")
         lines += [f"# TYPE {name} gauge", *samples]
     return "\n".join(lines) + "\n"
+
+
+_LE = re.compile(r'(?:^|,)le="([^"]*)"')
+
+
+def _series_order(series: str) -> tuple[str, float]:
+    """Series by name and labels, a histogram's buckets by their bound (5 before 10 before +Inf),
+    not as strings ("+Inf", "10.0", "120.0", "5.0")."""
+    name, _, labels = series.partition("{")
+    found = _LE.search(labels)
+    if found is None:
+        return series, 0.0
+    bound = found.group(1)
+    rest = labels[: found.start()] + labels[found.end():]
+    return name + "{" + rest, float("inf") if bound == "+Inf" else float(bound)
 
 
 def _number(value: float) -> str:

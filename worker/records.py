@@ -10,7 +10,7 @@ Generation states::
 
     queued -> submitting -> submitted -> running -> fetching -> delivering -> delivered
         \\          \\             \\_________\\__________\\____ failed / cancelled
-         expired    (sync providers go submitting -> delivering)
+         expired    (sync providers go submitting -> fetching, holding their images)
 
 ``pb:due`` is a sorted set of ``gen:<id>`` / ``grp:<id>`` scored by when the sweep must look
 at them next: the next poll, or the end of a step's lease (a crashed worker's step is
@@ -26,6 +26,7 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any, TypeVar
 
 import redis
@@ -40,14 +41,41 @@ REDIS_OUTAGE_S = 60.0
 REDIS_RETRY_S = 0.2
 """Seconds between those retries."""
 
-GEN_STATES = (
-    "queued", "submitting", "submitted", "running", "fetching",
-    "delivering", "delivered", "failed", "cancelled", "expired",
-)
-FINISHED = frozenset({"delivering", "delivered", "failed", "cancelled", "expired"})
+
+
+class GenState(StrEnum):
+    """A generation's state (the ``state`` field of ``pb:gen:<id>``). Members are their own
+    strings, so ``record.state == GenState.queued`` and ``"queued" in ACTIVE`` both hold."""
+
+    queued = "queued"
+    submitting = "submitting"
+    submitted = "submitted"
+    running = "running"
+    fetching = "fetching"
+    delivering = "delivering"
+    delivered = "delivered"
+    failed = "failed"
+    cancelled = "cancelled"
+    expired = "expired"
+
+
+class GroupState(StrEnum):
+    """A group's state (``pb:grp:<id>``): what the person asked for at once."""
+
+    active = "active"
+    ready = "ready"
+    sending = "sending"
+    delivered = "delivered"
+    failed = "failed"
+    cancelled = "cancelled"
+
+
+FINISHED = frozenset({GenState.delivering, GenState.delivered, GenState.failed, GenState.cancelled,
+                      GenState.expired})
 """A generation in one of these states has nothing more to do upstream."""
-ACTIVE = frozenset({"queued", "submitting", "submitted", "running", "fetching"})
-GROUP_STATES = ("active", "ready", "sending", "delivered", "failed", "cancelled")
+ACTIVE = frozenset({GenState.queued, GenState.submitting, GenState.submitted, GenState.running,
+                    GenState.fetching})
+"""A generation in one of these states may still cost money or need a step."""
 RECORD_TTL_S = 30 * 24 * 3600
 """Seconds a finished record is kept (history, /retry, stats), then Redis drops it."""
 

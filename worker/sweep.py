@@ -20,12 +20,13 @@ import asyncio
 import logging
 import threading
 import time
+from pathlib import Path
 
 import redis
 from rq.scheduler import RQScheduler
 from rq.serializers import JSONSerializer
 
-from worker import chain, delivery
+from worker import chain, delivery, retention
 from worker.context import WorkerContext
 from worker.records import Records
 from worker.rqueue import QUEUE_NAME
@@ -83,6 +84,7 @@ class Sweep:
         )
         self._locks_at = 0.0
         self._scheduled_at = 0.0
+        self._retained_at = -float(retention.PURGE_EVERY_S)
         self.revisits = 0
 
     async def run(self) -> None:
@@ -91,6 +93,7 @@ class Sweep:
         while not self.stop.is_set():
             try:
                 self._schedule()
+                self._retain()
                 room = min(timing.sweep_batch, timing.sweep_concurrency - len(self.tasks))
                 claimed = records.claim_due(time.time(), room, timing.poll_lease_s) if room > 0 else []
             except redis.RedisError as error:
@@ -119,6 +122,24 @@ class Sweep:
         except Exception:
             # The member stays claimed until its lease ends, then it is tried again.
             log.exception("sweep: %s failed; retried after its lease", member)
+
+    def _retain(self) -> None:
+        """Delete people's old photos and results (worker/retention.py), in a thread."""
+        settings = self.ctx.settings
+        current = time.monotonic()
+        if current - self._retained_at < retention.PURGE_EVERY_S / 10:
+            return  # ask Redis for the hourly lock a few times an hour, not every tick
+        self._retained_at = current
+        if settings.retention_days > 0 and retention.due(self.ctx.redis):
+            task = asyncio.create_task(self._purge(Path(settings.data_dir), settings.retention_days))
+            self.tasks.add(task)
+            task.add_done_callback(self.tasks.discard)
+
+    async def _purge(self, data_dir: Path, days: float) -> None:
+        try:
+            await asyncio.to_thread(retention.purge, data_dir, days)
+        except OSError as error:
+            log.warning("retention: purge failed (%s); tried again next hour", error)
 
     def _schedule(self) -> None:
         if self.scheduler is None:

@@ -42,8 +42,6 @@ class Timing:
     """Transient submit failures (5xx, 429, network) retried before giving up."""
     delivery_retries: int = 6
     """Transient delivery failures (Telegram 429, network) retried before giving up."""
-    group_backstop_s: float = 60.0
-    """Extra seconds past queue TTL + deadline after which the sweep re-checks a group."""
 
     def first_poll_delay(self, expected_s: float) -> float:
         """Seconds from submit to the first status call for a model that typically takes

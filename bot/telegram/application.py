@@ -8,6 +8,7 @@ from typing import Any
 
 from telegram import Update
 from telegram.ext import (
+    AIORateLimiter,
     Application,
     ApplicationBuilder,
     BaseUpdateProcessor,
@@ -26,6 +27,8 @@ from core.errors import ConfigError
 from core.i18n import Catalogues
 from core.settings import Settings
 
+RETRY_AFTER_TRIES = 2
+"""Times a Bot API call refused with 429 is tried again after its retry_after."""
 MAX_CONCURRENT_UPDATES = 32
 """Updates handled at once across chats; each mostly waits on Redis or a photo download."""
 ALLOWED_UPDATES = ["message", "callback_query"]
@@ -87,6 +90,10 @@ def build_application(
         .base_url(f"{root}/bot")
         .base_file_url(f"{root}/file/bot")
         .media_write_timeout(MEDIA_WRITE_TIMEOUT_S)
+        # Every call the handlers make (acknowledgements, edits, menus, button answers) waits out
+        # a 429's retry_after and tries again, and sends are paced under Telegram's limits
+        # (30/s overall, 20/min per group) instead of failing the person's turn.
+        .rate_limiter(AIORateLimiter(max_retries=RETRY_AFTER_TRIES))
         .concurrent_updates(ChatOrderedProcessor(MAX_CONCURRENT_UPDATES))
     )
     if settings.telegram_webhook_url:
@@ -100,6 +107,9 @@ def build_application(
     application.add_handler(
         MessageHandler(messages & (filters.TEXT | filters.PHOTO | filters.Document.ALL), handlers.on_message)
     )
+    unusable = (filters.VOICE | filters.AUDIO | filters.Sticker.ALL | filters.LOCATION | filters.VENUE
+                | filters.VIDEO_NOTE | filters.VIDEO | filters.ANIMATION | filters.CONTACT)
+    application.add_handler(MessageHandler(messages & unusable, handlers.on_unusable))
     application.add_handler(CallbackQueryHandler(handlers.on_callback))
     application.add_error_handler(handlers.on_error)
     return application

@@ -24,6 +24,7 @@ from bot.telegram.parse import (
     photo_meant,
     target_of,
     text_of,
+    unusable_kind,
     without_mention,
 )
 from bot.telegram.sender import TEXT_MAX, deliver, download, keyboard, plan_steps, reply_to
@@ -93,6 +94,20 @@ class TelegramHandlers:
         )
         await self.send(context.bot, target, await self.conversation.handle(incoming))
 
+    async def on_unusable(self, update: Update, context: Context) -> None:
+        """A voice note, sticker, location, video or contact: a short hint of what works instead.
+        In a group only when it is addressed to the bot (a reply to it), never for chatter."""
+        message, chat = update.effective_message, update.effective_chat
+        if message is None or chat is None or not self.allowed(chat):
+            return
+        if message.from_user is not None and message.from_user.is_bot:
+            return
+        kind = unusable_kind(message)
+        if kind is None or not addressed(message, context.bot.bot):
+            return
+        target = target_of(chat, message.from_user, message.message_id)
+        await self.send(context.bot, target, [Reply(self.say(target, f"telegram.hint_{kind}"))])
+
     async def on_callback(self, update: Update, context: Context) -> None:
         """A pressed inline button: its data goes to the conversation like a message."""
         query = update.callback_query
@@ -119,6 +134,11 @@ class TelegramHandlers:
         else:
             log.error("telegram update failed: %s", type(error).__name__, exc_info=error)
         if not isinstance(update, Update) or update.effective_chat is None:
+            return
+        if isinstance(error, TelegramError):
+            # Telegram itself failed us (flood control past its retries, a timeout): the
+            # person's request may well be queued and running, so "try again" would make
+            # them pay twice; and another message would likely fail the same way.
             return
         user = update.effective_user
         language = normalize_language(user.language_code if user else None)

@@ -93,3 +93,19 @@ def photo_meant(message: Message, bot: User) -> PhotoFile | None:
 def is_other_document(message: Message) -> bool:
     """A file that is not an image (a PDF, a zip…): it cannot be a reference photo."""
     return bool(message.document) and photo_in(message) is None
+
+
+def unusable_kind(message: Message) -> str | None:
+    """What the message carries that the bot cannot use, as the end of its hint's message id
+    (``telegram.hint_voice`` …); None for anything else."""
+    if message.voice or message.audio:
+        return "voice"
+    if message.sticker:
+        return "sticker"
+    if message.location or message.venue:
+        return "location"
+    if message.video_note or message.video or message.animation:
+        return "video"
+    if message.contact:
+        return "contact"
+    return None

@@ -184,7 +184,7 @@ def plan_steps(items: Sequence[Deliverable], caption: str, buttons: Buttons, mor
     for item in items:
         data = Path(item.path).read_bytes()
         if item.as_document:
-            documents.append((item.path.name, data))
+            documents.append((item.title or item.path.name, data))
         elif photo_fits(data):
             photos.append((item.path.name, data))
         else:  # Telegram would refuse it as a photo: show a preview, hand over the full file

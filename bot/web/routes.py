@@ -7,8 +7,10 @@ hash of that cookie, so ids in URLs or the feed never let one browser reach anot
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import secrets
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +18,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
+from starlette.types import Scope
 
 from bot.messages import Dialogue, Incoming, Reply
 from bot.web.sender import WebFeed, buttons_json, media_dir
@@ -29,12 +32,35 @@ COOKIE_MAX_AGE = 180 * 24 * 3600
 """Half a year: the browser keeps its session (and so its photos) across visits."""
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 """The same byte cap as image intake; larger bodies are refused before they are read."""
+WEB_BODY_LIMITS = {"/api/message": MAX_UPLOAD_BYTES + 64 * 1024}
+"""Bytes a request body may have, by path prefix (the form's fields besides the photo fit in
+64 KB); bot/limits.py cuts bodies there, chunked or not. Other paths get its default."""
 MAX_TEXT_CHARS = 2000
 """Longer messages are cut; prompts are capped again by core.prompts."""
 
 
 def user_id_for(token: str) -> str:
     return "w" + hashlib.sha256(token.encode()).hexdigest()[:24]
+
+
+def client_address(request: Request, proxy_header: str = "") -> str:
+    """A hash naming the browser's network address, for the per-address daily limit.
+
+    The address is the connection's peer, or, only when the operator names a trusted proxy's
+    header (``TRUSTED_PROXY_HEADER``), the last address that proxy wrote there (what it saw;
+    anything before it the client may have sent). IPv6 counts by /64, what one host gets."""
+    raw = ""
+    if proxy_header:
+        raw = request.headers.get(proxy_header, "").split(",")[-1].strip()
+    if not raw and request.client is not None:
+        raw = request.client.host
+    try:
+        address = ipaddress.ip_address(raw)
+        if address.version == 6:
+            raw = str(ipaddress.ip_network(f"{address}/64", strict=False))
+    except ValueError:
+        pass
+    return "a" + hashlib.sha256(f"portraitbot-address:{raw}".encode()).hexdigest()[:24]
 
 
 def _language(request: Request, explicit: str | None = None) -> str:
@@ -57,14 +83,29 @@ def _with_cookie(response: Response, token: str, new: bool) -> Response:
     return response
 
 
+def too_large_reply(catalogues: Catalogues) -> Callable[[Scope], dict[str, Any]]:
+    """The web chat's answer to a body over its limit, in the browser's language."""
+
+    def body(scope: Scope) -> dict[str, Any]:
+        text = catalogues.text(_language(Request(scope)), "web.too_large", mb=MAX_UPLOAD_BYTES // 2**20)
+        return {"replies": [{"text": text, "buttons": []}]}
+
+    return body
+
+
 def _reply_json(reply: Reply) -> dict[str, Any]:
     return {"text": reply.text, "buttons": buttons_json(reply.buttons), "generation_id": reply.generation_id}
 
 
 def web_routes(
-    conversation: Dialogue, catalogue: Catalogue, feed: WebFeed, catalogues: Catalogues, data_dir: Path
+    conversation: Dialogue, catalogue: Catalogue, feed: WebFeed, catalogues: Catalogues, data_dir: Path,
+    *, proxy_header: str = "",
 ) -> list[Any]:
     """The routes, bound to the process's conversation and feed."""
+
+    async def favicon(request: Request) -> Response:
+        """Browsers ask for /favicon.ico whatever the page links: answer with the icon, not 404."""
+        return FileResponse(STATIC_DIR / "favicon.svg", media_type="image/svg+xml")
 
     async def page(request: Request) -> Response:
         token, new = _session_token(request)
@@ -111,7 +152,8 @@ def web_routes(
         callback = str(form.get("callback") or "") or None
         client_id = str(form.get("client_id") or "") or uuid.uuid4().hex
         incoming = Incoming(
-            target=ChatTarget("web", chat_id=user, user_id=user, language=language),
+            target=ChatTarget("web", chat_id=user, user_id=user, language=language,
+                              client=client_address(request, proxy_header)),
             message_key=f"web:{user}:{client_id[:64]}",
             text=text_field or None,
             photo=photo_bytes,
@@ -150,5 +192,6 @@ def web_routes(
         Route("/api/message", message, methods=["POST"]),
         Route("/api/events", events),
         Route("/media/{name}", media),
+        Route("/favicon.ico", favicon),
         Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
     ]

@@ -93,7 +93,7 @@ class WebSender:
             copy = folder / item.path.name
             if not copy.exists():
                 shutil.copyfile(item.path, copy)
-            files.append({"name": copy.name, "document": item.as_document})
+            files.append({"name": copy.name, "document": item.as_document, "download": item.title or copy.name})
         self.feed.push(
             target.user_id,
             {"type": "images", "files": files, "caption": caption, "buttons": buttons_json(buttons)},

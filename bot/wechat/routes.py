@@ -91,6 +91,10 @@ class WeChatCallback:
         encrypted = query.get("encrypt_type", "raw").lower() == "aes"
         try:
             encrypt = verify(self.redis, self.token, query, body, encrypted=encrypted)
+            if self.crypto is not None and not encrypted:
+                # Safe mode (WECHAT_AES_KEY set): WeChat encrypts and signs every message, so a
+                # plaintext one, whose body no signature covers, is not from WeChat.
+                raise Rejected("plaintext message while safe mode is on")
             if encrypt is not None and self.crypto is None:
                 # Compatible mode without WECHAT_AES_KEY: the same message also travels in
                 # plaintext beside Encrypt; read that and answer in plaintext.

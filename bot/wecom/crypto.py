@@ -28,29 +28,14 @@ from typing import Any
 
 from wechatpy.crypto import PrpCrypto
 from wechatpy.crypto.base import WeChatCipher
-from wechatpy.utils import WeChatSigner, random_string
+from wechatpy.utils import random_string
+
+from bot.wechat.security import Rejected, check_clock, sign
 
 RECEIVE_ID = ""
 """An enterprise-internal AI bot encrypts with an empty receiveid."""
-MAX_CLOCK_SKEW_SECONDS = 300
-"""Callbacks whose timestamp is more than five minutes off our clock are refused."""
 MAX_BODY_BYTES = 64 * 1024
 """An AI bot callback is a few kilobytes at most; anything this large is not one."""
-
-
-class Rejected(Exception):
-    """The request is not WeCom's, or cannot be read; answer 403. ``reason`` is for the log."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
-
-
-def sign(*parts: str) -> str:
-    """The WXBizMsgCrypt signature: the parts sorted, joined, SHA-1."""
-    signer = WeChatSigner()
-    signer.add_data(*parts)
-    return str(signer.signature)
 
 
 def aes_key(encoding_aes_key: str) -> bytes:
@@ -79,12 +64,7 @@ class WeComCrypto:
         expected = sign(self._token, query.get("timestamp", ""), query.get("nonce", ""), encrypt)
         if not hmac.compare_digest(expected, query.get("msg_signature", "")):
             raise Rejected("bad msg_signature")
-        try:
-            stamp = int(query.get("timestamp", ""))
-        except ValueError:
-            raise Rejected("bad timestamp") from None
-        if abs((now if now is not None else time.time()) - stamp) > MAX_CLOCK_SKEW_SECONDS:
-            raise Rejected("stale timestamp")
+        check_clock(query, now)
 
     def _open(self, encrypt: str) -> str:
         try:

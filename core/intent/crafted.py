@@ -39,7 +39,7 @@ _ASKING = re.compile(
 _LOOSE_MARKS = re.compile(r"\s*([,，;；])(?:\s*[,，;；])+")
 _AS_CHARACTER = re.compile(r"\b(?:as|into)\s+(?:a|an|the)\b|(?:当|扮成|变成|化身为?)")
 """Before the character a written-out prompt makes of the person ("a person as a knight")."""
-_DETAIL_KINDS = frozenset({"photo", "stronger", "weaker"})
+_DETAIL_KINDS = frozenset({"photo", "stronger", "weaker", "bg", "filler"})
 """Hits a detail clause may hold besides weak style hints ("neon-lit alley")."""
 _ME = re.compile(r"^(?:(?:a|an|the)\s+)?(?:(?:photo|picture|pic|image|shot|selfie|portrait)s?"
                  r"\s+of\s+)?(?:me|myself)\b\s*|^(?:我们|我|自己)")
@@ -126,7 +126,8 @@ def detail_clauses(found: Found, key: str) -> str | None:
                for h in inside):
             break
         if not content_left(text[mark.end():stop], [(h.start - mark.end(), h.end - mark.end())
-                                                    for h in inside if h.kind in FILLER_KINDS]):
+                                                    for h in inside
+                                                    if h.kind in FILLER_KINDS or h.kind == "filler"]):
             break
         end = stop
     described = text[start:end].strip(" .。!！")

@@ -5,21 +5,23 @@ from __future__ import annotations
 import re
 
 from core.intent import words
+from core.intent.lang import every
 from core.intent.matcher import Found, Hit, find
-from core.intent.text import cjk_chars
+from core.intent.text import cjk_chars, normalize
 
 MAX_DESCRIPTION_CHARS = 300
 """Longest scene or prompt taken from one message; user text is data and stays short."""
 
-NOISE_KINDS = frozenset({"ratio", "model", "quality", "speed", "series"})
+NOISE_KINDS = frozenset({"ratio", "model", "quality", "speed", "series", "filler"})
 """Hits that say how to make the picture, not what is in it; cut out of scenes and prompts."""
 
 FILLER_KINDS = frozenset({"photo", "request", "talk", "help", "go", "stronger", "weaker"})
 """Hits that carry no content but stay inside a description ("a pixel art avatar")."""
 
 _PREPOSITIONS = re.compile(
-    r"\b(?:" + "|".join(sorted((re.escape(p) for p in words.SCENE_PREPOSITIONS), key=len,
-                               reverse=True)) + r")\b"
+    r"\b(?:" + "|".join(sorted((re.escape(p) for p in (
+        *words.SCENE_PREPOSITIONS, *(normalize(o) for o in every("scene_openers")))),
+        key=len, reverse=True)) + r")\b"
 )
 _TRIGGERS_EN = (
     r"\blook(?:s|ed|ing)? like (?:as\s+)?(?P<x>(?:a|an|the)\s.+)",
@@ -136,10 +138,20 @@ def filler_spans(found: Found) -> list[tuple[int, int]]:
     return [(h.start, h.end) for h in found.hits if h.kind in FILLER_KINDS]
 
 
+_OTHER_STOPWORDS = frozenset(normalize(w) for w in every("stopwords"))
+"""The language modules' words without content ("una", "mich", "toi")."""
+_OTHER_SCRIPT_WORD = re.compile(r"[\u0400-\u04ff\uac00-\ud7af\u30a0-\u30ff]{3,}")
+"""A Cyrillic, Hangul or katakana word long enough to name something ("космонавта")."""
+_BECOME = tuple(every("become"))
+
+
 def content_left(text: str, consumed: list[tuple[int, int]]) -> bool:
     """Whether text still names something once consumed spans and filler words are gone."""
     rest = _strip_spans(text, 0, len(text), consumed)
-    latin = [w for w in re.findall(r"[a-z]+", rest) if w not in words.STOPWORDS and len(w) > 1]
+    latin = [w for w in re.findall(r"[a-z]+", rest)
+             if w not in words.STOPWORDS and w not in _OTHER_STOPWORDS and len(w) > 1]
+    if any(w not in _OTHER_STOPWORDS for w in _OTHER_SCRIPT_WORD.findall(rest)):
+        return True
     chinese = re.sub(r"[^\u3400-\u9fff]", "", rest)
     for filler in sorted(words.ZH_FILLERS, key=len, reverse=True):
         chinese = chinese.replace(filler, "")
@@ -151,7 +163,7 @@ def custom_description(
 ) -> tuple[str, int, int] | None:
     """What follows "me as" / "turn me into" / "把我变成": the person's own picture, and where."""
     text = found.text
-    for pattern in (*_TRIGGERS_EN, *_TRIGGERS_ZH):
+    for pattern in (*_TRIGGERS_EN, *_TRIGGERS_ZH, *_BECOME):
         match = re.search(pattern, text)
         if match:
             start, end = match.span("x")
@@ -164,7 +176,7 @@ def custom_description(
 def fallback_prompt(found: Found, noise: list[tuple[int, int]]) -> str | None:
     """The whole request as a prompt, minus the asking ("generate a knight in armor")."""
     text = _strip_spans(found.text, 0, len(found.text), noise)
-    text = _LEADING_EN.sub("", text)
+    text = _LEADING_EN.sub("", text.lstrip(" ,.;:!?，。；：！？"))  # "love it! now a sketch"
     text = re.sub(r"^(?:请|帮我|给我|麻烦|我想要|我想|我要|想要|来一张|来张|生成|画|做)+", "", text)
     text = tidy(text)
     return text or None

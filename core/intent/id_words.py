@@ -45,9 +45,7 @@ SPEC_WORDS: dict[str, tuple[str, ...]] = {
     "ca": ("canada", "canadian", "50x70", "50 x 70", "加拿大"),
     "in": ("india", "indian", "oci", "印度"),
     "icao": (
-        "icao", "uk", "united kingdom", "britain", "british", "england", "australia",
-        "australian", "new zealand", "ireland", "irish", "35x45", "35 x 45", "biometric",
-        "英国", "澳大利亚", "澳洲", "新西兰", "爱尔兰",
+        "icao", "ireland", "irish", "35x45", "35 x 45", "biometric", "爱尔兰",
     ),
     "schengen": (
         "schengen", "申根",

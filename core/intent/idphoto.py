@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from core.idspecs import SPECS
 from core.intent import id_words
 from core.intent.matcher import Found
 from core.request import Intent
@@ -22,6 +23,8 @@ def id_photo(found: Found, forced: str | None, base: Intent,
         style = id_words.BACKGROUND_STYLE[background]
     elif spec in id_words.SPEC_BACKGROUND:
         style = id_words.BACKGROUND_STYLE[id_words.SPEC_BACKGROUND[spec]]
+    elif spec in SPECS and "blue" not in SPECS[spec].backgrounds:
+        style = "id_photo_white"  # "UK visa photo": the office's light backdrop, never blue
     else:
         style = "id_photo_blue" if visa else "id_photo_white"
     return replace(base, action="generate", style=style, id_spec=spec, background=background,
@@ -34,10 +37,27 @@ def _id_spec(found: Found) -> str | None:
     if sizes:
         return sizes[0].value
     if named:
-        return named[0].value
+        spec = named[0].value
+        if found.has("visa") and spec in _SCHENGEN_MEMBERS:
+            return "schengen"  # a German visa is a Schengen visa
+        if spec == "jp_visa" and not found.has("visa") and _says_passport(found):
+            return "jp_passport"
+        if spec == "cn_passport" and found.has("visa") and not _says_passport(found):
+            return "cn_visa"  # a visa to China, not a Chinese passport
+        return spec
     passport_or_visa = found.has("visa") or "passport" in found.text or "护照" in found.text
     if found.has("china") and passport_or_visa:
-        return "cn_passport"
+        return "cn_visa" if found.has("visa") and not _says_passport(found) else "cn_passport"
     if found.has("schengen"):
         return "schengen" if found.has("visa") else "icao"
     return None
+
+
+_SCHENGEN_MEMBERS = frozenset({"de", "fr", "it", "es"})
+"""Specs of Schengen countries: their visa photo follows the Schengen rule."""
+
+
+def _says_passport(found: Found) -> bool:
+    return any(w in found.text for w in ("passport", "护照", "パスポート", "여권", "паспорт",
+                                         "pasaporte", "passaporte", "passeport", "reisepass",
+                                         "passaporto", "ho chieu", "paspor"))

@@ -8,7 +8,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from core.intent import expression_words, id_words, style_words, words
-from core.intent.text import Token, has_cjk, normalize, tokenize, word_matches
+from core.intent.lang import every, every_map
+from core.intent.text import Token, normalize, tokenize, word_matches
 
 
 @dataclass(frozen=True)
@@ -100,6 +101,34 @@ def _build() -> list[_Phrase]:
     table += _entries("chat:", expression_words.NOT_EXPRESSIONS)
     table += _entries("stronger:", expression_words.STRONGER)
     table += _entries("weaker:", expression_words.WEAKER)
+    return [p for p in table if p.text.strip()] + _lexicon_entries()
+
+
+_LEXICON_KINDS: tuple[tuple[str, str], ...] = (
+    ("id_photo", "id:"), ("visa", "visa:"), ("cancel", "cancel:"), ("questions", "price:"),
+    ("unsure", "help:"), ("greetings", "talk:"), ("thanks", "praise:"),
+    ("requests", "request:"), ("pictures", "photo:"), ("series", "series:"),
+    ("fillers", "filler:"), ("quality", "quality:"), ("speed", "speed:"),
+)
+"""Lexicon fields (``core.intent.lang``) and the hit label each phrase gets."""
+_LEXICON_MAPS: tuple[tuple[str, str], ...] = (
+    ("styles", "style"), ("families", "family"), ("specs", "spec"), ("backgrounds", "bg"),
+    ("ratios", "ratio"), ("venues", "venue"),
+)
+
+
+def _lexicon_entries() -> list[_Phrase]:
+    """Every language module's phrases, labelled like the older tables' ones."""
+    table: list[_Phrase] = []
+    for name, label in _LEXICON_KINDS:
+        table += _entries(label, every(name))
+    for name, kind in _LEXICON_MAPS:
+        for key, phrases in every_map(name).items():
+            table += _entries(f"{kind}:{key}", phrases)
+    for anchor, phrases in every_map("expressions").items():
+        index = next(i for i, (known, _) in enumerate(expression_words.EXPRESSION_WORDS)
+                     if anchor in known)
+        table += _entries(f"expr:{index}", phrases)
     return [p for p in table if p.text.strip()]
 
 
@@ -161,6 +190,10 @@ def _extra_entries(extra_styles: Mapping[str, Sequence[str]] | None) -> list[_Ph
     return [p for p in table if p.text.strip()]
 
 
+_LATIN_ONLY = re.compile(r"^[a-z0-9 ]+$")
+"""Phrases matched word by word; any other script (or a mix: "3d аватар") is a substring."""
+
+
 class _Index:
     """Phrases grouped so a message is only compared with the phrases that could match it:
     word phrases by their first word (and, for forgivable words, by first letter), the rest
@@ -170,14 +203,19 @@ class _Index:
         self.by_first: dict[str, list[_Phrase]] = {}
         self.fuzzy_by_letter: dict[str, list[_Phrase]] = {}
         self.substrings: list[_Phrase] = []
+        self.substrings_by_char: dict[str, list[tuple[int, _Phrase]]] = {}
+        """Substring phrases by their first character: only those whose first character
+        occurs in a message are searched for."""
         for phrase in phrases:
-            if phrase.words and not has_cjk(phrase.text):
+            if phrase.words and _LATIN_ONLY.match(phrase.text):
                 first = phrase.words[0]
                 self.by_first.setdefault(first, []).append(phrase)
                 if first in style_words.FUZZY_WORDS:
                     self.fuzzy_by_letter.setdefault(first[0], []).append(phrase)
             else:
                 self.substrings.append(phrase)
+                self.substrings_by_char.setdefault(phrase.text[0], []).append(
+                    (len(self.substrings), phrase))
 
     def candidates(self, token: str) -> set[_Phrase]:
         """Word phrases whose first word this token might be."""
@@ -218,13 +256,33 @@ def find(text: str, extra_styles: Mapping[str, Sequence[str]] | None = None) -> 
                 hit = _match_at(phrase, tokens, i)
                 if hit:
                     hits.append(hit)
-        for phrase in index.substrings:
+        candidates = sorted(pair for char in set(text)
+                            for pair in index.substrings_by_char.get(char, ()))
+        for _order, phrase in candidates:  # in table order, as if all were searched
             start = text.find(phrase.text)
             while start >= 0:
                 hits.append(Hit(phrase.label, start, start + len(phrase.text), phrase.text,
                                 phrase.weak))
                 start = text.find(phrase.text, start + 1)
+    hits += _compound_hits(tokens)
     return Found(text, tokens, _drop_contained(hits))
+
+
+_STEMS: tuple[tuple[str, str], ...] = tuple(sorted(
+    ((normalize(stem), f"style:{key}") for key, stems in every_map("stems").items()
+     for stem in stems), key=lambda pair: -len(pair[0])))
+"""Compound beginnings, longest first ("weihnachts" before "weih")."""
+
+
+def _compound_hits(tokens: list[Token]) -> list[Hit]:
+    """A style named at the start of a compound word ("Aquarellporträt", "Wanderfoto")."""
+    hits = []
+    for token in tokens:
+        for stem, label in _STEMS:
+            if len(token.text) > len(stem) + 2 and token.text.startswith(stem):
+                hits.append(Hit(label, token.start, token.end, token.text))
+                break
+    return hits
 
 
 def _match_at(phrase: _Phrase, tokens: list[Token], i: int) -> Hit | None:
@@ -262,8 +320,8 @@ def _loose_match(phrase: _Phrase, tokens: list[Token], i: int) -> Hit | None:
 
 
 def _group(kind: str) -> str:
-    if kind == "place":
-        return "ratio"  # "Times Square" hides the orientation word "square"
+    if kind in ("place", "filler"):
+        return "ratio"  # "Times Square" hides the word "square", "long story but" the "story"
     if kind == "praise":
         return "request"  # "做得很好" hides the "做" in it
     if kind == "chat":

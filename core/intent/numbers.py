@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-from core.intent.text import Token
+from core.intent.lang import LEXICONS
+from core.intent.text import Token, normalize
 from core.request import MAX_COUNT
 
 EN_NUMBERS: dict[str, int] = {
@@ -70,6 +71,62 @@ def _zh_range(text: str) -> int | None:
 def clamp_count(value: int) -> int:
     """Seed 000 §4: one to eight pictures per request."""
     return max(1, min(MAX_COUNT, value))
+
+
+def _alternation(phrases: set[str]) -> str:
+    return "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True))
+
+
+def _lexicon_counts() -> tuple[dict[str, int], re.Pattern[str] | None, re.Pattern[str] | None]:
+    """Number words of the language modules, and two patterns: a number right before a
+    counter ("세 장", "3枚", "ba tấm"), and a number word as a word of its own."""
+    values: dict[str, int] = {}
+    countered: set[str] = set()
+    counters: set[str] = set()
+    spaced: set[str] = set()
+    for lexicon in LEXICONS:
+        for word, value in lexicon.numbers.items():
+            values[normalize(word)] = value
+            (countered if lexicon.counters else spaced).add(normalize(word))
+        counters.update(normalize(c) for c in lexicon.counters)
+    before_counter = re.compile(rf"(?<![\w])({_alternation(countered)}|\d{{1,2}})\s*(?:"
+                                rf"{_alternation(counters)})") if counters else None
+    alone = re.compile(rf"(?<!\w)({_alternation(spaced)})(?!\w)") if spaced else None
+    return values, before_counter, alone
+
+
+_LEX_VALUES, _BEFORE_COUNTER, _NUMBER_WORD = _lexicon_counts()
+_PICTURE_STEMS = tuple(dict.fromkeys(normalize(p) for lex in LEXICONS for p in lex.pictures))
+_CLAUSE_END = re.compile(r"[,.;:!?，。；：！？]")
+
+
+def lexicon_count(text: str, masked: list[tuple[int, int]],
+                  pictures: frozenset[int]) -> int | None:
+    """A count in another language: a number before a counter word, or a number word followed
+    (in its clause, within two words) by a picture noun ("drei Bilder", "zwei
+    Weihnachtsbilder") or a style ("tre foto cyberpunk", "два новогодних фото")."""
+    def is_masked(start: int, end: int) -> bool:
+        return any(s < end and start < e for s, e in masked)
+
+    for match in _BEFORE_COUNTER.finditer(text) if _BEFORE_COUNTER else ():
+        value = _LEX_VALUES.get(match.group(1)) or (
+            int(match.group(1)) if match.group(1).isdigit() else None)
+        if value and value > 1 and not is_masked(*match.span(1)):
+            return clamp_count(value)
+    for match in _NUMBER_WORD.finditer(text) if _NUMBER_WORD else ():
+        if is_masked(*match.span(1)):
+            continue
+        stop = _CLAUSE_END.search(text, match.end())
+        window = text[match.end():stop.start() if stop else len(text)]
+        following = window.split()[:2]
+        if not following:
+            continue
+        nouns = any(stem in word for word in following for stem in _PICTURE_STEMS)
+        styled = any(match.end() < at <= match.end() + len(" ".join(following)) + 1
+                     for at in pictures)
+        if nouns or styled:
+            return clamp_count(_LEX_VALUES[match.group(1)])
+    return None
 
 
 def find_count(text: str, tokens: list[Token], masked: list[tuple[int, int]],
@@ -138,7 +195,7 @@ def find_count(text: str, tokens: list[Token], masked: list[tuple[int, int]],
             if token.text in ("both", "pair", "couple") and not following:
                 continue
             return clamp_count(value)
-    return None
+    return lexicon_count(text, masked, pictures)
 
 
 PRONOUN_ONE = frozenset({"a", "an", "another", "the", "this", "that", "which", "each", "any"})

@@ -38,6 +38,7 @@ from core.intent.describe import (
 )
 from core.intent.feedback import drop_chat
 from core.intent.idphoto import id_photo
+from core.intent.lang import every
 from core.intent.matcher import Found, Hit, find
 from core.intent.negation import drop_negated
 from core.intent.numbers import find_count
@@ -60,6 +61,13 @@ _COMMAND_EXPRESSIONS: dict[str, dict[str, float]] = {
     "edit_expression": {"smile": 1.0}, "smile": {"smile": 1.0}, "wink": {"wink": 20.0},
 }
 """What /smile, /wink and /expression do when no expression words follow."""
+GUESSED = 0.4
+"""Confidence of a picture read from words that never ask for one ("a knight in armor")."""
+_QUESTION = re.compile(r"^(?!(?:how|what) about\b)(?:(?:what|who|where|why|when|how|is|are|do|does|"
+                       r"did|which)\b|(?:\S+\s+){3,}\S*\?\s*$)")
+"""A question: a style word inside it is no request unless something asks for a picture."""
+_ASKED = re.compile(r"[?？]\s*$")
+"""A message ending in a question mark, in any language."""
 _URL = re.compile(r"\b(?:https?://|www\.)\S+")
 """A link is the person's photo (image intake fetches it), never words of a request."""
 _EMOTICON = re.compile(r"\[[\u4e00-\u9fff]{1,4}\]|/:[^\s]{1,6}")
@@ -67,7 +75,8 @@ _EMOTICON = re.compile(r"\[[\u4e00-\u9fff]{1,4}\]|/:[^\s]{1,6}")
 _MENTION = re.compile(r"(?<![\w.])@[a-z0-9_]+")
 _COMMAND = re.compile(r"^/([a-z0-9_]+)(?:@[a-z0-9_]+)?\b")
 _LIST_JOINERS = re.compile(r"(?:,|、|，|;|；|\band\b|\bplus\b|&|\+|/|和|跟|与|及|以及|还有|\bthen\b|"
-                           r"[一两二三四五六七八九十\d]\s*[张幅个份])")
+                           r"[一两二三四五六七八九十\d]\s*[张幅个份]|(?<!\w)(?:"
+                           + "|".join(re.escape(j) for j in every("joiners")) + r")(?!\w))")
 _OR_JOINERS = re.compile(r"(?:\bor\b|\bvs\b|\bversus\b|还是|或者|或是|或|对比)")
 _BETWEEN = re.compile(r"\b(?:decide|deciding|choose|choosing|pick|picking|torn|undecided|"
                       r"unsure|stuck)\s+between\s*$|(?:纠结|犹豫|选不出|拿不定主意)[^，,。]*$")
@@ -116,7 +125,11 @@ def recognize(
     norm = norm.sub(_URL, " photo ").sub(_MENTION, " ").sub(_EMOTICON, " ").folded()
     found = drop_chat(drop_negated(find(norm.text, extra_styles)))
     found.typed, found.origin = typed, norm.origin
-    return _as_typed(_decide(found, command, extra_styles or {}), norm, typed)
+    intent = _decide(found, command, extra_styles or {})
+    if (intent.action == "generate" and intent.confidence > GUESSED and _QUESTION.search(norm.text)
+            and not _asks(found, command)):
+        intent = replace(intent, confidence=GUESSED)  # "what is the capital of france?"
+    return _as_typed(intent, norm, typed)
 
 
 def _as_typed(intent: Intent, norm: Mapped, typed: str) -> Intent:
@@ -146,6 +159,8 @@ def _decide(found: Found, command: str | None, extra: Mapping[str, Sequence[str]
     forced = _command_meaning(command, extra)
     if forced == "help":
         return Intent(action="help")
+    if forced == "cancel":
+        return Intent(action="cancel")
     if (found.has("price") or (forced is None and _HOWTO.search(found.text))) and not (
             _this_or_that(found)):
         return Intent(action="help")
@@ -153,7 +168,8 @@ def _decide(found: Found, command: str | None, extra: Mapping[str, Sequence[str]
         return replace(base, action="random_face")
     backdrop = background_change(found)
     new_colour = backdrop.colour if backdrop else None
-    if forced in ("id_photo_white", "id_photo_blue") or found.has("id"):
+    if forced in ("id_photo_white", "id_photo_blue") or found.has("id") or (
+            found.has("visa") and found.has("photo")):  # "foto para visto americano"
         return id_photo(found, forced, base, new_colour)
     if backdrop and backdrop.id_jargon:
         return id_photo(found, forced, base, new_colour)
@@ -162,7 +178,7 @@ def _decide(found: Found, command: str | None, extra: Mapping[str, Sequence[str]
             and not found.of("style") and not found.has("family")):
         return Intent(action="help")
     if found.has("cancel") and not backdrop and not any(found.has(k) for k in _ASKING_KINDS):
-        return Intent(action="none")  # "delete my photos", "帮我取消"
+        return Intent(action="cancel")  # "delete my photos", "帮我取消"
 
     if backdrop and not found.has("series") and forced != "series":
         return _new_background(found, backdrop, forced, extra, base)
@@ -214,6 +230,9 @@ def _decide(found: Found, command: str | None, extra: Mapping[str, Sequence[str]
                 found.text[custom[1]:custom[2]],
                 _local(noise + filler_spans(found) + hits_spans(styles), custom[1])):
             scene = custom[0]  # "me as a 1920s gangster": vintage, and the gangster
+        details = detail_clauses(found, key)
+        if scene and details and scene in details:
+            scene = details  # "navy blazer, light grey background": every wish, not the last
         return replace(base, action="generate", style=key,
                        scene=scene or _clause_of_other_style(found, key, strong)
                        or place_of(found, strong, key)
@@ -232,9 +251,10 @@ def _decide(found: Found, command: str | None, extra: Mapping[str, Sequence[str]
     if found.has("help"):
         return Intent(action="help")
     if styles and not _only_small_talk(found):
-        key = primary(styles, found)
+        key = primary(styles, found)  # only hints ("the capital of france"): asked back
         return replace(base, action="generate", style=key,
-                       scene=_scene(found, key, styles, noise))
+                       scene=_scene(found, key, styles, noise),
+                       confidence=1.0 if _asks(found, forced) else GUESSED)
     return _anything_else(found, base, noise, forced)
 
 
@@ -247,8 +267,11 @@ def _new_background(found: Found, backdrop: Backdrop, forced: str | None,
     commanded = bool(forced and forced in _all_style_keys(extra))
     key = (_chosen(styles, forced, extra, found)
            if commanded or any(not h.weak for h in styles) else None)
-    return replace(base, action="generate", style=key, scene=scene_words(backdrop),
-                   background=backdrop.colour)
+    scene = scene_words(backdrop)
+    details = detail_clauses(found, key) if key else None
+    if scene and details and scene in details:
+        scene = details  # "navy blazer, light grey background": the clothes too, one backdrop
+    return replace(base, action="generate", style=key, scene=scene, background=backdrop.colour)
 
 
 def _this_or_that(found: Found) -> bool:
@@ -288,16 +311,34 @@ def _anything_else(found: Found, base: Intent, noise: list[tuple[int, int]],
     """No preset, no question: a picture request of its own, "go anyway", or small talk."""
     if found.has("go"):
         return replace(base, action="generate")
+    if (_ASKED.search(found.text) and not (_verbs(found) or forced or base.model
+                                            or base.aspect_ratio or base.count)):
+        return Intent(action="help")  # "are my photos safe?": about the bot, no picture asked
     if _only_small_talk(found):
-        return Intent(action="none")
+        return Intent(action="chat")
     asks = found.has("request") or found.has("photo") or forced == "generate"
     if not (asks or base.model or base.aspect_ratio or base.count):
-        return Intent(action="none")
+        if found.has("talk") or found.has("praise"):
+            return Intent(action="chat")
+        return Intent(action="unknown", confidence=0.0)
     if content_left(found.text, hits_spans(found.hits) + noise):
         described = fallback_prompt(found, noise)
-        if described:
-            return _scene_or_prompt(base, described)
+        if described:  # the whole message as the picture: sure only when it asks for one
+            return replace(_scene_or_prompt(base, described),
+                           confidence=1.0 if _asks(found, forced) else GUESSED)
     return replace(base, action="generate")
+
+
+def _asks(found: Found, forced: str | None) -> bool:
+    """Whether the words ask for a picture: a picture noun, "of me", a command, or a request
+    verb that is more than a polite opener ("can you tell me a joke" is not)."""
+    return bool(found.has("photo") or _verbs(found) or forced or _FOR_ME.search(found.text))
+
+
+def _verbs(found: Found) -> list[Hit]:
+    """Request words that ask for something, not polite openers ("can you", "could you")."""
+    politeness = hits_spans(found.of("filler"))
+    return [h for h in found.of("request") if (h.start, h.end) not in politeness]
 
 
 def _chosen(hits: list[Hit], forced: str | None, extra: Mapping[str, Sequence[str]],

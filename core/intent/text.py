@@ -9,8 +9,9 @@ from dataclasses import dataclass
 
 from core.intent.traditional import TO_SIMPLIFIED
 
-MAX_TEXT_CHARS = 500
-"""Characters of one chat message we look at; longer text is cut (user text is data)."""
+MAX_TEXT_CHARS = 4096
+"""Characters of one chat message we read: Telegram's whole message, so a wish at the end of a
+long caption ("… make me anime") is read; scenes and prompts stay short (describe)."""
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
 _TOKEN = re.compile(r"[a-z0-9]+")
@@ -29,11 +30,18 @@ def clean_text(text: str) -> str:
     return text[:MAX_TEXT_CHARS].strip()
 
 
+_UNFOLDABLE = {"ß": "ss", "đ": "d", "Đ": "D", "ø": "o", "Ø": "O", "æ": "ae", "ł": "l", "ı": "i",
+               "İ": "I"}
+"""Latin letters NFKD leaves whole ("weiß" is read "weiss", Vietnamese "đ" as "d")."""
+
+
 def _fold_latin(text: str) -> str:
     """Accents off Latin letters ("café" -> "cafe"); other scripts untouched."""
     out: list[str] = []
     for char in text:
-        if ord(char) < 0x250:
+        if char in _UNFOLDABLE:
+            out.append(_UNFOLDABLE[char])
+        elif ord(char) < 0x250 or 0x1E00 <= ord(char) <= 0x1EFF:
             out.extend(c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c))
         else:
             out.append(char)

@@ -240,7 +240,8 @@ COMMANDS: dict[str, str] = {
     "passport": "id_photo_white", "id": "id_photo_white", "idphoto": "id_photo_white",
     "id_photo": "id_photo_white", "visa": "id_photo_blue", "dating": "dating",
     "date": "dating", "travel": "travel", "avatar": "avatar", "sports": "sports",
-    "expression": "edit_expression", "smile": "smile", "wink": "wink",
+    "expression": "edit_expression", "smile": "smile", "wink": "wink", "cancel": "cancel",
+    "stop": "cancel",
 }
 """Slash commands ("/anime@PortraitBot"): to an action, a style, a family, or an expression.
 Any style key also works as a command ("/oil_painting")."""

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from engine.facedetect import DETECT_MAX_SIDE, Face, ImageInput, to_rgb_array
+from engine.facedetect import DETECT_MAX_SIDE, Face, FaceDetector, ImageInput, to_rgb_array
 
 LIKENESS_SAME_PERSON = 0.6
 """Euclidean distance between dlib embeddings under which two faces are the same person
@@ -34,6 +34,10 @@ EMBED_JITTERS = 1
 """Re-embeddings with random jitter averaged per face; 1 (none) keeps a face under 0.3 s."""
 
 _lock = threading.Lock()
+"""Guards loading the models."""
+_running = threading.Lock()
+"""dlib's detector, shape predictor and ResNet are not safe to run from two threads at once:
+two likeness checks finishing together in the worker's threads crashed it with SIGSEGV."""
 _models: dict[str, object] = {}
 
 
@@ -79,26 +83,33 @@ def _shrunk(image: ImageInput) -> tuple[np.ndarray, float]:
 
 
 def _analyse(image: ImageInput, embed: bool) -> list[FaceAnalysis]:
-    import dlib
-
     models = _load()
     array, scale = _shrunk(image)
+    with _running:
+        return _analyse_locked(models, array, scale, embed)
+
+
+def _analyse_locked(models: dict[str, object], array: np.ndarray, scale: float, embed: bool) -> list[FaceAnalysis]:
+    import dlib
+
     rects, scores, _ = models["detector"].run(array, HOG_UPSAMPLE, 0.0)  # type: ignore[attr-defined]
     found = []
     for rect, score in zip(rects, scores, strict=True):
         if score < DETECT_SCORE_MIN:
             continue
         shape = models["shape"](array, rect)  # type: ignore[operator]
-        points = [(p.x / scale, p.y / scale) for p in shape.parts()]
+        # In the search image's pixels; ``scaled`` below takes box, eyes and points back.
+        small = [(float(p.x), float(p.y)) for p in shape.parts()]
         # 5-point order: right eye outer, right eye inner, left eye outer, left eye inner, nose.
-        eye_a = ((points[0][0] + points[1][0]) / 2, (points[0][1] + points[1][1]) / 2)
-        eye_b = ((points[2][0] + points[3][0]) / 2, (points[2][1] + points[3][1]) / 2)
+        eye_a = ((small[0][0] + small[1][0]) / 2, (small[0][1] + small[1][1]) / 2)
+        eye_b = ((small[2][0] + small[3][0]) / 2, (small[2][1] + small[3][1]) / 2)
         eyes = (eye_a, eye_b) if eye_a[0] <= eye_b[0] else (eye_b, eye_a)
         confidence = round(float(1.0 / (1.0 + np.exp(-2.0 * score))), 3)
         face = Face(
             max(0, rect.left()), max(0, rect.top()), rect.width(), rect.height(),
-            confidence=confidence, eyes=eyes,
+            confidence=confidence, eyes=eyes, landmarks=tuple(small),
         ).scaled(1.0 / scale)
+        points = list(face.landmarks or ())
         if embed:
             chip = dlib.get_face_chip(array, shape, size=150, padding=0.25)
             vector = np.asarray(models["embed"].compute_face_descriptor(chip, EMBED_JITTERS))  # type: ignore[attr-defined]
@@ -121,10 +132,20 @@ def likeness(a: np.ndarray, b: np.ndarray) -> float:
 
 
 class DlibFaceDetector:
-    """The ``FaceDetector`` protocol on dlib's HOG detector and 5-point landmarks."""
+    """The ``FaceDetector`` protocol on dlib's HOG detector and 5-point landmarks.
 
-    def __init__(self) -> None:
+    With a ``fallback`` (``build_detector`` passes the Haar cascades), a photo where HOG finds
+    no face is searched again by it: HOG loses a face blurred by ~3 % of its width, where the
+    cascades still find it, and "too blurry" is the tip that person needs, not "no face".
+    Faces from the fallback carry no landmarks.
+    """
+
+    def __init__(self, fallback: FaceDetector | None = None) -> None:
         _load()  # fail at start-up, not on the first photo
+        self.fallback = fallback
 
     def detect(self, image: ImageInput) -> list[Face]:
-        return [a.face for a in _analyse(image, embed=False)]
+        faces = [a.face for a in _analyse(image, embed=False)]
+        if not faces and self.fallback is not None:
+            return self.fallback.detect(image)
+        return faces

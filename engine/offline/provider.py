@@ -29,7 +29,8 @@ from typing import Any
 
 from core.errors import PermanentUpstreamError
 from core.settings import Settings
-from engine.facedetect import FaceDetector, build_detector
+from engine.detector import build_detector
+from engine.facedetect import FaceDetector
 from engine.offline.render import PREVIEW_NOTE, render
 from engine.providers.base import Handle, OutputImage, ProviderJob, Status, Submitted
 

@@ -22,6 +22,7 @@ twice. Only failures that prove nothing was accepted (connect errors, 429, 502-5
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import re
 from typing import Any
@@ -30,7 +31,7 @@ from urllib.parse import quote
 import httpx
 
 from core.errors import PermanentUpstreamError
-from core.models import MODELS
+from core.models import FAL_IMAGES_PER_CALL, MODELS
 from core.settings import Settings
 from engine.providers.base import Handle, OutputImage, ProviderJob, Status, Submitted
 from engine.providers.http import (
@@ -48,7 +49,7 @@ SUBMIT_TIMEOUT = httpx.Timeout(60.0, connect=10.0)
 """Seconds for a submit; its body carries base64 photos, so writing may take a while."""
 POLL_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
 """Seconds for a status, result or cancel call."""
-MAX_IMAGES_PER_REQUEST = 4
+MAX_IMAGES_PER_REQUEST = FAL_IMAGES_PER_CALL
 """fal's image models take num_images 1-4; the engine splits bigger counts."""
 OUTPUT_FORMAT = "jpeg"
 """Chat channels recompress anyway; JPEG keeps downloads and uploads small."""
@@ -61,11 +62,19 @@ EXPRESSION_PARAMS = frozenset({
 """Live-portrait's expression inputs (seed 004); anything else is not sent."""
 
 
+RESULT_LIFETIME_S = 24 * 3600
+"""Seconds fal keeps the result files it stores for us: we download them at once, so a day
+is room for retries, and a person's portraits do not outlive that at fal."""
+LIFECYCLE_HEADER = {
+    "X-Fal-Object-Lifecycle-Preference": json.dumps({"expiration_duration_seconds": RESULT_LIFETIME_S}),
+}
+"""fal's object lifecycle preference, sent on submit, so the outputs at fal expire early."""
+
+
 class FalProvider:
     """The fal queue: submit, poll, result, cancel over one shared httpx.AsyncClient."""
 
     name = "fal"
-    max_images_per_job = MAX_IMAGES_PER_REQUEST
 
     def __init__(
         self,
@@ -93,7 +102,7 @@ class FalProvider:
         if job.webhook_url:
             url += "?fal_webhook=" + quote(job.webhook_url, safe="")
         response = await self._send("POST", url, harmless=False, json=build_input(job),
-                                    timeout=self._submit_timeout)
+                                    timeout=self._submit_timeout, extra_headers=LIFECYCLE_HEADER)
         self._raise_for_status(response)
         data = _json(response)
         request_id = data.get("request_id")
@@ -174,8 +183,10 @@ class FalProvider:
 
     # -- helpers -------------------------------------------------------------------------------
 
-    async def _send(self, method: str, url: str, *, harmless: bool, **kwargs: Any) -> httpx.Response:
-        headers = {"Authorization": f"Key {self._key.reveal()}", "Accept": "application/json"}
+    async def _send(self, method: str, url: str, *, harmless: bool,
+                    extra_headers: dict[str, str] | None = None, **kwargs: Any) -> httpx.Response:
+        headers = {"Authorization": f"Key {self._key.reveal()}", "Accept": "application/json",
+                   **(extra_headers or {})}
         return await send(
             self._client, method, url, headers=headers, resend_is_harmless=harmless,
             policy=self._retry, sleep=self._sleep,

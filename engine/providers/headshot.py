@@ -10,7 +10,6 @@ The key travels in the JSON body (the API's choice), so request bodies are never
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import uuid
 from typing import Any
@@ -22,13 +21,11 @@ from core.models import MODELS
 from core.settings import Settings
 from engine.providers.base import Handle, OutputImage, ProviderJob, Status, Submitted
 from engine.providers.fal import clean_detail
-from engine.providers.http import DEFAULT_RETRY, RetryPolicy, Sleep, data_uri, decode_data_uri, send
+from engine.providers.http import SyncProvider, data_uri, decode_data_uri, send
 
 log = logging.getLogger(__name__)
 
 PATH = "/api/generate-portrait"
-GENERATE_TIMEOUT = httpx.Timeout(180.0, connect=10.0)
-"""Seconds for one synchronous generation (~20 s typical, several images take longer)."""
 DEFAULT_IDENTITY_SCALE = 0.8
 """Seed 001's default likeness strength (0-1)."""
 MAX_SAMPLES = 8
@@ -40,26 +37,14 @@ OUTPUT_SIZES = {
 """Output pixels per ratio; seed 001 recommends 768x768 and 768x1024, limits are 512-2024."""
 
 
-class HeadshotProvider:
+class HeadshotProvider(SyncProvider):
     """The headshot API over one shared httpx.AsyncClient; finishes inside ``submit``."""
 
     name = "headshot"
 
-    def __init__(
-        self,
-        settings: Settings,
-        client: httpx.AsyncClient,
-        *,
-        retry: RetryPolicy = DEFAULT_RETRY,
-        sleep: Sleep = asyncio.sleep,
-        timeout: httpx.Timeout = GENERATE_TIMEOUT,
-    ) -> None:
+    def _configure(self, settings: Settings) -> None:
         self._key = settings.headshot_api_key
         self._url = settings.headshot_api_url.rstrip("/") + PATH
-        self._client = client
-        self._retry = retry
-        self._sleep = sleep
-        self._timeout = timeout
 
     async def submit(self, job: ProviderJob) -> Submitted:
         """Generate the portraits and decode them."""

@@ -27,9 +27,14 @@ from typing import Any
 import httpx
 
 from core.errors import PermanentUpstreamError, TransientUpstreamError
+from core.settings import Settings
 from engine.providers.base import OutputImage
 
 log = logging.getLogger(__name__)
+
+SYNC_GENERATE_TIMEOUT = httpx.Timeout(180.0, connect=10.0)
+"""Seconds for one synchronous generation: Seedream takes ~15-40 s (4K up to a few minutes),
+the headshot API ~20 s (several images longer)."""
 
 RETRY_ATTEMPTS = 4
 """Tries per HTTP call (1 + 3 retries) before a transient failure goes back to the caller."""
@@ -40,8 +45,9 @@ BACKOFF_MAX_S = 8.0
 NOT_ACCEPTED_STATUSES = frozenset({408, 429, 502, 503, 504})
 """Statuses that mean "not taken in": busy, rate-limited, or the ingress could not reach it."""
 IDEMPOTENT_RETRY_STATUSES = NOT_ACCEPTED_STATUSES | {500}
-MAX_DOWNLOAD_BYTES = 50 * 1024 * 1024
-"""Largest output image we download, bytes; 4K PNGs are ~20 MB, more is a broken upstream."""
+MAX_DOWNLOAD_BYTES = 40 * 1024 * 1024
+"""Largest output image we download, bytes; 4K PNGs are ~20 MB, more is a broken upstream.
+Read in chunks and cut here, so a 300 MB answer costs the worker 40 MB, not 300."""
 DOWNLOAD_TIMEOUT = httpx.Timeout(60.0, connect=10.0)
 """Seconds for one image download (connect within 10 s)."""
 
@@ -125,18 +131,43 @@ async def download_image(
     """Fetch one output image now (upstream URLs expire); never sends our credentials."""
     if url.startswith("data:"):
         return decode_data_uri(url)
-    response = await send(
-        client, "GET", url, resend_is_harmless=True, policy=policy, sleep=sleep,
-        unavailable_message_id=unavailable_message_id,
-        uncertain_message_id=unavailable_message_id, timeout=DOWNLOAD_TIMEOUT,
-    )
-    if response.status_code != 200:
-        log.warning("image download answered HTTP %d", response.status_code)
-        raise PermanentUpstreamError("generate.download_failed")
-    if len(response.content) > MAX_DOWNLOAD_BYTES or not response.content:
-        raise PermanentUpstreamError("generate.download_failed")
-    kind = response.headers.get("content-type", "").split(";")[0].strip() or content_type
-    return OutputImage(response.content, sniff_content_type(response.content, kind))
+    for attempt in range(1, policy.attempts + 1):
+        wait_hint: float | None = None
+        try:
+            status, data, kind, wait_hint = await _read_capped(client, url)
+        except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout,
+                httpx.ReadTimeout, httpx.RemoteProtocolError, httpx.ReadError) as exc:
+            log.info("GET %s: %s (attempt %d)", _path(url), type(exc).__name__, attempt)
+        else:
+            if status not in IDEMPOTENT_RETRY_STATUSES:
+                if status != 200 or not data:
+                    log.warning("image download answered HTTP %d", status)
+                    raise PermanentUpstreamError("generate.download_failed")
+                return OutputImage(data, sniff_content_type(data, kind or content_type))
+            log.info("GET %s: HTTP %d (attempt %d)", _path(url), status, attempt)
+        if attempt < policy.attempts:
+            await sleep(policy.delay(attempt, wait_hint))
+    raise TransientUpstreamError(unavailable_message_id)
+
+
+async def _read_capped(client: httpx.AsyncClient, url: str) -> tuple[int, bytes, str, float | None]:
+    """Status, body, content type and Retry-After of a GET, reading at most MAX_DOWNLOAD_BYTES:
+    a bigger image is refused as soon as its header or its bytes say so, never held whole."""
+    async with client.stream("GET", url, timeout=DOWNLOAD_TIMEOUT) as response:
+        kind = response.headers.get("content-type", "").split(";")[0].strip()
+        if response.status_code != 200:
+            return response.status_code, b"", kind, retry_after_seconds(response)
+        declared = response.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > MAX_DOWNLOAD_BYTES:
+            log.warning("image download refused: %s bytes declared", declared)
+            raise PermanentUpstreamError("generate.download_failed")
+        body = bytearray()
+        async for chunk in response.aiter_bytes():
+            body += chunk
+            if len(body) > MAX_DOWNLOAD_BYTES:
+                log.warning("image download cut at %d bytes", len(body))
+                raise PermanentUpstreamError("generate.download_failed")
+        return 200, bytes(body), kind, None
 
 
 def decode_data_uri(uri: str) -> OutputImage:
@@ -174,3 +205,27 @@ def sniff_content_type(data: bytes, declared: str | None = None) -> str:
 def _path(url: str) -> str:
     """The URL without its query, for logs (queries may carry webhook tokens)."""
     return url.split("?", 1)[0]
+
+
+class SyncProvider:
+    """What a provider that answers inside one HTTP call shares (Seedream, the headshot API):
+    the shared client, the retry policy and the generation timeout. ``_configure`` reads its
+    key and URL from the settings."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        client: httpx.AsyncClient,
+        *,
+        retry: RetryPolicy = DEFAULT_RETRY,
+        sleep: Sleep = asyncio.sleep,
+        timeout: httpx.Timeout = SYNC_GENERATE_TIMEOUT,
+    ) -> None:
+        self._client = client
+        self._retry = retry
+        self._sleep = sleep
+        self._timeout = timeout
+        self._configure(settings)
+
+    def _configure(self, settings: Settings) -> None:
+        raise NotImplementedError

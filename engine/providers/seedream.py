@@ -27,9 +27,7 @@ from core.settings import Settings
 from engine.providers.base import Handle, OutputImage, ProviderJob, Status, Submitted
 from engine.providers.fal import clean_detail
 from engine.providers.http import (
-    DEFAULT_RETRY,
-    RetryPolicy,
-    Sleep,
+    SyncProvider,
     data_uri,
     decode_data_uri,
     download_image,
@@ -38,8 +36,6 @@ from engine.providers.http import (
 
 log = logging.getLogger(__name__)
 
-GENERATE_TIMEOUT = httpx.Timeout(180.0, connect=10.0)
-"""Seconds for one synchronous generation; Seedream takes ~15-40 s, 4K up to a few minutes."""
 MAX_REFERENCES = 14
 """Seedream 4.x takes at most 14 reference images."""
 MIN_PIXELS = 3_686_400
@@ -72,26 +68,14 @@ def output_size(aspect_ratio: str, tier: str = DEFAULT_TIER) -> tuple[int, int]:
     return w, h
 
 
-class SeedreamProvider:
+class SeedreamProvider(SyncProvider):
     """BytePlus Seedream over one shared httpx.AsyncClient; finishes inside ``submit``."""
 
     name = "seedream"
 
-    def __init__(
-        self,
-        settings: Settings,
-        client: httpx.AsyncClient,
-        *,
-        retry: RetryPolicy = DEFAULT_RETRY,
-        sleep: Sleep = asyncio.sleep,
-        timeout: httpx.Timeout = GENERATE_TIMEOUT,
-    ) -> None:
+    def _configure(self, settings: Settings) -> None:
         self._key = settings.byteplus_api_key
         self._url = settings.byteplus_base_url.rstrip("/") + "/images/generations"
-        self._client = client
-        self._retry = retry
-        self._sleep = sleep
-        self._timeout = timeout
 
     async def submit(self, job: ProviderJob) -> Submitted:
         """Generate ``job.count`` images (one request each, concurrently) and download them."""

@@ -143,7 +143,7 @@ async def _items(args: argparse.Namespace, settings: Any, catalogue: Any, client
             raise UserInputError("generate.unknown_style", style=item.style)
     chosen = plan(intent, style_facts=facts, available_providers=available_providers(settings),
                   has_reference=bool(references), operator_default=settings.default_model or None)
-    if photo is not None and chosen.needs_photo and chosen.model.provider != "offline" and not args.go_anyway:
+    if photo is not None and chosen.needs_photo and not chosen.model.local and not args.go_anyway:
         preflight(photo, settings)
     return [Item(request, references) for request in chosen.requests]
 
@@ -151,7 +151,7 @@ async def _items(args: argparse.Namespace, settings: Any, catalogue: Any, client
 def preflight(photo: Any, settings: Any) -> None:
     """Refuse, before any money is spent, a photo unlikely to give a good likeness."""
     from core.errors import UserInputError
-    from engine.facedetect import build_detector
+    from engine.detector import build_detector
     from engine.preflight import check_photo
 
     verdict = check_photo(photo, build_detector(settings))

@@ -13,7 +13,7 @@ import sys
 
 JSON_KEYS = (
     "action", "style", "model", "count", "aspect_ratio", "scene", "prompt", "choices",
-    "expression", "id_spec", "series", "background", "go_anyway",
+    "expression", "id_spec", "series", "background", "go_anyway", "confidence",
 )
 """The keys printed, in this order (the first eleven are the documented contract)."""
 

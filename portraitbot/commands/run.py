@@ -23,12 +23,14 @@ def main(args: argparse.Namespace) -> int:
     from portraitbot.app import serve
     from portraitbot.options import listen_settings, load_settings, start_logging
     from worker.redis_conn import EmbeddedRedis, connect
+    from worker.redis_supervisor import RedisSupervisor
 
     settings = listen_settings(load_settings(), args)
     start_logging(settings)
-    embedded = None
+    embedded = supervisor = None
     if not settings.redis_url:
         embedded = EmbeddedRedis.for_data_dir(settings.data_dir).start()
+        supervisor = RedisSupervisor(embedded).start()  # restarted if it dies
         settings = replace(settings, redis_url=embedded.url)
     env = {**os.environ, "REDIS_URL": settings.redis_url, "DATA_DIR": str(settings.data_dir)}
     workers = [
@@ -54,6 +56,8 @@ def main(args: argparse.Namespace) -> int:
                 worker.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 worker.kill()
+        if supervisor is not None:
+            supervisor.stop()
         if embedded is not None:
             embedded.stop()
     return 0

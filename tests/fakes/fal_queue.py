@@ -130,6 +130,8 @@ class FakeFalQueue:
     submit_attempts: int = 0
     calls: list[tuple[str, str]] = field(default_factory=list)
     authorizations: list[str | None] = field(default_factory=list)
+    headers: list[dict[str, str]] = field(default_factory=list)
+    """Every call's request headers, in order."""
     media_requests: list[dict[str, str]] = field(default_factory=list)
     webhook_errors: list[str] = field(default_factory=list)
 
@@ -177,6 +179,7 @@ class FakeFalQueue:
         path = request.path_params["path"].strip("/")
         self.calls.append((request.method, "/" + path))
         self.authorizations.append(request.headers.get("authorization"))
+        self.headers.append(dict(request.headers))
         if request.headers.get("authorization") != f"Key {self.key}":
             return _error(401, "Unauthorized: invalid or missing key")
         parts = path.split("/")

@@ -209,8 +209,10 @@ class FakeBotApi:
         photo: list[dict[str, Any]] | None = None,
         document: dict[str, Any] | None = None,
         reply_to: dict[str, Any] | None = None,
+        **content: dict[str, Any],
     ) -> dict[str, Any]:
-        """A ``message`` from a person (private chat unless ``chat``), with client-side entities."""
+        """A ``message`` from a person (private chat unless ``chat``), with client-side entities;
+        ``content`` adds other kinds as the Bot API names them (``voice={...}``, ``sticker=…``)."""
         chat = chat or {"id": sender["id"], "type": "private", "first_name": sender["first_name"]}
         message: dict[str, Any] = {
             "message_id": next(self._ids), "date": int(time.time()), "chat": chat, "from": sender,
@@ -229,6 +231,7 @@ class FakeBotApi:
             message["document"] = document
         if reply_to is not None:
             message["reply_to_message"] = reply_to
+        message.update(content)
         with self.lock:
             self.chats[chat["id"]] = chat
             self.messages[(chat["id"], message["message_id"])] = message

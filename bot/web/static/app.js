@@ -85,7 +85,7 @@ function showEvent(ev) {
       const url = "/media/" + encodeURIComponent(f.name);
       const img = document.createElement("img"); img.src = url; img.alt = ev.caption || "portrait"; img.className = "result";
       img.addEventListener("load", () => { $("chat").scrollTop = $("chat").scrollHeight; });
-      const a = document.createElement("a"); a.href = url; a.download = f.name; a.className = "dl"; a.textContent = t("web.download");
+      const a = document.createElement("a"); a.href = url; a.download = f.download || f.name; a.className = "dl"; a.textContent = t("web.download");
       fig.appendChild(img); fig.appendChild(a); grid.appendChild(fig);
     }
     div.appendChild(grid);
