@@ -19,6 +19,9 @@ class ChatTarget:
     reply_to: str | None = None
     """The message to reply to, where the channel has replies (Telegram)."""
     is_group: bool = False
+    client: str = ""
+    """The web chat: a hash of the browser's network address, so the per-address daily limit
+    holds however many cookies one visitor uses. Empty elsewhere."""
 
     @property
     def person_id(self) -> str:

@@ -114,7 +114,7 @@ async def submit(ctx: WorkerContext, gen_id: str) -> None:
         job = provider_job(ctx, record, model)
         if not is_free(model):
             booked = ledger.book(gen_id, token, model.key, model.price_usd * job.count,
-                                 ctx.settings.daily_budget_usd)
+                                 ctx.settings.daily_budget_usd, ctx.settings.web_daily_budget_usd)
             if booked is None:
                 return  # cancelled (or taken over) before anything was booked or sent
             if not booked:

@@ -43,6 +43,8 @@ from worker.redis_conn import key, text
 
 SUBMIT_STEP_S = 0.05
 """Seconds of queue wait counted per generation ahead, for the ETA (submits are short)."""
+ANONYMOUS_POOL = "web"
+"""The channel whose people are anonymous (a cookie each): its own budget share and address limit."""
 GROUP_BACKSTOP_S = 120.0
 """The sweep re-checks a group this long after it could at the latest have finished."""
 
@@ -95,7 +97,8 @@ class GenerationQueue:
     @property
     def limits(self) -> Limits:
         s = self.settings
-        return Limits(s.max_active_per_person, s.daily_limit_per_person, s.daily_budget_usd)
+        return Limits(s.max_active_per_person, s.daily_limit_per_person, s.daily_budget_usd,
+                      s.web_daily_limit_per_address, s.web_daily_budget_usd)
 
     def enqueue(
         self,
@@ -116,16 +119,22 @@ class GenerationQueue:
         images = sum(max(1, r.count) for r in requests)
         estimate = sum(m.price_usd * max(1, r.count) for m, r in zip(models, requests, strict=True))
         today = day()
-        refused, used = self.ledger.reserve(person, group_id, images, estimate, self.limits, today)
+        # Anonymous web visitors share one pool of the budget, and one limit per address.
+        pool = ANONYMOUS_POOL if target.channel == ANONYMOUS_POOL else ""
+        client = target.client if pool and self.limits.address_limit > 0 else ""
+        refused, left = self.ledger.reserve(person, group_id, images, estimate, self.limits, today,
+                                            client=client, pool=pool)
         if refused == "quota.active_limit":
             raise QuotaError("quota.active_limit", limit=self.limits.max_active)
-        left = self.limits.daily_limit - used
-        if refused == "quota.daily_limit" and left > 0:
+        if refused in ("quota.daily_limit", "quota.address_limit") and left > 0:
             # Asked for more than is left: say how many are, so the person can make those.
             raise QuotaError("quota.daily_left", left=left, limit=self.limits.daily_limit,
                              reset_hours=hours_to_reset())
         if refused == "quota.daily_limit":
             raise QuotaError("quota.daily_limit", limit=self.limits.daily_limit,
+                             reset_hours=hours_to_reset())
+        if refused == "quota.address_limit":
+            raise QuotaError("quota.address_limit", limit=self.limits.address_limit,
                              reset_hours=hours_to_reset())
         if refused:
             raise QuotaError("quota.budget_exhausted", reset_hours=hours_to_reset())
@@ -145,6 +154,7 @@ class GenerationQueue:
                     "target": encode(target.to_dict()), "request": encode(request.to_dict()),
                     "model": model.key, "reference": reference or "", "state": "queued",
                     "chunk": chunks[index], "quota_day": today, "quota_images": max(1, request.count),
+                    "quota_client": client, "pool": pool,
                     "attempts": 0, "created_at": created, "token": "",
                 })
                 pipe.expire(gen_key(gen_id), RECORD_TTL_S)
@@ -258,6 +268,8 @@ class GenerationQueue:
         for name, value in sorted(costs.items()):
             if name.startswith("model:"):
                 numbers[f"spend_usd_today_{name[6:]}"] = round(value, 4)
+            elif name.startswith("pool:"):
+                numbers[f"spend_usd_today_pool_{name[5:]}"] = round(value, 4)
         return numbers
 
     def wake(self, request_id: str) -> bool:
