@@ -18,7 +18,7 @@ from typing import Any
 
 import redis
 
-from bot import fewer, followups
+from bot import fewer, followups, idcountry
 from bot.choices import pick_by_words, random_prompts, style_buttons
 from bot.commands import COMMANDS, command_name
 from bot.messages import Incoming, Reply
@@ -152,6 +152,10 @@ class Conversation:
         number = followups.position(text)
         if choosing and number is not None:
             return self._pick_by_number(number, target, session)
+        if pending is not None and pending.kind == idcountry.PENDING_KIND:
+            answered = idcountry.answer(self, text, number, target, session)
+            if answered is not None:
+                return answered
         if number is not None and text.strip("#").isdigit():
             # A bare number answers a question; with none open it must not start (and charge) work.
             return [Reply(self.say(target, "conv.number_without_choice"))]
@@ -192,6 +196,8 @@ class Conversation:
             return [] if target.is_group else [Reply(self._small_talk(target, session))]
         if intent.action == "choose":
             return self._ask_choice(intent, target)
+        if intent.action == "choose_id_spec":
+            return idcountry.ask(self, intent, target)
         if intent.action == "generate" and intent.confidence < ASK_BELOW:
             return self._ask_back(intent, target)
         return self.start(intent, target, session)
@@ -369,6 +375,8 @@ class Conversation:
             base = pending if (pending and session.pending and session.pending.kind == "choice") else Intent()
             intent = replace(base, action="generate", style=value, choices=None)
             return self.start(intent, target, session)
+        if kind == "spec":
+            return idcountry.pick(self, value, target, session)
         if kind == "sure" and pending is not None and session.pending and session.pending.kind == "ask":
             return self.start(replace(pending, confidence=1.0), target, session)
         if kind == "fewer" and pending is not None and session.pending and session.pending.kind == fewer.PENDING_KIND:

@@ -72,6 +72,8 @@ class ButtonAction(StrEnum):
     """Choose a language (value: catalogue code)."""
     retry = "retry"
     """Retry the last failed request."""
+    spec = "spec"
+    """Make the asked-for ID photo for this document (value: ID-photo spec key)."""
     fewer = "fewer"
     """Make as many as are left today of the request the daily limit refused (value: how many)."""
 
