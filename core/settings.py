@@ -34,6 +34,8 @@ cookies it uses; 0 means no per-address limit."""
 DEFAULT_WEB_DAILY_BUDGET_USD = 5.0
 """The anonymous web chat's share of the daily spend: it can never use more, so the rest of
 ``DAILY_BUDGET_USD`` stays for Telegram, WeChat and WeCom; 0 means no separate share."""
+DEFAULT_GROUP_DAILY_LIMIT = 60
+"""Images one group chat starts per UTC day, whoever in it asks; 0 means no group limit."""
 DEFAULT_QUEUE_TTL_SECONDS = 600
 """A request that waited this long in the queue is dropped with an apology."""
 DEFAULT_GENERATION_DEADLINE_SECONDS = 600
@@ -131,6 +133,7 @@ class Settings:
     daily_budget_usd: float = DEFAULT_DAILY_BUDGET_USD
     web_daily_limit_per_address: int = DEFAULT_WEB_DAILY_LIMIT_PER_ADDRESS
     web_daily_budget_usd: float = DEFAULT_WEB_DAILY_BUDGET_USD
+    group_daily_limit: int = DEFAULT_GROUP_DAILY_LIMIT
     trusted_proxy_header: str = ""
     """The header a reverse proxy puts the client address in (``X-Forwarded-For``); read only
     when set, so a visitor cannot pick their own address by sending it."""
@@ -202,6 +205,7 @@ class Settings:
             web_daily_budget_usd=get.number(
                 "WEB_DAILY_BUDGET_USD", DEFAULT_WEB_DAILY_BUDGET_USD, low=0.0
             ),
+            group_daily_limit=get.integer("GROUP_DAILY_LIMIT", DEFAULT_GROUP_DAILY_LIMIT, low=0),
             trusted_proxy_header=get.text("TRUSTED_PROXY_HEADER").lower(),
             queue_ttl_seconds=get.integer("QUEUE_TTL_SECONDS", DEFAULT_QUEUE_TTL_SECONDS, low=1),
             generation_deadline_seconds=get.integer(

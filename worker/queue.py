@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import redis
@@ -121,8 +121,14 @@ class GenerationQueue:
         today = day()
         # Anonymous web visitors share one pool of the budget, and one limit per address.
         pool = ANONYMOUS_POOL if target.channel == ANONYMOUS_POOL else ""
-        client = target.client if pool and self.limits.address_limit > 0 else ""
-        refused, left = self.ledger.reserve(person, group_id, images, estimate, self.limits, today,
+        limits = self.limits
+        client = target.client if pool and limits.address_limit > 0 else ""
+        in_group = not pool and target.is_group and self.settings.group_daily_limit > 0
+        if in_group:
+            # A group chat shares one daily count, whoever in it asks.
+            limits = replace(limits, address_limit=self.settings.group_daily_limit)
+            client = f"group:{target.channel}:{target.chat_id}"
+        refused, left = self.ledger.reserve(person, group_id, images, estimate, limits, today,
                                             client=client, pool=pool)
         if refused == "quota.active_limit":
             raise QuotaError("quota.active_limit", limit=self.limits.max_active)
@@ -134,8 +140,8 @@ class GenerationQueue:
             raise QuotaError("quota.daily_limit", limit=self.limits.daily_limit,
                              reset_hours=hours_to_reset())
         if refused == "quota.address_limit":
-            raise QuotaError("quota.address_limit", limit=self.limits.address_limit,
-                             reset_hours=hours_to_reset())
+            raise QuotaError("quota.group_limit" if in_group else "quota.address_limit",
+                             limit=limits.address_limit, reset_hours=hours_to_reset())
         if refused:
             raise QuotaError("quota.budget_exhausted", reset_hours=hours_to_reset())
         created = now()
