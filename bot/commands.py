@@ -11,8 +11,9 @@ from typing import Any, Protocol
 from bot.messages import Reply
 from bot.photos import PhotoDesk
 from core.chat import Button, ButtonAction, ChatTarget
-from core.i18n import LANGUAGE_NAMES, normalize_language
+from core.i18n import LANGUAGE_NAMES, Catalogues, normalize_language
 from core.models import LOCAL_PROVIDER, MODELS, lookup, route
+from core.request import Intent
 from core.settings import Settings
 from core.styles import Catalogue
 from worker.queue import GenerationQueue
@@ -28,8 +29,11 @@ class Conversation(Protocol):
     sessions: SessionStore
     photos: PhotoDesk
     available_providers: frozenset[str]
+    catalogues: Catalogues
 
     def say(self, target: ChatTarget, message_id: str, **params: Any) -> str: ...
+
+    def start(self, intent: Intent, target: ChatTarget, session: Session) -> list[Reply]: ...
 
     def model_name(self, key: str, target: ChatTarget) -> str: ...
 

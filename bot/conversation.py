@@ -18,7 +18,7 @@ from typing import Any
 
 import redis
 
-from bot import followups
+from bot import fewer, followups, idcountry
 from bot.choices import pick_by_words, random_prompts, style_buttons
 from bot.commands import COMMANDS, command_name
 from bot.messages import Incoming, Reply
@@ -152,12 +152,16 @@ class Conversation:
         number = followups.position(text)
         if choosing and number is not None:
             return self._pick_by_number(number, target, session)
+        if pending is not None and pending.kind == idcountry.PENDING_KIND:
+            answered = idcountry.answer(self, text, number, target, session)
+            if answered is not None:
+                return answered
         if number is not None and text.strip("#").isdigit():
             # A bare number answers a question; with none open it must not start (and charge) work.
             return [Reply(self.say(target, "conv.number_without_choice"))]
         if followups.stops(text):
             return COMMANDS["cancel"](self, target, session, "/cancel")
-        if pending is not None and pending.kind == "ask" and followups.goes_on(text):
+        if pending is not None and pending.kind in ("ask", fewer.PENDING_KIND) and followups.goes_on(text):
             return self.start(replace(Intent.from_dict(pending.intent), confidence=1.0), target, session)
         if pending is not None and pending.kind == "confirm" and followups.goes_on(text):
             return self.start(replace(Intent.from_dict(pending.intent), go_anyway=True), target, session)
@@ -192,6 +196,8 @@ class Conversation:
             return [] if target.is_group else [Reply(self._small_talk(target, session))]
         if intent.action == "choose":
             return self._ask_choice(intent, target)
+        if intent.action == "choose_id_spec":
+            return idcountry.ask(self, intent, target)
         if intent.action == "generate" and intent.confidence < ASK_BELOW:
             return self._ask_back(intent, target)
         return self.start(intent, target, session)
@@ -267,7 +273,7 @@ class Conversation:
                 label=f"{what} · {self.model_name(result.model.key, target)}",
             )
         except QuotaError as error:
-            return [Reply(self.catalogues.error_text(target.language, error))]
+            return fewer.refusal(self, error, intent, target)
         self.sessions.update(person, pending=None)
         self.sessions.remember_generation(person, ticket.generation_ids[0], replace(intent, go_anyway=False).to_dict())
         return [Reply(self._ack_text(result, ticket, target, what), generation_id=ticket.generation_ids[0])]
@@ -369,8 +375,12 @@ class Conversation:
             base = pending if (pending and session.pending and session.pending.kind == "choice") else Intent()
             intent = replace(base, action="generate", style=value, choices=None)
             return self.start(intent, target, session)
+        if kind == "spec":
+            return idcountry.pick(self, value, target, session)
         if kind == "sure" and pending is not None and session.pending and session.pending.kind == "ask":
             return self.start(replace(pending, confidence=1.0), target, session)
+        if kind == "fewer" and pending is not None and session.pending and session.pending.kind == fewer.PENDING_KIND:
+            return self.start(pending, target, session)
         if kind == "go" and pending is not None:
             return self.start(replace(pending, go_anyway=True), target, session)
         if kind in ("regen", "hq") and session.last_request:

@@ -22,6 +22,9 @@ class ChatTarget:
     thread_id: str | None = None
     """The forum topic the conversation is in (Telegram ``message_thread_id``): every answer
     goes back into it."""
+    client: str = ""
+    """The web chat: a hash of the browser's network address, so the per-address daily limit
+    holds however many cookies one visitor uses. Empty elsewhere."""
 
     @property
     def person_id(self) -> str:
@@ -72,6 +75,10 @@ class ButtonAction(StrEnum):
     """Choose a language (value: catalogue code)."""
     retry = "retry"
     """Retry the last failed request."""
+    spec = "spec"
+    """Make the asked-for ID photo for this document (value: ID-photo spec key)."""
+    fewer = "fewer"
+    """Make as many as are left today of the request the daily limit refused (value: how many)."""
 
 
 BUTTON_DATA_MAX_BYTES = 64

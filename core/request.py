@@ -11,12 +11,12 @@ from dataclasses import asdict, dataclass, field, fields
 from typing import Any, Literal
 
 Action = Literal[
-    "generate", "series", "edit_expression", "random_face", "choose", "help", "cancel", "chat",
-    "unknown", "none",
+    "generate", "series", "edit_expression", "random_face", "choose", "choose_id_spec", "help",
+    "cancel", "chat", "unknown", "none",
 ]
 ACTIONS: tuple[str, ...] = (
-    "generate", "series", "edit_expression", "random_face", "choose", "help", "cancel", "chat",
-    "unknown", "none",
+    "generate", "series", "edit_expression", "random_face", "choose", "choose_id_spec", "help",
+    "cancel", "chat", "unknown", "none",
 )
 QUIET_ACTIONS: frozenset[str] = frozenset({"cancel", "chat", "unknown", "none"})
 """Actions that start nothing: calling off (cancel), thanks and small talk (chat), nothing
@@ -48,7 +48,8 @@ class Intent:
     scene: str | None = None
     prompt: str | None = None
     choices: tuple[str, ...] | None = None
-    """For ``choose``: the style keys to offer (e.g. the dating vibes)."""
+    """For ``choose``: the style keys to offer (e.g. the dating vibes); for ``choose_id_spec``
+    the ID-photo specification keys (a visa or passport photo with no country named)."""
     expression: dict[str, float] | None = None
     """For ``edit_expression``: live-portrait parameters, e.g. {"smile": 1.0}."""
     id_spec: str | None = None

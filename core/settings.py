@@ -28,6 +28,14 @@ DEFAULT_DAILY_LIMIT_PER_PERSON = 30
 """Generations (images) one person may start per UTC day."""
 DEFAULT_DAILY_BUDGET_USD = 20.0
 """Global spend cap per UTC day, summed from the cost ledger; 0 means no cap."""
+DEFAULT_WEB_DAILY_LIMIT_PER_ADDRESS = 20
+"""Images the web chat starts per UTC day for one client address (an IPv6 /64), however many
+cookies it uses; 0 means no per-address limit."""
+DEFAULT_WEB_DAILY_BUDGET_USD = 5.0
+"""The anonymous web chat's share of the daily spend: it can never use more, so the rest of
+``DAILY_BUDGET_USD`` stays for Telegram, WeChat and WeCom; 0 means no separate share."""
+DEFAULT_GROUP_DAILY_LIMIT = 60
+"""Images one group chat starts per UTC day, whoever in it asks; 0 means no group limit."""
 DEFAULT_QUEUE_TTL_SECONDS = 600
 """A request that waited this long in the queue is dropped with an apology."""
 DEFAULT_GENERATION_DEADLINE_SECONDS = 600
@@ -123,6 +131,12 @@ class Settings:
     max_active_per_person: int = DEFAULT_MAX_ACTIVE_PER_PERSON
     daily_limit_per_person: int = DEFAULT_DAILY_LIMIT_PER_PERSON
     daily_budget_usd: float = DEFAULT_DAILY_BUDGET_USD
+    web_daily_limit_per_address: int = DEFAULT_WEB_DAILY_LIMIT_PER_ADDRESS
+    web_daily_budget_usd: float = DEFAULT_WEB_DAILY_BUDGET_USD
+    group_daily_limit: int = DEFAULT_GROUP_DAILY_LIMIT
+    trusted_proxy_header: str = ""
+    """The header a reverse proxy puts the client address in (``X-Forwarded-For``); read only
+    when set, so a visitor cannot pick their own address by sending it."""
     queue_ttl_seconds: int = DEFAULT_QUEUE_TTL_SECONDS
     generation_deadline_seconds: int = DEFAULT_GENERATION_DEADLINE_SECONDS
     failure_ttl_seconds: int = DEFAULT_FAILURE_TTL_SECONDS
@@ -185,6 +199,14 @@ class Settings:
                 "DAILY_LIMIT_PER_PERSON", DEFAULT_DAILY_LIMIT_PER_PERSON, low=0
             ),
             daily_budget_usd=get.number("DAILY_BUDGET_USD", DEFAULT_DAILY_BUDGET_USD, low=0.0),
+            web_daily_limit_per_address=get.integer(
+                "WEB_DAILY_LIMIT_PER_ADDRESS", DEFAULT_WEB_DAILY_LIMIT_PER_ADDRESS, low=0
+            ),
+            web_daily_budget_usd=get.number(
+                "WEB_DAILY_BUDGET_USD", DEFAULT_WEB_DAILY_BUDGET_USD, low=0.0
+            ),
+            group_daily_limit=get.integer("GROUP_DAILY_LIMIT", DEFAULT_GROUP_DAILY_LIMIT, low=0),
+            trusted_proxy_header=get.text("TRUSTED_PROXY_HEADER").lower(),
             queue_ttl_seconds=get.integer("QUEUE_TTL_SECONDS", DEFAULT_QUEUE_TTL_SECONDS, low=1),
             generation_deadline_seconds=get.integer(
                 "GENERATION_DEADLINE_SECONDS", DEFAULT_GENERATION_DEADLINE_SECONDS, low=10

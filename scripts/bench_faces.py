@@ -6,7 +6,9 @@ Real faces used (all ship with packages; nothing is fetched):
     examples (BSD-licensed OpenCV sample data); used only when opencv-doc is installed.
 Same person = generated variations of one real face (crop, scale, light, slight rotation,
 JPEG, blur); different person = variations of two different real faces. Prints the AUC and
-seconds of face analysis (detect + landmarks + embedding) per photo on one core.
+seconds of face analysis (detect + landmarks + embedding) per photo on one core. Then every
+ID-photo spec is cropped from every real face (``engine.idphoto.comply`` with the default
+detector) and the measured head height and eye line are printed against the spec's bands.
 
     python scripts/bench_faces.py
 """
@@ -92,7 +94,41 @@ def main() -> int:
     print(f"likeness different     max {max(different):.3f} mean {sum(different) / len(different):.3f}")
     print(f"AUC {auc(same, different):.4f} (target >= 0.95)")
     print(f"face analysis {seconds / photos:.3f} s per photo over {photos} photos (target <= 0.5 s)")
-    return 0
+    return id_bands()
+
+
+def id_bands() -> int:
+    """Per spec and real face: head and eye-line fractions against the spec's bands."""
+    from core.errors import UserInputError
+    from core.idspecs import SPECS
+    from engine.detector import build_detector
+    from engine.idphoto import comply
+
+    detector = build_detector(None)
+    inside = total = 0
+    for name, path in SOURCES.items():
+        if not path.is_file():
+            continue
+        image = Image.open(path).convert("RGB")
+        for key, spec in SPECS.items():
+            try:
+                photo = comply(image, key, detector=detector)
+            except UserInputError as error:
+                print(f"id {name:10} {key:12} refused: {error.message_id}")
+                continue
+            head_ok = spec.head_min <= photo.head_fraction <= spec.head_max
+            eyes_ok = spec.eye_min <= photo.eye_line_fraction <= spec.eye_max
+            total += 1
+            inside += head_ok and eyes_ok
+            print(
+                f"id {name:10} {key:12} head {photo.head_fraction:6.1%} "
+                f"{'ok ' if head_ok else 'OUT'} ({spec.head_min:.0%}-{spec.head_max:.0%})  "
+                f"eyes {photo.eye_line_fraction:6.1%} {'ok ' if eyes_ok else 'OUT'} "
+                f"({spec.eye_min:.0%}-{spec.eye_max:.0%})  {photo.image.width}x{photo.image.height} "
+                f"{photo.kb:.0f} KB"
+            )
+    print(f"ID photos inside both bands: {inside} of {total} crops")
+    return 0 if inside == total else 1
 
 
 if __name__ == "__main__":

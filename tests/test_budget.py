@@ -105,3 +105,22 @@ def test_the_real_cost_from_the_answer_corrects_the_booking(
     wait_for(lambda: state(redis_client, ticket.generation_ids[0]) == "delivered", what="delivery")
     assert abs(Ledger(redis_client).spent_today() - 0.05) < 1e-9
     assert Path(reference).is_file()
+
+
+def test_a_group_chat_shares_one_daily_limit_whoever_asks(
+    redis_client: redis.Redis, env: dict[str, str], reference: str,  # noqa: F811
+) -> None:
+    import pytest
+
+    queue = GenerationQueue(redis_client, Settings.from_env({**env, "GROUP_DAILY_LIMIT": "3"}))
+
+    def member(user: str, chat: str = "g1") -> ChatTarget:
+        return ChatTarget(channel="telegram", chat_id=chat, user_id=user, language="en", is_group=True)
+
+    queue.enqueue(member("a"), [nano(count=2)], reference=reference)
+    queue.enqueue(member("b"), [nano()], reference=reference)
+    with pytest.raises(QuotaError) as refused:
+        queue.enqueue(member("c"), [nano()], reference=reference)
+    assert refused.value.message_id == "quota.group_limit" and refused.value.params["limit"] == 3
+    queue.enqueue(member("c", chat="g2"), [nano()], reference=reference)  # another group: its own
+    assert queue.quota("telegram:c").used == 1

@@ -87,6 +87,23 @@ def test_a_numbered_answer_picks_the_offered_choice(chat: Chat) -> None:
     assert "city" in chat.say("3").lower()
 
 
+def test_a_visa_photo_with_no_country_asks_which_and_a_button_makes_that_one(chat: Chat) -> None:
+    chat.post(photo=jpeg(make_face_photo()))
+    (question,) = chat.post(text="visa photo")
+    assert "Which country" in question["text"] and not question.get("generation_id")
+    options = [b["data"] for row in question["buttons"] for b in row]
+    assert options[0] == "spec:us" and "spec:schengen" in options and "spec:cn_visa" in options
+    (ack,) = chat.post(callback="spec:schengen")
+    assert ack["generation_id"] and "Schengen" in ack["text"]
+
+
+def test_the_country_can_be_answered_by_its_name(chat_zh: Chat) -> None:
+    chat_zh.post(photo=jpeg(make_face_photo()))
+    assert "哪个国家" in chat_zh.say("签证照")
+    (ack,) = chat_zh.post(text="日本")
+    assert ack["generation_id"] and "日本签证" in ack["text"]
+
+
 def test_a_group_photo_gets_a_tip_and_go_anyway_still_runs(chat: Chat) -> None:
     (tip,) = chat.post(photo=jpeg(make_group_photo()))
     assert "face" in tip["text"].lower()

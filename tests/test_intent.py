@@ -43,7 +43,8 @@ def test_corpus_covers_english_and_chinese_and_every_action() -> None:
     chinese = [c for c in cases if any("\u4e00" <= ch <= "\u9fff" for ch in c.text)]
     assert len(chinese) >= 150
     assert {c.expected["action"] for c in cases} == {
-        "generate", "series", "edit_expression", "random_face", "choose", "help", "none"}
+        "generate", "series", "edit_expression", "random_face", "choose", "choose_id_spec",
+        "help", "none"}
     # "none" there is the older label for the quiet actions (cancel, chat, unknown).
     named = {c.expected.get("style") for c in cases}
     assert set(STYLE_KEYS) <= named
@@ -148,15 +149,31 @@ def test_portrait_alone_is_a_picture_not_an_orientation() -> None:
 
 # --- ID photos ---
 
-def test_passport_photo_picks_white_background_without_a_spec() -> None:
+def test_a_passport_photo_with_no_country_asks_which_country() -> None:
     intent = recognize("passport photo")
+    assert intent.action == "choose_id_spec"
     assert (intent.style, intent.id_spec, intent.background) == ("id_photo_white", None, None)
+    assert intent.choices is not None and {"us", "uk", "cn_passport", "icao"} <= set(intent.choices)
 
 
 def test_passport_photo_in_chinese_picks_white_background() -> None:
     assert recognize("给我做一张证件照").style == "id_photo_white"
+    assert recognize("给我做一张证件照").action == "generate"  # a plain ID photo: no question
     assert recognize("护照照片").style == "id_photo_white"
-    assert recognize("护照照片").id_spec is None
+    assert recognize("护照照片").action == "choose_id_spec"
+
+
+@pytest.mark.parametrize("text", ["签证照", "visa photo", "帮我做个签证照片"])
+def test_a_visa_photo_with_no_country_asks_which_country(text: str) -> None:
+    intent = recognize(text)
+    assert intent.action == "choose_id_spec" and intent.id_spec is None
+    assert intent.choices is not None and {"us", "schengen", "cn_visa", "jp_visa"} <= set(intent.choices)
+
+
+@pytest.mark.parametrize("text", ["US visa photo", "中国护照", "申根签证", "日本签证照", "蓝底签证照",
+                                  "passport photo for Canada"])
+def test_a_country_or_a_backdrop_named_needs_no_question(text: str) -> None:
+    assert recognize(text).action == "generate"
 
 
 def test_visa_photo_is_blue_unless_the_country_rules_otherwise() -> None:

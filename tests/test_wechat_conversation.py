@@ -134,6 +134,13 @@ def test_choose_intent_lists_numbers_and_2_picks_the_second_vibe(chat: Chat) -> 
     assert "海滩" in picked and "咖啡馆" not in picked
 
 
+def test_a_visa_photo_lists_countries_by_number_and_3_picks_the_third(chat: Chat) -> None:
+    listed = chat.say("签证照")
+    assert "哪个国家" in listed and "1 美国护照/签证照片" in listed and "3 英国护照照片" in listed
+    picked = chat.say("3")  # no selfie yet: the UK request now waits for one
+    assert "自拍" in picked and "哪个国家" not in picked
+
+
 async def test_photo_then_text_queues_a_generation_with_a_passive_acknowledgement(chat: Chat) -> None:
     media_id = chat.api.add_media(selfie_jpeg())
     ack = chat.wechat.reply(chat.wechat.post(message_xml(OPENID, "image", PicUrl="http://mmbiz.qpic.cn/a", MediaId=media_id)))

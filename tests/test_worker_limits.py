@@ -53,7 +53,7 @@ def test_the_daily_limit_counts_images_and_says_when_it_resets(
     queue.enqueue(PERSON, [nano(count=2)], reference=reference)
     with pytest.raises(QuotaError) as refused:
         queue.enqueue(PERSON, [nano(count=2)], reference=reference)
-    assert refused.value.message_id == "quota.daily_limit"
+    assert refused.value.message_id == "quota.daily_left" and refused.value.params["left"] == 1
     assert refused.value.params["limit"] == 3 and 1 <= refused.value.params["reset_hours"] <= 24
     status = queue.quota(PERSON.person_id)
     assert (status.used, status.limit, status.active) == (2, 3, 1)

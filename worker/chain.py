@@ -114,7 +114,7 @@ async def submit(ctx: WorkerContext, gen_id: str) -> None:
         job = provider_job(ctx, record, model)
         if not is_free(model):
             booked = ledger.book(gen_id, token, model.key, model.price_usd * job.count,
-                                 ctx.settings.daily_budget_usd)
+                                 ctx.settings.daily_budget_usd, ctx.settings.web_daily_budget_usd)
             if booked is None:
                 return  # cancelled (or taken over) before anything was booked or sent
             if not booked:
@@ -221,18 +221,25 @@ async def poll(ctx: WorkerContext, record: Record) -> None:
     provider = ctx.providers.get(model.provider)
     handle = Handle.from_dict(record.json("handle"))
     elapsed = now() - record.number("submitted_at")
-    if elapsed > ctx.settings.generation_deadline_seconds or provider is None:
-        if provider is not None:
-            with contextlib.suppress(PortraitBotError):
-                await provider.cancel(handle)
-        await fail(ctx, record, ("submitted", "running"), "generate.timed_out",
-                   {"minutes": max(1, round(ctx.settings.generation_deadline_seconds / 60))})
+    overdue = elapsed > ctx.settings.generation_deadline_seconds
+    # A paid request is asked at least once before the deadline can cancel it (the deadline
+    # may be shorter than the first poll's delay: it may well be done by then).
+    if provider is None or (overdue and record.number("polls") > 0):
+        await _timed_out(ctx, record, provider, handle)
         return
     polls = int(record.number("polls")) + 1
     try:
         status = await provider.poll(handle)
-    except TransientUpstreamError as error:
-        delay = error.retry_after or ctx.timing.poll_interval_max_s
+    except (TransientUpstreamError, PermanentUpstreamError) as error:
+        if isinstance(error, PermanentUpstreamError) and not error.message_id.endswith(
+            MAYBE_CHARGED_SUFFIX
+        ):
+            await fail(ctx, record, ("submitted", "running"), error.message_id, error.params)
+            return
+        # Busy, or one unreadable status answer: the paid request is asked again until its
+        # deadline rather than given up on.
+        retry_after = error.retry_after if isinstance(error, TransientUpstreamError) else None
+        delay = retry_after or ctx.timing.poll_interval_max_s
         records.transition(gen_key(record.id), ("submitted", "running"), None, polls=polls,
                            due=(gen_member(record.id), now() + delay))
         return
@@ -247,12 +254,24 @@ async def poll(ctx: WorkerContext, record: Record) -> None:
         ):
             await fetch(ctx, record, provider, handle, token)
         return
+    if overdue:
+        await _timed_out(ctx, record, provider, handle)
+        return
     delay = ctx.timing.next_poll_delay(elapsed, model.latency_s)
     records.transition(
         gen_key(record.id), ("submitted", "running"),
         "running" if status.state == "running" else None, polls=polls,
         due=(gen_member(record.id), now() + delay),
     )
+
+
+async def _timed_out(ctx: WorkerContext, record: Record, provider: Provider | None,
+                     handle: Handle) -> None:
+    if provider is not None:
+        with contextlib.suppress(PortraitBotError):
+            await provider.cancel(handle)
+    await fail(ctx, record, ("submitted", "running"), "generate.timed_out",
+               {"minutes": max(1, round(ctx.settings.generation_deadline_seconds / 60))})
 
 
 async def fetch(
@@ -365,6 +384,7 @@ async def fail(
         ctx.redis.srem(UPSTREAM, record.id)
         ctx.redis.set(key(LAST_FAILED, record["person_id"]), record.id, ex=7 * 24 * 3600)
         Ledger(ctx.redis).record_outcome(record["model"], "failed")
+        Ledger(ctx.redis).give_back(record.id)  # nothing delivered: the quota comes back
         await group_item_finished(ctx, record["group"])
 
 
@@ -377,6 +397,7 @@ async def _expire(ctx: WorkerContext, record: Record) -> None:
         ctx.redis.zrem(WAITING, record.id)
         Ledger(ctx.redis).refund(record.id, record["model"])  # a retry's booking, never sent again
         Ledger(ctx.redis).record_outcome(record["model"], "expired")
+        Ledger(ctx.redis).give_back(record.id)
         await group_item_finished(ctx, record["group"])
 
 

@@ -200,6 +200,8 @@ def _close_group(
                               else "failed", delivered_at=now()):
             latency = now() - item.number("created_at")
             ledger.record_outcome(item["model"], outcome, latency if outcome == "delivered" else None)
+            if outcome != "delivered":
+                ledger.give_back(item.id)  # the pictures never reached the person
     ledger.release(group["person_id"], group.id)
     return True
 

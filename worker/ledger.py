@@ -20,18 +20,38 @@ DAY_KEY_TTL_S = 8 * 24 * 3600
 
 _RESERVE = """
 local active = redis.call('SCARD', KEYS[1])
-if active >= tonumber(ARGV[1]) then return {'quota.active_limit', active} end
+if active >= tonumber(ARGV[1]) then return {'quota.active_limit', active, 0} end
+local images = tonumber(ARGV[4])
+local estimate = tonumber(ARGV[6])
 local used = tonumber(redis.call('GET', KEYS[2]) or '0')
 local limit = tonumber(ARGV[2])
-if limit > 0 and used + tonumber(ARGV[4]) > limit then return {'quota.daily_limit', used} end
+local address_limit = tonumber(ARGV[8])
+local address_used = 0
+if address_limit > 0 then address_used = tonumber(redis.call('GET', KEYS[4]) or '0') end
+if limit > 0 and used + images > limit then return {'quota.daily_limit', used, address_used} end
+if address_limit > 0 and address_used + images > address_limit then
+  return {'quota.address_limit', used, address_used}
+end
 local budget = tonumber(ARGV[5])
 local spent = tonumber(redis.call('HGET', KEYS[3], 'total') or '0')
-if budget > 0 and spent + tonumber(ARGV[6]) > budget then return {'quota.budget_exhausted', used} end
+if budget > 0 and spent + estimate > budget then return {'quota.budget_exhausted', used, address_used} end
+local pool_budget = tonumber(ARGV[10])
+if ARGV[9] ~= '' and pool_budget > 0 then
+  local pool_spent = tonumber(redis.call('HGET', KEYS[3], 'pool:' .. ARGV[9]) or '0')
+  if pool_spent + estimate > pool_budget then return {'quota.budget_exhausted', used, address_used} end
+end
 redis.call('SADD', KEYS[1], ARGV[3])
-redis.call('INCRBY', KEYS[2], ARGV[4])
+redis.call('INCRBY', KEYS[2], images)
 redis.call('EXPIRE', KEYS[2], ARGV[7])
-return {'', used}
+if address_limit > 0 then
+  redis.call('INCRBY', KEYS[4], images)
+  redis.call('EXPIRE', KEYS[4], ARGV[7])
+end
+return {'', used, address_used}
 """
+"""Check every limit and reserve in one step. KEYS: the person's active set, their daily count,
+the day's cost hash, the client address's daily count (the web chat). A pool (``web``) has its
+own share of the budget, ``pool:<name>`` in the cost hash."""
 
 
 _BOOK = """
@@ -45,6 +65,13 @@ local budget = tonumber(ARGV[1])
 local amount = tonumber(ARGV[2])
 local spent = tonumber(redis.call('HGET', KEYS[1], 'total') or '0')
 if budget > 0 and spent + amount > budget + 1e-9 then return 0 end
+local pool = redis.call('HGET', KEYS[2], 'pool')
+local pool_budget = tonumber(ARGV[7])
+if pool and pool ~= '' and pool_budget > 0 then
+  local pool_spent = tonumber(redis.call('HGET', KEYS[1], 'pool:' .. pool) or '0')
+  if pool_spent + amount > pool_budget + 1e-9 then return 0 end
+end
+if pool and pool ~= '' then redis.call('HINCRBYFLOAT', KEYS[1], 'pool:' .. pool, amount) end
 redis.call('HINCRBYFLOAT', KEYS[1], 'total', amount)
 redis.call('HINCRBYFLOAT', KEYS[1], 'model:' .. ARGV[3], amount)
 redis.call('EXPIRE', KEYS[1], ARGV[4])
@@ -64,11 +91,29 @@ local delta = tonumber(ARGV[1]) - tonumber(booked)
 if delta ~= 0 then
   redis.call('HINCRBYFLOAT', KEYS[1], 'total', delta)
   redis.call('HINCRBYFLOAT', KEYS[1], 'model:' .. ARGV[2], delta)
+  local pool = redis.call('HGET', KEYS[2], 'pool')
+  if pool and pool ~= '' then redis.call('HINCRBYFLOAT', KEYS[1], 'pool:' .. pool, delta) end
 end
 redis.call('HSET', KEYS[2], 'settled_usd', ARGV[1])
 return tostring(delta)
 """
 """Correct a booking to what was really charged (0: nothing was), once."""
+
+
+_GIVE_BACK = """
+local images = tonumber(redis.call('HGET', KEYS[1], 'quota_images') or '0')
+if images <= 0 or redis.call('HSETNX', KEYS[1], 'quota_returned', '1') == 0 then return 0 end
+local used = tonumber(redis.call('GET', KEYS[2]) or '0')
+local back = math.min(images, used)
+if back > 0 then redis.call('DECRBY', KEYS[2], back) end
+if #KEYS >= 3 then
+  local address_back = math.min(images, tonumber(redis.call('GET', KEYS[3]) or '0'))
+  if address_back > 0 then redis.call('DECRBY', KEYS[3], address_back) end
+end
+return back
+"""
+"""Give a generation's images back to its person's quota of the day it was reserved, once:
+the flag and the decrement are one step, so a failure racing a cancel returns it only once."""
 
 
 def day(at: float | None = None) -> str:
@@ -95,6 +140,11 @@ def daily_key(person_id: str, on: str | None = None) -> str:
     return key("daily", on or day(), person_id)
 
 
+def address_key(client: str, on: str | None = None) -> str:
+    """The web chat's images per client address and day (``ChatTarget.client``)."""
+    return key("daily", on or day(), "addr", client)
+
+
 def cost_key(on: str | None = None) -> str:
     return key("cost", on or day())
 
@@ -108,6 +158,10 @@ class Limits:
     max_active: int
     daily_limit: int
     daily_budget_usd: float
+    address_limit: int = 0
+    """Images per client address and day (the web chat); 0: none."""
+    pool_budget_usd: float = 0.0
+    """The share of the budget the request's pool may spend (the web chat's); 0: no share."""
 
 
 class Ledger:
@@ -118,19 +172,42 @@ class Ledger:
         self._reserve = redis_client.register_script(_RESERVE)
         self._book = redis_client.register_script(_BOOK)
         self._settle = redis_client.register_script(_SETTLE)
+        self._give_back = redis_client.register_script(_GIVE_BACK)
 
     def reserve(
-        self, person_id: str, group_id: str, images: int, estimate_usd: float, limits: Limits
-    ) -> str | None:
-        """Reserve an active slot and ``images`` of today's quota; the refusal's message id, or None."""
-        refused, _used = self._reserve(
-            keys=[active_key(person_id), daily_key(person_id), cost_key()],
+        self, person_id: str, group_id: str, images: int, estimate_usd: float, limits: Limits,
+        on: str | None = None, *, client: str = "", pool: str = "",
+    ) -> tuple[str | None, int]:
+        """Reserve an active slot and ``images`` of the day's quota (the person's, and the client
+        address's when ``client`` is given): (the refusal's message id or None, images the person
+        may still start that day under the limits that apply)."""
+        address_limit = limits.address_limit if client else 0
+        daily = daily_key(person_id, on)
+        refused, used, address_used = self._reserve(
+            keys=[active_key(person_id), daily, cost_key(on),
+                  address_key(client, on) if client else daily],
             args=[
                 limits.max_active, limits.daily_limit, group_id, images,
                 limits.daily_budget_usd, estimate_usd, DAY_KEY_TTL_S,
+                address_limit, pool, limits.pool_budget_usd if pool else 0,
             ],
         )
-        return text(refused) or None
+        lefts = [limit - int(count) for limit, count in
+                 ((limits.daily_limit, used), (address_limit, address_used)) if limit > 0]
+        return text(refused) or None, max(0, min(lefts)) if lefts else 0
+
+    def give_back(self, gen_id: str) -> int:
+        """The generation failed, expired or was cancelled: its images count no more against
+        the person's daily quota (once, whatever ends it). How many came back."""
+        from worker.records import gen_key
+
+        person, on, client = self.redis.hmget(gen_key(gen_id), ["person_id", "quota_day", "quota_client"])
+        if not person or not on:
+            return 0
+        keys = [gen_key(gen_id), daily_key(text(person), text(on))]
+        if client:
+            keys.append(address_key(text(client), text(on)))
+        return int(self._give_back(keys=keys))
 
     def release(self, person_id: str, group_id: str) -> None:
         """The group finished: its active slot is free again."""
@@ -154,14 +231,15 @@ class Ledger:
             pipe.execute()
         metrics.count(self.redis, "portraitbot_spend_usd_total", {"model": model}, usd)
 
-    def book(self, gen_id: str, token: str, model: str, usd: float, budget_usd: float) -> bool | None:
+    def book(self, gen_id: str, token: str, model: str, usd: float, budget_usd: float,
+             pool_budget_usd: float = 0.0) -> bool | None:
         """Book the expected cost before a submit: True booked, False over the cap, None not ours."""
         from worker.records import gen_key
 
         today = day()
         booked = int(self._book(
             keys=[cost_key(today), gen_key(gen_id)],
-            args=[budget_usd, usd, model, DAY_KEY_TTL_S, token, today],
+            args=[budget_usd, usd, model, DAY_KEY_TTL_S, token, today, pool_budget_usd],
         ))
         if booked < 0:
             return None

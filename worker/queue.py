@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import redis
@@ -23,7 +23,7 @@ from core.settings import Settings
 from engine import calls
 from worker import rqueue
 from worker.chain import EARLY_WAKE_TTL_S, LAST_FAILED, UPSTREAM, early_wake_key
-from worker.ledger import Ledger, Limits, hours_to_reset, seconds_to_reset
+from worker.ledger import Ledger, Limits, day, hours_to_reset, seconds_to_reset
 from worker.records import (
     ACTIVE,
     DUE,
@@ -43,6 +43,8 @@ from worker.redis_conn import key, text
 
 SUBMIT_STEP_S = 0.05
 """Seconds of queue wait counted per generation ahead, for the ETA (submits are short)."""
+ANONYMOUS_POOL = "web"
+"""The channel whose people are anonymous (a cookie each): its own budget share and address limit."""
 GROUP_BACKSTOP_S = 120.0
 """The sweep re-checks a group this long after it could at the latest have finished."""
 
@@ -95,7 +97,8 @@ class GenerationQueue:
     @property
     def limits(self) -> Limits:
         s = self.settings
-        return Limits(s.max_active_per_person, s.daily_limit_per_person, s.daily_budget_usd)
+        return Limits(s.max_active_per_person, s.daily_limit_per_person, s.daily_budget_usd,
+                      s.web_daily_limit_per_address, s.web_daily_budget_usd)
 
     def enqueue(
         self,
@@ -115,12 +118,30 @@ class GenerationQueue:
         gen_ids = tuple(new_id() for _ in requests)
         images = sum(max(1, r.count) for r in requests)
         estimate = sum(m.price_usd * max(1, r.count) for m, r in zip(models, requests, strict=True))
-        refused = self.ledger.reserve(person, group_id, images, estimate, self.limits)
+        today = day()
+        # Anonymous web visitors share one pool of the budget, and one limit per address.
+        pool = ANONYMOUS_POOL if target.channel == ANONYMOUS_POOL else ""
+        limits = self.limits
+        client = target.client if pool and limits.address_limit > 0 else ""
+        in_group = not pool and target.is_group and self.settings.group_daily_limit > 0
+        if in_group:
+            # A group chat shares one daily count, whoever in it asks.
+            limits = replace(limits, address_limit=self.settings.group_daily_limit)
+            client = f"group:{target.channel}:{target.chat_id}"
+        refused, left = self.ledger.reserve(person, group_id, images, estimate, limits, today,
+                                            client=client, pool=pool)
         if refused == "quota.active_limit":
             raise QuotaError("quota.active_limit", limit=self.limits.max_active)
+        if refused in ("quota.daily_limit", "quota.address_limit") and left > 0:
+            # Asked for more than is left: say how many are, so the person can make those.
+            raise QuotaError("quota.daily_left", left=left, limit=self.limits.daily_limit,
+                             reset_hours=hours_to_reset())
         if refused == "quota.daily_limit":
             raise QuotaError("quota.daily_limit", limit=self.limits.daily_limit,
                              reset_hours=hours_to_reset())
+        if refused == "quota.address_limit":
+            raise QuotaError("quota.group_limit" if in_group else "quota.address_limit",
+                             limit=limits.address_limit, reset_hours=hours_to_reset())
         if refused:
             raise QuotaError("quota.budget_exhausted", reset_hours=hours_to_reset())
         created = now()
@@ -138,7 +159,8 @@ class GenerationQueue:
                     "id": gen_id, "person_id": person, "group": group_id, "index": index,
                     "target": encode(target.to_dict()), "request": encode(request.to_dict()),
                     "model": model.key, "reference": reference or "", "state": "queued",
-                    "chunk": chunks[index],
+                    "chunk": chunks[index], "quota_day": today, "quota_images": max(1, request.count),
+                    "quota_client": client, "pool": pool,
                     "attempts": 0, "created_at": created, "token": "",
                 })
                 pipe.expire(gen_key(gen_id), RECORD_TTL_S)
@@ -171,6 +193,7 @@ class GenerationQueue:
                     self.redis.zrem(WAITING, item.id)
                     self.redis.srem(UPSTREAM, item.id)
                     self.ledger.record_outcome(item["model"], "cancelled")
+                    self.ledger.give_back(item.id)
                     if not self.redis.hget(gen_key(item.id), "submit_sent_at"):
                         # Never left (or bounced back to wait out a retry): nothing is charged.
                         self.ledger.refund(item.id, item["model"])
@@ -251,6 +274,8 @@ class GenerationQueue:
         for name, value in sorted(costs.items()):
             if name.startswith("model:"):
                 numbers[f"spend_usd_today_{name[6:]}"] = round(value, 4)
+            elif name.startswith("pool:"):
+                numbers[f"spend_usd_today_pool_{name[5:]}"] = round(value, 4)
         return numbers
 
     def wake(self, request_id: str) -> bool:

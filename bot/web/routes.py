@@ -7,6 +7,7 @@ hash of that cookie, so ids in URLs or the feed never let one browser reach anot
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import secrets
 import uuid
 from collections.abc import Callable
@@ -40,6 +41,26 @@ MAX_TEXT_CHARS = 2000
 
 def user_id_for(token: str) -> str:
     return "w" + hashlib.sha256(token.encode()).hexdigest()[:24]
+
+
+def client_address(request: Request, proxy_header: str = "") -> str:
+    """A hash naming the browser's network address, for the per-address daily limit.
+
+    The address is the connection's peer, or, only when the operator names a trusted proxy's
+    header (``TRUSTED_PROXY_HEADER``), the last address that proxy wrote there (what it saw;
+    anything before it the client may have sent). IPv6 counts by /64, what one host gets."""
+    raw = ""
+    if proxy_header:
+        raw = request.headers.get(proxy_header, "").split(",")[-1].strip()
+    if not raw and request.client is not None:
+        raw = request.client.host
+    try:
+        address = ipaddress.ip_address(raw)
+        if address.version == 6:
+            raw = str(ipaddress.ip_network(f"{address}/64", strict=False))
+    except ValueError:
+        pass
+    return "a" + hashlib.sha256(f"portraitbot-address:{raw}".encode()).hexdigest()[:24]
 
 
 def _language(request: Request, explicit: str | None = None) -> str:
@@ -77,7 +98,8 @@ def _reply_json(reply: Reply) -> dict[str, Any]:
 
 
 def web_routes(
-    conversation: Dialogue, catalogue: Catalogue, feed: WebFeed, catalogues: Catalogues, data_dir: Path
+    conversation: Dialogue, catalogue: Catalogue, feed: WebFeed, catalogues: Catalogues, data_dir: Path,
+    *, proxy_header: str = "",
 ) -> list[Any]:
     """The routes, bound to the process's conversation and feed."""
 
@@ -130,7 +152,8 @@ def web_routes(
         callback = str(form.get("callback") or "") or None
         client_id = str(form.get("client_id") or "") or uuid.uuid4().hex
         incoming = Incoming(
-            target=ChatTarget("web", chat_id=user, user_id=user, language=language),
+            target=ChatTarget("web", chat_id=user, user_id=user, language=language,
+                              client=client_address(request, proxy_header)),
             message_key=f"web:{user}:{client_id[:64]}",
             text=text_field or None,
             photo=photo_bytes,

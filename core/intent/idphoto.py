@@ -9,6 +9,15 @@ from core.intent import id_words
 from core.intent.matcher import Found
 from core.request import Intent
 
+VISA_CHOICES: tuple[str, ...] = (
+    "us", "schengen", "uk", "cn_visa", "jp_visa", "ca", "au", "kr", "in", "icao",
+)
+"""Offered when a visa photo names no country: the visas asked for most, ICAO for the rest."""
+PASSPORT_CHOICES: tuple[str, ...] = (
+    "cn_passport", "us", "uk", "ca", "au", "de", "fr", "jp_passport", "in", "icao",
+)
+"""Offered when a passport photo names no country."""
+
 
 def id_photo(found: Found, forced: str | None, base: Intent,
              new_colour: str | None = None) -> Intent:
@@ -27,6 +36,14 @@ def id_photo(found: Found, forced: str | None, base: Intent,
         style = "id_photo_white"  # "UK visa photo": the office's light backdrop, never blue
     else:
         style = "id_photo_blue" if visa else "id_photo_white"
+    if spec is None and background is None and not found.has("china"):
+        # "签证照", "visa photo": sizes and backdrops differ by country, so ask, don't guess.
+        if found.has("visa"):
+            return replace(base, action="choose_id_spec", style=style, choices=VISA_CHOICES,
+                           aspect_ratio=None)
+        if "passport" in found.text or "护照" in found.text:
+            return replace(base, action="choose_id_spec", style=style,
+                           choices=PASSPORT_CHOICES, aspect_ratio=None)
     return replace(base, action="generate", style=style, id_spec=spec, background=background,
                    aspect_ratio=None)
 

@@ -103,6 +103,8 @@ class FakeFalQueue:
     submit_failures: list[int] = field(default_factory=list)
     """Statuses the next submits answer with, before anything is accepted (popped in order)."""
     status_failures: list[int] = field(default_factory=list)
+    status_garbage: int = 0
+    """How many next status calls answer 200 with a body that is not JSON (a broken proxy)."""
     result_failures: list[int] = field(default_factory=list)
     media_failures: list[int] = field(default_factory=list)
     retry_after: str = "0"
@@ -259,6 +261,9 @@ class FakeFalQueue:
         await self._wait("status")
         if self.status_failures:
             return _scripted(self.status_failures.pop(0), self.retry_after)
+        if self.status_garbage > 0:
+            self.status_garbage -= 1
+            return Response("<html>OK</html>", status_code=200, media_type="text/html")
         fake = self.requests.get(rid)
         if fake is None or fake.app != app_id:
             return _error(404, "Request not found")
