@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -98,14 +97,13 @@ async def _send(ctx: WorkerContext, sender: Any, target: ChatTarget, group: Reco
                 items: list[Record]) -> None:
     language = target.language
     text = ctx.catalogues.text
-    files = [
-        Deliverable(Path(path), as_document=number in item.json("documents", []))
+    delivered = [
+        (Path(path), number in item.json("documents", []), str(item.json("request", {}).get("style") or ""))
         for item in items if item.state in ("delivering", "delivered")
         for number, path in enumerate(item.json("outputs", []))
     ]
-    files = _titled(files, [str(item.json("request", {}).get("style") or "") for item in items
-                            if item.state in ("delivering", "delivered")
-                            for _ in item.json("outputs", [])])
+    files = [Deliverable(path, as_document=document, title=_title(path, style, n))
+             for n, (path, document, style) in enumerate(delivered, start=1)]
     failed = [(n, item) for n, item in enumerate(items, start=1) if item.state in ("failed", "expired")]
     if files:
         lines = [group["label"]] if group["label"] else []
@@ -252,14 +250,10 @@ async def notify(ctx: WorkerContext, group_id: str, stage: str) -> None:
         log.info("progress for group %s not shown", group_id, exc_info=True)
 
 
-def _titled(files: list[Deliverable], styles: list[str]) -> list[Deliverable]:
-    """Each file with a name a person can keep: ``portrait-anime-1.jpg``, ``portrait-id-photo-white-
-    sheet-4x6.jpg`` (the stored names are generation ids)."""
-    titled = []
-    for number, (file, style) in enumerate(zip(files, styles, strict=True), start=1):
-        stem = file.path.stem
-        _, _, suffix = stem.partition("-")
-        tail = suffix if suffix and not suffix.isdigit() else str(number)
-        words = "-".join(w for w in re.split(r"[^a-z0-9]+", f"{style} {tail}".lower()) if w)
-        titled.append(replace(file, title=f"portrait-{words}{file.path.suffix}"))
-    return titled
+def _title(path: Path, style: str, number: int) -> str:
+    """A name a person can keep: ``portrait-anime-1.jpg``, ``portrait-id-photo-white-id-us.jpg``
+    (the stored names are generation ids)."""
+    _, _, suffix = path.stem.partition("-")
+    tail = suffix if suffix and not suffix.isdigit() else str(number)
+    words = "-".join(w for w in re.split(r"[^a-z0-9]+", f"{style} {tail}".lower()) if w)
+    return f"portrait-{words}{path.suffix}"
