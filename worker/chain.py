@@ -312,7 +312,9 @@ async def recover_submit(ctx: WorkerContext, record: Record) -> None:
     token = record["token"]
     if record["handle"]:
         return  # the handle was kept by a losing race; the record's state decides
-    lease_ends = record.number("submit_started_at") + ctx.timing.submit_lease_s
+    # From when it left (booking against the budget may have taken a while before that).
+    started = max(record.number("submit_started_at"), record.number("submit_sent_at"))
+    lease_ends = started + ctx.timing.submit_lease_s
     if now() < lease_ends:
         # Its worker may still be waiting for the submit's answer: failing it now would
         # cancel a request fal has charged for. Look again when the lease is over.
