@@ -10,6 +10,7 @@ style, download, /forget) is done with the keyboard alone. Screenshots of each s
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,7 @@ pytestmark = [
 
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
+CJK = re.compile(r"[\u3400-\u9fff]")
 SHOTS = Path(os.environ.get("PB_SCREENSHOTS") or ROOT / "artifacts" / "web-chat")
 
 
@@ -148,3 +150,28 @@ def test_the_whole_flow_with_the_keyboard_alone(site: str, browser) -> None:
     page.keyboard.type("/forget")
     page.keyboard.press("Enter")
     page.wait_for_selector("text=I deleted your photos")
+
+
+def last_bot_text(page: Any) -> str:
+    return page.locator(".msg.bot").last.inner_text()
+
+
+def test_the_language_switch_decides_the_reply_language(site: str, browser) -> None:
+    page = browser.new_page(locale="en-US")
+    page.goto(site)
+    page.wait_for_selector("text=Send me a selfie")
+    # Writing Chinese on an English page: the answer is Chinese, and the page follows, visibly.
+    page.fill("#text", "你好，我想要一张动漫头像")
+    page.press("#text", "Enter")
+    page.get_by_role("button", name="切换语言为 English").wait_for()
+    assert CJK.search(last_bot_text(page)), last_bot_text(page)
+    # The switch back to English wins over the remembered written Chinese.
+    page.click("#lang-button")
+    page.wait_for_selector(".msg.bot >> text=answer in English")
+    count = page.locator(".msg.bot").count()
+    page.fill("#text", "hi")
+    page.press("#text", "Enter")
+    page.wait_for_function("(n) => document.querySelectorAll('.msg.bot').length > n", arg=count)
+    reply = last_bot_text(page)
+    assert not CJK.search(reply), reply
+    assert page.evaluate("document.documentElement.lang") == "en"

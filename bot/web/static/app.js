@@ -16,11 +16,11 @@ const LANGUAGE_NAMES = { en: "English", zh: "中文" };
 async function loadStrings() {
   const r = await fetch("/api/strings?lang=" + state.lang);
   state.strings = (await r.json()).strings;
-  document.documentElement.lang = state.lang === "zh" ? "zh-CN" : "en";
+  document.documentElement.lang = { zh: "zh-CN", zh_Hant: "zh-TW" }[state.lang] || state.lang;
   document.querySelectorAll("[data-t]").forEach((el) => { el.textContent = t(el.dataset.t); });
   document.querySelectorAll("[data-tp]").forEach((el) => { el.placeholder = t(el.dataset.tp); });
   document.querySelectorAll("[data-ta]").forEach((el) => { el.setAttribute("aria-label", t(el.dataset.ta)); });
-  const other = state.lang === "zh" ? "en" : "zh";
+  const other = state.lang === "en" ? "zh" : "en";
   $("lang-label").textContent = LANGUAGE_NAMES[other];
   $("lang-label").lang = other === "zh" ? "zh-CN" : "en";
   $("lang-button").setAttribute("aria-label", t("web.switch_language", { language: LANGUAGE_NAMES[other] }));
@@ -78,6 +78,7 @@ async function send(fields) {
     const r = await fetch("/api/message", { method: "POST", body: form });
     const data = await r.json();
     showReplies(data.replies || [], !r.ok);
+    if (data.lang && data.lang !== state.lang) await setLanguage(data.lang);
   } catch (e) {
     bubble("bot", t("web.network_error"), { error: true });
   }
@@ -197,8 +198,13 @@ $("styles-button").addEventListener("click", openGallery);
 $("gallery-close").addEventListener("click", () => closeGallery(true));
 $("gallery-search").addEventListener("input", filterGallery);
 $("gallery").addEventListener("keydown", trapFocus);
+async function setLanguage(lang) {
+  state.lang = lang; localStorage.setItem("pb_lang", lang); await loadStrings();
+}
 $("lang-button").addEventListener("click", async () => {
-  state.lang = state.lang === "zh" ? "en" : "zh"; localStorage.setItem("pb_lang", state.lang); await loadStrings();
+  // The switch sets the person's reply language too (as /lang does), and says so in the chat.
+  await setLanguage(state.lang === "en" ? "zh" : "en");
+  send({ callback: "lang:" + state.lang });
 });
 window.addEventListener("dragover", (e) => { e.preventDefault(); $("drop").hidden = false; });
 window.addEventListener("dragleave", (e) => { if (e.target === $("drop")) $("drop").hidden = true; });
