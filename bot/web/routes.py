@@ -164,7 +164,12 @@ def web_routes(
         for reply in replies:
             if reply.generation_id:
                 conversation.attach_ack(reply.generation_id, reply.generation_id)
-        return _with_cookie(JSONResponse({"replies": [_reply_json(r) for r in replies]}), token, new)
+        # The page shows itself in the language the person is answered in (a switch, /lang, or
+        # what they write may have changed it), so one bubble never mixes two languages.
+        answered_in = conversation.reply_language(incoming.target)
+        return _with_cookie(
+            JSONResponse({"replies": [_reply_json(r) for r in replies], "lang": answered_in}), token, new
+        )
 
     async def events(request: Request) -> Response:
         token, new = _session_token(request)

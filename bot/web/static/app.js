@@ -11,14 +11,21 @@ const t = (id, params) => {
   return text;
 };
 
+const LANGUAGE_NAMES = { en: "English", zh: "中文" };
+
 async function loadStrings() {
   const r = await fetch("/api/strings?lang=" + state.lang);
   state.strings = (await r.json()).strings;
-  document.documentElement.lang = state.lang === "zh" ? "zh-CN" : "en";
+  document.documentElement.lang = { zh: "zh-CN", zh_Hant: "zh-TW" }[state.lang] || state.lang;
   document.querySelectorAll("[data-t]").forEach((el) => { el.textContent = t(el.dataset.t); });
   document.querySelectorAll("[data-tp]").forEach((el) => { el.placeholder = t(el.dataset.tp); });
-  $("lang-button").textContent = state.lang === "zh" ? "English" : "中文";
+  document.querySelectorAll("[data-ta]").forEach((el) => { el.setAttribute("aria-label", t(el.dataset.ta)); });
+  const other = state.lang === "en" ? "zh" : "en";
+  $("lang-label").textContent = LANGUAGE_NAMES[other];
+  $("lang-label").lang = other === "zh" ? "zh-CN" : "en";
+  $("lang-button").setAttribute("aria-label", t("web.switch_language", { language: LANGUAGE_NAMES[other] }));
   $("title").textContent = t("web.title");
+  document.title = t("web.title");
 }
 
 function bubble(who, text, extra) {
@@ -26,8 +33,14 @@ function bubble(who, text, extra) {
   div.className = "msg " + who + (extra && extra.error ? " error" : "");
   if (text) div.appendChild(document.createTextNode(text));
   $("chat").appendChild(div);
-  $("chat").scrollTop = $("chat").scrollHeight;
+  reveal();
   return div;
+}
+
+function reveal() {
+  // Called again once buttons and pictures are in, so what is under a reply is in view.
+  const chat = $("chat");
+  chat.scrollTop = chat.scrollHeight;
 }
 
 function addButtons(div, rows) {
@@ -41,6 +54,7 @@ function addButtons(div, rows) {
     box.appendChild(btn);
   });
   div.appendChild(box);
+  reveal();
 }
 
 function showReplies(replies, failed) {
@@ -64,6 +78,7 @@ async function send(fields) {
     const r = await fetch("/api/message", { method: "POST", body: form });
     const data = await r.json();
     showReplies(data.replies || [], !r.ok);
+    if (data.lang && data.lang !== state.lang) await setLanguage(data.lang);
   } catch (e) {
     bubble("bot", t("web.network_error"), { error: true });
   }
@@ -84,12 +99,13 @@ function showEvent(ev) {
       const fig = document.createElement("figure");
       const url = "/media/" + encodeURIComponent(f.name);
       const img = document.createElement("img"); img.src = url; img.alt = ev.caption || "portrait"; img.className = "result";
-      img.addEventListener("load", () => { $("chat").scrollTop = $("chat").scrollHeight; });
+      img.addEventListener("load", reveal);
       const a = document.createElement("a"); a.href = url; a.download = f.download || f.name; a.className = "dl"; a.textContent = t("web.download");
       fig.appendChild(img); fig.appendChild(a); grid.appendChild(fig);
     }
     div.appendChild(grid);
     addButtons(div, ev.buttons);
+    reveal();
   }
 }
 
@@ -124,14 +140,48 @@ async function openGallery() {
     const tiles = document.createElement("div"); tiles.className = "tiles";
     for (const s of c.styles) {
       const b = document.createElement("button"); b.type = "button"; b.className = "tile"; b.dataset.style = s.key;
+      b.dataset.search = (s.key + " " + s.name + " " + s.best_for + " " + c.name).toLowerCase();
       b.textContent = (s.emoji ? s.emoji + " " : "") + s.name;
       const small = document.createElement("small"); small.textContent = s.best_for; b.appendChild(small);
-      b.addEventListener("click", () => { $("gallery").hidden = true; bubble("me", s.name); send({ callback: "style:" + s.key }); });
+      b.addEventListener("click", () => { closeGallery(false); bubble("me", s.name); send({ callback: "style:" + s.key }); });
       tiles.appendChild(b);
     }
     sec.appendChild(tiles); body.appendChild(sec);
   }
+  state.galleryOpener = document.activeElement;
+  $("gallery-search").value = "";
   $("gallery").hidden = false;
+  $("gallery-search").focus();
+}
+
+function closeGallery(restoreFocus) {
+  if ($("gallery").hidden) return;
+  $("gallery").hidden = true;
+  const back = restoreFocus && state.galleryOpener && document.contains(state.galleryOpener) ? state.galleryOpener : $("text");
+  back.focus();
+}
+
+function filterGallery() {
+  const words = $("gallery-search").value.trim().toLowerCase().split(/\s+/).filter(Boolean);
+  document.querySelectorAll("#gallery .category").forEach((sec) => {
+    let shown = 0;
+    sec.querySelectorAll(".tile").forEach((tile) => {
+      const match = words.every((w) => tile.dataset.search.includes(w));
+      tile.hidden = !match; shown += match;
+    });
+    sec.hidden = !shown;
+  });
+}
+
+function trapFocus(e) {
+  // Tab and Shift+Tab stay inside the open gallery (a modal dialog); Escape closes it.
+  if (e.key === "Escape") { e.preventDefault(); closeGallery(true); return; }
+  if (e.key !== "Tab") return;
+  const items = [...$("gallery").querySelectorAll("button, input")].filter((el) => !el.hidden && el.offsetParent !== null);
+  if (!items.length) return;
+  const first = items[0], last = items[items.length - 1];
+  if (e.shiftKey && document.activeElement === first) { e.preventDefault(); last.focus(); }
+  else if (!e.shiftKey && document.activeElement === last) { e.preventDefault(); first.focus(); }
 }
 
 $("composer").addEventListener("submit", (e) => {
@@ -142,11 +192,19 @@ $("composer").addEventListener("submit", (e) => {
   bubble("me", text);
   send({ text });
 });
-$("photo").addEventListener("change", (e) => { sendPhoto(e.target.files[0]); e.target.value = ""; });
+$("upload-button").addEventListener("click", () => $("photo").click());
+$("photo").addEventListener("change", (e) => { sendPhoto(e.target.files[0]); e.target.value = ""; $("text").focus(); });
 $("styles-button").addEventListener("click", openGallery);
-$("gallery-close").addEventListener("click", () => { $("gallery").hidden = true; });
+$("gallery-close").addEventListener("click", () => closeGallery(true));
+$("gallery-search").addEventListener("input", filterGallery);
+$("gallery").addEventListener("keydown", trapFocus);
+async function setLanguage(lang) {
+  state.lang = lang; localStorage.setItem("pb_lang", lang); await loadStrings();
+}
 $("lang-button").addEventListener("click", async () => {
-  state.lang = state.lang === "zh" ? "en" : "zh"; localStorage.setItem("pb_lang", state.lang); await loadStrings();
+  // The switch sets the person's reply language too (as /lang does), and says so in the chat.
+  await setLanguage(state.lang === "en" ? "zh" : "en");
+  send({ callback: "lang:" + state.lang });
 });
 window.addEventListener("dragover", (e) => { e.preventDefault(); $("drop").hidden = false; });
 window.addEventListener("dragleave", (e) => { if (e.target === $("drop")) $("drop").hidden = true; });
