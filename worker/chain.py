@@ -47,7 +47,6 @@ from worker.likeness import gate
 from worker.outputs import save_images
 from worker.records import (
     DUE,
-    RECORD_TTL_S,
     WAITING,
     Record,
     Records,
@@ -56,6 +55,7 @@ from worker.records import (
     new_id,
     now,
     persist,
+    record_ttl_s,
 )
 from worker.redis_conn import key
 
@@ -160,7 +160,7 @@ async def submit(ctx: WorkerContext, gen_id: str) -> None:
         return
     ledger.settle(gen_id, model.key, cost)
     ctx.redis.sadd(UPSTREAM, gen_id)
-    ctx.redis.set(key("req", handle.request_id), gen_id, ex=RECORD_TTL_S)
+    ctx.redis.set(key("req", handle.request_id), gen_id, ex=record_ttl_s(ctx.settings.retention_days))
     if ctx.redis.delete(early_wake_key(handle.request_id)):
         # fal finished and called the webhook before its submit answer reached us: poll now.
         ctx.redis.zadd(DUE, {gen_member(gen_id): now()}, xx=True)
