@@ -3,7 +3,8 @@
 const $ = (id) => document.getElementById(id);
 const browserLang = (navigator.language || "en").slice(0, 2) === "zh" ? "zh" : "en";
 const state = { lang: localStorage.getItem("pb_lang") || browserLang,
-                strings: {}, cursor: "0-0", acks: {}, polling: null };
+                strings: {}, cursor: "0-0", acks: {}, polling: null,
+                mine: new Set(), seen: new Set(), pollBusy: false, pollAgain: false };
 
 const t = (id, params) => {
   let text = state.strings[id] || id;
@@ -50,34 +51,44 @@ function addButtons(div, rows) {
   rows.flat().forEach((b) => {
     const btn = document.createElement("button");
     btn.type = "button"; btn.textContent = b.label;
-    btn.addEventListener("click", () => { bubble("me", b.label); send({ callback: b.data }); });
+    btn.addEventListener("click", () => { bubble("me", b.label); send({ callback: b.data, label: b.label }); });
     box.appendChild(btn);
   });
   div.appendChild(box);
   reveal();
 }
 
-function showReplies(replies, failed) {
-  for (const r of replies) {
-    const div = bubble("bot", r.text, { error: failed });
-    addButtons(div, r.buttons);
-    if (r.generation_id) {
-      const p = document.createElement("div");
-      p.className = "progress"; div.appendChild(p);
-      state.acks[r.generation_id] = p;
-    }
+function showReply(r, failed) {
+  const div = bubble("bot", r.text, { error: failed });
+  if (r.generation_id) {
+    const p = document.createElement("div");
+    p.className = "progress"; div.appendChild(p);
+    state.acks[r.generation_id] = { el: p, done: false };
   }
+  addButtons(div, r.buttons);
 }
+
+function showAck(id, status) {
+  const ack = state.acks[id];
+  if (!ack || ack.done) return;
+  ack.el.textContent = status.text;
+  ack.done = !!status.done;
+  ack.el.dataset.state = status.state || "";
+}
+
+const newClientId = () => (crypto.randomUUID ? crypto.randomUUID() : String(Date.now()) + String(Math.random()).slice(2));
 
 async function send(fields) {
   const form = new FormData();
+  const clientId = newClientId();
+  state.mine.add(clientId);  // this page draws its own side and the replies: the feed's copies are for a reload
   form.append("lang", state.lang);
-  form.append("client_id", (crypto.randomUUID ? crypto.randomUUID() : String(Date.now() + Math.random())));
+  form.append("client_id", clientId);
   for (const [k, v] of Object.entries(fields)) if (v !== undefined && v !== null) form.append(k, v);
   try {
     const r = await fetch("/api/message", { method: "POST", body: form });
     const data = await r.json();
-    showReplies(data.replies || [], !r.ok);
+    for (const reply of data.replies || []) showReply(reply, !r.ok);
     if (data.lang && data.lang !== state.lang) await setLanguage(data.lang);
   } catch (e) {
     bubble("bot", t("web.network_error"), { error: true });
@@ -85,39 +96,65 @@ async function send(fields) {
   poll();
 }
 
-function showEvent(ev) {
-  if (ev.type === "progress") {
-    const target = ev.ack && state.acks[ev.ack];
-    if (target) { target.textContent = ev.text; return; }
-    bubble("bot", ev.text);
-  } else if (ev.type === "text") {
-    addButtons(bubble("bot", ev.text), ev.buttons);
-  } else if (ev.type === "images") {
-    const div = bubble("bot", ev.caption);
-    const grid = document.createElement("div"); grid.className = "results";
-    for (const f of ev.files) {
-      const fig = document.createElement("figure");
-      const url = "/media/" + encodeURIComponent(f.name);
-      const img = document.createElement("img"); img.src = url; img.alt = ev.caption || "portrait"; img.className = "result";
-      img.addEventListener("load", reveal);
-      const a = document.createElement("a"); a.href = url; a.download = f.download || f.name; a.className = "dl"; a.textContent = t("web.download");
-      fig.appendChild(img); fig.appendChild(a); grid.appendChild(fig);
-    }
-    div.appendChild(grid);
-    addButtons(div, ev.buttons);
-    reveal();
+function showMine(ev) {
+  const div = bubble("me", "");
+  if (ev.photo) {
+    const img = document.createElement("img"); img.className = "thumb"; img.alt = t("web.you_sent_photo");
+    img.src = "/media/" + encodeURIComponent(ev.photo); img.addEventListener("load", reveal); div.appendChild(img);
   }
+  if (ev.text) div.appendChild(document.createTextNode((ev.photo ? "\n" : "") + ev.text));
+}
+
+function showImages(ev) {
+  const div = bubble("bot", ev.caption);
+  const grid = document.createElement("div"); grid.className = "results";
+  ev.files.forEach((f, n) => {
+    const fig = document.createElement("figure");
+    const url = "/media/" + encodeURIComponent(f.name);
+    const img = document.createElement("img"); img.src = url; img.className = "result";
+    img.alt = (ev.caption || "").split("\n")[0] + (ev.files.length > 1 ? " " + (n + 1) : "");
+    img.addEventListener("load", reveal);
+    const a = document.createElement("a"); a.href = url; a.download = f.download || f.name; a.className = "dl"; a.textContent = t("web.download");
+    fig.appendChild(img); fig.appendChild(a); grid.appendChild(fig);
+  });
+  div.appendChild(grid);
+  addButtons(div, ev.buttons);
+  reveal();
+}
+
+function showEvent(ev) {
+  if (state.seen.has(ev.id)) return;
+  state.seen.add(ev.id);
+  if (ev.client_id && state.mine.has(ev.client_id)) return;
+  if (ev.type === "me") showMine(ev);
+  else if (ev.type === "reply") showReply(ev, false);
+  else if (ev.type === "progress") {
+    // Only ever into its acknowledgement: a progress line with no bubble of its own.
+    const ack = ev.ack && state.acks[ev.ack];
+    if (ack && !ack.done) ack.el.textContent = ev.text;
+  } else if (ev.type === "text") addButtons(bubble("bot", ev.text), ev.buttons);
+  else if (ev.type === "images") showImages(ev);
 }
 
 async function poll() {
   clearTimeout(state.polling);
+  if (state.pollBusy) { state.pollAgain = true; return; }
+  state.pollBusy = true;
+  let more = false;
   try {
-    const r = await fetch("/api/events?after=" + encodeURIComponent(state.cursor));
+    const watched = Object.keys(state.acks).filter((id) => !state.acks[id].done).slice(-20);
+    const r = await fetch("/api/events?after=" + encodeURIComponent(state.cursor) + "&lang=" + state.lang +
+                          "&acks=" + encodeURIComponent(watched.join(",")));
     const data = await r.json();
     for (const ev of data.events) showEvent(ev);
+    for (const [id, status] of Object.entries(data.acks || {})) showAck(id, status);
     state.cursor = data.cursor;
+    more = !!data.more;
   } catch (e) { /* the next poll tries again */ }
-  state.polling = setTimeout(poll, 1500);
+  state.pollBusy = false;
+  const again = more || state.pollAgain;
+  state.pollAgain = false;
+  state.polling = setTimeout(poll, again ? 0 : 1500);
 }
 
 function sendPhoto(file) {
@@ -143,7 +180,7 @@ async function openGallery() {
       b.dataset.search = (s.key + " " + s.name + " " + s.best_for + " " + c.name).toLowerCase();
       b.textContent = (s.emoji ? s.emoji + " " : "") + s.name;
       const small = document.createElement("small"); small.textContent = s.best_for; b.appendChild(small);
-      b.addEventListener("click", () => { closeGallery(false); bubble("me", s.name); send({ callback: "style:" + s.key }); });
+      b.addEventListener("click", () => { closeGallery(false); bubble("me", s.name); send({ callback: "style:" + s.key, label: s.name }); });
       tiles.appendChild(b);
     }
     sec.appendChild(tiles); body.appendChild(sec);
