@@ -16,7 +16,8 @@ from rq import Queue
 from rq.serializers import JSONSerializer
 
 QUEUE_NAME = "portraitbot"
-"""The one queue of short chain steps (submit, deliver, cancel)."""
+"""The one queue of short jobs (cancel, the WeChat channels' own); submits and deliveries
+are the sweep's, one owner per step."""
 JOB_TIMEOUT_S = 180
 """A single step never takes longer than this; a slower one is killed and its lease retries it."""
 RESULT_TTL_S = 60
