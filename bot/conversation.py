@@ -56,6 +56,14 @@ POPULAR_STYLES = ("professional", "anime", "dating_cafe", "oil_painting", "avata
 """Offered as buttons when a photo arrives with no request."""
 
 
+def _chosen_language(session: Session, written: str | None, target: ChatTarget) -> str:
+    """/lang's choice (or the web page's switch), else the language they write in, else the client's."""
+    client = normalize_language(target.language)
+    if (written == "en" and client in LATIN_SCRIPT_LANGUAGES) or (written == "zh" and client == "zh_Hant"):
+        written = None  # what they write agrees with their client's language, which is finer
+    return normalize_language(session.language or written or target.language)
+
+
 class Conversation:
     """The dialogue, shared by every channel. Build one per process and reuse it."""
 
@@ -90,11 +98,7 @@ class Conversation:
         target = incoming.target
         session = self.sessions.get(target.person_id, now=time.time())
         written = None if target.channel in OWN_LANGUAGE_CHANNELS else self._written_language(target.person_id, incoming.text)
-        client = normalize_language(target.language)
-        if (written == "en" and client in LATIN_SCRIPT_LANGUAGES) or (written == "zh" and client == "zh_Hant"):
-            written = None  # what they write agrees with their client's language, which is finer
-        language = session.language or written or target.language
-        target = replace(target, language=normalize_language(language))
+        target = replace(target, language=_chosen_language(session, written, target))
         kind = "button" if incoming.callback else "photo" if incoming.photo is not None else "text"
         metrics.count(self.redis, "portraitbot_requests_total", {"channel": target.channel, "intent": kind})
         first: list[Reply] = []
@@ -127,6 +131,13 @@ class Conversation:
             languages.remember(person_id, detected)
             return detected
         return languages.get(person_id)
+
+    def reply_language(self, target: ChatTarget) -> str:
+        """The language this person is answered in now (what ``handle`` chose last), so a
+        channel's own page can show itself in the same language."""
+        session = self.sessions.get(target.person_id, now=time.time())
+        written = None if target.channel in OWN_LANGUAGE_CHANNELS else WrittenLanguages(self.redis).get(target.person_id)
+        return _chosen_language(session, written, target)
 
     def forget_language(self, person_id: str) -> None:
         WrittenLanguages(self.redis).forget(person_id)

@@ -56,3 +56,6 @@ class Dialogue(Protocol):
 
     def attach_ack(self, generation_id: str, message_id: str) -> None:
         """Remember which chat message shows this generation's progress."""
+
+    def reply_language(self, target: ChatTarget) -> str:
+        """The language the person is answered in now."""
