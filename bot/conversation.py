@@ -18,7 +18,7 @@ from typing import Any
 
 import redis
 
-from bot import fewer, followups, idcountry
+from bot import edits, fewer, followups, idcountry
 from bot.choices import pick_by_words, random_prompts, style_buttons
 from bot.commands import COMMANDS, command_name
 from bot.messages import Incoming, Reply
@@ -56,6 +56,14 @@ POPULAR_STYLES = ("professional", "anime", "dating_cafe", "oil_painting", "avata
 """Offered as buttons when a photo arrives with no request."""
 
 
+def _chosen_language(session: Session, written: str | None, target: ChatTarget) -> str:
+    """/lang's choice (or the web page's switch), else the language they write in, else the client's."""
+    client = normalize_language(target.language)
+    if (written == "en" and client in LATIN_SCRIPT_LANGUAGES) or (written == "zh" and client == "zh_Hant"):
+        written = None  # what they write agrees with their client's language, which is finer
+    return normalize_language(session.language or written or target.language)
+
+
 class Conversation:
     """The dialogue, shared by every channel. Build one per process and reuse it."""
 
@@ -90,21 +98,29 @@ class Conversation:
         target = incoming.target
         session = self.sessions.get(target.person_id, now=time.time())
         written = None if target.channel in OWN_LANGUAGE_CHANNELS else self._written_language(target.person_id, incoming.text)
-        client = normalize_language(target.language)
-        if (written == "en" and client in LATIN_SCRIPT_LANGUAGES) or (written == "zh" and client == "zh_Hant"):
-            written = None  # what they write agrees with their client's language, which is finer
-        language = session.language or written or target.language
-        target = replace(target, language=normalize_language(language))
+        target = replace(target, language=_chosen_language(session, written, target))
         kind = "button" if incoming.callback else "photo" if incoming.photo is not None else "text"
         metrics.count(self.redis, "portraitbot_requests_total", {"channel": target.channel, "intent": kind})
+        first: list[Reply] = []
         try:
+            if incoming.edited:
+                go_on, first = edits.revise(self, self.redis, replace(incoming, target=target), self._read(incoming))
+                if not go_on:
+                    return first
             if incoming.photo is not None:
                 # Decoding and face detection take a few hundred ms: keep the event loop free
                 # for other chats meanwhile.
-                return await asyncio.to_thread(self._dispatch, incoming, target, session)
-            return self._dispatch(incoming, target, session)
+                replies = await asyncio.to_thread(self._dispatch, incoming, target, session)
+            else:
+                replies = self._dispatch(incoming, target, session)
         except PortraitBotError as error:
-            return [Reply(self.catalogues.error_text(target.language, error))]
+            return [*first, Reply(self.catalogues.error_text(target.language, error))]
+        if incoming.origin and any(r.generation_id for r in replies):
+            edits.remember(self.redis, incoming, self._read(incoming), replies)
+        return [*first, *replies]
+
+    def _read(self, incoming: Incoming) -> Intent:
+        return recognize(incoming.text or "", bot_username=incoming.bot_username, extra_styles=self.extra_styles)
 
     def _written_language(self, person_id: str, text: str | None) -> str | None:
         """The language the person writes in, remembered for a while: someone whose phone is set
@@ -115,6 +131,13 @@ class Conversation:
             languages.remember(person_id, detected)
             return detected
         return languages.get(person_id)
+
+    def reply_language(self, target: ChatTarget) -> str:
+        """The language this person is answered in now (what ``handle`` chose last), so a
+        channel's own page can show itself in the same language."""
+        session = self.sessions.get(target.person_id, now=time.time())
+        written = None if target.channel in OWN_LANGUAGE_CHANNELS else WrittenLanguages(self.redis).get(target.person_id)
+        return _chosen_language(session, written, target)
 
     def forget_language(self, person_id: str) -> None:
         WrittenLanguages(self.redis).forget(person_id)

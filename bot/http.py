@@ -63,7 +63,8 @@ def create_app(parts: ServerParts) -> Starlette:
 
     routes: list[BaseRoute] = [
         *web_routes(parts.conversation, parts.styles, WebFeed(parts.redis), parts.catalogues,
-                    parts.settings.data_dir, proxy_header=parts.settings.trusted_proxy_header),
+                    parts.settings.data_dir, proxy_header=parts.settings.trusted_proxy_header,
+                    progress=parts.queue.progress),
         *fal_routes(parts.redis, parts.queue.wake),
         *parts.extra_routes,
         Route("/healthz", healthz),

@@ -29,6 +29,11 @@ class Incoming:
     """In a group: the bot was addressed (command, mention, reply to the bot, caption command).
     Unaddressed group messages only update the group photo context."""
     bot_username: str | None = None
+    origin: str | None = None
+    """The chat message itself, the same for all its edits (``telegram:msg:<chat>:<id>``):
+    what it started is remembered, so an edit can replace it (``bot.edits``)."""
+    edited: bool = False
+    """This is an edit of the message ``origin`` names, not a new message."""
 
 
 @dataclass(frozen=True)
@@ -51,3 +56,6 @@ class Dialogue(Protocol):
 
     def attach_ack(self, generation_id: str, message_id: str) -> None:
         """Remember which chat message shows this generation's progress."""
+
+    def reply_language(self, target: ChatTarget) -> str:
+        """The language the person is answered in now."""

@@ -164,6 +164,11 @@ def main() -> int:
     parser.add_argument("--burst", action="store_true",
                         help="enqueue everything at once (worst case) instead of at a steady rate of "
                              "generations/upstream-s per second, which keeps that many in flight")
+    parser.add_argument("--style", default="anime",
+                        help="style asked for; a photographic one (professional) adds the likeness "
+                             "check, a face analysis of every reference and result, to the chain")
+    parser.add_argument("--timing", action="append", default=[], metavar="NAME=VALUE",
+                        help="a worker Timing override passed on, e.g. http_connections=272")
     parser.add_argument("--serve-fake", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--naive-worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -195,6 +200,8 @@ def bench(args: argparse.Namespace) -> int:
 
     work = Path(tempfile.mkdtemp(prefix="pb-bench-"))
     server = EmbeddedRedis(work / "redis").start()
+    # The naive workers get a Redis of their own, so the chain's Redis commands are its own.
+    naive_server = EmbeddedRedis(work / "redis-naive").start()
     fake = subprocess.Popen([sys.executable, __file__, "--serve-fake", "--upstream-s",
                              str(args.upstream_s)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                             text=True, cwd=ROOT)
@@ -213,23 +220,27 @@ def bench(args: argparse.Namespace) -> int:
     settings = Settings.from_env(env)
     queue = GenerationQueue(client, settings)
 
+    overrides = [arg for value in args.timing for arg in ("--timing", value)]
     chain_worker = subprocess.Popen(
         [sys.executable, "-m", "portraitbot.cli", "worker", "--sender-module",
-         "tests.fakes.recording_sender"], env=env, cwd=ROOT)
-    naive_queue = Queue(NAIVE_QUEUE, connection=client, serializer=JSONSerializer)
+         "tests.fakes.recording_sender", *overrides], env=env, cwd=ROOT)
+    naive_client = redis.Redis.from_url(naive_server.url)
+    naive_queue = Queue(NAIVE_QUEUE, connection=naive_client, serializer=JSONSerializer)
     for n in range(args.naive):
         naive_queue.enqueue("bench_worker.naive_generate", {"id": f"naive{n}", "reference": str(reference),
                             "created_at": time.time()}, job_timeout=600)
-    naive_env = {**env, "PYTHONPATH": f"{ROOT}{os.pathsep}{ROOT / 'scripts'}"}
+    naive_env = {**env, "REDIS_URL": naive_server.url, "PYTHONPATH": f"{ROOT}{os.pathsep}{ROOT / 'scripts'}"}
     naive_workers = [subprocess.Popen([sys.executable, __file__, "--naive-worker"], env=naive_env,
                                       cwd=ROOT) for _ in range(args.naive)]
     time.sleep(3.0)  # let the processes import before the clock starts
     chain_sampler = Sampler([chain_worker.pid], gauge=lambda: client.scard(UPSTREAM))
     naive_sampler = Sampler([w.pid for w in naive_workers])
     cpu_before = chain_sampler.cpu
+    client.config_resetstat()
+    own_commands = 1  # this script's CONFIG RESETSTAT
 
     started = time.time()
-    request = GenerationRequest(style="professional", model=MODEL)
+    request = GenerationRequest(style=args.style, model=MODEL)
     interval = 0.0 if args.burst else args.upstream_s / args.generations
     tickets = []
     for n in range(args.generations):
@@ -243,15 +254,22 @@ def bench(args: argparse.Namespace) -> int:
     while time.time() < deadline:
         done = sum(1 for t in tickets if client.hget(f"pb:gen:{t.generation_ids[0]}", "state")
                    in (b"delivered", b"failed"))
-        if done == len(tickets) and client.llen(NAIVE_DONE) == args.naive:
+        own_commands += len(tickets)
+        if done == len(tickets) and naive_client.llen(NAIVE_DONE) == args.naive:
             break
         time.sleep(0.5)
+    commands = {name.removeprefix("cmdstat_"): entry["calls"]
+                for name, entry in client.info("commandstats").items()}
+    commands["hget"] = commands.get("hget", 0) - (own_commands - 1)
+    commands["config"] = commands.get("config", 0) - 1
+    commands.pop("info", None)
+    commands.pop("scard", None)  # the sampler's in-flight gauge, not the worker
     chain_sampler.sample()
     naive_sampler.sample()
     chain_sampler.stop()
     naive_sampler.stop()
 
-    added, failed = [], 0
+    added, failed, polls = [], 0, []
     phases: dict[str, list[float]] = {"wait for submit": [], "submit call": [],
                                       "poll overshoot": [], "fetch+deliver": []}
     for ticket in tickets:
@@ -261,13 +279,17 @@ def bench(args: argparse.Namespace) -> int:
             continue
         at = {name: record.number(name) for name in (
             "created_at", "submit_started_at", "submitted_at", "finished_at", "delivered_at")}
-        added.append(at["delivered_at"] - at["created_at"] - args.upstream_s)
+        # Added latency: delivered minus when fal had the result (it finishes upstream_s after
+        # it received the submit, which left at submit_sent_at).
+        sent_at = record.number("submit_sent_at") or at["submit_started_at"]
+        added.append(at["delivered_at"] - sent_at - args.upstream_s)
         phases["wait for submit"].append(at["submit_started_at"] - at["created_at"])
         phases["submit call"].append(at["submitted_at"] - at["submit_started_at"])
         phases["poll overshoot"].append(at["finished_at"] - at["submitted_at"] - args.upstream_s)
         phases["fetch+deliver"].append(at["delivered_at"] - at["finished_at"])
+        polls.append(record.number("polls"))
     naive_added = [d["delivered_at"] - d["created_at"] - args.upstream_s
-                   for d in map(json.loads, client.lrange(NAIVE_DONE, 0, -1))]
+                   for d in map(json.loads, naive_client.lrange(NAIVE_DONE, 0, -1))]
 
     chain_cpu = (chain_sampler.cpu - cpu_before) / max(1, len(added))
     naive_cpu = naive_sampler.cpu / max(1, len(naive_added))
@@ -277,24 +299,35 @@ def bench(args: argparse.Namespace) -> int:
           f"{enqueue_s:.2f} s ({'burst' if args.burst else 'steady rate'}) · one chain worker "
           f"process vs {args.naive} naive worker processes")
     print(f"{'design':<8} {'in flight/process':>18} {'peak RSS/process':>17} {'CPU ms/gen':>11} "
-          f"{'added p50 s':>12} {'added p95 s':>12} {'failed':>7}")
+          f"{'added p50 s':>12} {'added p95 s':>12} {'added p99 s':>12} {'failed':>7}")
     print(f"{'chain':<8} {chain_in_flight:>18} {chain_sampler.peak_rss / 2**20:>14.0f} MB "
           f"{chain_cpu * 1000:>11.1f} {percentile(added, 0.5):>12.2f} {percentile(added, 0.95):>12.2f} "
-          f"{failed:>7}")
+          f"{percentile(added, 0.99):>12.2f} {failed:>7}")
     print(f"{'naive':<8} {1:>18} {naive_sampler.peak_rss / 2**20:>14.0f} MB "
           f"{naive_cpu * 1000:>11.1f} {percentile(naive_added, 0.5):>12.2f} "
-          f"{percentile(naive_added, 0.95):>12.2f} {args.naive - len(naive_added):>7}")
+          f"{percentile(naive_added, 0.95):>12.2f} {percentile(naive_added, 0.99):>12.2f} "
+          f"{args.naive - len(naive_added):>7}")
     print(f"ratio (generations in flight per process, chain/naive): {chain_in_flight / 1:.0f}x")
     for name, values in phases.items():
         print(f"  chain {name:<16} p50 {percentile(values, 0.5):6.2f} s   p95 {percentile(values, 0.95):6.2f} s")
+    total = sum(commands.values())
+    top = ", ".join(f"{name} {calls / max(1, len(tickets)):.1f}"
+                    for name, calls in sorted(commands.items(), key=lambda c: -c[1])[:8])
+    print(f"chain Redis commands/gen (enqueue + worker, Lua's inner calls included): "
+          f"{total / max(1, len(tickets)):.1f}  ({top})")
+    print(f"chain status calls/gen: mean {statistics.mean(polls) if polls else 0:.1f}")
     print(f"mean added latency chain {statistics.mean(added) if added else float('nan'):.2f} s")
 
     chain_worker.terminate()
     chain_worker.wait(20)
     for naive in naive_workers:
-        naive.wait(30)
+        try:
+            naive.wait(30)
+        except subprocess.TimeoutExpired:
+            naive.kill()
     fake.communicate("", timeout=10)
     server.stop()
+    naive_server.stop()
     return 0 if not failed else 1
 
 

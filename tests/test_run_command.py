@@ -75,14 +75,15 @@ class Run:
         self.tree = psutil.Process(self.process.pid).children(recursive=True)
         return health
 
-    def ctrl_c(self, *, group: bool = True) -> float:
+    def ctrl_c(self, *, group: bool = True, signum: int = signal.SIGINT) -> float:
         """SIGINT to the foreground process group, as the terminal sends on Ctrl-C (or, with
-        ``group=False``, to the main process only, as ``kill -INT`` does); seconds to exit."""
+        ``group=False``, to the main process only, as ``kill -INT`` does, or ``docker stop``
+        with SIGTERM); seconds to exit."""
         started = time.monotonic()
         if group:
-            os.killpg(self.process.pid, signal.SIGINT)
+            os.killpg(self.process.pid, signum)
         else:
-            self.process.send_signal(signal.SIGINT)
+            self.process.send_signal(signum)
         self.process.wait(STOP_WITHIN_S)
         return time.monotonic() - started
 
@@ -186,3 +187,16 @@ def test_one_command_makes_a_portrait_stops_on_ctrl_c_and_remembers_it_next_time
             assert re.search(r"used 1 of \d+ images", quota), quota
         assert again.ctrl_c(group=False) < STOP_WITHIN_S
         assert still_running(again.tree) == [], "the main process stops its children itself"
+
+
+@pytest.mark.slow
+def test_sigterm_as_docker_and_systemd_send_it_stops_the_workers_and_redis_too(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    with portraitbot_run(data_dir, tmp_path / "run.log") as run:
+        run.banner()
+        run.healthy()
+        assert len(run.tree) >= 2, "a worker and the embedded redis-server run under it"
+        assert run.ctrl_c(group=False, signum=signal.SIGTERM) < STOP_WITHIN_S
+        assert run.process.returncode == 0
+        assert still_running(run.tree) == [], "SIGTERM leaves no redis-server or worker behind"
+        assert leftovers_using(data_dir) == []

@@ -47,7 +47,6 @@ from worker.likeness import gate
 from worker.outputs import save_images
 from worker.records import (
     DUE,
-    RECORD_TTL_S,
     WAITING,
     Record,
     Records,
@@ -56,6 +55,7 @@ from worker.records import (
     new_id,
     now,
     persist,
+    record_ttl_s,
 )
 from worker.redis_conn import key
 
@@ -160,7 +160,7 @@ async def submit(ctx: WorkerContext, gen_id: str) -> None:
         return
     ledger.settle(gen_id, model.key, cost)
     ctx.redis.sadd(UPSTREAM, gen_id)
-    ctx.redis.set(key("req", handle.request_id), gen_id, ex=RECORD_TTL_S)
+    ctx.redis.set(key("req", handle.request_id), gen_id, ex=record_ttl_s(ctx.settings.retention_days))
     if ctx.redis.delete(early_wake_key(handle.request_id)):
         # fal finished and called the webhook before its submit answer reached us: poll now.
         ctx.redis.zadd(DUE, {gen_member(gen_id): now()}, xx=True)
@@ -312,7 +312,9 @@ async def recover_submit(ctx: WorkerContext, record: Record) -> None:
     token = record["token"]
     if record["handle"]:
         return  # the handle was kept by a losing race; the record's state decides
-    lease_ends = record.number("submit_started_at") + ctx.timing.submit_lease_s
+    # From when it left (booking against the budget may have taken a while before that).
+    started = max(record.number("submit_started_at"), record.number("submit_sent_at"))
+    lease_ends = started + ctx.timing.submit_lease_s
     if now() < lease_ends:
         # Its worker may still be waiting for the submit's answer: failing it now would
         # cancel a request fal has charged for. Look again when the lease is over.

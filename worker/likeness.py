@@ -14,8 +14,11 @@ preview of the photo itself) is not checked. Scores go to the ledger by model
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
+import os
 from pathlib import Path
+from typing import Any
 
 from core.likeness import best_first, is_gated, needs_retry
 from core.models import MODELS
@@ -30,16 +33,32 @@ from worker.redis_conn import key
 log = logging.getLogger(__name__)
 
 
+REFERENCE_CACHE = 256
+"""Reference photos whose face embeddings a worker keeps: the items of a series, a retry for
+likeness and a person's next request share one photo, and its face analysis was most of a
+generation's CPU in the worker."""
+
+
+@functools.lru_cache(maxsize=REFERENCE_CACHE)
+def _reference(path: str, mtime_ns: int, size: int) -> tuple[Any, ...]:
+    from PIL import Image
+
+    from engine.faces.likeness import reference_embeddings
+
+    return tuple(reference_embeddings([Image.open(path).convert("RGB")]))
+
+
 def _scores(reference: str, images: list[OutputImage]) -> list[float | None] | None:
     """Each image's score, or None when the check does not apply (no face in the reference)."""
     from io import BytesIO
 
     from PIL import Image
 
-    from engine.faces.likeness import reference_embeddings, score
+    from engine.faces.likeness import score
 
     try:
-        refs = reference_embeddings([Image.open(reference).convert("RGB")])
+        seen = os.stat(reference)
+        refs = list(_reference(reference, seen.st_mtime_ns, seen.st_size))
     except OSError:
         return None
     if not refs:

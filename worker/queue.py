@@ -27,7 +27,6 @@ from worker.ledger import Ledger, Limits, day, hours_to_reset, seconds_to_reset
 from worker.records import (
     ACTIVE,
     DUE,
-    RECORD_TTL_S,
     STEP_GRACE_S,
     WAITING,
     Records,
@@ -38,6 +37,7 @@ from worker.records import (
     group_member,
     new_id,
     now,
+    record_ttl_s,
 )
 from worker.redis_conn import key, text
 
@@ -147,13 +147,14 @@ class GenerationQueue:
         created = now()
         ttl = self.settings.queue_ttl_seconds
         latest_end = created + ttl + self.settings.generation_deadline_seconds + GROUP_BACKSTOP_S
+        kept = record_ttl_s(self.settings.retention_days)
         with self.redis.pipeline() as pipe:
             pipe.hset(group_key(group_id), mapping={
                 "id": group_id, "person_id": person, "target": encode(target.to_dict()),
                 "gens": encode(list(gen_ids)), "state": "active", "label": label,
                 "model": models[0].key, "created_at": created, "ack": "",
             })
-            pipe.expire(group_key(group_id), RECORD_TTL_S)
+            pipe.expire(group_key(group_id), kept)
             for index, (gen_id, request, model) in enumerate(zip(gen_ids, requests, models, strict=True)):
                 pipe.hset(gen_key(gen_id), mapping={
                     "id": gen_id, "person_id": person, "group": group_id, "index": index,
@@ -163,13 +164,13 @@ class GenerationQueue:
                     "quota_client": client, "pool": pool,
                     "attempts": 0, "created_at": created, "token": "",
                 })
-                pipe.expire(gen_key(gen_id), RECORD_TTL_S)
+                pipe.expire(gen_key(gen_id), kept)
                 # Tiny offsets keep the items of a group in order in the waiting line.
                 pipe.zadd(WAITING, {gen_id: created + index * 1e-6})
                 pipe.zadd(DUE, {gen_member(gen_id): created + STEP_GRACE_S})
             pipe.zadd(DUE, {group_member(group_id): latest_end})
             pipe.sadd(person_key(person), *(f"gen:{g}" for g in gen_ids), f"grp:{group_id}")
-            pipe.expire(person_key(person), RECORD_TTL_S)
+            pipe.expire(person_key(person), kept)
             pipe.execute()
         for gen_id in gen_ids:
             rqueue.enqueue_submit(self.redis, gen_id, self.settings.failure_ttl_seconds)
@@ -178,31 +179,45 @@ class GenerationQueue:
 
     def cancel(self, person_id: str) -> int:
         """Cancel every unfinished generation of the person (upstream too); how many."""
+        return sum(self.cancel_group(person_id, text(raw)) for raw in self.redis.smembers(key("active", person_id)))
+
+    def cancel_group(self, person_id: str, group_id: str) -> int:
+        """Cancel one request's unfinished generations (upstream too), give back what they
+        held; how many were cancelled."""
         cancelled = 0
-        for raw in self.redis.smembers(key("active", person_id)):
-            group_id = text(raw)
-            group = self.records.group(group_id)
-            if group is None:
-                self.ledger.release(person_id, group_id)
-                continue
-            for item in self.records.gens_of(group):
-                was = item.state
-                if self.records.transition(gen_key(item.id), ACTIVE, "cancelled",
-                                           finished_at=now(), due=(gen_member(item.id), None)):
-                    cancelled += 1
-                    self.redis.zrem(WAITING, item.id)
-                    self.redis.srem(UPSTREAM, item.id)
-                    self.ledger.record_outcome(item["model"], "cancelled")
-                    self.ledger.give_back(item.id)
-                    if not self.redis.hget(gen_key(item.id), "submit_sent_at"):
-                        # Never left (or bounced back to wait out a retry): nothing is charged.
-                        self.ledger.refund(item.id, item["model"])
-                    if was != "queued":
-                        rqueue.enqueue_cancel(self.redis, item.id, self.settings.failure_ttl_seconds)
-            self.records.transition(group_key(group_id), ("active", "ready"), "cancelled",
-                                    due=(group_member(group_id), None))
+        group = self.records.group(group_id)
+        if group is None:
             self.ledger.release(person_id, group_id)
+            return 0
+        for item in self.records.gens_of(group):
+            was = item.state
+            if self.records.transition(gen_key(item.id), ACTIVE, "cancelled",
+                                       finished_at=now(), due=(gen_member(item.id), None)):
+                cancelled += 1
+                self.redis.zrem(WAITING, item.id)
+                self.redis.srem(UPSTREAM, item.id)
+                self.ledger.record_outcome(item["model"], "cancelled")
+                self.ledger.give_back(item.id)
+                if not self.redis.hget(gen_key(item.id), "submit_sent_at"):
+                    # Never left (or bounced back to wait out a retry): nothing is charged.
+                    self.ledger.refund(item.id, item["model"])
+                if was != "queued":
+                    rqueue.enqueue_cancel(self.redis, item.id, self.settings.failure_ttl_seconds)
+        self.records.transition(group_key(group_id), ("active", "ready"), "cancelled",
+                                due=(group_member(group_id), None))
+        self.ledger.release(person_id, group_id)
         return cancelled
+
+    def not_started(self, generation_id: str) -> str | None:
+        """The request (group) id of this generation while none of its pictures has been sent
+        upstream yet, else None: it can still be replaced at no cost."""
+        record = self.records.gen(generation_id)
+        group = self.records.group(record["group"]) if record is not None else None
+        if record is None or group is None:
+            return None
+        if all(item.state == "queued" for item in self.records.gens_of(group)):
+            return record["group"]
+        return None
 
     def retry(self, generation_id: str, person_id: str) -> Ticket:
         """Run a failed generation again with the same stored photo (no second upload)."""

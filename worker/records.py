@@ -77,7 +77,15 @@ ACTIVE = frozenset({GenState.queued, GenState.submitting, GenState.submitted, Ge
                     GenState.fetching})
 """A generation in one of these states may still cost money or need a step."""
 RECORD_TTL_S = 30 * 24 * 3600
-"""Seconds a finished record is kept (history, /retry, stats), then Redis drops it."""
+"""Seconds a record is kept at most (history, /retry, stats), then Redis drops it."""
+
+
+def record_ttl_s(retention_days: float) -> int:
+    """A record's lifetime: ``RETENTION_DAYS`` (at most 30 days; 0 means the 30 days), so an
+    operator who keeps pictures a day does not keep 3 keys and ~4 KB per generation a month."""
+    if retention_days <= 0:
+        return RECORD_TTL_S
+    return max(3600, min(RECORD_TTL_S, int(retention_days * 86400)))
 
 STEP_GRACE_S = 0.5
 """Seconds a step waits for an RQ worker before any sweep takes it (and runs it concurrently).

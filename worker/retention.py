@@ -4,7 +4,7 @@ stored (default 30, documented in the README; 0 keeps them until /forget).
 The worker's sweep calls ``due`` often and ``purge`` runs at most once an hour across all
 workers (a Redis lock). It deletes by file age under the folders that hold people's pictures:
 reference photos (``photos/``), finished results (``output/``) and the web chat's copies
-(``web/``). Records in Redis expire on their own TTL (worker/records.py, 30 days).
+(``web/``). Records in Redis expire on their own TTL (``records.record_ttl_s``: RETENTION_DAYS, at most 30).
 """
 
 from __future__ import annotations

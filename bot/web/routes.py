@@ -6,6 +6,7 @@ hash of that cookie, so ids in URLs or the feed never let one browser reach anot
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import ipaddress
 import secrets
@@ -21,6 +22,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
 
 from bot.messages import Dialogue, Incoming, Reply
+from bot.web.history import History, thumbnail
 from bot.web.sender import WebFeed, buttons_json, media_dir
 from core.chat import ChatTarget, PhotoRef
 from core.i18n import Catalogues, normalize_language
@@ -35,6 +37,8 @@ MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 WEB_BODY_LIMITS = {"/api/message": MAX_UPLOAD_BYTES + 64 * 1024}
 """Bytes a request body may have, by path prefix (the form's fields besides the photo fit in
 64 KB); bot/limits.py cuts bodies there, chunked or not. Other paths get its default."""
+EVENTS_PER_READ = 100
+"""Feed events per poll; a reload reads on while ``more`` says there are."""
 MAX_TEXT_CHARS = 2000
 """Longer messages are cut; prompts are capped again by core.prompts."""
 
@@ -99,9 +103,11 @@ def _reply_json(reply: Reply) -> dict[str, Any]:
 
 def web_routes(
     conversation: Dialogue, catalogue: Catalogue, feed: WebFeed, catalogues: Catalogues, data_dir: Path,
-    *, proxy_header: str = "",
+    *, proxy_header: str = "", progress: Callable[[str], Any] | None = None,
 ) -> list[Any]:
-    """The routes, bound to the process's conversation and feed."""
+    """The routes, bound to the process's conversation and feed. ``progress`` is the queue's
+    (``GenerationQueue.progress``): acknowledgements show the queue position and time left."""
+    history = History(feed, catalogues, data_dir, progress)
 
     async def favicon(request: Request) -> Response:
         """Browsers ask for /favicon.ico whatever the page links: answer with the icon, not 404."""
@@ -150,11 +156,16 @@ def web_routes(
                 return _with_cookie(JSONResponse({"replies": [{"text": text, "buttons": []}]}, 413), token, new)
         text_field = str(form.get("text") or "")[:MAX_TEXT_CHARS]
         callback = str(form.get("callback") or "") or None
-        client_id = str(form.get("client_id") or "") or uuid.uuid4().hex
+        client_id = str(form.get("client_id") or "")[:64] or uuid.uuid4().hex
+        sent_photo = None
+        if photo_bytes:
+            sent_photo = await asyncio.to_thread(thumbnail, photo_bytes, history.media_folder(user), client_id)
+        history.sent(user, client_id, text_field or None, str(form.get("label") or "") or None,
+                     sent_photo if photo_bytes else None)
         incoming = Incoming(
             target=ChatTarget("web", chat_id=user, user_id=user, language=language,
                               client=client_address(request, proxy_header)),
-            message_key=f"web:{user}:{client_id[:64]}",
+            message_key=f"web:{user}:{client_id}",
             text=text_field or None,
             photo=photo_bytes,
             photo_ref=PhotoRef("web", "upload") if photo_bytes else None,
@@ -164,17 +175,30 @@ def web_routes(
         for reply in replies:
             if reply.generation_id:
                 conversation.attach_ack(reply.generation_id, reply.generation_id)
-        return _with_cookie(JSONResponse({"replies": [_reply_json(r) for r in replies]}), token, new)
+        history.replied(user, client_id, replies)
+        # The page shows itself in the language the person is answered in (a switch, /lang, or
+        # what they write may have changed it), so one bubble never mixes two languages.
+        answered_in = conversation.reply_language(incoming.target)
+        return _with_cookie(
+            JSONResponse({"replies": [_reply_json(r) for r in replies], "lang": answered_in}), token, new
+        )
 
     async def events(request: Request) -> Response:
         token, new = _session_token(request)
         after = request.query_params.get("after", "0-0")
         if not all(part.isdigit() for part in after.split("-")) or after.count("-") != 1:
             after = "0-0"
-        rows = feed.read(user_id_for(token), after)
+        user = user_id_for(token)
+        rows = feed.read(user, after, limit=EVENTS_PER_READ)
         payload = [{"id": ident, **event} for ident, event in rows]
         cursor = rows[-1][0] if rows else after
-        return _with_cookie(JSONResponse({"events": payload, "cursor": cursor}), token, new)
+        # How the acknowledgements the page still watches stand now (and those in this read).
+        watched = request.query_params.get("acks", "").split(",")
+        watched += [e["generation_id"] for e in payload if e.get("type") == "reply" and e.get("generation_id")]
+        person = ChatTarget("web", chat_id=user, user_id=user).person_id
+        acks = history.acks(person, _language(request, request.query_params.get("lang")), watched)
+        body = {"events": payload, "cursor": cursor, "more": len(rows) >= EVENTS_PER_READ, "acks": acks}
+        return _with_cookie(JSONResponse(body), token, new)
 
     async def media(request: Request) -> Response:
         token, _ = _session_token(request)

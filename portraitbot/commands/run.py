@@ -45,8 +45,14 @@ def main(args: argparse.Namespace) -> int:
         "  Press Ctrl-C to stop.",
         flush=True,
     )
+    # uvicorn handles SIGTERM itself and then raises it again once it has stopped; with the
+    # default action that would end this process before it stops its children, leaving the
+    # workers and the embedded redis-server running (docker and systemd stop with SIGTERM).
+    signal.signal(signal.SIGTERM, _exit_on_signal)
     try:
         serve(settings, connect(settings))
+    except SystemExit:
+        pass
     finally:
         for worker in workers:
             if worker.poll() is None:
@@ -61,3 +67,7 @@ def main(args: argparse.Namespace) -> int:
         if embedded is not None:
             embedded.stop()
     return 0
+
+
+def _exit_on_signal(signum: int, frame: object) -> None:
+    raise SystemExit(0)

@@ -3,7 +3,8 @@
 const $ = (id) => document.getElementById(id);
 const browserLang = (navigator.language || "en").slice(0, 2) === "zh" ? "zh" : "en";
 const state = { lang: localStorage.getItem("pb_lang") || browserLang,
-                strings: {}, cursor: "0-0", acks: {}, polling: null };
+                strings: {}, cursor: "0-0", acks: {}, polling: null,
+                mine: new Set(), seen: new Set(), pollBusy: false, pollAgain: false };
 
 const t = (id, params) => {
   let text = state.strings[id] || id;
@@ -11,14 +12,21 @@ const t = (id, params) => {
   return text;
 };
 
+const LANGUAGE_NAMES = { en: "English", zh: "中文" };
+
 async function loadStrings() {
   const r = await fetch("/api/strings?lang=" + state.lang);
   state.strings = (await r.json()).strings;
-  document.documentElement.lang = state.lang === "zh" ? "zh-CN" : "en";
+  document.documentElement.lang = { zh: "zh-CN", zh_Hant: "zh-TW" }[state.lang] || state.lang;
   document.querySelectorAll("[data-t]").forEach((el) => { el.textContent = t(el.dataset.t); });
   document.querySelectorAll("[data-tp]").forEach((el) => { el.placeholder = t(el.dataset.tp); });
-  $("lang-button").textContent = state.lang === "zh" ? "English" : "中文";
+  document.querySelectorAll("[data-ta]").forEach((el) => { el.setAttribute("aria-label", t(el.dataset.ta)); });
+  const other = state.lang === "en" ? "zh" : "en";
+  $("lang-label").textContent = LANGUAGE_NAMES[other];
+  $("lang-label").lang = other === "zh" ? "zh-CN" : "en";
+  $("lang-button").setAttribute("aria-label", t("web.switch_language", { language: LANGUAGE_NAMES[other] }));
   $("title").textContent = t("web.title");
+  document.title = t("web.title");
 }
 
 function bubble(who, text, extra) {
@@ -26,8 +34,14 @@ function bubble(who, text, extra) {
   div.className = "msg " + who + (extra && extra.error ? " error" : "");
   if (text) div.appendChild(document.createTextNode(text));
   $("chat").appendChild(div);
-  $("chat").scrollTop = $("chat").scrollHeight;
+  reveal();
   return div;
+}
+
+function reveal() {
+  // Called again once buttons and pictures are in, so what is under a reply is in view.
+  const chat = $("chat");
+  chat.scrollTop = chat.scrollHeight;
 }
 
 function addButtons(div, rows) {
@@ -37,71 +51,110 @@ function addButtons(div, rows) {
   rows.flat().forEach((b) => {
     const btn = document.createElement("button");
     btn.type = "button"; btn.textContent = b.label;
-    btn.addEventListener("click", () => { bubble("me", b.label); send({ callback: b.data }); });
+    btn.addEventListener("click", () => { bubble("me", b.label); send({ callback: b.data, label: b.label }); });
     box.appendChild(btn);
   });
   div.appendChild(box);
+  reveal();
 }
 
-function showReplies(replies, failed) {
-  for (const r of replies) {
-    const div = bubble("bot", r.text, { error: failed });
-    addButtons(div, r.buttons);
-    if (r.generation_id) {
-      const p = document.createElement("div");
-      p.className = "progress"; div.appendChild(p);
-      state.acks[r.generation_id] = p;
-    }
+function showReply(r, failed) {
+  const div = bubble("bot", r.text, { error: failed });
+  if (r.generation_id) {
+    const p = document.createElement("div");
+    p.className = "progress"; div.appendChild(p);
+    state.acks[r.generation_id] = { el: p, done: false };
   }
+  addButtons(div, r.buttons);
 }
+
+function showAck(id, status) {
+  const ack = state.acks[id];
+  if (!ack || ack.done) return;
+  ack.el.textContent = status.text;
+  ack.done = !!status.done;
+  ack.el.dataset.state = status.state || "";
+}
+
+const newClientId = () => (crypto.randomUUID ? crypto.randomUUID() : String(Date.now()) + String(Math.random()).slice(2));
 
 async function send(fields) {
   const form = new FormData();
+  const clientId = newClientId();
+  state.mine.add(clientId);  // this page draws its own side and the replies: the feed's copies are for a reload
   form.append("lang", state.lang);
-  form.append("client_id", (crypto.randomUUID ? crypto.randomUUID() : String(Date.now() + Math.random())));
+  form.append("client_id", clientId);
   for (const [k, v] of Object.entries(fields)) if (v !== undefined && v !== null) form.append(k, v);
   try {
     const r = await fetch("/api/message", { method: "POST", body: form });
     const data = await r.json();
-    showReplies(data.replies || [], !r.ok);
+    for (const reply of data.replies || []) showReply(reply, !r.ok);
+    if (data.lang && data.lang !== state.lang) await setLanguage(data.lang);
   } catch (e) {
     bubble("bot", t("web.network_error"), { error: true });
   }
   poll();
 }
 
-function showEvent(ev) {
-  if (ev.type === "progress") {
-    const target = ev.ack && state.acks[ev.ack];
-    if (target) { target.textContent = ev.text; return; }
-    bubble("bot", ev.text);
-  } else if (ev.type === "text") {
-    addButtons(bubble("bot", ev.text), ev.buttons);
-  } else if (ev.type === "images") {
-    const div = bubble("bot", ev.caption);
-    const grid = document.createElement("div"); grid.className = "results";
-    for (const f of ev.files) {
-      const fig = document.createElement("figure");
-      const url = "/media/" + encodeURIComponent(f.name);
-      const img = document.createElement("img"); img.src = url; img.alt = ev.caption || "portrait"; img.className = "result";
-      img.addEventListener("load", () => { $("chat").scrollTop = $("chat").scrollHeight; });
-      const a = document.createElement("a"); a.href = url; a.download = f.download || f.name; a.className = "dl"; a.textContent = t("web.download");
-      fig.appendChild(img); fig.appendChild(a); grid.appendChild(fig);
-    }
-    div.appendChild(grid);
-    addButtons(div, ev.buttons);
+function showMine(ev) {
+  const div = bubble("me", "");
+  if (ev.photo) {
+    const img = document.createElement("img"); img.className = "thumb"; img.alt = t("web.you_sent_photo");
+    img.src = "/media/" + encodeURIComponent(ev.photo); img.addEventListener("load", reveal); div.appendChild(img);
   }
+  if (ev.text) div.appendChild(document.createTextNode((ev.photo ? "\n" : "") + ev.text));
+}
+
+function showImages(ev) {
+  const div = bubble("bot", ev.caption);
+  const grid = document.createElement("div"); grid.className = "results";
+  ev.files.forEach((f, n) => {
+    const fig = document.createElement("figure");
+    const url = "/media/" + encodeURIComponent(f.name);
+    const img = document.createElement("img"); img.src = url; img.className = "result";
+    img.alt = (ev.caption || "").split("\n")[0] + (ev.files.length > 1 ? " " + (n + 1) : "");
+    img.addEventListener("load", reveal);
+    const a = document.createElement("a"); a.href = url; a.download = f.download || f.name; a.className = "dl"; a.textContent = t("web.download");
+    fig.appendChild(img); fig.appendChild(a); grid.appendChild(fig);
+  });
+  div.appendChild(grid);
+  addButtons(div, ev.buttons);
+  reveal();
+}
+
+function showEvent(ev) {
+  if (state.seen.has(ev.id)) return;
+  state.seen.add(ev.id);
+  if (ev.client_id && state.mine.has(ev.client_id)) return;
+  if (ev.type === "me") showMine(ev);
+  else if (ev.type === "reply") showReply(ev, false);
+  else if (ev.type === "progress") {
+    // Only ever into its acknowledgement: a progress line with no bubble of its own.
+    const ack = ev.ack && state.acks[ev.ack];
+    if (ack && !ack.done) ack.el.textContent = ev.text;
+  } else if (ev.type === "text") addButtons(bubble("bot", ev.text), ev.buttons);
+  else if (ev.type === "images") showImages(ev);
 }
 
 async function poll() {
   clearTimeout(state.polling);
+  if (state.pollBusy) { state.pollAgain = true; return; }
+  state.pollBusy = true;
+  let more = false;
   try {
-    const r = await fetch("/api/events?after=" + encodeURIComponent(state.cursor));
+    const watched = Object.keys(state.acks).filter((id) => !state.acks[id].done).slice(-20);
+    const r = await fetch("/api/events?after=" + encodeURIComponent(state.cursor) + "&lang=" + state.lang +
+                          "&acks=" + encodeURIComponent(watched.join(",")));
     const data = await r.json();
     for (const ev of data.events) showEvent(ev);
+    for (const [id, status] of Object.entries(data.acks || {})) showAck(id, status);
     state.cursor = data.cursor;
+    more = !!data.more;
   } catch (e) { /* the next poll tries again */ }
-  state.polling = setTimeout(poll, 1500);
+  state.pollBusy = false;
+  const again = more || state.pollAgain;
+  state.pollAgain = false;
+  state.polling = setTimeout(poll, again ? 0 : 1500);
 }
 
 function sendPhoto(file) {
@@ -124,14 +177,48 @@ async function openGallery() {
     const tiles = document.createElement("div"); tiles.className = "tiles";
     for (const s of c.styles) {
       const b = document.createElement("button"); b.type = "button"; b.className = "tile"; b.dataset.style = s.key;
+      b.dataset.search = (s.key + " " + s.name + " " + s.best_for + " " + c.name).toLowerCase();
       b.textContent = (s.emoji ? s.emoji + " " : "") + s.name;
       const small = document.createElement("small"); small.textContent = s.best_for; b.appendChild(small);
-      b.addEventListener("click", () => { $("gallery").hidden = true; bubble("me", s.name); send({ callback: "style:" + s.key }); });
+      b.addEventListener("click", () => { closeGallery(false); bubble("me", s.name); send({ callback: "style:" + s.key, label: s.name }); });
       tiles.appendChild(b);
     }
     sec.appendChild(tiles); body.appendChild(sec);
   }
+  state.galleryOpener = document.activeElement;
+  $("gallery-search").value = "";
   $("gallery").hidden = false;
+  $("gallery-search").focus();
+}
+
+function closeGallery(restoreFocus) {
+  if ($("gallery").hidden) return;
+  $("gallery").hidden = true;
+  const back = restoreFocus && state.galleryOpener && document.contains(state.galleryOpener) ? state.galleryOpener : $("text");
+  back.focus();
+}
+
+function filterGallery() {
+  const words = $("gallery-search").value.trim().toLowerCase().split(/\s+/).filter(Boolean);
+  document.querySelectorAll("#gallery .category").forEach((sec) => {
+    let shown = 0;
+    sec.querySelectorAll(".tile").forEach((tile) => {
+      const match = words.every((w) => tile.dataset.search.includes(w));
+      tile.hidden = !match; shown += match;
+    });
+    sec.hidden = !shown;
+  });
+}
+
+function trapFocus(e) {
+  // Tab and Shift+Tab stay inside the open gallery (a modal dialog); Escape closes it.
+  if (e.key === "Escape") { e.preventDefault(); closeGallery(true); return; }
+  if (e.key !== "Tab") return;
+  const items = [...$("gallery").querySelectorAll("button, input")].filter((el) => !el.hidden && el.offsetParent !== null);
+  if (!items.length) return;
+  const first = items[0], last = items[items.length - 1];
+  if (e.shiftKey && document.activeElement === first) { e.preventDefault(); last.focus(); }
+  else if (!e.shiftKey && document.activeElement === last) { e.preventDefault(); first.focus(); }
 }
 
 $("composer").addEventListener("submit", (e) => {
@@ -142,11 +229,19 @@ $("composer").addEventListener("submit", (e) => {
   bubble("me", text);
   send({ text });
 });
-$("photo").addEventListener("change", (e) => { sendPhoto(e.target.files[0]); e.target.value = ""; });
+$("upload-button").addEventListener("click", () => $("photo").click());
+$("photo").addEventListener("change", (e) => { sendPhoto(e.target.files[0]); e.target.value = ""; $("text").focus(); });
 $("styles-button").addEventListener("click", openGallery);
-$("gallery-close").addEventListener("click", () => { $("gallery").hidden = true; });
+$("gallery-close").addEventListener("click", () => closeGallery(true));
+$("gallery-search").addEventListener("input", filterGallery);
+$("gallery").addEventListener("keydown", trapFocus);
+async function setLanguage(lang) {
+  state.lang = lang; localStorage.setItem("pb_lang", lang); await loadStrings();
+}
 $("lang-button").addEventListener("click", async () => {
-  state.lang = state.lang === "zh" ? "en" : "zh"; localStorage.setItem("pb_lang", state.lang); await loadStrings();
+  // The switch sets the person's reply language too (as /lang does), and says so in the chat.
+  await setLanguage(state.lang === "en" ? "zh" : "en");
+  send({ callback: "lang:" + state.lang });
 });
 window.addEventListener("dragover", (e) => { e.preventDefault(); $("drop").hidden = false; });
 window.addEventListener("dragleave", (e) => { if (e.target === $("drop")) $("drop").hidden = true; });
