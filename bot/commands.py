@@ -145,7 +145,8 @@ def cancel(conv: Conversation, target: ChatTarget, session: Session, text: str) 
     if not cancelled:
         waiting = "conv.cancelled_pending" if session.pending else "conv.nothing_to_cancel"
         return [Reply(conv.say(target, waiting))]
-    return [Reply(conv.say(target, "conv.cancelled", count=cancelled))]
+    message = "conv.cancelled_one" if cancelled == 1 else "conv.cancelled"
+    return [Reply(conv.say(target, message, count=cancelled))]
 
 
 def retry(conv: Conversation, target: ChatTarget, session: Session, text: str) -> list[Reply]:

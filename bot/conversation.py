@@ -18,7 +18,7 @@ from typing import Any
 
 import redis
 
-from bot import fewer, followups, idcountry
+from bot import edits, fewer, followups, idcountry
 from bot.choices import pick_by_words, random_prompts, style_buttons
 from bot.commands import COMMANDS, command_name
 from bot.messages import Incoming, Reply
@@ -101,14 +101,26 @@ class Conversation:
         target = replace(target, language=_chosen_language(session, written, target))
         kind = "button" if incoming.callback else "photo" if incoming.photo is not None else "text"
         metrics.count(self.redis, "portraitbot_requests_total", {"channel": target.channel, "intent": kind})
+        first: list[Reply] = []
         try:
+            if incoming.edited:
+                go_on, first = edits.revise(self, self.redis, replace(incoming, target=target), self._read(incoming))
+                if not go_on:
+                    return first
             if incoming.photo is not None:
                 # Decoding and face detection take a few hundred ms: keep the event loop free
                 # for other chats meanwhile.
-                return await asyncio.to_thread(self._dispatch, incoming, target, session)
-            return self._dispatch(incoming, target, session)
+                replies = await asyncio.to_thread(self._dispatch, incoming, target, session)
+            else:
+                replies = self._dispatch(incoming, target, session)
         except PortraitBotError as error:
-            return [Reply(self.catalogues.error_text(target.language, error))]
+            return [*first, Reply(self.catalogues.error_text(target.language, error))]
+        if incoming.origin and any(r.generation_id for r in replies):
+            edits.remember(self.redis, incoming, self._read(incoming), replies)
+        return [*first, *replies]
+
+    def _read(self, incoming: Incoming) -> Intent:
+        return recognize(incoming.text or "", bot_username=incoming.bot_username, extra_styles=self.extra_styles)
 
     def _written_language(self, person_id: str, text: str | None) -> str | None:
         """The language the person writes in, remembered for a while: someone whose phone is set

@@ -29,6 +29,11 @@ class Incoming:
     """In a group: the bot was addressed (command, mention, reply to the bot, caption command).
     Unaddressed group messages only update the group photo context."""
     bot_username: str | None = None
+    origin: str | None = None
+    """The chat message itself, the same for all its edits (``telegram:msg:<chat>:<id>``):
+    what it started is remembered, so an edit can replace it (``bot.edits``)."""
+    edited: bool = False
+    """This is an edit of the message ``origin`` names, not a new message."""
 
 
 @dataclass(frozen=True)

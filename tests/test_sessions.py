@@ -475,7 +475,7 @@ def test_go_anyway_again_and_stop_with_nothing_before_them_start_nothing(en: Cha
 def test_stop_in_words_cancels_like_the_command(zh: Chat) -> None:
     zh.photo()
     zh.started("动漫风")
-    assert "已取消 1" in zh.not_started("取消")
+    assert "已取消进行中的请求" in zh.not_started("取消")
     zh.not_started("/forget")
     zh.not_started("水彩画")
     assert "等待" in zh.not_started("算了"), "the request waiting for a photo is dropped, and it says so"

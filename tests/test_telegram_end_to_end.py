@@ -165,3 +165,49 @@ async def test_a_redelivered_webhook_update_makes_one_job_and_one_reply(
     assert len(fake.sent_to(ANN)) == 1, "one acknowledgement"
     await asyncio.to_thread(run_worker, env, tmp_path)
     assert len(photos(fake)) == 1, "one job, one portrait"
+
+
+@pytest.mark.slow
+async def test_an_edited_caption_that_now_asks_for_a_style_starts_that_request_once(
+    fake: FakeBotApi, env: dict[str, str], tmp_path: Path
+) -> None:
+    ann = fake.user(ANN)
+    async with server(env):
+        selfie = fake.message(ann, caption="here's me", photo=fake.photo_sizes(FACE))
+        fake.push(selfie)
+        await fake.until(lambda: fake.sent_to(ANN), timeout=20)  # which style? (no request yet)
+        asked = len(fake.sent_to(ANN))
+        fake.push(fake.edit(selfie, caption="here's me!"), kind="edited_message")
+        edited = fake.edit(selfie, caption="here's me — make me anime")
+        fake.push(edited, kind="edited_message")
+        fake.push(edited, kind="edited_message")  # the same edit delivered again
+        await fake.until(lambda: any("anime" in m.get("text", "").lower() for m in fake.sent_to(ANN)), timeout=20)
+        await asyncio.sleep(1.5)  # a second answer, if one were coming, would be here by now
+    answers = fake.sent_to(ANN)[asked:]
+    assert len(answers) == 1, [m.get("text") for m in answers]  # nothing for "here's me!", one ack
+    await asyncio.to_thread(run_worker, env, tmp_path)
+    (portrait,) = photos(fake)
+    assert "offline preview" in portrait["caption"].lower()
+
+
+@pytest.mark.slow
+async def test_an_edit_before_the_request_starts_replaces_it_and_a_reworded_same_request_is_not_made_twice(
+    fake: FakeBotApi, env: dict[str, str], tmp_path: Path
+) -> None:
+    ann = fake.user(ANN)
+    async with server(env):  # no worker yet: the request waits in the queue
+        fake.push(fake.message(ann, photo=fake.photo_sizes(FACE)))
+        await fake.until(lambda: fake.sent_to(ANN), timeout=20)
+        request = fake.message(ann, text="make me anime")
+        fake.push(request)
+        await fake.until(lambda: len(fake.sent_to(ANN)) >= 2, timeout=20)
+        fake.push(fake.edit(request, text="make me anime please"), kind="edited_message")
+        fake.push(fake.edit(request, text="make me an oil painting"), kind="edited_message")
+        await fake.until(lambda: any("oil" in t.lower() for t in fake.texts_to(ANN)), timeout=20)
+        fake.push(fake.message(ann, text="/quota"))
+        await fake.until(lambda: any("used" in t for t in fake.texts_to(ANN)[3:]), timeout=20)
+    texts = fake.texts_to(ANN)[2:]
+    assert "replaces the request" in texts[0], texts  # the reworded anime got no answer of its own
+    assert "oil" in texts[1].lower() and "used 1 of" in texts[-1], texts
+    await asyncio.to_thread(run_worker, env, tmp_path)
+    assert len(photos(fake)) == 1, "the anime portrait was never made, nor charged"

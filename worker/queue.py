@@ -178,31 +178,45 @@ class GenerationQueue:
 
     def cancel(self, person_id: str) -> int:
         """Cancel every unfinished generation of the person (upstream too); how many."""
+        return sum(self.cancel_group(person_id, text(raw)) for raw in self.redis.smembers(key("active", person_id)))
+
+    def cancel_group(self, person_id: str, group_id: str) -> int:
+        """Cancel one request's unfinished generations (upstream too), give back what they
+        held; how many were cancelled."""
         cancelled = 0
-        for raw in self.redis.smembers(key("active", person_id)):
-            group_id = text(raw)
-            group = self.records.group(group_id)
-            if group is None:
-                self.ledger.release(person_id, group_id)
-                continue
-            for item in self.records.gens_of(group):
-                was = item.state
-                if self.records.transition(gen_key(item.id), ACTIVE, "cancelled",
-                                           finished_at=now(), due=(gen_member(item.id), None)):
-                    cancelled += 1
-                    self.redis.zrem(WAITING, item.id)
-                    self.redis.srem(UPSTREAM, item.id)
-                    self.ledger.record_outcome(item["model"], "cancelled")
-                    self.ledger.give_back(item.id)
-                    if not self.redis.hget(gen_key(item.id), "submit_sent_at"):
-                        # Never left (or bounced back to wait out a retry): nothing is charged.
-                        self.ledger.refund(item.id, item["model"])
-                    if was != "queued":
-                        rqueue.enqueue_cancel(self.redis, item.id, self.settings.failure_ttl_seconds)
-            self.records.transition(group_key(group_id), ("active", "ready"), "cancelled",
-                                    due=(group_member(group_id), None))
+        group = self.records.group(group_id)
+        if group is None:
             self.ledger.release(person_id, group_id)
+            return 0
+        for item in self.records.gens_of(group):
+            was = item.state
+            if self.records.transition(gen_key(item.id), ACTIVE, "cancelled",
+                                       finished_at=now(), due=(gen_member(item.id), None)):
+                cancelled += 1
+                self.redis.zrem(WAITING, item.id)
+                self.redis.srem(UPSTREAM, item.id)
+                self.ledger.record_outcome(item["model"], "cancelled")
+                self.ledger.give_back(item.id)
+                if not self.redis.hget(gen_key(item.id), "submit_sent_at"):
+                    # Never left (or bounced back to wait out a retry): nothing is charged.
+                    self.ledger.refund(item.id, item["model"])
+                if was != "queued":
+                    rqueue.enqueue_cancel(self.redis, item.id, self.settings.failure_ttl_seconds)
+        self.records.transition(group_key(group_id), ("active", "ready"), "cancelled",
+                                due=(group_member(group_id), None))
+        self.ledger.release(person_id, group_id)
         return cancelled
+
+    def not_started(self, generation_id: str) -> str | None:
+        """The request (group) id of this generation while none of its pictures has been sent
+        upstream yet, else None: it can still be replaced at no cost."""
+        record = self.records.gen(generation_id)
+        group = self.records.group(record["group"]) if record is not None else None
+        if record is None or group is None:
+            return None
+        if all(item.state == "queued" for item in self.records.gens_of(group)):
+            return record["group"]
+        return None
 
     def retry(self, generation_id: str, person_id: str) -> Ticket:
         """Run a failed generation again with the same stored photo (no second upload)."""

@@ -31,8 +31,8 @@ RETRY_AFTER_TRIES = 2
 """Times a Bot API call refused with 429 is tried again after its retry_after."""
 MAX_CONCURRENT_UPDATES = 32
 """Updates handled at once across chats; each mostly waits on Redis or a photo download."""
-ALLOWED_UPDATES = ["message", "callback_query"]
-"""The update types the bot asks Telegram for; edits, channel posts and the rest are not used."""
+ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
+"""The update types the bot asks Telegram for; channel posts, reactions and the rest are not used."""
 
 
 class ChatOrderedProcessor(BaseUpdateProcessor):
@@ -106,6 +106,9 @@ def build_application(
     application.add_handler(CommandHandler(ALL_COMMANDS, handlers.on_message, filters=messages))
     application.add_handler(
         MessageHandler(messages & (filters.TEXT | filters.PHOTO | filters.Document.ALL), handlers.on_message)
+    )
+    application.add_handler(
+        MessageHandler(filters.UpdateType.EDITED_MESSAGE & (filters.TEXT | filters.CAPTION), handlers.on_edited)
     )
     unusable = (filters.VOICE | filters.AUDIO | filters.Sticker.ALL | filters.LOCATION | filters.VENUE
                 | filters.VIDEO_NOTE | filters.VIDEO | filters.ANIMATION | filters.CONTACT)

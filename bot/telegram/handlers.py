@@ -7,6 +7,7 @@ photo is meant, whether a group message is for the bot, how a Reply looks on Tel
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import logging
 import time
 from typing import Any
@@ -51,6 +52,12 @@ def dedup_key(update: Update) -> str:
     return f"telegram:update:{update.update_id}"
 
 
+def edit_key(message: Message, text: str | None) -> str:
+    """One answer per version of an edited message, however often Telegram sends it."""
+    version = hashlib.sha256((text or "").encode()).hexdigest()[:16]
+    return f"telegram:edit:{message.chat.id}:{message.message_id}:{version}"
+
+
 class TelegramHandlers:
     """The handlers of one Application, sharing its conversation, settings and catalogues."""
 
@@ -69,6 +76,14 @@ class TelegramHandlers:
 
     async def on_message(self, update: Update, context: Context) -> None:
         """A text, command, photo or image document: one conversation turn."""
+        await self.take(update, context, edited=False)
+
+    async def on_edited(self, update: Update, context: Context) -> None:
+        """An edited text or caption ("here's me" → "here's me — make me a pixar cartoon"):
+        answered when it asks for something new (``bot.edits`` decides)."""
+        await self.take(update, context, edited=True)
+
+    async def take(self, update: Update, context: Context, *, edited: bool) -> None:
         message, chat = update.effective_message, update.effective_chat
         if message is None or chat is None or not self.allowed(chat):
             return
@@ -79,22 +94,27 @@ class TelegramHandlers:
         own_photo = photo_in(message)
         target = target_of(chat, sender, message.message_id, message)
         if not addressed(message, me):
-            if own_photo:  # group photo context only; nothing is downloaded or said
+            if own_photo and not edited:  # group photo context only; nothing is downloaded or said
                 photo_ref = PhotoRef("telegram", own_photo.file_id, time.time())
                 await self.conversation.handle(
                     Incoming(target, dedup_key(update), photo_ref=photo_ref, addressed=False,
                              bot_username=me.username)
                 )
             return
+        if edited and is_other_document(message):
+            return
         if is_other_document(message) and not is_group(chat):
             await self.send(context.bot, target, [Reply(self.say(target, "telegram.not_an_image"))])
             return
         photo = photo_meant(message, me)
         data = await download(context.bot, photo.file_id) if photo else None
+        text = without_mention(text_of(message), me.username) or None
         incoming = Incoming(
             target=target,
-            message_key=dedup_key(update),
-            text=without_mention(text_of(message), me.username) or None,
+            message_key=edit_key(message, text) if edited else dedup_key(update),
+            origin=f"telegram:msg:{chat.id}:{message.message_id}",
+            edited=edited,
+            text=text,
             photo=data,
             photo_ref=PhotoRef("telegram", photo.file_id, time.time()) if photo else None,
             addressed=True,

@@ -141,6 +141,8 @@ class FakeBotApi:
         """(scope as JSON, language_code) -> commands, as setMyCommands stored them."""
         self.webhook: dict[str, Any] | None = None
         self.updates: list[dict[str, Any]] = []
+        self.allowed_updates: set[str] | None = None
+        """The update types last asked for (getUpdates or setWebhook); None: the default, all."""
         self.failures: list[Failure] = []
         self.blocked: set[int] = set()
         self.chats: dict[int, dict[str, Any]] = {}
@@ -242,12 +244,31 @@ class FakeBotApi:
         return {"id": f"cb{next(self._ids)}", "from": sender, "chat_instance": "ci1",
                 "message": message, "data": data}
 
-    def push(self, body: dict[str, Any], *, update_id: int | None = None) -> dict[str, Any]:
-        """Queue an update for getUpdates: a message dict, or a callback dict from ``callback``."""
-        kind = "callback_query" if "chat_instance" in body else "message"
+    def edit(self, message: dict[str, Any], *, text: str | None = None, caption: str | None = None) -> dict[str, Any]:
+        """The person edits their ``message``: its new version, for ``push(..., kind="edited_message")``."""
+        edited = {k: v for k, v in message.items() if k not in ("entities", "caption_entities")}
+        edited["edit_date"] = int(time.time())
+        if text is not None:
+            edited["text"] = text
+            if entities := entities_of(text):
+                edited["entities"] = entities
+        if caption is not None:
+            edited["caption"] = caption
+            if entities := entities_of(caption):
+                edited["caption_entities"] = entities
+        with self.lock:
+            self.messages[(message["chat"]["id"], message["message_id"])] = edited
+        return edited
+
+    def push(self, body: dict[str, Any], *, update_id: int | None = None, kind: str | None = None) -> dict[str, Any]:
+        """Queue an update for getUpdates: a message dict, or a callback dict from ``callback``
+        (``kind="edited_message"`` for one from ``edit``). Like Telegram, an update of a type the
+        bot left out of ``allowed_updates`` is never delivered."""
+        kind = kind or ("callback_query" if "chat_instance" in body else "message")
         update = {"update_id": update_id or next(self._update_ids), kind: body}
         with self.lock:
-            self.updates.append(update)
+            if self.allowed_updates is None or kind in self.allowed_updates:
+                self.updates.append(update)
         return update
 
     def fail(
@@ -385,6 +406,9 @@ class FakeBotApi:
         if self.webhook:
             raise ApiError(409, "Conflict: can't use getUpdates method while webhook is active; "
                                 "use deleteWebhook to delete the webhook first")
+        if params.get("allowed_updates") is not None:
+            allowed = params["allowed_updates"]
+            self.allowed_updates = set(json.loads(allowed) if isinstance(allowed, str) else allowed) or None
         offset = int(params.get("offset") or 0)
         wait = min(float(params.get("timeout") or 0), MAX_POLL_WAIT_S)
         deadline = time.monotonic() + wait
@@ -407,6 +431,9 @@ class FakeBotApi:
         if not str(params.get("url", "")).startswith("https://"):
             raise ApiError(400, "Bad Request: bad webhook: An HTTPS URL must be provided for webhook")
         self.webhook = params
+        if params.get("allowed_updates") is not None:
+            allowed = params["allowed_updates"]
+            self.allowed_updates = set(json.loads(allowed) if isinstance(allowed, str) else allowed) or None
         return True
 
     def _m_setMyCommands(self, params: dict[str, Any], files: dict[str, Upload]) -> bool:
