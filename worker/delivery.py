@@ -57,7 +57,7 @@ async def group_item_finished(ctx: WorkerContext, group_id: str) -> None:
 
 
 async def deliver(ctx: WorkerContext, group_id: str) -> None:
-    """Send a finished group to its chat, once (the RQ job ``deliver_job``)."""
+    """Send a finished group to its chat, once (the worker that finished it, or the sweep)."""
     records = Records(ctx.redis)
     group = records.group(group_id)
     if group is None or group.state != "ready" or now() < group.number("not_before"):
