@@ -147,10 +147,12 @@ async def submit(ctx: WorkerContext, gen_id: str, record: Record | None = None) 
         # (a poll would fetch from a provider that keeps nothing). Claim the fetch step now.
         state, due = "fetching", now() + max(ctx.timing.submit_lease_s, ctx.timing.poll_lease_s)
     else:
-        state, due = "submitted", now() + ctx.timing.first_poll_delay(model.latency_s)
+        # This process polls it from its own clock (worker/owned.py); pb:due holds the lease.
+        state, due = "submitted", now() + ctx.timing.poll_lease_s
+    submitted_at = now()
     if not await persist(lambda: records.transition(
         gen_key(gen_id), ("submitting",), state, expect_token=token,
-        handle=handle.to_dict(), submitted_at=now(), cost_usd=cost, polls=0,
+        handle=handle.to_dict(), submitted_at=submitted_at, cost_usd=cost, polls=0,
         due=(gen_member(gen_id), due),
     )):
         # Cancelled (or given up) while we were submitting: keep the handle, stop upstream.
@@ -160,6 +162,10 @@ async def submit(ctx: WorkerContext, gen_id: str, record: Record | None = None) 
             await provider.cancel(handle)  # type: ignore[union-attr]
         return
     ledger.settle(gen_id, model.key, cost)
+    if submitted.images is None:
+        light = Record(gen_id, {"state": "submitted", "model": model.key, "submitted_at": str(submitted_at),
+                                "handle": _json(handle.to_dict()), "polls": "0"})
+        ctx.owned.own(light, submitted_at + ctx.timing.first_poll_delay(model.latency_s), 0)
     ctx.redis.sadd(UPSTREAM, gen_id)
     ctx.redis.set(key("req", handle.request_id), gen_id, ex=record_ttl_s(ctx.settings.retention_days))
     if ctx.redis.delete(early_wake_key(handle.request_id)):
@@ -219,13 +225,13 @@ POLL_FIELDS = ("state", "model", "handle", "submitted_at", "polls")
 """What a status call needs of a record (the sweep reads only these for a poll)."""
 
 
-async def poll(ctx: WorkerContext, light: Record) -> None:
+async def poll(ctx: WorkerContext, light: Record, polls_before: int | None = None) -> None:
     """One status call for a submitted generation; reschedule it, or fetch the result.
 
     ``light`` may hold only ``POLL_FIELDS``; the whole record is read when the generation
-    leaves this step (done, failed, timed out). Rescheduling writes no state: the poll count
-    and the due time in one round trip, ``ZADD XX`` so a generation cancelled meanwhile (its
-    due member removed) is not brought back."""
+    leaves this step (done, failed, timed out). The next poll is this process's own
+    (``worker/owned.py``: no Redis command until then; ``pb:due`` holds its lease), and the
+    poll count is written when the generation moves on."""
     records = Records(ctx.redis)
     model = model_of(light)
     provider = ctx.providers.get(model.provider)
@@ -234,10 +240,11 @@ async def poll(ctx: WorkerContext, light: Record) -> None:
     overdue = elapsed > ctx.settings.generation_deadline_seconds
     # A paid request is asked at least once before the deadline can cancel it (the deadline
     # may be shorter than the first poll's delay: it may well be done by then).
-    if provider is None or (overdue and light.number("polls") > 0):
+    before = int(light.number("polls")) if polls_before is None else polls_before
+    if provider is None or (overdue and before > 0):
         await _timed_out(ctx, _whole(ctx, light), provider, handle)
         return
-    polls = int(light.number("polls")) + 1
+    polls = before + 1
     try:
         status = await provider.poll(handle)
     except (TransientUpstreamError, PermanentUpstreamError) as error:
@@ -250,7 +257,7 @@ async def poll(ctx: WorkerContext, light: Record) -> None:
         # Busy, or one unreadable status answer: the paid request is asked again until its
         # deadline rather than given up on.
         retry_after = error.retry_after if isinstance(error, TransientUpstreamError) else None
-        _poll_later(ctx, light.id, retry_after or ctx.timing.poll_interval_max_s)
+        ctx.owned.own(light, now() + (retry_after or ctx.timing.poll_interval_max_s), polls)
         return
     except PortraitBotError as error:
         await fail(ctx, _whole(ctx, light), ("submitted", "running"), error.message_id, error.params)
@@ -266,21 +273,7 @@ async def poll(ctx: WorkerContext, light: Record) -> None:
     if overdue:
         await _timed_out(ctx, _whole(ctx, light), provider, handle)
         return
-    _poll_later(ctx, light.id, ctx.timing.next_poll_delay(elapsed, model.latency_s))
-
-
-_POLL_LATER = """
-if redis.call('ZADD', KEYS[2], 'XX', 'CH', ARGV[1], ARGV[2]) == 1 then
-  redis.call('HINCRBY', KEYS[1], 'polls', 1)
-end
-"""
-"""Next poll time and the poll count, only while the generation is still due (a cancelled or
-forgotten one lost its member: no poll count may recreate its deleted record)."""
-
-
-def _poll_later(ctx: WorkerContext, gen_id: str, delay: float) -> None:
-    ctx.redis.register_script(_POLL_LATER)(keys=[gen_key(gen_id), DUE],
-                                           args=[now() + delay, gen_member(gen_id)])
+    ctx.owned.own(light, now() + ctx.timing.next_poll_delay(elapsed, model.latency_s), polls)
 
 
 def _whole(ctx: WorkerContext, record: Record) -> Record:
