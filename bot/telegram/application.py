@@ -13,6 +13,7 @@ from telegram.ext import (
     ApplicationBuilder,
     BaseUpdateProcessor,
     CallbackQueryHandler,
+    ChatMemberHandler,
     CommandHandler,
     MessageHandler,
     filters,
@@ -31,7 +32,7 @@ RETRY_AFTER_TRIES = 2
 """Times a Bot API call refused with 429 is tried again after its retry_after."""
 MAX_CONCURRENT_UPDATES = 32
 """Updates handled at once across chats; each mostly waits on Redis or a photo download."""
-ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
+ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member"]
 """The update types the bot asks Telegram for; channel posts, reactions and the rest are not used."""
 
 
@@ -68,7 +69,7 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
 
 
 def build_application(
-    settings: Settings, conversation: Dialogue, *, catalogues: Catalogues | None = None
+    settings: Settings, conversation: Dialogue, *, catalogues: Catalogues | None = None, redis: Any | None = None
 ) -> Application:  # type: ignore[type-arg]
     """The Application (not started): handlers installed, pointed at ``TELEGRAM_API_URL``.
 
@@ -99,7 +100,7 @@ def build_application(
     if settings.telegram_webhook_url:
         builder = builder.updater(None)
     application = builder.build()
-    handlers = TelegramHandlers(conversation, settings, catalogues)
+    handlers = TelegramHandlers(conversation, settings, catalogues, redis)
     messages = filters.UpdateType.MESSAGE
     # CommandHandler sees commands in text only (and skips /cmd@OtherBot); captions such as
     # "/anime" under a photo reach on_message through the MessageHandler.
@@ -114,5 +115,7 @@ def build_application(
                 | filters.VIDEO_NOTE | filters.VIDEO | filters.ANIMATION | filters.CONTACT)
     application.add_handler(MessageHandler(messages & unusable, handlers.on_unusable))
     application.add_handler(CallbackQueryHandler(handlers.on_callback))
+    application.add_handler(ChatMemberHandler(handlers.on_my_membership, ChatMemberHandler.MY_CHAT_MEMBER))
+    application.add_handler(MessageHandler(messages & filters.StatusUpdate.NEW_CHAT_MEMBERS, handlers.on_new_members))
     application.add_error_handler(handlers.on_error)
     return application

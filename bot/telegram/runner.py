@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 from types import TracebackType
+from typing import Any
 from urllib.parse import urlsplit
 
 from telegram.error import InvalidToken
@@ -41,6 +42,7 @@ class TelegramRunner:
         *,
         catalogues: Catalogues | None = None,
         poll_timeout: float = POLL_TIMEOUT_S,
+        redis: Any | None = None,
     ) -> None:
         if catalogues is None:
             import locales
@@ -50,7 +52,7 @@ class TelegramRunner:
         self.catalogues = catalogues
         self.poll_timeout = poll_timeout
         self.application: Application = build_application(  # type: ignore[type-arg]
-            settings, conversation, catalogues=catalogues
+            settings, conversation, catalogues=catalogues, redis=redis
         )
 
     @property
