@@ -110,7 +110,8 @@ async def _send(ctx: WorkerContext, sender: Any, target: ChatTarget, group: Reco
         for item in items if item.state in ("delivering", "delivered")
         for number, path in enumerate(item.json("outputs", []))
     ]
-    files = [Deliverable(path, as_document=document, title=_title(path, style, n))
+    files = [Deliverable(path, as_document=document, title=_title(path, style, n),
+                         label=(found.name(language) if (found := ctx.styles.get(style)) else ""))
              for n, (path, document, style) in enumerate(delivered, start=1)]
     failed = [(n, item) for n, item in enumerate(items, start=1) if item.state in ("failed", "expired")]
     if files:
