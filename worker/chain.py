@@ -84,10 +84,11 @@ def is_free(model: Model) -> bool:
 # -- submit ---------------------------------------------------------------------------------
 
 
-async def submit(ctx: WorkerContext, gen_id: str) -> None:
-    """Submit one queued generation (the sweep runs it as soon as it is due)."""
+async def submit(ctx: WorkerContext, gen_id: str, record: Record | None = None) -> None:
+    """Submit one queued generation (the sweep runs it as soon as it is due, with the record
+    it just read)."""
     records = Records(ctx.redis)
-    record = records.gen(gen_id)
+    record = record if record is not None else records.gen(gen_id)
     if record is None or record.state != "queued":
         return  # already past this step, or cancelled: a duplicate run does nothing
     started = now()
@@ -214,55 +215,77 @@ def record_count(record: Record) -> int:
 # -- poll and fetch (run by the sweep) -------------------------------------------------------
 
 
-async def poll(ctx: WorkerContext, record: Record) -> None:
-    """One status call for a submitted generation; reschedule it, or fetch the result."""
+POLL_FIELDS = ("state", "model", "handle", "submitted_at", "polls")
+"""What a status call needs of a record (the sweep reads only these for a poll)."""
+
+
+async def poll(ctx: WorkerContext, light: Record) -> None:
+    """One status call for a submitted generation; reschedule it, or fetch the result.
+
+    ``light`` may hold only ``POLL_FIELDS``; the whole record is read when the generation
+    leaves this step (done, failed, timed out). Rescheduling writes no state: the poll count
+    and the due time in one round trip, ``ZADD XX`` so a generation cancelled meanwhile (its
+    due member removed) is not brought back."""
     records = Records(ctx.redis)
-    model = model_of(record)
+    model = model_of(light)
     provider = ctx.providers.get(model.provider)
-    handle = Handle.from_dict(record.json("handle"))
-    elapsed = now() - record.number("submitted_at")
+    handle = Handle.from_dict(light.json("handle"))
+    elapsed = now() - light.number("submitted_at")
     overdue = elapsed > ctx.settings.generation_deadline_seconds
     # A paid request is asked at least once before the deadline can cancel it (the deadline
     # may be shorter than the first poll's delay: it may well be done by then).
-    if provider is None or (overdue and record.number("polls") > 0):
-        await _timed_out(ctx, record, provider, handle)
+    if provider is None or (overdue and light.number("polls") > 0):
+        await _timed_out(ctx, _whole(ctx, light), provider, handle)
         return
-    polls = int(record.number("polls")) + 1
+    polls = int(light.number("polls")) + 1
     try:
         status = await provider.poll(handle)
     except (TransientUpstreamError, PermanentUpstreamError) as error:
         if isinstance(error, PermanentUpstreamError) and not error.message_id.endswith(
             MAYBE_CHARGED_SUFFIX
         ):
-            await fail(ctx, record, ("submitted", "running"), error.message_id, error.params)
+            await fail(ctx, _whole(ctx, light), ("submitted", "running"), error.message_id,
+                       error.params)
             return
         # Busy, or one unreadable status answer: the paid request is asked again until its
         # deadline rather than given up on.
         retry_after = error.retry_after if isinstance(error, TransientUpstreamError) else None
-        delay = retry_after or ctx.timing.poll_interval_max_s
-        records.transition(gen_key(record.id), ("submitted", "running"), None, polls=polls,
-                           due=(gen_member(record.id), now() + delay))
+        _poll_later(ctx, light.id, retry_after or ctx.timing.poll_interval_max_s)
         return
     except PortraitBotError as error:
-        await fail(ctx, record, ("submitted", "running"), error.message_id, error.params)
+        await fail(ctx, _whole(ctx, light), ("submitted", "running"), error.message_id, error.params)
         return
     if status.state == "done":
         token = new_id()
         if records.transition(
-            gen_key(record.id), ("submitted", "running"), "fetching", token=token, polls=polls,
-            due=(gen_member(record.id), now() + ctx.timing.poll_lease_s),
+            gen_key(light.id), ("submitted", "running"), "fetching", token=token, polls=polls,
+            due=(gen_member(light.id), now() + ctx.timing.poll_lease_s),
         ):
-            await fetch(ctx, record, provider, handle, token)
+            await fetch(ctx, _whole(ctx, light), provider, handle, token)
         return
     if overdue:
-        await _timed_out(ctx, record, provider, handle)
+        await _timed_out(ctx, _whole(ctx, light), provider, handle)
         return
-    delay = ctx.timing.next_poll_delay(elapsed, model.latency_s)
-    records.transition(
-        gen_key(record.id), ("submitted", "running"),
-        "running" if status.state == "running" else None, polls=polls,
-        due=(gen_member(record.id), now() + delay),
-    )
+    _poll_later(ctx, light.id, ctx.timing.next_poll_delay(elapsed, model.latency_s))
+
+
+_POLL_LATER = """
+if redis.call('ZADD', KEYS[2], 'XX', 'CH', ARGV[1], ARGV[2]) == 1 then
+  redis.call('HINCRBY', KEYS[1], 'polls', 1)
+end
+"""
+"""Next poll time and the poll count, only while the generation is still due (a cancelled or
+forgotten one lost its member: no poll count may recreate its deleted record)."""
+
+
+def _poll_later(ctx: WorkerContext, gen_id: str, delay: float) -> None:
+    ctx.redis.register_script(_POLL_LATER)(keys=[gen_key(gen_id), DUE],
+                                           args=[now() + delay, gen_member(gen_id)])
+
+
+def _whole(ctx: WorkerContext, record: Record) -> Record:
+    """The whole record, when a step needs more than the poll's fields."""
+    return Records(ctx.redis).gen(record.id) or record
 
 
 async def _timed_out(ctx: WorkerContext, record: Record, provider: Provider | None,

@@ -37,27 +37,30 @@ log = logging.getLogger(__name__)
 
 
 async def group_item_finished(ctx: WorkerContext, group_id: str) -> None:
-    """When every item of the group is finished, mark it ready and enqueue its delivery."""
+    """When every item of the group is finished, deliver it here, on this worker's loop."""
     records = Records(ctx.redis)
     group = records.group(group_id)
     if group is None or group.state != "active":
         return
-    if any(item.state not in FINISHED for item in records.gens_of(group)):
+    items = records.gens_of(group)
+    if any(item.state not in FINISHED for item in items):
         return
+    # Straight to sending (no "ready" step between): the sweep takes the delivery over only
+    # if this worker dies, when the due time (a lease) runs out. An RQ job for it cost a
+    # dozen Redis commands, and a separate ready step a round trip.
+    token = new_id()
     if records.transition(
-        group_key(group_id), ("active",), "ready",
+        group_key(group_id), ("active",), "sending", token=token,
         due=(group_member(group_id), now() + ctx.timing.deliver_lease_s),
     ):
-        # Delivered right here, on this worker's loop (the sweep takes it over only if this
-        # worker dies: the due time is a lease). An RQ job for it cost a dozen Redis commands.
-        await deliver(ctx, group_id)
+        await _deliver_claimed(ctx, group, items, token)
 
 
 # -- deliver --------------------------------------------------------------------------------
 
 
 async def deliver(ctx: WorkerContext, group_id: str) -> None:
-    """Send a finished group to its chat, once (the worker that finished it, or the sweep)."""
+    """Send a ready group to its chat, once (a retry after a 429, or the sweep's takeover)."""
     records = Records(ctx.redis)
     group = records.group(group_id)
     if group is None or group.state != "ready" or now() < group.number("not_before"):
@@ -68,30 +71,34 @@ async def deliver(ctx: WorkerContext, group_id: str) -> None:
         due=(group_member(group_id), now() + ctx.timing.deliver_lease_s),
     ):
         return
+    await _deliver_claimed(ctx, group, records.gens_of(group), token)
+
+
+async def _deliver_claimed(ctx: WorkerContext, group: Record, items: list[Record], token: str) -> None:
+    """The group is ``sending`` under ``token``: send it and record the outcome."""
     target = ChatTarget.from_dict(group.json("target"))
-    items = records.gens_of(group)
     sender = ctx.senders.get(target.channel)
     try:
         if sender is None:
             raise PermanentUpstreamError("delivery.no_channel")
-        await notify(ctx, group_id, "sending")
+        await notify(ctx, group.id, "sending", group)
         await _send(ctx, sender, target, group, items)
     except TransientUpstreamError as error:
         await _delivery_later(ctx, group, token, error)
         return
     except PermanentUpstreamError as error:
         # The person blocked the bot or the chat is gone: stop quietly, keep a record.
-        log.info("group %s not delivered: %s", group_id, error.message_id)
-        _close_group(ctx, group, token, "failed", "undelivered", error=error.message_id)
+        log.info("group %s not delivered: %s", group.id, error.message_id)
+        _close_group(ctx, group, token, "failed", "undelivered", items, error=error.message_id)
         return
     except Exception:
         # A bug or an unmapped error in a sender: retried like a transient one, a few times.
-        log.exception("delivery of group %s failed unexpectedly", group_id)
+        log.exception("delivery of group %s failed unexpectedly", group.id)
         await _delivery_later(ctx, group, token, TransientUpstreamError("error.internal"))
         return
     # The chat has the pictures now: recording that must survive a Redis restart, or the
     # delivery's lease would run out and the pictures would be sent again.
-    await persist(lambda: _close_group(ctx, group, token, "delivered", "delivered"))
+    await persist(lambda: _close_group(ctx, group, token, "delivered", "delivered", items))
 
 
 async def _send(ctx: WorkerContext, sender: Any, target: ChatTarget, group: Record,
@@ -117,7 +124,7 @@ async def _send(ctx: WorkerContext, sender: Any, target: ChatTarget, group: Reco
             lines.append(text(language, "generate.retry_hint"))
         await sender.send_images(target, files, "\n".join(lines), buttons=_result_buttons(ctx, language, items))
     elif failed:
-        await notify(ctx, group.id, "failed")
+        await notify(ctx, group.id, "failed", group)
         first = failed[0][1]
         error = first["error"] or "error.upstream_failed"
         reason = text(language, error, **first.json("error_params", {}))
@@ -172,7 +179,7 @@ async def _delivery_later(
     """Reschedule only the delivery (Telegram 429 says when); the images are already on disk."""
     attempts = int(group.number("deliver_attempts")) + 1
     if attempts > ctx.timing.delivery_retries:
-        _close_group(ctx, group, token, "failed", "undelivered", error=error.message_id)
+        _close_group(ctx, group, token, "failed", "undelivered", None, error=error.message_id)
         return
     delay = error.retry_after if error.retry_after is not None else min(60.0, 2.0**attempts)
     Records(ctx.redis).transition(
@@ -183,7 +190,8 @@ async def _delivery_later(
 
 
 def _close_group(
-    ctx: WorkerContext, group: Record, token: str, state: str, outcome: str, **fields: Any
+    ctx: WorkerContext, group: Record, token: str, state: str, outcome: str,
+    items: list[Record] | None, **fields: Any,
 ) -> bool:
     records = Records(ctx.redis)
     if not records.transition(
@@ -192,9 +200,13 @@ def _close_group(
     ):
         return False
     ledger = Ledger(ctx.redis)
-    for item in records.gens_of(group):
-        if records.transition(gen_key(item.id), ("delivering",), "delivered" if outcome == "delivered"
-                              else "failed", delivered_at=now()):
+    # Only items that were delivering change (failed ones were counted when they failed); the
+    # items read before sending will do: nothing moves a finished item but this.
+    for item in items if items is not None else records.gens_of(group):
+        if item.state == "delivering" and records.transition(
+            gen_key(item.id), ("delivering",), "delivered" if outcome == "delivered" else "failed",
+            delivered_at=now(),
+        ):
             latency = now() - item.number("created_at")
             ledger.record_outcome(item["model"], outcome, latency if outcome == "delivered" else None)
             if outcome != "delivered":
@@ -231,13 +243,16 @@ async def revisit_group(ctx: WorkerContext, group: Record) -> None:
 
 ENDED = ("cancelled", "failed")
 """Stages after which nothing more is coming: the acknowledgement is edited to say so."""
+NOTIFY_FIELDS = ("state", "target", "ack", "model")
+"""What a progress note needs of its group."""
 
 
-async def notify(ctx: WorkerContext, group_id: str, stage: str) -> None:
+async def notify(ctx: WorkerContext, group_id: str, stage: str, group: Record | None = None) -> None:
     """Show the group's stage in the chat once per stage (edits the acknowledgement)."""
     if not ctx.redis.hsetnx(group_key(group_id), f"shown_{stage}", 1):
         return
-    group = Records(ctx.redis).group(group_id)
+    if group is None:
+        group = Records(ctx.redis).fields(group_key(group_id), group_id, NOTIFY_FIELDS)
     if group is None:
         return
     target = ChatTarget.from_dict(group.json("target"))

@@ -273,17 +273,20 @@ class Ledger:
         self.settle(gen_id, model, 0.0)
 
     def record_outcome(self, model: str, outcome: str, latency_s: float | None = None) -> None:
-        """Count one finished generation by model and outcome (and its latency when delivered)."""
-        with self.redis.pipeline() as pipe:
-            pipe.hincrby(stats_key(), f"{model}:{outcome}", 1)
-            if latency_s is not None:
-                pipe.hincrbyfloat(stats_key(), f"{model}:latency_sum", latency_s)
-            pipe.expire(stats_key(), DAY_KEY_TTL_S)
-            pipe.execute()
-        # The daily hash is for /stats; /metrics wants counters that never reset.
-        metrics.count(self.redis, "portraitbot_generations_total", {"model": model, "outcome": outcome})
+        """Count one finished generation by model and outcome (and its latency when delivered):
+        the daily /stats hash and the never-reset /metrics counters in one round trip."""
+        stats = stats_key()
+        pipe = self.redis.pipeline(transaction=False)
+        pipe.hincrby(stats, f"{model}:{outcome}", 1)
         if latency_s is not None:
-            metrics.observe(self.redis, "portraitbot_generation_seconds", {"model": model}, latency_s)
+            pipe.hincrbyfloat(stats, f"{model}:latency_sum", latency_s)
+        metrics.count(pipe, "portraitbot_generations_total", {"model": model, "outcome": outcome})
+        if latency_s is not None:
+            metrics.observe(pipe, "portraitbot_generation_seconds", {"model": model}, latency_s)
+        if pipe.execute()[0] == 1:
+            # The day's first of this model and outcome may have made the hash: give it its
+            # lifetime (every later count would only repeat that).
+            self.redis.expire(stats, DAY_KEY_TTL_S)
 
     def today(self) -> tuple[dict[str, float], dict[str, float]]:
         """(costs, stats) of today as plain dicts."""

@@ -28,7 +28,7 @@ from rq.serializers import JSONSerializer
 
 from worker import chain, delivery, retention
 from worker.context import WorkerContext
-from worker.records import Records
+from worker.records import Records, gen_key
 from worker.rqueue import QUEUE_NAME
 
 log = logging.getLogger(__name__)
@@ -52,21 +52,27 @@ async def revisit(ctx: WorkerContext, member: str) -> None:
         else:
             await delivery.revisit_group(ctx, group)
         return
+    # A poll needs five fields of a record's thirty; the whole record is read only when a
+    # step needs it (submit, fetch, a failure), once per generation rather than per poll.
+    light = records.fields(gen_key(record_id), record_id, chain.POLL_FIELDS)
+    if light is None:
+        records.clear_due(member)
+        return
+    state = light.state
+    if state in ("submitted", "running"):
+        await chain.poll(ctx, light)
+        return
     record = records.gen(record_id)
     if record is None:
         records.clear_due(member)
-        return
-    state = record.state
-    if state in ("submitted", "running"):
-        await chain.poll(ctx, record)
     elif state == "fetching":
         await chain.refetch(ctx, record)
     elif state == "submitting":
         await chain.recover_submit(ctx, record)
     elif state == "queued":
-        # Its RQ job has not started it within the grace time (a burst), a retry is due, or
-        # the job was lost: submit here. submit() expires it instead when it waited too long.
-        await chain.submit(ctx, record.id)
+        # Due at once on enqueue, or a retry whose backoff ended: the sweep owns the submit.
+        # submit() expires it instead when it waited too long.
+        await chain.submit(ctx, record.id, record)
     else:
         records.clear_due(member)
 
