@@ -120,3 +120,15 @@ def test_the_style_gallery_starts_a_generation_with_the_stored_photo(site: str, 
     page.click("button.tile[data-style='watercolor']")
     page.wait_for_selector(".msg.bot >> text=/On it: Watercolor/")
     page.wait_for_selector("img.result", timeout=60_000)
+
+
+def test_a_colour_the_country_refuses_is_not_in_the_caption_and_the_rule_is(site: str, browser) -> None:
+    page = with_selfie(browser, site)
+    page.fill("#text", "canadian passport photo with blue background")
+    page.click("#send")
+    ack = page.wait_for_selector(".msg.bot >> text=/On it: ID photo/")
+    assert "requires a white background" in ack.inner_text()
+    page.wait_for_selector("img.result", timeout=60_000)
+    caption = page.locator(".msg.bot:has(img.result)").last.inner_text()
+    assert "Canada passport photo requires a white background" in caption, caption
+    assert "blue background" not in caption.lower(), caption

@@ -135,7 +135,7 @@ async def _send(ctx: WorkerContext, sender: Any, target: ChatTarget, group: Reco
 
 def _id_photo_lines(ctx: WorkerContext, language: str, items: list[Record]) -> list[str]:
     """Which document the ID photo meets and how to print its sheet, once per delivery."""
-    from core.idspecs import get_spec
+    from core.idspecs import get_spec, refused_note
     from engine.printsheet import SHEET_CAPTION_ID, sheet_caption_params
 
     for item in items:
@@ -151,7 +151,11 @@ def _id_photo_lines(ctx: WorkerContext, language: str, items: list[Record]) -> l
             language, "idphoto.caption", name=spec.name(language), size=spec.size_label(),
             width=spec.width_px, height=spec.height_px,
         )
-        return [size, ctx.catalogues.text(language, SHEET_CAPTION_ID, **sheet_caption_params(spec))]
+        lines = [size, ctx.catalogues.text(language, SHEET_CAPTION_ID, **sheet_caption_params(spec))]
+        note = refused_note(request.get("id_spec"), request.get("background"))
+        if note:  # "Canada passport photo requires a white background", not "blue background"
+            lines.append(ctx.catalogues.text(language, note, name=spec.name(language)))
+        return lines
     return []
 
 
