@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from core.chat import Buttons, ChatTarget, PhotoRef
 
@@ -52,6 +52,15 @@ class Sender(Protocol):
 
     async def show_progress(self, target: ChatTarget, message_id: str | None, text: str) -> None:
         """Tell the person how it goes (edit the acknowledgement, keep "uploading photo…")."""
+        ...
+
+
+@runtime_checkable
+class EndsProgress(Protocol):
+    """A sender that can show how a request ended (cancelled, failed) in its acknowledgement."""
+
+    async def end_progress(self, target: ChatTarget, message_id: str, text: str) -> None:
+        """Edit the acknowledgement one last time; no "uploading photo…" after it."""
         ...
 
 

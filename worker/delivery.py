@@ -17,7 +17,7 @@ from typing import Any
 from core.chat import Button, ButtonAction, Buttons, ChatTarget
 from core.errors import PermanentUpstreamError, TransientUpstreamError
 from core.models import MODELS, best_model
-from core.sender import Deliverable
+from core.sender import Deliverable, EndsProgress
 from worker.context import WorkerContext
 from worker.ledger import Ledger
 from worker.records import (
@@ -125,6 +125,7 @@ async def _send(ctx: WorkerContext, sender: Any, target: ChatTarget, group: Reco
             lines.append(text(language, "generate.retry_hint"))
         await sender.send_images(target, files, "\n".join(lines), buttons=_result_buttons(ctx, language, items))
     elif failed:
+        await notify(ctx, group.id, "failed", group)
         first = failed[0][1]
         error = first["error"] or "error.upstream_failed"
         reason = text(language, error, **first.json("error_params", {}))
@@ -245,6 +246,8 @@ async def revisit_group(ctx: WorkerContext, group: Record) -> None:
 # -- progress -----------------------------------------------------------------------------------
 
 
+ENDED = ("cancelled", "failed")
+"""Stages after which nothing more is coming: the acknowledgement is edited to say so."""
 NOTIFY_FIELDS = ("state", "target", "ack", "model")
 """What a progress note needs of its group."""
 
@@ -264,6 +267,10 @@ async def notify(ctx: WorkerContext, group_id: str, stage: str, group: Record | 
     model = MODELS.get(group["model"]) or MODELS["offline"]
     text = ctx.catalogues.text(target.language, f"progress.{stage}", eta=int(model.latency_s))
     try:
+        if stage in ENDED:  # the acknowledgement says how it ended, where the channel can edit it
+            if group["ack"] and isinstance(sender, EndsProgress):
+                await sender.end_progress(target, group["ack"], text)
+            return
         await sender.show_progress(target, group["ack"] or None, text)
     except Exception:
         # Progress is a courtesy: it must never stop a generation or a delivery.
