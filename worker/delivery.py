@@ -17,7 +17,7 @@ from typing import Any
 from core.chat import Button, ButtonAction, Buttons, ChatTarget
 from core.errors import PermanentUpstreamError, TransientUpstreamError
 from core.models import MODELS, best_model
-from core.sender import Deliverable
+from core.sender import Deliverable, EndsProgress
 from worker.context import WorkerContext
 from worker.ledger import Ledger
 from worker.records import (
@@ -110,7 +110,8 @@ async def _send(ctx: WorkerContext, sender: Any, target: ChatTarget, group: Reco
         for item in items if item.state in ("delivering", "delivered")
         for number, path in enumerate(item.json("outputs", []))
     ]
-    files = [Deliverable(path, as_document=document, title=_title(path, style, n))
+    files = [Deliverable(path, as_document=document, title=_title(path, style, n),
+                         label=(found.name(language) if (found := ctx.styles.get(style)) else ""))
              for n, (path, document, style) in enumerate(delivered, start=1)]
     failed = [(n, item) for n, item in enumerate(items, start=1) if item.state in ("failed", "expired")]
     if files:
@@ -124,6 +125,7 @@ async def _send(ctx: WorkerContext, sender: Any, target: ChatTarget, group: Reco
             lines.append(text(language, "generate.retry_hint"))
         await sender.send_images(target, files, "\n".join(lines), buttons=_result_buttons(ctx, language, items))
     elif failed:
+        await notify(ctx, group.id, "failed", group)
         first = failed[0][1]
         error = first["error"] or "error.upstream_failed"
         reason = text(language, error, **first.json("error_params", {}))
@@ -134,7 +136,7 @@ async def _send(ctx: WorkerContext, sender: Any, target: ChatTarget, group: Reco
 
 def _id_photo_lines(ctx: WorkerContext, language: str, items: list[Record]) -> list[str]:
     """Which document the ID photo meets and how to print its sheet, once per delivery."""
-    from core.idspecs import get_spec
+    from core.idspecs import get_spec, refused_note
     from engine.printsheet import SHEET_CAPTION_ID, sheet_caption_params
 
     for item in items:
@@ -150,7 +152,11 @@ def _id_photo_lines(ctx: WorkerContext, language: str, items: list[Record]) -> l
             language, "idphoto.caption", name=spec.name(language), size=spec.size_label(),
             width=spec.width_px, height=spec.height_px,
         )
-        return [size, ctx.catalogues.text(language, SHEET_CAPTION_ID, **sheet_caption_params(spec))]
+        lines = [size, ctx.catalogues.text(language, SHEET_CAPTION_ID, **sheet_caption_params(spec))]
+        note = refused_note(request.get("id_spec"), request.get("background"))
+        if note:  # "Canada passport photo requires a white background", not "blue background"
+            lines.append(ctx.catalogues.text(language, note, name=spec.name(language)))
+        return lines
     return []
 
 
@@ -240,6 +246,8 @@ async def revisit_group(ctx: WorkerContext, group: Record) -> None:
 # -- progress -----------------------------------------------------------------------------------
 
 
+ENDED = ("cancelled", "failed")
+"""Stages after which nothing more is coming: the acknowledgement is edited to say so."""
 NOTIFY_FIELDS = ("state", "target", "ack", "model")
 """What a progress note needs of its group."""
 
@@ -259,6 +267,10 @@ async def notify(ctx: WorkerContext, group_id: str, stage: str, group: Record | 
     model = MODELS.get(group["model"]) or MODELS["offline"]
     text = ctx.catalogues.text(target.language, f"progress.{stage}", eta=int(model.latency_s))
     try:
+        if stage in ENDED:  # the acknowledgement says how it ended, where the channel can edit it
+            if group["ack"] and isinstance(sender, EndsProgress):
+                await sender.end_progress(target, group["ack"], text)
+            return
         await sender.show_progress(target, group["ack"] or None, text)
     except Exception:
         # Progress is a courtesy: it must never stop a generation or a delivery.
