@@ -27,6 +27,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Coroutine
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +51,7 @@ from worker.records import (
     WAITING,
     Record,
     Records,
+    encode,
     gen_key,
     gen_member,
     new_id,
@@ -114,17 +116,19 @@ async def submit(ctx: WorkerContext, gen_id: str, record: Record | None = None) 
             raise PermanentUpstreamError("generate.provider_missing", provider=model.provider)
         job = provider_job(ctx, record, model)
         if not is_free(model):
+            # The booking stamps submit_sent_at too: the submit leaves right after it.
             booked = ledger.book(gen_id, token, model.key, model.price_usd * job.count,
-                                 ctx.settings.daily_budget_usd, ctx.settings.web_daily_budget_usd)
+                                 ctx.settings.daily_budget_usd, ctx.settings.web_daily_budget_usd,
+                                 sent_at=now())
             if booked is None:
                 return  # cancelled (or taken over) before anything was booked or sent
             if not booked:
                 raise PermanentUpstreamError("quota.budget_exhausted", reset_hours=hours_to_reset())
-        if not records.transition(gen_key(gen_id), ("submitting",), None, expect_token=token,
-                                  submit_sent_at=now()):
-            ledger.refund(gen_id, model.key)  # cancelled before it left: nothing is charged
-            return
-        await notify(ctx, record["group"], "generating")
+        elif not records.transition(gen_key(gen_id), ("submitting",), None, expect_token=token,
+                                    submit_sent_at=now()):
+            return  # cancelled before it left
+        # "Generating…" goes to the chat while the submit is on the wire, not before it.
+        _background(notify(ctx, record["group"], "generating"))
         submitted = await provider.submit(job)
     except TransientUpstreamError as error:
         await _submit_failed_transiently(ctx, record, token, attempts, model, error)
@@ -174,6 +178,16 @@ async def submit(ctx: WorkerContext, gen_id: str, record: Record | None = None) 
     if submitted.images is not None:
         await _finish(ctx, record, submitted.images, ("fetching",), expect_token=token,
                       compliant=bool(handle.data.get("id_compliant")))
+
+
+_BACKGROUND: set[asyncio.Task[None]] = set()
+
+
+def _background(coro: Coroutine[Any, Any, None]) -> None:
+    """Run a courtesy (a progress note) beside the step; it handles its own errors."""
+    task = asyncio.get_running_loop().create_task(coro)
+    _BACKGROUND.add(task)
+    task.add_done_callback(_BACKGROUND.discard)
 
 
 def early_wake_key(request_id: str) -> str:
@@ -257,7 +271,7 @@ async def poll(ctx: WorkerContext, light: Record, polls_before: int | None = Non
         # Busy, or one unreadable status answer: the paid request is asked again until its
         # deadline rather than given up on.
         retry_after = error.retry_after if isinstance(error, TransientUpstreamError) else None
-        ctx.owned.own(light, now() + (retry_after or ctx.timing.poll_interval_max_s), polls)
+        ctx.owned.own(_light(light), now() + (retry_after or ctx.timing.poll_interval_max_s), polls)
         return
     except PortraitBotError as error:
         await fail(ctx, _whole(ctx, light), ("submitted", "running"), error.message_id, error.params)
@@ -273,12 +287,19 @@ async def poll(ctx: WorkerContext, light: Record, polls_before: int | None = Non
     if overdue:
         await _timed_out(ctx, _whole(ctx, light), provider, handle)
         return
-    ctx.owned.own(light, now() + ctx.timing.next_poll_delay(elapsed, model.latency_s), polls)
+    ctx.owned.own(_light(light), now() + ctx.timing.next_poll_delay(elapsed, model.latency_s), polls)
 
 
 def _whole(ctx: WorkerContext, record: Record) -> Record:
     """The whole record, when a step needs more than the poll's fields."""
+    if "request" in record.fields:
+        return record  # read whole already (the sweep's takeover)
     return Records(ctx.redis).gen(record.id) or record
+
+
+def _light(record: Record) -> Record:
+    """Only the poll's fields, kept in memory between polls."""
+    return Record(record.id, {k: v for k, v in record.fields.items() if k in POLL_FIELDS})
 
 
 async def _timed_out(ctx: WorkerContext, record: Record, provider: Provider | None,
@@ -380,13 +401,15 @@ async def _finish(
     # ID photos and their print sheets go as documents: a photo upload would recompress away
     # the spec's pixels, file size and the sheet's 300 DPI.
     documents = [i for i, suffix in enumerate(suffixes) if suffix.startswith(("sheet", "id_"))]
+    written = {"outputs": [str(p) for p in paths], "documents": documents, "finished_at": now()}
     if Records(ctx.redis).transition(
         gen_key(record.id), from_states, "delivering", expect_token=expect_token,
-        outputs=[str(p) for p in paths], documents=documents, finished_at=now(),
-        due=(gen_member(record.id), None),
+        due=(gen_member(record.id), None), **written,
     ):
         ctx.redis.srem(UPSTREAM, record.id)
-        await group_item_finished(ctx, record["group"])
+        finished = Record(record.id, {**record.fields, "state": "delivering",
+                                      **{k: encode(v) for k, v in written.items()}})
+        await group_item_finished(ctx, record["group"], finished)
 
 
 async def fail(

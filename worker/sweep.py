@@ -31,7 +31,7 @@ from rq.serializers import JSONSerializer
 
 from worker import chain, delivery, retention
 from worker.context import WorkerContext
-from worker.records import Record, Records, gen_key
+from worker.records import Record, Records
 from worker.rqueue import QUEUE_NAME
 
 log = logging.getLogger(__name__)
@@ -55,19 +55,14 @@ async def revisit(ctx: WorkerContext, member: str) -> None:
         else:
             await delivery.revisit_group(ctx, group)
         return
-    # A poll needs five fields of a record's thirty; the whole record is read only when a
-    # step needs it (submit, fetch, a failure), once per generation rather than per poll.
-    light = records.fields(gen_key(record_id), record_id, chain.POLL_FIELDS)
-    if light is None:
-        records.clear_due(member)
-        return
-    state = light.state
-    if state in ("submitted", "running"):
-        await chain.poll(ctx, light)
-        return
+    # What the sweep claims is mostly a submit (due at once) or a takeover: the whole record.
+    # A generation's regular polls are its process's own (worker/owned.py), without Redis.
     record = records.gen(record_id)
+    state = record.state if record is not None else ""
     if record is None:
         records.clear_due(member)
+    elif state in ("submitted", "running"):
+        await chain.poll(ctx, record)
     elif state == "fetching":
         await chain.refetch(ctx, record)
     elif state == "submitting":
