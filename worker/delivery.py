@@ -19,7 +19,7 @@ from core.errors import PermanentUpstreamError, TransientUpstreamError
 from core.models import MODELS, best_model
 from core.sender import Deliverable, EndsProgress
 from worker.context import WorkerContext
-from worker.ledger import Ledger
+from worker.ledger import Ledger, active_key
 from worker.records import (
     ACTIVE,
     FINISHED,
@@ -36,13 +36,16 @@ from worker.records import (
 log = logging.getLogger(__name__)
 
 
-async def group_item_finished(ctx: WorkerContext, group_id: str) -> None:
-    """When every item of the group is finished, deliver it here, on this worker's loop."""
+async def group_item_finished(ctx: WorkerContext, group_id: str, finished: Record | None = None) -> None:
+    """When every item of the group is finished, deliver it here, on this worker's loop.
+    ``finished``: the item that just finished, as it is now (a one-picture group needs no
+    second read of it)."""
     records = Records(ctx.redis)
     group = records.group(group_id)
     if group is None or group.state != "active":
         return
-    items = records.gens_of(group)
+    ids = group.json("gens", [])
+    items = [finished] if finished is not None and ids == [finished.id] else records.gens_of(group)
     if any(item.state not in FINISHED for item in items):
         return
     # Straight to sending (no "ready" step between): the sweep takes the delivery over only
@@ -50,7 +53,7 @@ async def group_item_finished(ctx: WorkerContext, group_id: str) -> None:
     # dozen Redis commands, and a separate ready step a round trip.
     token = new_id()
     if records.transition(
-        group_key(group_id), ("active",), "sending", token=token,
+        group_key(group_id), ("active",), "sending", token=token, shown_sending=1,
         due=(group_member(group_id), now() + ctx.timing.deliver_lease_s),
     ):
         await _deliver_claimed(ctx, group, items, token)
@@ -67,7 +70,7 @@ async def deliver(ctx: WorkerContext, group_id: str) -> None:
         return  # done, being sent, or waiting out a 429's retry_after
     token = new_id()
     if not records.transition(
-        group_key(group_id), ("ready",), "sending", token=token,
+        group_key(group_id), ("ready",), "sending", token=token, shown_sending=1,
         due=(group_member(group_id), now() + ctx.timing.deliver_lease_s),
     ):
         return
@@ -81,7 +84,8 @@ async def _deliver_claimed(ctx: WorkerContext, group: Record, items: list[Record
     try:
         if sender is None:
             raise PermanentUpstreamError("delivery.no_channel")
-        await notify(ctx, group.id, "sending", group)
+        if not group["shown_sending"]:  # marked with the claim: no HSETNX of its own
+            await _show(ctx, group, "sending")
         await _send(ctx, sender, target, group, items)
     except TransientUpstreamError as error:
         await _delivery_later(ctx, group, token, error)
@@ -207,18 +211,23 @@ def _close_group(
     ):
         return False
     ledger = Ledger(ctx.redis)
-    # Only items that were delivering change (failed ones were counted when they failed); the
-    # items read before sending will do: nothing moves a finished item but this.
-    for item in items if items is not None else records.gens_of(group):
-        if item.state == "delivering" and records.transition(
-            gen_key(item.id), ("delivering",), "delivered" if outcome == "delivered" else "failed",
-            delivered_at=now(),
-        ):
-            latency = now() - item.number("created_at")
-            ledger.record_outcome(item["model"], outcome, latency if outcome == "delivered" else None)
-            if outcome != "delivered":
-                ledger.give_back(item.id)  # the pictures never reached the person
-    ledger.release(group["person_id"], group.id)
+    # Only items that were delivering change (failed ones were counted when they failed). No
+    # compare-and-set per item: the group's, just won with its token, makes this the one
+    # closer, and nothing else moves a delivering item. One round trip for all of them.
+    closing = [item for item in (items if items is not None else records.gens_of(group))
+               if item.state == "delivering"]
+    at = now()
+    pipe = ctx.redis.pipeline(transaction=False)
+    for item in closing:
+        pipe.hset(gen_key(item.id), mapping={
+            "state": "delivered" if outcome == "delivered" else "failed", "delivered_at": at})
+    pipe.srem(active_key(group["person_id"]), group.id)  # the group's active slot is free
+    pipe.execute()
+    for item in closing:
+        latency = at - item.number("created_at")
+        ledger.record_outcome(item["model"], outcome, latency if outcome == "delivered" else None)
+        if outcome != "delivered":
+            ledger.give_back(item.id)  # the pictures never reached the person
     return True
 
 
@@ -260,8 +269,12 @@ async def notify(ctx: WorkerContext, group_id: str, stage: str, group: Record | 
         return
     if group is None:
         group = Records(ctx.redis).fields(group_key(group_id), group_id, NOTIFY_FIELDS)
-    if group is None:
-        return
+    if group is not None:
+        await _show(ctx, group, stage)
+
+
+async def _show(ctx: WorkerContext, group: Record, stage: str) -> None:
+    """Show a stage already marked shown (``notify`` marks it; a claim may mark it itself)."""
     target = ChatTarget.from_dict(group.json("target"))
     sender = ctx.senders.get(target.channel)
     if sender is None:
@@ -276,7 +289,7 @@ async def notify(ctx: WorkerContext, group_id: str, stage: str, group: Record | 
         await sender.show_progress(target, group["ack"] or None, text)
     except Exception:
         # Progress is a courtesy: it must never stop a generation or a delivery.
-        log.info("progress for group %s not shown", group_id, exc_info=True)
+        log.info("progress for group %s not shown", group.id, exc_info=True)
 
 
 def _title(path: Path, style: str, number: int) -> str:

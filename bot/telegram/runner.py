@@ -11,12 +11,14 @@ from types import TracebackType
 from typing import Any
 from urllib.parse import urlsplit
 
+from telegram import Update
 from telegram.error import InvalidToken
 from telegram.ext import Application
 
 from bot.messages import Dialogue
-from bot.telegram.application import ALLOWED_UPDATES, build_application
+from bot.telegram.application import ALLOWED_UPDATES, MAX_CONCURRENT_UPDATES, build_application
 from bot.telegram.commands import register_commands
+from bot.telegram.updates import Consumer, UpdateQueue
 from bot.telegram.webhook import WEBHOOK_PATH
 from core.errors import ConfigError
 from core.i18n import Catalogues
@@ -54,6 +56,12 @@ class TelegramRunner:
         self.application: Application = build_application(  # type: ignore[type-arg]
             settings, conversation, catalogues=catalogues, redis=redis
         )
+        self.updates: UpdateQueue | None = (
+            UpdateQueue(redis, settings.telegram_update_queue_max)
+            if redis is not None and self.webhook_mode else None
+        )
+        """Webhook mode with Redis: the bounded queue the route fills and ``consumer`` reads."""
+        self.consumer: Consumer | None = None
 
     @property
     def webhook_mode(self) -> bool:
@@ -67,6 +75,9 @@ class TelegramRunner:
             raise ConfigError("TELEGRAM_BOT_TOKEN was rejected by the Telegram Bot API") from None
         await register_commands(app.bot, self.catalogues, self.settings.admin_ids)
         await app.start()
+        if self.updates is not None:
+            self.consumer = Consumer(self.updates, self._handle, slots=MAX_CONCURRENT_UPDATES)
+            self.consumer.start()
         if self.webhook_mode:
             await app.bot.set_webhook(
                 webhook_url(self.settings),
@@ -81,11 +92,20 @@ class TelegramRunner:
     async def stop(self) -> None:
         """Stop polling and finish the updates in hand. The webhook stays set across restarts."""
         app = self.application
+        if self.consumer is not None:
+            await self.consumer.stop()  # the updates in hand finish; the rest wait in Redis
+            self.consumer = None
         if app.updater is not None and app.updater.running:
             await app.updater.stop()
         if app.running:
             await app.stop()
         await app.shutdown()
+
+    async def _handle(self, data: dict[str, Any]) -> None:
+        """One update from the Redis queue, through the Application's handlers, in chat order."""
+        app = self.application
+        update = Update.de_json(data, app.bot)
+        await app.update_processor.process_update(update, app.process_update(update))
 
     async def __aenter__(self) -> TelegramRunner:
         try:
