@@ -18,7 +18,7 @@ from typing import Any
 
 import redis
 
-from bot import edits, fewer, followups, idcountry
+from bot import edits, fewer, followups, idcountry, refine
 from bot.choices import pick_by_words, random_prompts, style_buttons
 from bot.commands import COMMANDS, command_name
 from bot.messages import Incoming, Reply
@@ -413,6 +413,8 @@ class Conversation:
             if kind == "hq":
                 last = replace(last, model=best_model().key)
             return self.start(replace(last, go_anyway=True), target, session)
+        if kind in refine.ACTIONS:
+            return refine.press(self, kind, value, target, session)
         if kind == "cat":
             return self._category(value, target)
         if kind == "styles":

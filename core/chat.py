@@ -79,6 +79,12 @@ class ButtonAction(StrEnum):
     """Make the asked-for ID photo for this document (value: ID-photo spec key)."""
     fewer = "fewer"
     """Make as many as are left today of the request the daily limit refused (value: how many)."""
+    more = "more"
+    """That result picture's request again, with the picture as the reference (value: its ref)."""
+    tall = "tall"
+    """A vertical version of that result picture (value: its ref)."""
+    restyle = "restyle"
+    """That result picture in another style (value: its ref, a dot, the style key)."""
 
 
 BUTTON_DATA_MAX_BYTES = 64
