@@ -79,6 +79,8 @@ class ButtonAction(StrEnum):
     """Make the asked-for ID photo for this document (value: ID-photo spec key)."""
     fewer = "fewer"
     """Make as many as are left today of the request the daily limit refused (value: how many)."""
+    buy = "buy"
+    """Show the packs of credits for sale (value: unused)."""
 
 
 BUTTON_DATA_MAX_BYTES = 64

@@ -234,6 +234,11 @@ class Credits:
         credits, state = self.redis.hmget(hold_key(gen_id), ["credits", "state"])
         return int(credits or 0) if state and text(state) == "held" else 0
 
+    def returned(self, gen_id: str) -> int:
+        """Credits the generation held and gave back (0 when it held none or was delivered)."""
+        credits, state = self.redis.hmget(hold_key(gen_id), ["credits", "state"])
+        return int(credits or 0) if state and text(state) == "released" else 0
+
     def stale_holds(self, older_than_s: float, at: float | None = None, limit: int = 500) -> list[str]:
         """Generations holding credits longer than ``older_than_s`` (the sweep releases the
         ones whose picture ended without reaching the person)."""

@@ -20,6 +20,7 @@ from core.models import MODELS, best_model
 from core.sender import Deliverable
 from worker import rqueue
 from worker.context import WorkerContext
+from worker.credits import Credits
 from worker.ledger import Ledger
 from worker.records import (
     ACTIVE,
@@ -114,6 +115,7 @@ async def _send(ctx: WorkerContext, sender: Any, target: ChatTarget, group: Reco
             numbers = ", ".join(str(n) for n, _ in failed)
             lines.append(text(language, "delivery.items_failed", items=numbers, total=len(items)))
             lines.append(text(language, "generate.retry_hint"))
+            lines += _returned(ctx, language, [item for _, item in failed])
         await sender.send_images(target, files, "\n".join(lines), buttons=_result_buttons(ctx, language, items))
     elif failed:
         first = failed[0][1]
@@ -121,7 +123,14 @@ async def _send(ctx: WorkerContext, sender: Any, target: ChatTarget, group: Reco
         reason = text(language, error, **first.json("error_params", {}))
         if error not in SAYS_WHAT_TO_DO:
             reason += "\n" + text(language, "generate.retry_hint")
-        await sender.send_text(target, reason)
+        await sender.send_text(target, "\n".join([reason, *_returned(ctx, language, [i for _, i in failed])]))
+
+
+def _returned(ctx: WorkerContext, language: str, failed: list[Record]) -> list[str]:
+    """"3 credits are back in your balance" when failed pictures were paid in credits."""
+    credits = Credits(ctx.redis)
+    back = sum(credits.returned(item.id) for item in failed)
+    return [ctx.catalogues.text(language, "credits.returned", credits=back)] if back else []
 
 
 def _id_photo_lines(ctx: WorkerContext, language: str, items: list[Record]) -> list[str]:
@@ -193,6 +202,7 @@ def _close_group(
     ):
         return False
     ledger = Ledger(ctx.redis)
+    credits = Credits(ctx.redis)
     for item in records.gens_of(group):
         if records.transition(gen_key(item.id), ("delivering",), "delivered" if outcome == "delivered"
                               else "failed", delivered_at=now()):
@@ -200,6 +210,8 @@ def _close_group(
             ledger.record_outcome(item["model"], outcome, latency if outcome == "delivered" else None)
             if outcome != "delivered":
                 ledger.give_back(item.id)  # the pictures never reached the person
+            else:
+                credits.settle(item.id)  # they did: the credits it held are spent
     ledger.release(group["person_id"], group.id)
     return True
 

@@ -198,9 +198,12 @@ class Ledger:
 
     def give_back(self, gen_id: str) -> int:
         """The generation failed, expired or was cancelled: its images count no more against
-        the person's daily quota (once, whatever ends it). How many came back."""
+        the person's daily quota, and its held credits go back (once, whatever ends it). How
+        many images came back."""
+        from worker.credits import Credits
         from worker.records import gen_key
 
+        Credits(self.redis).release(gen_id)  # and its credits, when it was paid in credits
         person, on, client = self.redis.hmget(gen_key(gen_id), ["person_id", "quota_day", "quota_client"])
         if not person or not on:
             return 0

@@ -28,6 +28,7 @@ from bot.telegram.parse import (
     unusable_kind,
     without_mention,
 )
+from bot.telegram.payments import send_invoice
 from bot.telegram.sender import (
     TEXT_MAX,
     deliver,
@@ -199,3 +200,5 @@ class TelegramHandlers:
             )
             if reply.generation_id:
                 self.conversation.attach_ack(reply.generation_id, str(sent.message_id))
+            for invoice in reply.invoices:
+                await send_invoice(bot, target, invoice)

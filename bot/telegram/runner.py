@@ -20,6 +20,7 @@ from bot.telegram.webhook import WEBHOOK_PATH
 from core.errors import ConfigError
 from core.i18n import Catalogues
 from core.settings import Settings
+from worker.credits import Credits
 
 POLL_TIMEOUT_S = 30
 """Seconds one getUpdates long poll may wait on Telegram; long polls cost nothing while idle."""
@@ -41,6 +42,7 @@ class TelegramRunner:
         *,
         catalogues: Catalogues | None = None,
         poll_timeout: float = POLL_TIMEOUT_S,
+        credits: Credits | None = None,
     ) -> None:
         if catalogues is None:
             import locales
@@ -50,7 +52,7 @@ class TelegramRunner:
         self.catalogues = catalogues
         self.poll_timeout = poll_timeout
         self.application: Application = build_application(  # type: ignore[type-arg]
-            settings, conversation, catalogues=catalogues
+            settings, conversation, catalogues=catalogues, credits=credits
         )
 
     @property
@@ -63,7 +65,8 @@ class TelegramRunner:
             await app.initialize()  # getMe: checks the token, learns the bot's @username
         except InvalidToken:
             raise ConfigError("TELEGRAM_BOT_TOKEN was rejected by the Telegram Bot API") from None
-        await register_commands(app.bot, self.catalogues, self.settings.admin_ids)
+        await register_commands(app.bot, self.catalogues, self.settings.admin_ids,
+                                payments=self.settings.payments == "stars")
         await app.start()
         if self.webhook_mode:
             await app.bot.set_webhook(
