@@ -180,7 +180,7 @@ def forget(conv: Conversation, target: ChatTarget, session: Session, text: str) 
     from bot.forget import forget_person
 
     forget_person(conv, target)
-    return [Reply(conv.say(target, "conv.forgotten"))]
+    return [Reply(conv.say(target, "conv.forgotten"), forgets=True)]
 
 
 def stats(conv: Conversation, target: ChatTarget, session: Session, text: str) -> list[Reply]:

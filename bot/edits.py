@@ -8,6 +8,7 @@ it at no cost; after that the running request goes on and the edit is a new one.
 
 from __future__ import annotations
 
+import hashlib
 import json
 
 import redis
@@ -24,11 +25,12 @@ ASKS_NOTHING = QUIET_ACTIONS | {"help", "question"}
 
 
 def signature(intent: Intent) -> str:
-    """What the request asks for, without how sure the reading was."""
+    """A digest of what the request asks for, without how sure the reading was: equal for
+    the same request, and it keeps none of the person's words."""
     data = intent.to_dict()
     data.pop("confidence", None)
     data.pop("go_anyway", None)
-    return json.dumps(data, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:32]
 
 
 class Origins:
@@ -38,15 +40,15 @@ class Origins:
         self.redis = client
 
     @staticmethod
-    def key(origin: str) -> str:
-        return f"{KEY_PREFIX}origin:{origin}"
+    def key(person_id: str, origin: str) -> str:
+        return f"{KEY_PREFIX}origin:{person_id}:{origin}"  # under the person: /forget sweeps it
 
-    def remember(self, origin: str, generation_id: str, intent: Intent) -> None:
+    def remember(self, person_id: str, origin: str, generation_id: str, intent: Intent) -> None:
         value = json.dumps({"generation": generation_id, "asked": signature(intent)})
-        self.redis.set(self.key(origin), value, ex=ORIGIN_TTL_S)
+        self.redis.set(self.key(person_id, origin), value, ex=ORIGIN_TTL_S)
 
-    def get(self, origin: str) -> dict[str, str] | None:
-        raw = self.redis.get(self.key(origin))
+    def get(self, person_id: str, origin: str) -> dict[str, str] | None:
+        raw = self.redis.get(self.key(person_id, origin))
         return json.loads(raw) if raw else None
 
 
@@ -54,7 +56,7 @@ def remember(client: redis.Redis, incoming: Incoming, intent: Intent, replies: l
     """Note the request this message started, if it started one."""
     started = next((r.generation_id for r in replies if r.generation_id), None)
     if incoming.origin and started:
-        Origins(client).remember(incoming.origin, started, intent)
+        Origins(client).remember(incoming.target.person_id, incoming.origin, started, intent)
 
 
 def revise(
@@ -66,7 +68,7 @@ def revise(
         return True, []
     if intent.action in ASKS_NOTHING:
         return False, []
-    before = Origins(client).get(incoming.origin)
+    before = Origins(client).get(incoming.target.person_id, incoming.origin)
     if before is None:
         return True, []
     if before["asked"] == signature(intent):

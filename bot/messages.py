@@ -52,6 +52,9 @@ class Reply:
 
     text: str
     buttons: Buttons = ()
+    forgets: bool = False
+    """The answer to /forget: everything about the person is gone, and a channel that keeps a
+    history (the web feed) must not write this turn into it."""
     generation_id: str | None = None
     """Set on the acknowledgement of a queued generation: the channel reports the sent
     message's id back with ``Conversation.attach_ack`` so progress can edit it."""

@@ -83,6 +83,12 @@ def test_no_serious_accessibility_violation_in_the_main_states(site: str, browse
                            timeout=20_000)
     check_both_viewports(page, "result", language)
 
+    page.click("button.enlarge")
+    page.wait_for_selector("#viewer:not([hidden])")
+    check_both_viewports(page, "enlarged", language)
+    page.keyboard.press("Escape")
+    page.wait_for_selector("#viewer", state="hidden")
+
     page.click("#styles-button")
     page.wait_for_selector("#gallery:not([hidden]) button.tile")
     check_both_viewports(page, "gallery", language)
@@ -184,3 +190,25 @@ def test_the_language_switch_decides_the_reply_language(site: str, browser) -> N
     reply = last_bot_text(page)
     assert not CJK.search(reply), reply
     assert page.evaluate("document.documentElement.lang") == "en"
+
+
+def test_a_result_enlarges_on_tap_and_the_phone_gets_a_hint_that_fits(site: str, browser) -> None:
+    page = browser.new_page(locale="en-US", viewport=PHONE)
+    page.goto(site)
+    page.wait_for_selector("text=Send me a selfie")
+    assert page.get_attribute("#text", "placeholder") == "What would you like?"
+    assert page.evaluate("(() => { const e = document.getElementById('text'); return e.scrollWidth <= e.clientWidth; })()")
+    page.set_input_files("#photo", str(FACE))
+    page.wait_for_selector("text=Got your photo")
+    page.fill("#text", "make me anime")
+    page.press("#text", "Enter")
+    page.wait_for_selector("img.result", timeout=60_000)
+    zoom = page.get_by_role("button", name=re.compile("^Enlarge: "))
+    zoom.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#viewer:not([hidden])")
+    assert page.get_attribute("#viewer-img", "src") == page.get_attribute("img.result", "src")
+    assert page.evaluate("document.activeElement.id") == "viewer-close"
+    page.keyboard.press("Escape")
+    page.wait_for_selector("#viewer", state="hidden")
+    assert page.evaluate("document.activeElement.classList.contains('enlarge')")

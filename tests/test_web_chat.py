@@ -7,6 +7,7 @@ import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -65,12 +66,18 @@ def browser() -> Iterator[object]:
             chromium.close()
 
 
-def test_upload_a_selfie_ask_for_anime_and_see_the_portrait_inline(site: str, browser, tmp_path: Path) -> None:
+def with_selfie(browser, site: str) -> Any:
+    """A new English page that has greeted the person and taken their selfie."""
     page = browser.new_page(locale="en-US")
     page.goto(site)
     page.wait_for_selector("text=Send me a selfie")
     page.set_input_files("#photo", str(FACE))
     page.wait_for_selector("text=Got your photo")
+    return page
+
+
+def test_upload_a_selfie_ask_for_anime_and_see_the_portrait_inline(site: str, browser, tmp_path: Path) -> None:
+    page = with_selfie(browser, site)
     page.fill("#text", "make me anime")
     page.click("#send")
     ack = page.wait_for_selector(".msg.bot >> text=/On it: Anime/")

@@ -50,11 +50,7 @@ def wait_for_bubbles(page: Any, count: int) -> None:
 
 
 def test_a_reload_shows_the_same_conversation_in_order(site: str, browser) -> None:
-    page = browser.new_page(locale="en-US")
-    page.goto(site)
-    page.wait_for_selector("text=Send me a selfie")
-    page.set_input_files("#photo", str(FACE))
-    page.wait_for_selector("text=Got your photo")
+    page = web_chat.with_selfie(browser, site)
     page.fill("#text", "make me anime")
     page.press("#text", "Enter")
     page.wait_for_selector("img.result", timeout=60_000)

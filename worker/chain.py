@@ -85,7 +85,7 @@ def is_free(model: Model) -> bool:
 
 
 async def submit(ctx: WorkerContext, gen_id: str) -> None:
-    """Submit one queued generation (the RQ job ``submit_job``)."""
+    """Submit one queued generation (the sweep runs it as soon as it is due)."""
     records = Records(ctx.redis)
     record = records.gen(gen_id)
     if record is None or record.state != "queued":

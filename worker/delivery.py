@@ -18,14 +18,12 @@ from core.chat import Button, ButtonAction, Buttons, ChatTarget
 from core.errors import PermanentUpstreamError, TransientUpstreamError
 from core.models import MODELS, best_model
 from core.sender import Deliverable
-from worker import rqueue
 from worker.context import WorkerContext
 from worker.credits import Credits
 from worker.ledger import Ledger
 from worker.records import (
     ACTIVE,
     FINISHED,
-    STEP_GRACE_S,
     Record,
     Records,
     gen_key,
@@ -48,16 +46,19 @@ async def group_item_finished(ctx: WorkerContext, group_id: str) -> None:
     if any(item.state not in FINISHED for item in records.gens_of(group)):
         return
     if records.transition(
-        group_key(group_id), ("active",), "ready", due=(group_member(group_id), now() + STEP_GRACE_S),
+        group_key(group_id), ("active",), "ready",
+        due=(group_member(group_id), now() + ctx.timing.deliver_lease_s),
     ):
-        rqueue.enqueue_deliver(ctx.redis, group_id, ctx.settings.failure_ttl_seconds)
+        # Delivered right here, on this worker's loop (the sweep takes it over only if this
+        # worker dies: the due time is a lease). An RQ job for it cost a dozen Redis commands.
+        await deliver(ctx, group_id)
 
 
 # -- deliver --------------------------------------------------------------------------------
 
 
 async def deliver(ctx: WorkerContext, group_id: str) -> None:
-    """Send a finished group to its chat, once (the RQ job ``deliver_job``)."""
+    """Send a finished group to its chat, once (the worker that finished it, or the sweep)."""
     records = Records(ctx.redis)
     group = records.group(group_id)
     if group is None or group.state != "ready" or now() < group.number("not_before"):
@@ -182,14 +183,11 @@ async def _delivery_later(
         _close_group(ctx, group, token, "failed", "undelivered", error=error.message_id)
         return
     delay = error.retry_after if error.retry_after is not None else min(60.0, 2.0**attempts)
-    if Records(ctx.redis).transition(
+    Records(ctx.redis).transition(
         group_key(group.id), ("sending",), "ready", expect_token=token, deliver_attempts=attempts,
         not_before=now() + delay,
-        # RQ's scheduler works in whole seconds and may hand the job over early (then it
-        # returns at once); the sweep takes the group just after not_before in any case.
-        due=(group_member(group.id), now() + delay + STEP_GRACE_S),
-    ):
-        rqueue.enqueue_deliver(ctx.redis, group.id, ctx.settings.failure_ttl_seconds, delay)
+        due=(group_member(group.id), now() + delay),  # the sweep sends it again then
+    )
 
 
 def _close_group(

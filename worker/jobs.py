@@ -17,13 +17,15 @@ from worker.rqueue import JOB_TIMEOUT_S
 
 
 def submit_job(gen_id: str) -> None:
-    """Submit one queued generation."""
+    """Submit one queued generation. Nothing enqueues this now (the sweep owns submits); it
+    stays for jobs an earlier version left in the queue when a worker is upgraded in place."""
     ctx = current()
     ctx.run(chain.submit(ctx, gen_id), timeout=JOB_TIMEOUT_S)
 
 
 def deliver_job(group_id: str) -> None:
-    """Send one finished group to its chat."""
+    """Send one finished group to its chat. Like ``submit_job``, only for jobs an earlier
+    version queued: the worker that finishes a group delivers it, the sweep if it dies."""
     ctx = current()
     ctx.run(delivery.deliver(ctx, group_id), timeout=JOB_TIMEOUT_S)
 

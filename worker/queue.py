@@ -29,7 +29,6 @@ from worker.ledger import Ledger, Limits, day, hours_to_reset, seconds_to_reset
 from worker.records import (
     ACTIVE,
     DUE,
-    STEP_GRACE_S,
     WAITING,
     Records,
     encode,
@@ -187,13 +186,13 @@ class GenerationQueue:
                 pipe.expire(gen_key(gen_id), kept)
                 # Tiny offsets keep the items of a group in order in the waiting line.
                 pipe.zadd(WAITING, {gen_id: created + index * 1e-6})
-                pipe.zadd(DUE, {gen_member(gen_id): created + STEP_GRACE_S})
+                # The sweep submits it (one owner per step: an RQ job besides it doubled the
+                # Redis work per generation and raced it to the submit).
+                pipe.zadd(DUE, {gen_member(gen_id): created})
             pipe.zadd(DUE, {group_member(group_id): latest_end})
             pipe.sadd(person_key(person), *(f"gen:{g}" for g in gen_ids), f"grp:{group_id}")
             pipe.expire(person_key(person), kept)
             pipe.execute()
-        for gen_id in gen_ids:
-            rqueue.enqueue_submit(self.redis, gen_id, self.settings.failure_ttl_seconds)
         ahead = self._ahead(gen_ids[0])
         return Ticket(group_id, gen_ids, self._eta(models, ahead), ahead, models[0].key,
                       sum(c for _, c in holds) if holds else 0, balance)

@@ -87,12 +87,6 @@ def record_ttl_s(retention_days: float) -> int:
         return RECORD_TTL_S
     return max(3600, min(RECORD_TTL_S, int(retention_days * 86400)))
 
-STEP_GRACE_S = 0.5
-"""Seconds a step waits for an RQ worker before any sweep takes it (and runs it concurrently).
-
-Under a burst, one RQ worker runs steps one after another; the sweep runs hundreds at once,
-so a step that waited longer than this is done by whichever gets there first (the step's
-compare-and-set makes sure only one does it)."""
 
 DUE = key("due")
 WAITING = key("waiting")

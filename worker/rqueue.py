@@ -9,20 +9,18 @@ harmless because every step is idempotent on its record.
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
 
 import redis
 from rq import Queue
 from rq.serializers import JSONSerializer
 
 QUEUE_NAME = "portraitbot"
-"""The one queue of short chain steps (submit, deliver, cancel)."""
+"""The one queue of short jobs (cancel, the WeChat channels' own); submits and deliveries
+are the sweep's, one owner per step."""
 JOB_TIMEOUT_S = 180
 """A single step never takes longer than this; a slower one is killed and its lease retries it."""
 RESULT_TTL_S = 60
 """Results are not used (state is in the records); keep them a minute for debugging."""
-SUBMIT_JOB = "worker.jobs.submit_job"
-DELIVER_JOB = "worker.jobs.deliver_job"
 CANCEL_JOB = "worker.jobs.cancel_job"
 
 
@@ -30,33 +28,12 @@ def queue(redis_client: redis.Redis) -> Queue:
     return Queue(QUEUE_NAME, connection=redis_client, serializer=JSONSerializer)
 
 
-def _enqueue(
-    redis_client: redis.Redis, func: str, record_id: str, job_id: str, failure_ttl: int,
-    delay_s: float = 0.0,
-) -> None:
-    q = queue(redis_client)
-    options = dict(
-        args=(record_id,), job_id=f"{job_id}-{uuid.uuid4().hex[:8]}", job_timeout=JOB_TIMEOUT_S,
-        result_ttl=RESULT_TTL_S, failure_ttl=failure_ttl,
-    )
-    if delay_s > 0:
-        q.enqueue_in(timedelta(seconds=delay_s), func, **options)  # type: ignore[arg-type]
-    else:
-        q.enqueue(func, **options)  # type: ignore[arg-type]
-
-
-def enqueue_submit(redis_client: redis.Redis, gen_id: str, failure_ttl: int, delay_s: float = 0.0) -> None:
-    _enqueue(redis_client, SUBMIT_JOB, gen_id, f"submit-{gen_id}", failure_ttl, delay_s)
-
-
-def enqueue_deliver(
-    redis_client: redis.Redis, group_id: str, failure_ttl: int, delay_s: float = 0.0
-) -> None:
-    _enqueue(redis_client, DELIVER_JOB, group_id, f"deliver-{group_id}", failure_ttl, delay_s)
-
-
 def enqueue_cancel(redis_client: redis.Redis, gen_id: str, failure_ttl: int) -> None:
-    _enqueue(redis_client, CANCEL_JOB, gen_id, f"cancel-{gen_id}", failure_ttl)
+    """Ask a worker to stop a cancelled generation upstream (the bot holds no provider client)."""
+    queue(redis_client).enqueue(
+        CANCEL_JOB, args=(gen_id,), job_id=f"cancel-{gen_id}-{uuid.uuid4().hex[:8]}",
+        job_timeout=JOB_TIMEOUT_S, result_ttl=RESULT_TTL_S, failure_ttl=failure_ttl,
+    )
 
 
 def depth(redis_client: redis.Redis) -> int:

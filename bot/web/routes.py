@@ -175,7 +175,8 @@ def web_routes(
         for reply in replies:
             if reply.generation_id:
                 conversation.attach_ack(reply.generation_id, reply.generation_id)
-        history.replied(user, client_id, replies)
+        if not any(reply.forgets for reply in replies):  # after /forget the feed stays empty
+            history.replied(user, client_id, replies)
         # The page shows itself in the language the person is answered in (a switch, /lang, or
         # what they write may have changed it), so one bubble never mixes two languages.
         answered_in = conversation.reply_language(incoming.target)

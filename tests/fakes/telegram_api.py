@@ -111,6 +111,15 @@ def entities_of(text: str) -> list[dict[str, Any]]:
     return found
 
 
+def with_words(message: dict[str, Any], *, text: str | None, caption: str | None) -> None:
+    """Set a message's text or caption with the entities a client would send along."""
+    for name, value, entities_name in (("text", text, "entities"), ("caption", caption, "caption_entities")):
+        if value is not None:
+            message[name] = value
+            if entities := entities_of(value):
+                message[entities_name] = entities
+
+
 def image_size(data: bytes) -> tuple[int, int]:
     """(width, height) of an image, or (0, 0) when it is not one Pillow reads."""
     try:
@@ -219,14 +228,7 @@ class FakeBotApi:
         message: dict[str, Any] = {
             "message_id": next(self._ids), "date": int(time.time()), "chat": chat, "from": sender,
         }
-        if text is not None:
-            message["text"] = text
-            if entities := entities_of(text):
-                message["entities"] = entities
-        if caption is not None:
-            message["caption"] = caption
-            if entities := entities_of(caption):
-                message["caption_entities"] = entities
+        with_words(message, text=text, caption=caption)
         if photo is not None:
             message["photo"] = photo
         if document is not None:
@@ -248,14 +250,7 @@ class FakeBotApi:
         """The person edits their ``message``: its new version, for ``push(..., kind="edited_message")``."""
         edited = {k: v for k, v in message.items() if k not in ("entities", "caption_entities")}
         edited["edit_date"] = int(time.time())
-        if text is not None:
-            edited["text"] = text
-            if entities := entities_of(text):
-                edited["entities"] = entities
-        if caption is not None:
-            edited["caption"] = caption
-            if entities := entities_of(caption):
-                edited["caption_entities"] = entities
+        with_words(edited, text=text, caption=caption)
         with self.lock:
             self.messages[(message["chat"]["id"], message["message_id"])] = edited
         return edited

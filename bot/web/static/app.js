@@ -27,7 +27,15 @@ async function loadStrings() {
   $("lang-button").setAttribute("aria-label", t("web.switch_language", { language: LANGUAGE_NAMES[other] }));
   $("title").textContent = t("web.title");
   document.title = t("web.title");
+  fitPlaceholder();
 }
+
+const narrow = window.matchMedia("(max-width: 480px)");
+function fitPlaceholder() {
+  // A phone's text field is too narrow for the long hint: it gets the short one.
+  $("text").placeholder = t(narrow.matches ? "web.placeholder_short" : "web.placeholder");
+}
+narrow.addEventListener("change", fitPlaceholder);
 
 function bubble(who, text, extra) {
   const div = document.createElement("div");
@@ -114,8 +122,13 @@ function showImages(ev) {
     const img = document.createElement("img"); img.src = url; img.className = "result";
     img.alt = (ev.caption || "").split("\n")[0] + (ev.files.length > 1 ? " " + (n + 1) : "");
     img.addEventListener("load", reveal);
+    // A tap (or Enter) enlarges the picture.
+    const zoom = document.createElement("button"); zoom.type = "button"; zoom.className = "enlarge";
+    zoom.setAttribute("aria-label", t("web.enlarge", { picture: img.alt }));
+    zoom.addEventListener("click", () => openViewer(url, img.alt));
+    zoom.appendChild(img);
     const a = document.createElement("a"); a.href = url; a.download = f.download || f.name; a.className = "dl"; a.textContent = t("web.download");
-    fig.appendChild(img); fig.appendChild(a); grid.appendChild(fig);
+    fig.appendChild(zoom); fig.appendChild(a); grid.appendChild(fig);
   });
   div.appendChild(grid);
   addButtons(div, ev.buttons);
@@ -220,6 +233,28 @@ function trapFocus(e) {
   if (e.shiftKey && document.activeElement === first) { e.preventDefault(); last.focus(); }
   else if (!e.shiftKey && document.activeElement === last) { e.preventDefault(); first.focus(); }
 }
+
+function openViewer(url, caption) {
+  state.viewerOpener = document.activeElement;
+  $("viewer-img").src = url; $("viewer-img").alt = caption;
+  $("viewer-caption").textContent = caption;
+  $("viewer").hidden = false;
+  $("viewer-close").focus();
+}
+
+function closeViewer() {
+  if ($("viewer").hidden) return;
+  $("viewer").hidden = true;
+  if (state.viewerOpener && document.contains(state.viewerOpener)) state.viewerOpener.focus();
+}
+
+$("viewer-close").addEventListener("click", closeViewer);
+$("viewer").addEventListener("click", (e) => { if (e.target === $("viewer") || e.target === $("viewer-img")) closeViewer(); });
+$("viewer").addEventListener("keydown", (e) => {
+  // One control inside: Tab stays on it; Escape closes.
+  if (e.key === "Escape") { e.preventDefault(); closeViewer(); }
+  else if (e.key === "Tab") { e.preventDefault(); $("viewer-close").focus(); }
+});
 
 $("composer").addEventListener("submit", (e) => {
   e.preventDefault();
