@@ -33,6 +33,8 @@ HOLD_TTL_S = 30 * 24 * 3600
 """Seconds a hold's record (and a charge's) is kept after it was made."""
 CHARGE_TTL_S = 366 * 24 * 3600
 """Seconds a payment's record is kept: a refund may be asked for long after."""
+STARS_SEEN = key("credits", "stars_seen")
+"""How many of the bot's Stars transactions (getStarTransactions order) were read already."""
 HELD = key("credits", "held")
 """Sorted set of generation ids holding credits, by when: the timeout sweep's list."""
 
@@ -252,6 +254,14 @@ class Credits:
         return bool(self._grant(
             keys=[account_key(person_id), charge_key(charge_id), day_key()],
             args=[self.free, person_id, int(credits), int(stars), time.time(), payer, pack]))
+
+    def stars_seen(self) -> int:
+        return int(self.redis.get(STARS_SEEN) or 0)
+
+    def saw_stars(self, count: int) -> None:
+        """Remember that the first ``count`` Stars transactions were read (grants are by
+        charge id, so two processes reading the same page credit it once)."""
+        self.redis.set(STARS_SEEN, count)
 
     def charge(self, charge_id: str) -> Charge | None:
         raw = {text(k): text(v) for k, v in self.redis.hgetall(charge_key(charge_id)).items()}

@@ -108,6 +108,7 @@ def build_application(
     messages = filters.UpdateType.MESSAGE
     if credits is not None:
         payments = Payments(credits, conversation, settings, catalogues)
+        application.bot_data["payments"] = payments  # the runner keeps its Stars history read
         application.add_handler(PreCheckoutQueryHandler(payments.on_pre_checkout))
         application.add_handler(MessageHandler(messages & filters.SUCCESSFUL_PAYMENT, payments.on_paid))
         application.add_handler(CommandHandler("refund", payments.on_refund, filters=messages))

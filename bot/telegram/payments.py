@@ -8,15 +8,19 @@
   ``telegram_payment_charge_id`` (``worker.credits``), so the update delivered twice credits
   once, and one delivered again after a crash credits then. It is handled here, not by the
   conversation's once-per-update filter, so a redelivery is never dropped as a duplicate.
+* ``catch_up``: a payment whose update reached a process that died before crediting it is
+  never sent again, so at start and every ``CATCH_UP_S`` the bot reads its Stars history
+  (``getStarTransactions``) and credits any payment the ledger lacks, by the same charge id.
 * ``/refund <charge id>`` (ADMIN_IDS): takes the credits back, then ``refundStarPayment``;
   when Telegram refuses, the credits are restored.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
-from telegram import Bot, LabeledPrice, Update
+from telegram import Bot, LabeledPrice, TransactionPartnerUser, Update
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
@@ -32,6 +36,10 @@ from worker.credits import Credits
 log = logging.getLogger(__name__)
 
 Context = ContextTypes.DEFAULT_TYPE
+CATCH_UP_S = 300.0
+"""Seconds between two reads of the bot's Stars history (one Bot API call when nothing is new)."""
+PAGE = 100
+"""Transactions per getStarTransactions call (the Bot API's most)."""
 ALREADY_REFUNDED = "CHARGE_ALREADY_REFUNDED"
 """The Bot API's description when the Stars of a charge were sent back before."""
 
@@ -88,12 +96,51 @@ class Payments:
         if not first:
             log.info("telegram: payment %s was credited before", payment.telegram_payment_charge_id)
             return
+        await self._tell_paid(context.bot, target, pack.credits)
+
+    async def _tell_paid(self, bot: Bot, target: ChatTarget, credits: int) -> None:
         language = self.conversation.reply_language(target)
         left = self.credits.balance(target.person_id)
-        await context.bot.send_message(
-            int(target.chat_id), self.catalogues.text(language, "credits.paid", credits=pack.credits, balance=left),
+        await bot.send_message(
+            int(target.chat_id), self.catalogues.text(language, "credits.paid", credits=credits, balance=left),
             message_thread_id=thread_of(target),
         )
+
+    async def catch_up(self, bot: Bot) -> int:
+        """Credit every Stars payment in the bot's history that the ledger has not (its update
+        was lost with a process); how many. The person is told in their private chat."""
+        offset = self.credits.stars_seen()
+        found = 0
+        while True:
+            page = (await bot.get_star_transactions(offset=offset, limit=PAGE)).transactions
+            for transaction in page:
+                source = transaction.source
+                if not isinstance(source, TransactionPartnerUser) or source.invoice_payload is None:
+                    continue  # a refund going out, a withdrawal, a gift: nothing to credit
+                pack = Pack.from_payload(source.invoice_payload) or Pack(0, transaction.amount)
+                person = ChatTarget("telegram", str(source.user.id), str(source.user.id),
+                                    normalize_language(source.user.language_code))
+                if self.credits.grant(person.person_id, transaction.id, pack.credits, stars=transaction.amount,
+                                      payer=str(source.user.id), pack=source.invoice_payload):
+                    found += 1
+                    log.warning("telegram: payment %s credited from the Stars history", transaction.id)
+                    try:
+                        await self._tell_paid(bot, person, pack.credits)
+                    except TelegramError as error:
+                        log.info("telegram: could not tell the payer of %s: %s", transaction.id, error)
+            offset += len(page)
+            self.credits.saw_stars(offset)
+            if len(page) < PAGE:
+                return found
+
+    async def keep_caught_up(self, bot: Bot, every: float = CATCH_UP_S) -> None:
+        """``catch_up`` now and every ``every`` seconds until cancelled; a failure waits a turn."""
+        while True:
+            try:
+                await self.catch_up(bot)
+            except TelegramError as error:
+                log.warning("telegram: reading the Stars history failed: %s", error)
+            await asyncio.sleep(every)
 
     async def on_refund(self, update: Update, context: Context) -> None:
         """/refund <telegram_payment_charge_id>: for ADMIN_IDS."""

@@ -7,6 +7,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from types import TracebackType
 from urllib.parse import urlsplit
 
@@ -51,6 +53,7 @@ class TelegramRunner:
         self.settings = settings
         self.catalogues = catalogues
         self.poll_timeout = poll_timeout
+        self._catch_up: asyncio.Task[None] | None = None
         self.application: Application = build_application(  # type: ignore[type-arg]
             settings, conversation, catalogues=catalogues, credits=credits
         )
@@ -68,6 +71,9 @@ class TelegramRunner:
         await register_commands(app.bot, self.catalogues, self.settings.admin_ids,
                                 payments=self.settings.payments == "stars")
         await app.start()
+        payments = app.bot_data.get("payments")
+        if payments is not None and self.settings.payments == "stars":
+            self._catch_up = asyncio.create_task(payments.keep_caught_up(app.bot))
         if self.webhook_mode:
             await app.bot.set_webhook(
                 webhook_url(self.settings),
@@ -82,6 +88,11 @@ class TelegramRunner:
     async def stop(self) -> None:
         """Stop polling and finish the updates in hand. The webhook stays set across restarts."""
         app = self.application
+        if self._catch_up is not None:
+            self._catch_up.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._catch_up
+            self._catch_up = None
         if app.updater is not None and app.updater.running:
             await app.updater.stop()
         if app.running:
