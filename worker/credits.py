@@ -248,6 +248,23 @@ class Credits:
         found = self.redis.zrangebyscore(HELD, "-inf", until, start=0, num=limit)
         return [text(g) for g in found if isinstance(g, bytes | str)]
 
+    def end_stale(self, older_than_s: float, at: float | None = None) -> int:
+        """Holds older than any generation lives: spend those whose picture was delivered,
+        return those that failed, were cancelled or whose record is gone (forgotten,
+        expired). The sweep's safety net for a process that died between a generation's end
+        and its settling; how many holds ended."""
+        from worker.records import GenState, gen_key
+
+        ended = 0
+        for gen_id in self.stale_holds(older_than_s, at):
+            raw = self.redis.hget(gen_key(gen_id), "state")
+            state = text(raw) if raw is not None else None
+            if state == GenState.delivered:
+                ended += bool(self.settle(gen_id))
+            elif state in (None, GenState.failed, GenState.cancelled, GenState.expired):
+                ended += bool(self.release(gen_id))
+        return ended
+
     def grant(self, person_id: str, charge_id: str, credits: int, *, stars: int = 0,
               payer: str = "", pack: str = "") -> bool:
         """Credit a payment (or an operator's grant) once per ``charge_id``; True the first time."""

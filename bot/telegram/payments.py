@@ -171,11 +171,14 @@ class Payments:
         try:
             await context.bot.refund_star_payment(int(charge.payer), charge_id)
         except TelegramError as error:
-            if ALREADY_REFUNDED not in str(error):
+            if ALREADY_REFUNDED not in str(error).upper():
                 if taken:
                     self.credits.restore(charge_id)
                 await say("credits.refund_failed", reason=str(error)[:200])
                 return
+        if not taken and charge.state == "refunded":
+            await say("credits.refund_before")
+            return
         left = self.credits.balance(charge.person_id)
         await say("credits.refunded", stars=charge.stars, credits=charge.credits, person=charge.person_id,
                   balance=left)
