@@ -357,8 +357,8 @@ class Conversation:
         if result.model.local:
             text += "\n" + self.say(target, "conv.offline_note")
         if ticket.balance is not None and ticket.credits:
-            text += "\n" + self.say(target, "credits.ack_one" if ticket.credits == 1 else "credits.ack",
-                                     credits=ticket.credits, balance=ticket.balance)
+            which = "credits.ack_pool" if ticket.pooled else "credits.ack_one" if ticket.credits == 1 else "credits.ack"
+            text += "\n" + self.say(target, which, credits=ticket.credits, balance=ticket.balance)
         return text
 
     def _id_document(self, result: Plan) -> IdSpec | None:

@@ -13,7 +13,7 @@ import uuid
 
 from bot.commands import COMMANDS, Command, Conversation, argument
 from bot.messages import Invoice, Reply
-from core.chat import ChatTarget
+from core.chat import POOL_PREFIX, ChatTarget
 from worker.ledger import cost_key, day
 from worker.redis_conn import text
 from worker.store import Session
@@ -74,7 +74,7 @@ def grant(conv: Conversation, target: ChatTarget, session: Session, text_: str) 
     parts = argument(text_).split()
     if len(parts) != 2 or not parts[1].isdigit() or int(parts[1]) < 1:
         return [Reply(conv.say(target, "credits.grant_usage"))]
-    person = parts[0] if ":" in parts[0] else f"telegram:{parts[0]}"
+    person = parts[0] if ":" in parts[0] and not parts[0].startswith(POOL_PREFIX) else f"telegram:{parts[0]}"
     credits = int(parts[1])
     conv.queue.credits.grant(person, f"op:{uuid.uuid4().hex}", credits, payer=target.person_id)
     left = conv.queue.credits.balance(person)

@@ -27,6 +27,8 @@ ANN = 1001
 OPERATOR = 9001
 PRICE = 2
 """Credits per picture in these tests (MODEL_CREDITS for every fal model)."""
+PRICE_WORD = "💳"
+"""What marks the price line of an acknowledgement."""
 
 
 @pytest.fixture
@@ -144,6 +146,31 @@ async def test_a_payment_whose_update_died_with_the_process_is_credited_on_the_n
         assert f"You have {PRICE + 10} credits" in await say(fake, ANN, "/balance")
     assert sum("credits added" in t for t in fake.texts_to(ANN)) == 1
     books_balance(redis.Redis.from_url(redis_url), f"telegram:{ANN}")
+
+
+@pytest.mark.slow
+async def test_a_group_admin_spends_the_groups_pool_and_everyone_else_their_own(
+    fake: StarsBotApi, env: dict[str, str], redis_url: str
+) -> None:
+    group = fake.group()
+    ann, bob = fake.user(ANN), fake.user(1002, name="Bob")
+    fake.admins[group["id"]] = [ann]
+
+    async def ask(person: dict[str, Any]) -> str:
+        before = len(fake.sent_to(group["id"]))
+        fake.push(fake.message(person, chat=group, caption="@PortraitTestBot make me anime",
+                               photo=fake.photo_sizes(FACE)))
+        await fake.until(lambda: any(PRICE_WORD in t for t in fake.texts_to(group["id"])[before:]), timeout=20)
+        return next(t for t in fake.texts_to(group["id"])[before:] if PRICE_WORD in t)
+
+    async with server(env):
+        granted = await say(fake, OPERATOR, f"/grant group:{group['id']} 10")
+        assert "balance is 10" in granted, granted
+        assert "group's pool · 8 left" in await ask(ann)
+        assert f"{PRICE} credits · 0 left" in await ask(bob), "Bob is no admin: his own free credits"
+        assert f"You have {PRICE} credits" in await say(fake, ANN, "/balance"), "Ann's own are untouched"
+    pool = Credits(redis.Redis.from_url(redis_url)).account(f"telegram:group:{group['id']}")
+    assert (pool.free, pool.granted, pool.held + pool.balance) == (0, 10, 10), "no free trial for a pool"
 
 
 @pytest.mark.slow

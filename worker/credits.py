@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 import redis
 
+from core.chat import POOL_PREFIX
 from worker.ledger import DAY_KEY_TTL_S, day
 from worker.redis_conn import key, text
 
@@ -192,10 +193,15 @@ class Credits:
 
     def account(self, person_id: str) -> Account:
         """The person's credits now (their free trial is given on first look)."""
-        self._free(keys=[account_key(person_id)], args=[self.free])
+        self._free(keys=[account_key(person_id)], args=[self._free_of(person_id)])
         raw = {text(k): int(v) for k, v in self.redis.hgetall(account_key(person_id)).items()}
         return Account(raw.get("balance", 0), raw.get("held", 0), raw.get("free", 0),
                        raw.get("granted", 0), raw.get("spent", 0), raw.get("refunded", 0))
+
+    def _free_of(self, person_id: str) -> int:
+        """The free trial is a person's; a group's pool starts with what operators grant."""
+        _, _, user = person_id.partition(":")
+        return 0 if user.startswith(POOL_PREFIX) else self.free
 
     def balance(self, person_id: str) -> int:
         return self.account(person_id).balance
@@ -207,7 +213,7 @@ class Credits:
     def reserve(self, person_id: str, holds: list[tuple[str, int]], at: float | None = None) -> tuple[bool, int]:
         """Hold each generation's credits, all or none: (held, balance left or the balance that
         was short). A generation already holding is not held again."""
-        args: list[str | int | float] = [self.free, person_id, time.time() if at is None else at]
+        args: list[str | int | float] = [self._free_of(person_id), person_id, time.time() if at is None else at]
         for gen_id, credits in holds:
             args += [gen_id, int(credits)]
         held, balance = self._reserve(
@@ -270,7 +276,7 @@ class Credits:
         """Credit a payment (or an operator's grant) once per ``charge_id``; True the first time."""
         return bool(self._grant(
             keys=[account_key(person_id), charge_key(charge_id), day_key()],
-            args=[self.free, person_id, int(credits), int(stars), time.time(), payer, pack]))
+            args=[self._free_of(person_id), person_id, int(credits), int(stars), time.time(), payer, pack]))
 
     def stars_seen(self) -> int:
         return int(self.redis.get(STARS_SEEN) or 0)

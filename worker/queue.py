@@ -63,6 +63,8 @@ class Ticket:
     """Credits the request holds (PAYMENTS=stars), spent when it is delivered."""
     balance: int | None = None
     """Credits left after holding them; None when the request is not paid in credits."""
+    pooled: bool = False
+    """The group's pool paid (``balance`` is the pool's)."""
 
 
 @dataclass(frozen=True)
@@ -136,8 +138,10 @@ class GenerationQueue:
             client = f"group:{target.channel}:{target.chat_id}"
         holds = self._credit_holds(target, gen_ids, requests, models)
         balance = None
+        pooled = False
         if holds is not None:
-            held, balance = self.credits.reserve(person, holds)
+            payer, pooled = self._payer(target, sum(c for _, c in holds))
+            held, balance = self.credits.reserve(payer, holds)
             if not held:
                 raise QuotaError("credits.short", need=sum(c for _, c in holds), balance=balance)
             limits = replace(limits, daily_limit=0)  # they pay for each picture: no daily cap
@@ -195,7 +199,14 @@ class GenerationQueue:
             pipe.execute()
         ahead = self._ahead(gen_ids[0])
         return Ticket(group_id, gen_ids, self._eta(models, ahead), ahead, models[0].key,
-                      sum(c for _, c in holds) if holds else 0, balance)
+                      sum(c for _, c in holds) if holds else 0, balance, pooled)
+
+    def _payer(self, target: ChatTarget, credits: int) -> tuple[str, bool]:
+        """Whose credits pay: the group's pool when the person may spend it (a group admin)
+        and it has enough, else the person's own. (account id, from the pool)"""
+        if target.is_group and target.pool and self.credits.balance(target.pool_id) >= credits:
+            return target.pool_id, True
+        return target.person_id, False
 
     def pays(self, target: ChatTarget) -> bool:
         """Does this person pay for pictures in credits? With PAYMENTS=stars, on Telegram

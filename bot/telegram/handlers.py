@@ -10,6 +10,7 @@ import contextlib
 import hashlib
 import logging
 import time
+from dataclasses import replace
 from typing import Any
 
 from telegram import Bot, Chat, Message, Update
@@ -28,7 +29,7 @@ from bot.telegram.parse import (
     unusable_kind,
     without_mention,
 )
-from bot.telegram.payments import send_invoice
+from bot.telegram.payments import GroupAdmins, send_invoice
 from bot.telegram.sender import (
     TEXT_MAX,
     deliver,
@@ -65,6 +66,7 @@ class TelegramHandlers:
     def __init__(self, conversation: Dialogue, settings: Settings, catalogues: Catalogues) -> None:
         self.conversation = conversation
         self.settings = settings
+        self.admins = GroupAdmins()
         self.catalogues = catalogues
 
     def allowed(self, chat: Chat) -> bool:
@@ -94,6 +96,8 @@ class TelegramHandlers:
         me = context.bot.bot
         own_photo = photo_in(message)
         target = target_of(chat, sender, message.message_id, message)
+        if target.is_group and self.settings.payments == "stars" and sender is not None:
+            target = replace(target, pool=await self.admins.has(context.bot, chat.id, sender.id))
         if not addressed(message, me):
             if own_photo and not edited:  # group photo context only; nothing is downloaded or said
                 photo_ref = PhotoRef("telegram", own_photo.file_id, time.time())

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 
 from telegram import Bot, LabeledPrice, TransactionPartnerUser, Update
 from telegram.error import TelegramError
@@ -50,6 +51,30 @@ async def send_invoice(bot: Bot, target: ChatTarget, invoice: Invoice) -> None:
         [LabeledPrice(invoice.title, invoice.stars)], provider_token="",
         message_thread_id=thread_of(target),
     )
+
+
+ADMINS_KEPT_S = 300.0
+"""Seconds a group's list of administrators is kept before it is asked for again."""
+
+
+class GroupAdmins:
+    """Who administers a group (``getChatAdministrators``), asked once per ``ADMINS_KEPT_S``:
+    with PAYMENTS=stars a group's admins may spend its pool of credits."""
+
+    def __init__(self) -> None:
+        self._known: dict[int, tuple[float, frozenset[int]]] = {}
+
+    async def has(self, bot: Bot, chat_id: int, user_id: int) -> bool:
+        at, admins = self._known.get(chat_id, (0.0, frozenset()))
+        if time.monotonic() - at > ADMINS_KEPT_S:
+            try:
+                members = await bot.get_chat_administrators(chat_id)
+            except TelegramError as error:
+                log.info("telegram: group admins unknown (%s); the pool is not used", error)
+                return False
+            admins = frozenset(m.user.id for m in members)
+            self._known[chat_id] = (time.monotonic(), admins)
+        return user_id in admins
 
 
 class Payments:

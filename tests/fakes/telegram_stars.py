@@ -33,6 +33,8 @@ class StarsBotApi(FakeBotApi):
         self.transactions: list[dict[str, Any]] = []
         """StarTransaction objects in chronological order (payments in, refunds out)."""
         self.refunded: set[str] = set()
+        self.admins: dict[int, list[dict[str, Any]]] = {}
+        """group chat id -> its administrators (users), for getChatAdministrators."""
         self._charges = 0
 
     # ---- what a test does ------------------------------------------------------------------
@@ -135,6 +137,17 @@ class StarsBotApi(FakeBotApi):
                                   "receiver": {"type": "user", "transaction_type": "invoice_payment",
                                                "user": paid[0]["source"]["user"]}})
         return True
+
+    def _m_getChatAdministrators(self, params: dict[str, Any], files: dict[str, Upload]) -> list[dict[str, Any]]:
+        chat_id = int(params["chat_id"])
+        if chat_id not in self.chats:
+            raise ApiError(400, "Bad Request: chat not found")
+        return [{"status": "administrator", "user": user, "can_be_edited": False, "is_anonymous": False,
+                 "can_manage_chat": True, "can_delete_messages": True, "can_manage_video_chats": True,
+                 "can_restrict_members": True, "can_promote_members": False, "can_change_info": True,
+                 "can_invite_users": True, "can_post_stories": False, "can_edit_stories": False,
+                 "can_delete_stories": False}
+                for user in self.admins.get(chat_id, [])]
 
     def _m_getStarTransactions(self, params: dict[str, Any], files: dict[str, Upload]) -> dict[str, Any]:
         offset = int(params.get("offset") or 0)
