@@ -27,7 +27,7 @@ from dataclasses import dataclass
 import redis
 
 from core.chat import POOL_PREFIX
-from worker.ledger import DAY_KEY_TTL_S, day
+from worker.days import DAY_KEY_TTL_S, day
 from worker.redis_conn import key, text
 
 HOLD_TTL_S = 30 * 24 * 3600

@@ -13,10 +13,8 @@ from dataclasses import dataclass
 import redis
 
 from worker import metrics
+from worker.days import DAY_KEY_TTL_S, day  # noqa: F401  (day: re-exported, callers import it from here)
 from worker.redis_conn import key, text
-
-DAY_KEY_TTL_S = 8 * 24 * 3600
-"""Daily counters are kept a week (for /stats), then expire."""
 
 _RESERVE = """
 local active = redis.call('SCARD', KEYS[1])
@@ -114,11 +112,6 @@ return back
 """
 """Give a generation's images back to its person's quota of the day it was reserved, once:
 the flag and the decrement are one step, so a failure racing a cancel returns it only once."""
-
-
-def day(at: float | None = None) -> str:
-    """The UTC day of ``at`` as ``YYYYMMDD``."""
-    return time.strftime("%Y%m%d", time.gmtime(time.time() if at is None else at))
 
 
 def seconds_to_reset(at: float | None = None) -> float:
