@@ -27,7 +27,7 @@ from bot.photos import PhotoDesk
 from core.chat import Button, ButtonAction, ButtonData, ChatTarget
 from core.errors import PortraitBotError, QuotaError, UserInputError
 from core.i18n import Catalogues, normalize_language
-from core.idspecs import IdSpec, get_spec
+from core.idspecs import IdSpec, get_spec, refused_note
 from core.intent import recognize
 from core.models import MODELS, best_model
 from core.plan import Plan, StyleFacts, plan
@@ -350,6 +350,8 @@ class Conversation:
         document = self._id_document(result)
         if document is not None:
             text += "\n" + f"{document.name(target.language)} · {document.size_label()}"
+            notes = dict.fromkeys(refused_note(r.id_spec, r.background) for r in result.requests)
+            text += "".join("\n" + self.say(target, n, name=document.name(target.language)) for n in notes if n)
         if ticket.ahead:
             text += "\n" + self.say(target, "conv.ack_ahead", ahead=ticket.ahead)
         if result.note:

@@ -255,6 +255,31 @@ def get_spec(key: str | None, background: str | None = None) -> IdSpec | None:
     return SPECS.get((key or default_spec_key(None, background)).strip().lower())
 
 
+REQUIRED_BACKGROUND_NOTES = {
+    "white": "idphoto.spec_requires_white",
+    "light_grey": "idphoto.spec_requires_light_grey",
+    "blue": "idphoto.spec_requires_blue",
+}
+"""Said when a named document refuses the asked-for colour: "{name} requires a white background"."""
+
+
+def refused_background(key: str | None, wanted: str | None) -> str | None:
+    """The colour a named document uses instead of ``wanted`` when its rules refuse that
+    colour ("Canadian passport photo, blue background": white); None when it takes ``wanted``,
+    nothing was asked, or no document was named."""
+    spec = SPECS.get((key or "").strip().lower())
+    if spec is None or not wanted:
+        return None
+    colour = choose_background(spec, wanted)
+    return None if colour == BACKGROUND_ALIASES.get(wanted, wanted) else colour
+
+
+def refused_note(key: str | None, wanted: str | None) -> str | None:
+    """The message id saying which colour the named document requires, when it refuses ``wanted``."""
+    colour = refused_background(key, wanted)
+    return REQUIRED_BACKGROUND_NOTES.get(colour) if colour else None
+
+
 def choose_background(spec: IdSpec, wanted: str | None) -> str:
     """The colour to use: ``wanted`` when the spec allows it, else the spec's default."""
     wanted = BACKGROUND_ALIASES.get(wanted or "", wanted)

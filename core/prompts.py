@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import unicodedata
 
+from core.idspecs import refused_background
 from core.request import GenerationRequest
 from core.styles import BACKGROUND_PLACEHOLDER, BACKGROUND_WORDS, DEFAULT_STYLE, Catalogue, Style
 
@@ -54,7 +55,9 @@ def build_prompt(request: GenerationRequest, catalogue: Catalogue, *, edit_mode:
         body, likeness = custom, True
     else:
         style = catalogue.require(request.style or DEFAULT_STYLE)
-        body, likeness = style_text(style, request.background), style.likeness
+        # A colour the named document refuses is not asked of the model (it would be replaced).
+        backdrop = refused_background(request.id_spec, request.background) or request.background
+        body, likeness = style_text(style, "gray" if backdrop == "light_grey" else backdrop), style.likeness
         scene = clean_user_text(request.scene)
         if scene:
             body = f"{body}. Scene: {scene}"

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from core.chat import Buttons, ChatTarget, PhotoRef
 
@@ -26,6 +26,8 @@ class Deliverable:
     """Send as a file (full quality, no recompression) rather than as a photo."""
     title: str = ""
     """A name to save it under (``portrait-anime-1.jpg``); empty: the file's own name."""
+    label: str = ""
+    """What the picture is, in the person's language ("Anime"): a series names each picture."""
 
 
 class Sender(Protocol):
@@ -50,6 +52,15 @@ class Sender(Protocol):
 
     async def show_progress(self, target: ChatTarget, message_id: str | None, text: str) -> None:
         """Tell the person how it goes (edit the acknowledgement, keep "uploading photo…")."""
+        ...
+
+
+@runtime_checkable
+class EndsProgress(Protocol):
+    """A sender that can show how a request ended (cancelled, failed) in its acknowledgement."""
+
+    async def end_progress(self, target: ChatTarget, message_id: str, text: str) -> None:
+        """Edit the acknowledgement one last time; no "uploading photo…" after it."""
         ...
 
 

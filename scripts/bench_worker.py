@@ -220,6 +220,18 @@ def bench(args: argparse.Namespace) -> int:
     settings = Settings.from_env(env)
     queue = GenerationQueue(client, settings)
 
+    # What the bot's side (quota check, records, queue position) costs per generation, measured
+    # before the worker starts; the calibration generations are cancelled again.
+    calibration = 20
+    client.config_resetstat()
+    calibrated = [queue.enqueue(ChatTarget("test", f"cal{n}", f"cal{n}"),
+                                [GenerationRequest(style=args.style, model=MODEL)], reference=str(reference))
+                  for n in range(calibration)]
+    enqueue_commands = (sum(e["calls"] for name, e in client.info("commandstats").items()
+                            if name not in ("cmdstat_config", "cmdstat_info")) / calibration)
+    for n, _ticket in enumerate(calibrated):
+        queue.cancel(f"test:cal{n}")
+
     overrides = [arg for value in args.timing for arg in ("--timing", value)]
     chain_worker = subprocess.Popen(
         [sys.executable, "-m", "portraitbot.cli", "worker", "--sender-module",
@@ -313,8 +325,10 @@ def bench(args: argparse.Namespace) -> int:
     total = sum(commands.values())
     top = ", ".join(f"{name} {calls / max(1, len(tickets)):.1f}"
                     for name, calls in sorted(commands.items(), key=lambda c: -c[1])[:8])
+    per_gen = total / max(1, len(tickets))
     print(f"chain Redis commands/gen (enqueue + worker, Lua's inner calls included): "
-          f"{total / max(1, len(tickets)):.1f}  ({top})")
+          f"{per_gen:.1f}  ({top})")
+    print(f"  of which the bot's enqueue {enqueue_commands:.1f}, the worker {per_gen - enqueue_commands:.1f}")
     print(f"chain status calls/gen: mean {statistics.mean(polls) if polls else 0:.1f}")
     print(f"mean added latency chain {statistics.mean(added) if added else float('nan'):.2f} s")
 

@@ -183,6 +183,12 @@ def test_visa_photo_is_blue_unless_the_country_rules_otherwise() -> None:
     assert (us.style, us.id_spec) == ("id_photo_white", "us")
 
 
+def test_a_colour_the_country_refuses_makes_its_colour_and_keeps_what_was_asked() -> None:
+    for text in ("canadian passport photo with blue background", "加拿大护照照片蓝底"):
+        intent = recognize(text)
+        assert (intent.style, intent.id_spec, intent.background) == ("id_photo_white", "ca", "blue")
+
+
 def test_named_countries_and_sizes_pick_the_specification() -> None:
     assert recognize("passport photo for Canada").id_spec == "ca"
     assert recognize("Schengen visa photo").id_spec == "schengen"

@@ -114,6 +114,12 @@ def test_the_person_asking_for_blue_turns_the_white_id_style_blue() -> None:
     assert "light blue" in text and "white (#FFFFFF)" not in text
 
 
+def test_a_colour_the_named_document_refuses_is_not_asked_of_the_model() -> None:
+    canada = prompt(style="id_photo_white", id_spec="ca", background="blue")
+    assert "white (#FFFFFF)" in canada and "light blue" not in canada
+    assert "light gray" in prompt(style="id_photo_white", id_spec="uk", background="white")
+
+
 def test_a_red_backdrop_is_honoured_and_an_unknown_colour_is_ignored() -> None:
     assert "red (#D9001B) background" in prompt(style="id_photo_blue", background="red")
     text = prompt(style="id_photo_blue", background="purple; num_images=8")

@@ -17,10 +17,10 @@ from typing import Any
 from core.chat import Button, ButtonAction, Buttons, ChatTarget
 from core.errors import PermanentUpstreamError, TransientUpstreamError
 from core.models import MODELS, best_model
-from core.sender import Deliverable
+from core.sender import Deliverable, EndsProgress
 from worker.context import WorkerContext
 from worker.credits import Credits
-from worker.ledger import Ledger
+from worker.ledger import Ledger, active_key
 from worker.records import (
     ACTIVE,
     FINISHED,
@@ -37,62 +37,73 @@ from worker.records import (
 log = logging.getLogger(__name__)
 
 
-async def group_item_finished(ctx: WorkerContext, group_id: str) -> None:
-    """When every item of the group is finished, mark it ready and enqueue its delivery."""
+async def group_item_finished(ctx: WorkerContext, group_id: str, finished: Record | None = None) -> None:
+    """When every item of the group is finished, deliver it here, on this worker's loop.
+    ``finished``: the item that just finished, as it is now (a one-picture group needs no
+    second read of it)."""
     records = Records(ctx.redis)
     group = records.group(group_id)
     if group is None or group.state != "active":
         return
-    if any(item.state not in FINISHED for item in records.gens_of(group)):
+    ids = group.json("gens", [])
+    items = [finished] if finished is not None and ids == [finished.id] else records.gens_of(group)
+    if any(item.state not in FINISHED for item in items):
         return
+    # Straight to sending (no "ready" step between): the sweep takes the delivery over only
+    # if this worker dies, when the due time (a lease) runs out. An RQ job for it cost a
+    # dozen Redis commands, and a separate ready step a round trip.
+    token = new_id()
     if records.transition(
-        group_key(group_id), ("active",), "ready",
+        group_key(group_id), ("active",), "sending", token=token, shown_sending=1,
         due=(group_member(group_id), now() + ctx.timing.deliver_lease_s),
     ):
-        # Delivered right here, on this worker's loop (the sweep takes it over only if this
-        # worker dies: the due time is a lease). An RQ job for it cost a dozen Redis commands.
-        await deliver(ctx, group_id)
+        await _deliver_claimed(ctx, group, items, token)
 
 
 # -- deliver --------------------------------------------------------------------------------
 
 
 async def deliver(ctx: WorkerContext, group_id: str) -> None:
-    """Send a finished group to its chat, once (the worker that finished it, or the sweep)."""
+    """Send a ready group to its chat, once (a retry after a 429, or the sweep's takeover)."""
     records = Records(ctx.redis)
     group = records.group(group_id)
     if group is None or group.state != "ready" or now() < group.number("not_before"):
         return  # done, being sent, or waiting out a 429's retry_after
     token = new_id()
     if not records.transition(
-        group_key(group_id), ("ready",), "sending", token=token,
+        group_key(group_id), ("ready",), "sending", token=token, shown_sending=1,
         due=(group_member(group_id), now() + ctx.timing.deliver_lease_s),
     ):
         return
+    await _deliver_claimed(ctx, group, records.gens_of(group), token)
+
+
+async def _deliver_claimed(ctx: WorkerContext, group: Record, items: list[Record], token: str) -> None:
+    """The group is ``sending`` under ``token``: send it and record the outcome."""
     target = ChatTarget.from_dict(group.json("target"))
-    items = records.gens_of(group)
     sender = ctx.senders.get(target.channel)
     try:
         if sender is None:
             raise PermanentUpstreamError("delivery.no_channel")
-        await notify(ctx, group_id, "sending")
+        if not group["shown_sending"]:  # marked with the claim: no HSETNX of its own
+            await _show(ctx, group, "sending")
         await _send(ctx, sender, target, group, items)
     except TransientUpstreamError as error:
         await _delivery_later(ctx, group, token, error)
         return
     except PermanentUpstreamError as error:
         # The person blocked the bot or the chat is gone: stop quietly, keep a record.
-        log.info("group %s not delivered: %s", group_id, error.message_id)
-        _close_group(ctx, group, token, "failed", "undelivered", error=error.message_id)
+        log.info("group %s not delivered: %s", group.id, error.message_id)
+        _close_group(ctx, group, token, "failed", "undelivered", items, error=error.message_id)
         return
     except Exception:
         # A bug or an unmapped error in a sender: retried like a transient one, a few times.
-        log.exception("delivery of group %s failed unexpectedly", group_id)
+        log.exception("delivery of group %s failed unexpectedly", group.id)
         await _delivery_later(ctx, group, token, TransientUpstreamError("error.internal"))
         return
     # The chat has the pictures now: recording that must survive a Redis restart, or the
     # delivery's lease would run out and the pictures would be sent again.
-    await persist(lambda: _close_group(ctx, group, token, "delivered", "delivered"))
+    await persist(lambda: _close_group(ctx, group, token, "delivered", "delivered", items))
 
 
 async def _send(ctx: WorkerContext, sender: Any, target: ChatTarget, group: Record,
@@ -104,7 +115,8 @@ async def _send(ctx: WorkerContext, sender: Any, target: ChatTarget, group: Reco
         for item in items if item.state in ("delivering", "delivered")
         for number, path in enumerate(item.json("outputs", []))
     ]
-    files = [Deliverable(path, as_document=document, title=_title(path, style, n))
+    files = [Deliverable(path, as_document=document, title=_title(path, style, n),
+                         label=(found.name(language) if (found := ctx.styles.get(style)) else ""))
              for n, (path, document, style) in enumerate(delivered, start=1)]
     failed = [(n, item) for n, item in enumerate(items, start=1) if item.state in ("failed", "expired")]
     if files:
@@ -119,6 +131,7 @@ async def _send(ctx: WorkerContext, sender: Any, target: ChatTarget, group: Reco
             lines += _returned(ctx, language, [item for _, item in failed])
         await sender.send_images(target, files, "\n".join(lines), buttons=_result_buttons(ctx, language, items))
     elif failed:
+        await notify(ctx, group.id, "failed", group)
         first = failed[0][1]
         error = first["error"] or "error.upstream_failed"
         reason = text(language, error, **first.json("error_params", {}))
@@ -136,7 +149,7 @@ def _returned(ctx: WorkerContext, language: str, failed: list[Record]) -> list[s
 
 def _id_photo_lines(ctx: WorkerContext, language: str, items: list[Record]) -> list[str]:
     """Which document the ID photo meets and how to print its sheet, once per delivery."""
-    from core.idspecs import get_spec
+    from core.idspecs import get_spec, refused_note
     from engine.printsheet import SHEET_CAPTION_ID, sheet_caption_params
 
     for item in items:
@@ -152,7 +165,11 @@ def _id_photo_lines(ctx: WorkerContext, language: str, items: list[Record]) -> l
             language, "idphoto.caption", name=spec.name(language), size=spec.size_label(),
             width=spec.width_px, height=spec.height_px,
         )
-        return [size, ctx.catalogues.text(language, SHEET_CAPTION_ID, **sheet_caption_params(spec))]
+        lines = [size, ctx.catalogues.text(language, SHEET_CAPTION_ID, **sheet_caption_params(spec))]
+        note = refused_note(request.get("id_spec"), request.get("background"))
+        if note:  # "Canada passport photo requires a white background", not "blue background"
+            lines.append(ctx.catalogues.text(language, note, name=spec.name(language)))
+        return lines
     return []
 
 
@@ -180,7 +197,7 @@ async def _delivery_later(
     """Reschedule only the delivery (Telegram 429 says when); the images are already on disk."""
     attempts = int(group.number("deliver_attempts")) + 1
     if attempts > ctx.timing.delivery_retries:
-        _close_group(ctx, group, token, "failed", "undelivered", error=error.message_id)
+        _close_group(ctx, group, token, "failed", "undelivered", None, error=error.message_id)
         return
     delay = error.retry_after if error.retry_after is not None else min(60.0, 2.0**attempts)
     Records(ctx.redis).transition(
@@ -191,7 +208,8 @@ async def _delivery_later(
 
 
 def _close_group(
-    ctx: WorkerContext, group: Record, token: str, state: str, outcome: str, **fields: Any
+    ctx: WorkerContext, group: Record, token: str, state: str, outcome: str,
+    items: list[Record] | None, **fields: Any,
 ) -> bool:
     records = Records(ctx.redis)
     if not records.transition(
@@ -200,17 +218,25 @@ def _close_group(
     ):
         return False
     ledger = Ledger(ctx.redis)
-    credits = Credits(ctx.redis)
-    for item in records.gens_of(group):
-        if records.transition(gen_key(item.id), ("delivering",), "delivered" if outcome == "delivered"
-                              else "failed", delivered_at=now()):
-            latency = now() - item.number("created_at")
-            ledger.record_outcome(item["model"], outcome, latency if outcome == "delivered" else None)
-            if outcome != "delivered":
-                ledger.give_back(item.id)  # the pictures never reached the person
-            else:
-                credits.settle(item.id)  # they did: the credits it held are spent
-    ledger.release(group["person_id"], group.id)
+    # Only items that were delivering change (failed ones were counted when they failed). No
+    # compare-and-set per item: the group's, just won with its token, makes this the one
+    # closer, and nothing else moves a delivering item. One round trip for all of them.
+    closing = [item for item in (items if items is not None else records.gens_of(group))
+               if item.state == "delivering"]
+    at = now()
+    pipe = ctx.redis.pipeline(transaction=False)
+    for item in closing:
+        pipe.hset(gen_key(item.id), mapping={
+            "state": "delivered" if outcome == "delivered" else "failed", "delivered_at": at})
+    pipe.srem(active_key(group["person_id"]), group.id)  # the group's active slot is free
+    pipe.execute()
+    for item in closing:
+        latency = at - item.number("created_at")
+        ledger.record_outcome(item["model"], outcome, latency if outcome == "delivered" else None)
+        if outcome != "delivered":
+            ledger.give_back(item.id)  # the pictures never reached the person (credits too)
+        elif ctx.settings.payments == "stars":
+            Credits(ctx.redis).settle(item.id)  # they did: the credits it held are spent
     return True
 
 
@@ -240,13 +266,24 @@ async def revisit_group(ctx: WorkerContext, group: Record) -> None:
 # -- progress -----------------------------------------------------------------------------------
 
 
-async def notify(ctx: WorkerContext, group_id: str, stage: str) -> None:
+ENDED = ("cancelled", "failed")
+"""Stages after which nothing more is coming: the acknowledgement is edited to say so."""
+NOTIFY_FIELDS = ("state", "target", "ack", "model")
+"""What a progress note needs of its group."""
+
+
+async def notify(ctx: WorkerContext, group_id: str, stage: str, group: Record | None = None) -> None:
     """Show the group's stage in the chat once per stage (edits the acknowledgement)."""
     if not ctx.redis.hsetnx(group_key(group_id), f"shown_{stage}", 1):
         return
-    group = Records(ctx.redis).group(group_id)
     if group is None:
-        return
+        group = Records(ctx.redis).fields(group_key(group_id), group_id, NOTIFY_FIELDS)
+    if group is not None:
+        await _show(ctx, group, stage)
+
+
+async def _show(ctx: WorkerContext, group: Record, stage: str) -> None:
+    """Show a stage already marked shown (``notify`` marks it; a claim may mark it itself)."""
     target = ChatTarget.from_dict(group.json("target"))
     sender = ctx.senders.get(target.channel)
     if sender is None:
@@ -254,10 +291,14 @@ async def notify(ctx: WorkerContext, group_id: str, stage: str) -> None:
     model = MODELS.get(group["model"]) or MODELS["offline"]
     text = ctx.catalogues.text(target.language, f"progress.{stage}", eta=int(model.latency_s))
     try:
+        if stage in ENDED:  # the acknowledgement says how it ended, where the channel can edit it
+            if group["ack"] and isinstance(sender, EndsProgress):
+                await sender.end_progress(target, group["ack"], text)
+            return
         await sender.show_progress(target, group["ack"] or None, text)
     except Exception:
         # Progress is a courtesy: it must never stop a generation or a delivery.
-        log.info("progress for group %s not shown", group_id, exc_info=True)
+        log.info("progress for group %s not shown", group.id, exc_info=True)
 
 
 def _title(path: Path, style: str, number: int) -> str:

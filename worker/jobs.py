@@ -42,3 +42,9 @@ def cancel_job(gen_id: str) -> None:
     handle = Handle.from_dict(record.json("handle"))
     with contextlib.suppress(PortraitBotError):
         ctx.run(provider.cancel(handle), timeout=JOB_TIMEOUT_S)
+
+
+def ended_job(group_id: str, stage: str) -> None:
+    """Edit a cancelled request's acknowledgement to say so (``delivery.notify``)."""
+    ctx = current()
+    ctx.run(delivery.notify(ctx, group_id, stage), timeout=JOB_TIMEOUT_S)

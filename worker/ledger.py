@@ -53,49 +53,59 @@ own share of the budget, ``pool:<name>`` in the cost hash."""
 
 
 _BOOK = """
-if redis.call('HGET', KEYS[2], 'state') ~= 'submitting' or redis.call('HGET', KEYS[2], 'token') ~= ARGV[5] then
-  return -1
-end
-if redis.call('HEXISTS', KEYS[2], 'booked_usd') == 1 and redis.call('HEXISTS', KEYS[2], 'settled_usd') == 0 then
+local r = redis.call('HMGET', KEYS[2], 'state', 'token', 'booked_usd', 'settled_usd', 'pool')
+if r[1] ~= 'submitting' or r[2] ~= ARGV[5] then return -1 end
+if r[3] and not r[4] then
+  if ARGV[8] ~= '' then redis.call('HSET', KEYS[2], 'submit_sent_at', ARGV[8]) end
   return 1
 end
 local budget = tonumber(ARGV[1])
 local amount = tonumber(ARGV[2])
-local spent = tonumber(redis.call('HGET', KEYS[1], 'total') or '0')
-if budget > 0 and spent + amount > budget + 1e-9 then return 0 end
-local pool = redis.call('HGET', KEYS[2], 'pool')
+if budget > 0 then
+  local spent = tonumber(redis.call('HGET', KEYS[1], 'total') or '0')
+  if spent + amount > budget + 1e-9 then return 0 end
+end
+local pool = r[5]
 local pool_budget = tonumber(ARGV[7])
 if pool and pool ~= '' and pool_budget > 0 then
   local pool_spent = tonumber(redis.call('HGET', KEYS[1], 'pool:' .. pool) or '0')
   if pool_spent + amount > pool_budget + 1e-9 then return 0 end
 end
 if pool and pool ~= '' then redis.call('HINCRBYFLOAT', KEYS[1], 'pool:' .. pool, amount) end
-redis.call('HINCRBYFLOAT', KEYS[1], 'total', amount)
+local total = tonumber(redis.call('HINCRBYFLOAT', KEYS[1], 'total', amount))
 redis.call('HINCRBYFLOAT', KEYS[1], 'model:' .. ARGV[3], amount)
-redis.call('EXPIRE', KEYS[1], ARGV[4])
-redis.call('HSET', KEYS[2], 'booked_usd', amount, 'booked_day', ARGV[6])
-redis.call('HDEL', KEYS[2], 'settled_usd')
+if total == amount then redis.call('EXPIRE', KEYS[1], ARGV[4]) end
+if ARGV[8] ~= '' then
+  redis.call('HSET', KEYS[2], 'booked_usd', amount, 'booked_day', ARGV[6], 'submit_sent_at', ARGV[8])
+else
+  redis.call('HSET', KEYS[2], 'booked_usd', amount, 'booked_day', ARGV[6])
+end
+if r[4] then redis.call('HDEL', KEYS[2], 'settled_usd') end
 return 1
 """
 """Book a generation's expected cost against today's cap, or refuse (0) when it would go over;
 -1 when the record is no longer this submit's. Check and booking are one step, so no burst,
 worker or host can book past the cap. A resubmit after a transient failure (nothing accepted)
-keeps its unsettled booking; a new paid attempt (the likeness retry) books again."""
+keeps its unsettled booking; a new paid attempt (the likeness retry) books again. With a
+``sent_at`` it also stamps ``submit_sent_at`` (the submit leaves next), in the same step.
+One read of the record; the day's hash gets its lifetime when this booking made it."""
 
 _SETTLE = """
-local booked = redis.call('HGET', KEYS[2], 'booked_usd')
-if not booked or redis.call('HEXISTS', KEYS[2], 'settled_usd') == 1 then return nil end
-local delta = tonumber(ARGV[1]) - tonumber(booked)
+local r = redis.call('HMGET', KEYS[2], 'booked_usd', 'settled_usd', 'booked_day', 'pool')
+if not r[1] or r[2] then return nil end
+if r[3] and r[3] ~= ARGV[3] then return {'day', r[3]} end
+local delta = tonumber(ARGV[1]) - tonumber(r[1])
 if delta ~= 0 then
   redis.call('HINCRBYFLOAT', KEYS[1], 'total', delta)
   redis.call('HINCRBYFLOAT', KEYS[1], 'model:' .. ARGV[2], delta)
-  local pool = redis.call('HGET', KEYS[2], 'pool')
-  if pool and pool ~= '' then redis.call('HINCRBYFLOAT', KEYS[1], 'pool:' .. pool, delta) end
+  if r[4] and r[4] ~= '' then redis.call('HINCRBYFLOAT', KEYS[1], 'pool:' .. r[4], delta) end
 end
 redis.call('HSET', KEYS[2], 'settled_usd', ARGV[1])
 return tostring(delta)
 """
-"""Correct a booking to what was really charged (0: nothing was), once."""
+"""Correct a booking to what was really charged (0: nothing was), once. KEYS[1] is the cost
+hash of the day ARGV[3] the caller expects the booking on; a booking of another day (a submit
+that waited past midnight) answers that day, and the caller asks again with its hash."""
 
 
 _GIVE_BACK = """
@@ -228,14 +238,18 @@ class Ledger:
         metrics.count(self.redis, "portraitbot_spend_usd_total", {"model": model}, usd)
 
     def book(self, gen_id: str, token: str, model: str, usd: float, budget_usd: float,
-             pool_budget_usd: float = 0.0) -> bool | None:
-        """Book the expected cost before a submit: True booked, False over the cap, None not ours."""
+             pool_budget_usd: float = 0.0, sent_at: float | None = None) -> bool | None:
+        """Book the expected cost before a submit: True booked, False over the cap, None not ours.
+
+        ``sent_at``: stamp the record's ``submit_sent_at`` with the booking (the submit goes
+        out right after)."""
         from worker.records import gen_key
 
         today = day()
         booked = int(self._book(
             keys=[cost_key(today), gen_key(gen_id)],
-            args=[budget_usd, usd, model, DAY_KEY_TTL_S, token, today, pool_budget_usd],
+            args=[budget_usd, usd, model, DAY_KEY_TTL_S, token, today, pool_budget_usd,
+                  "" if sent_at is None else repr(sent_at)],
         ))
         if booked < 0:
             return None
@@ -250,13 +264,18 @@ class Ledger:
         at the expected cost, so the cap and /metrics never count less than fal charged."""
         from worker.records import gen_key
 
-        booked_day = text(self.redis.hget(gen_key(gen_id), "booked_day") or b"")
-        if not booked_day:
-            if usd:
-                self.record_cost(model, usd)  # booked nothing (a free model's price changed)
-            return
-        delta = self._settle(keys=[cost_key(booked_day), gen_key(gen_id)], args=[usd, model])
+        on = day()
+        delta = self._settle(keys=[cost_key(on), gen_key(gen_id)], args=[usd, model, on])
+        if isinstance(delta, list):
+            on = text(delta[1]) if delta[1] else ""
+            if not on:
+                if usd:
+                    self.record_cost(model, usd)  # booked nothing (a free model's price changed)
+                return
+            delta = self._settle(keys=[cost_key(on), gen_key(gen_id)], args=[usd, model, on])
         if delta is None:
+            if usd and not self.redis.hexists(gen_key(gen_id), "booked_usd"):
+                self.record_cost(model, usd)  # booked nothing (a free model's price changed)
             return
         change = float(text(delta))
         if change > 0:
@@ -269,17 +288,20 @@ class Ledger:
         self.settle(gen_id, model, 0.0)
 
     def record_outcome(self, model: str, outcome: str, latency_s: float | None = None) -> None:
-        """Count one finished generation by model and outcome (and its latency when delivered)."""
-        with self.redis.pipeline() as pipe:
-            pipe.hincrby(stats_key(), f"{model}:{outcome}", 1)
-            if latency_s is not None:
-                pipe.hincrbyfloat(stats_key(), f"{model}:latency_sum", latency_s)
-            pipe.expire(stats_key(), DAY_KEY_TTL_S)
-            pipe.execute()
-        # The daily hash is for /stats; /metrics wants counters that never reset.
-        metrics.count(self.redis, "portraitbot_generations_total", {"model": model, "outcome": outcome})
+        """Count one finished generation by model and outcome (and its latency when delivered):
+        the daily /stats hash and the never-reset /metrics counters in one round trip."""
+        stats = stats_key()
+        pipe = self.redis.pipeline(transaction=False)
+        pipe.hincrby(stats, f"{model}:{outcome}", 1)
         if latency_s is not None:
-            metrics.observe(self.redis, "portraitbot_generation_seconds", {"model": model}, latency_s)
+            pipe.hincrbyfloat(stats, f"{model}:latency_sum", latency_s)
+        metrics.count(pipe, "portraitbot_generations_total", {"model": model, "outcome": outcome})
+        if latency_s is not None:
+            metrics.observe(pipe, "portraitbot_generation_seconds", {"model": model}, latency_s)
+        if pipe.execute()[0] == 1:
+            # The day's first of this model and outcome may have made the hash: give it its
+            # lifetime (every later count would only repeat that).
+            self.redis.expire(stats, DAY_KEY_TTL_S)
 
     def today(self) -> tuple[dict[str, float], dict[str, float]]:
         """(costs, stats) of today as plain dicts."""

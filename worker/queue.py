@@ -258,8 +258,9 @@ class GenerationQueue:
                     self.ledger.refund(item.id, item["model"])
                 if was != "queued":
                     rqueue.enqueue_cancel(self.redis, item.id, self.settings.failure_ttl_seconds)
-        self.records.transition(group_key(group_id), ("active", "ready"), "cancelled",
-                                due=(group_member(group_id), None))
+        if self.records.transition(group_key(group_id), ("active", "ready"), "cancelled",
+                                   due=(group_member(group_id), None)) and group["ack"]:
+            rqueue.enqueue_ended(self.redis, group_id, "cancelled", self.settings.failure_ttl_seconds)
         self.ledger.release(person_id, group_id)
         return cancelled
 

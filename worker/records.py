@@ -93,29 +93,33 @@ WAITING = key("waiting")
 """Sorted set of queued generation ids by enqueue time: the queue position."""
 
 _TRANSITION = """
-local state = redis.call('HGET', KEYS[1], 'state')
+local current = redis.call('HMGET', KEYS[1], 'state', 'token')
+local state = current[1]
 if not state then return 0 end
 local n_from = tonumber(ARGV[3])
 local ok = false
 for i = 1, n_from do if ARGV[3 + i] == state then ok = true end end
 if not ok then return 0 end
 local i = 4 + n_from
-if ARGV[i] ~= '' and redis.call('HGET', KEYS[1], 'token') ~= ARGV[i] then return 0 end
-i = i + 1
-while i < #ARGV do
-  redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1])
-  i = i + 2
-end
+if ARGV[i] ~= '' and current[2] ~= ARGV[i] then return 0 end
+if i < #ARGV then redis.call('HSET', KEYS[1], unpack(ARGV, i + 1, #ARGV)) end
 if ARGV[2] == '-' then redis.call('ZREM', KEYS[2], ARGV[1])
 elseif ARGV[2] ~= '' then redis.call('ZADD', KEYS[2], ARGV[2], ARGV[1]) end
 return 1
 """
+"""One read (state and token) and one write (every field) per transition: a Lua call's inner
+commands are Redis commands too (an HSET per field made a step cost a dozen)."""
 
 _CLAIM_DUE = """
 local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, ARGV[2])
-for _, member in ipairs(due) do redis.call('ZADD', KEYS[1], ARGV[3], member) end
+if #due > 0 then
+  local pairs = {}
+  for n, member in ipairs(due) do pairs[2 * n - 1] = ARGV[3]; pairs[2 * n] = member end
+  redis.call('ZADD', KEYS[1], unpack(pairs))
+end
 return due
 """
+"""Claim due members and push them a lease ahead with one ZADD (not one per member)."""
 
 
 def new_id() -> str:
@@ -189,9 +193,23 @@ class Records:
         return self._load(group_key(group_id), group_id)
 
     def gens_of(self, group: Record) -> list[Record]:
-        """The group's generations, in the order they were asked for."""
-        found = (self.gen(gen_id) for gen_id in group.json("gens", []))
-        return [record for record in found if record is not None]
+        """The group's generations, in the order they were asked for (one round trip)."""
+        ids = list(group.json("gens", []))
+        if len(ids) == 1:
+            found = self.gen(ids[0])
+            return [found] if found is not None else []
+        pipe = self.redis.pipeline(transaction=False)
+        for gen_id in ids:
+            pipe.hgetall(gen_key(gen_id))
+        return [Record(gen_id, {text(k): text(v) for k, v in raw.items()})
+                for gen_id, raw in zip(ids, pipe.execute(), strict=True) if raw]
+
+    def fields(self, record_key: str, record_id: str, names: tuple[str, ...]) -> Record | None:
+        """Some fields of a record (one HMGET): a poll needs five of a record's thirty."""
+        values = self.redis.hmget(record_key, list(names))
+        if values[0] is None:
+            return None
+        return Record(record_id, {n: text(v) for n, v in zip(names, values, strict=True) if v is not None})
 
     def transition(
         self,

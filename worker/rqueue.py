@@ -22,6 +22,7 @@ JOB_TIMEOUT_S = 180
 RESULT_TTL_S = 60
 """Results are not used (state is in the records); keep them a minute for debugging."""
 CANCEL_JOB = "worker.jobs.cancel_job"
+ENDED_JOB = "worker.jobs.ended_job"
 
 
 def queue(redis_client: redis.Redis) -> Queue:
@@ -32,6 +33,15 @@ def enqueue_cancel(redis_client: redis.Redis, gen_id: str, failure_ttl: int) -> 
     """Ask a worker to stop a cancelled generation upstream (the bot holds no provider client)."""
     queue(redis_client).enqueue(
         CANCEL_JOB, args=(gen_id,), job_id=f"cancel-{gen_id}-{uuid.uuid4().hex[:8]}",
+        job_timeout=JOB_TIMEOUT_S, result_ttl=RESULT_TTL_S, failure_ttl=failure_ttl,
+    )
+
+
+def enqueue_ended(redis_client: redis.Redis, group_id: str, stage: str, failure_ttl: int) -> None:
+    """Ask a worker to edit a request's acknowledgement to say how it ended (the bot process
+    holds no channel senders)."""
+    queue(redis_client).enqueue(
+        ENDED_JOB, args=(group_id, stage), job_id=f"ended-{group_id}-{uuid.uuid4().hex[:8]}",
         job_timeout=JOB_TIMEOUT_S, result_ttl=RESULT_TTL_S, failure_ttl=failure_ttl,
     )
 

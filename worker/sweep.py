@@ -17,10 +17,13 @@ an event-loop thread is unsafe.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import threading
 import time
+from collections.abc import Coroutine
 from pathlib import Path
+from typing import Any
 
 import redis
 from rq.scheduler import RQScheduler
@@ -29,7 +32,7 @@ from rq.serializers import JSONSerializer
 from worker import chain, delivery, retention
 from worker.context import WorkerContext
 from worker.credits import Credits
-from worker.records import Records
+from worker.records import Record, Records
 from worker.rqueue import QUEUE_NAME
 
 log = logging.getLogger(__name__)
@@ -55,21 +58,22 @@ async def revisit(ctx: WorkerContext, member: str) -> None:
         else:
             await delivery.revisit_group(ctx, group)
         return
+    # What the sweep claims is mostly a submit (due at once) or a takeover: the whole record.
+    # A generation's regular polls are its process's own (worker/owned.py), without Redis.
     record = records.gen(record_id)
+    state = record.state if record is not None else ""
     if record is None:
         records.clear_due(member)
-        return
-    state = record.state
-    if state in ("submitted", "running"):
+    elif state in ("submitted", "running"):
         await chain.poll(ctx, record)
     elif state == "fetching":
         await chain.refetch(ctx, record)
     elif state == "submitting":
         await chain.recover_submit(ctx, record)
     elif state == "queued":
-        # Its RQ job has not started it within the grace time (a burst), a retry is due, or
-        # the job was lost: submit here. submit() expires it instead when it waited too long.
-        await chain.submit(ctx, record.id)
+        # Due at once on enqueue, or a retry whose backoff ended: the sweep owns the submit.
+        # submit() expires it instead when it waited too long.
+        await chain.submit(ctx, record.id, record)
     else:
         records.clear_due(member)
 
@@ -93,11 +97,18 @@ class Sweep:
     async def run(self) -> None:
         timing = self.ctx.timing
         records = Records(self.ctx.redis)
+        owned = self.ctx.owned
         while not self.stop.is_set():
+            room = min(timing.sweep_batch, timing.sweep_concurrency - len(self.tasks))
+            # This process's own polls first, on time (no Redis command per poll) ...
+            for light, polls in owned.take_due(time.time(), max(0, room)):
+                self._start(self._poll(light, polls))
+                room -= 1
             try:
                 self._schedule()
                 self._retain()
-                room = min(timing.sweep_batch, timing.sweep_concurrency - len(self.tasks))
+                owned.renew(self.ctx.redis, timing.poll_lease_s)
+                # ... then what is due in pb:due: submits, takeovers, wake-ups, deliveries.
                 claimed = records.claim_due(time.time(), room, timing.poll_lease_s) if room > 0 else []
             except redis.RedisError as error:
                 log.warning("sweep: Redis unavailable (%s); retrying", type(error).__name__)
@@ -108,15 +119,31 @@ class Sweep:
                 await asyncio.sleep(REDIS_DOWN_WAIT_S)
                 continue
             for member in claimed:
-                task = asyncio.create_task(self._one(member))
-                self.tasks.add(task)
-                task.add_done_callback(self.tasks.discard)
+                self._start(self._one(member))
             if len(claimed) < max(room, 1):
-                await asyncio.sleep(timing.sweep_tick_s)
+                next_own = owned.next_at()
+                wait = timing.sweep_tick_s if next_own is None else next_own - time.time()
+                # Full (room 0): wait for tasks to finish rather than spin.
+                await asyncio.sleep(min(timing.sweep_tick_s, max(0.01 if room <= 0 else 0.0, wait)))
             else:
                 await asyncio.sleep(0)
         if self.tasks:
             await asyncio.wait(self.tasks, timeout=10)
+        with contextlib.suppress(redis.RedisError):
+            owned.release(self.ctx.redis)  # another process polls them now, not after the lease
+
+    def _start(self, coro: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.create_task(coro)
+        self.tasks.add(task)
+        task.add_done_callback(self.tasks.discard)
+
+    async def _poll(self, light: Record, polls: int) -> None:
+        try:
+            await chain.poll(self.ctx, light, polls)
+            self.revisits += 1
+        except Exception:
+            # Not owned any more: its lease runs out and a sweep claims it again.
+            log.exception("sweep: poll of %s failed; retried after its lease", light.id)
 
     async def _one(self, member: str) -> None:
         try:

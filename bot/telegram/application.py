@@ -13,6 +13,7 @@ from telegram.ext import (
     ApplicationBuilder,
     BaseUpdateProcessor,
     CallbackQueryHandler,
+    ChatMemberHandler,
     CommandHandler,
     MessageHandler,
     PreCheckoutQueryHandler,
@@ -34,7 +35,7 @@ RETRY_AFTER_TRIES = 2
 """Times a Bot API call refused with 429 is tried again after its retry_after."""
 MAX_CONCURRENT_UPDATES = 32
 """Updates handled at once across chats; each mostly waits on Redis or a photo download."""
-ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "pre_checkout_query"]
+ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member", "pre_checkout_query"]
 """The update types the bot asks Telegram for; channel posts, reactions and the rest are not used."""
 
 
@@ -72,7 +73,7 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
 
 def build_application(
     settings: Settings, conversation: Dialogue, *, catalogues: Catalogues | None = None,
-    credits: Credits | None = None,
+    redis: Any | None = None, credits: Credits | None = None,
 ) -> Application:  # type: ignore[type-arg]
     """The Application (not started): handlers installed, pointed at ``TELEGRAM_API_URL``.
 
@@ -104,7 +105,7 @@ def build_application(
     if settings.telegram_webhook_url:
         builder = builder.updater(None)
     application = builder.build()
-    handlers = TelegramHandlers(conversation, settings, catalogues)
+    handlers = TelegramHandlers(conversation, settings, catalogues, redis)
     messages = filters.UpdateType.MESSAGE
     if credits is not None:
         payments = Payments(credits, conversation, settings, catalogues)
@@ -125,5 +126,7 @@ def build_application(
                 | filters.VIDEO_NOTE | filters.VIDEO | filters.ANIMATION | filters.CONTACT)
     application.add_handler(MessageHandler(messages & unusable, handlers.on_unusable))
     application.add_handler(CallbackQueryHandler(handlers.on_callback))
+    application.add_handler(ChatMemberHandler(handlers.on_my_membership, ChatMemberHandler.MY_CHAT_MEMBER))
+    application.add_handler(MessageHandler(messages & filters.StatusUpdate.NEW_CHAT_MEMBERS, handlers.on_new_members))
     application.add_error_handler(handlers.on_error)
     return application

@@ -13,11 +13,12 @@ import time
 from dataclasses import replace
 from typing import Any
 
-from telegram import Bot, Chat, Message, Update
+from telegram import Bot, Chat, Message, Update, User
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from bot.messages import Dialogue, Incoming, Reply
+from bot.telegram.groups import IntroRecord, added, bot_joined, owner_of
 from bot.telegram.parse import (
     addressed,
     is_group,
@@ -48,6 +49,8 @@ from core.settings import Settings
 log = logging.getLogger(__name__)
 
 Context = ContextTypes.DEFAULT_TYPE
+CALLBACK_ANSWER_MAX = 200
+"""Bot API: characters in an answerCallbackQuery text."""
 
 
 def dedup_key(update: Update) -> str:
@@ -63,11 +66,14 @@ def edit_key(message: Message, text: str | None) -> str:
 class TelegramHandlers:
     """The handlers of one Application, sharing its conversation, settings and catalogues."""
 
-    def __init__(self, conversation: Dialogue, settings: Settings, catalogues: Catalogues) -> None:
+    def __init__(
+        self, conversation: Dialogue, settings: Settings, catalogues: Catalogues, redis: Any | None = None
+    ) -> None:
         self.conversation = conversation
         self.settings = settings
         self.admins = GroupAdmins()
         self.catalogues = catalogues
+        self.intros = IntroRecord(redis)
 
     def allowed(self, chat: Chat) -> bool:
         """Private chats always; groups only when allow-listed (an empty list allows all)."""
@@ -141,14 +147,52 @@ class TelegramHandlers:
         target = target_of(chat, message.from_user, message.message_id, message)
         await self.send(context.bot, target, [Reply(self.say(target, f"telegram.hint_{kind}"))])
 
+    async def on_my_membership(self, update: Update, context: Context) -> None:
+        """The bot was added to a group (or removed): introduce it once per group."""
+        change = update.my_chat_member
+        if change is None or not is_group(change.chat):
+            return
+        joined = added(change)
+        if joined is False:
+            self.intros.forget(change.chat.id)
+        elif joined:
+            await self.introduce(context.bot, change.chat, change.from_user)
+
+    async def on_new_members(self, update: Update, context: Context) -> None:
+        """The "… added the bot" service message: the same introduction, still only once."""
+        message = update.effective_message
+        if message is not None and is_group(message.chat) and bot_joined(message, context.bot.bot):
+            await self.introduce(context.bot, message.chat, message.from_user)
+
+    async def introduce(self, bot: Bot, chat: Chat, by: User | None) -> None:
+        """How to use the bot in a group under privacy mode, in the language of who added it."""
+        if not self.allowed(chat) or not self.intros.first(chat.id):
+            return
+        language = normalize_language(by.language_code if by else None)
+        text = self.catalogues.text(language, "telegram.group_intro", bot=f"@{bot.bot.username}")
+        try:
+            await bot.send_message(chat.id, text[:TEXT_MAX])
+        except TelegramError:
+            self.intros.forget(chat.id)  # not said: a repeated update may try again
+            raise
+
     async def on_callback(self, update: Update, context: Context) -> None:
-        """A pressed inline button: its data goes to the conversation like a message."""
+        """A pressed inline button: its data goes to the conversation like a message. In a
+        group, a button under someone else's request only says whose it is."""
         query = update.callback_query
         if query is None:
             return
+        chat = query.message.chat if query.message else None
+        message = query.message if isinstance(query.message, Message) else None
+        owner = owner_of(message, context.bot.bot) if chat is not None and is_group(chat) else None
+        if owner is not None and owner.id != query.from_user.id:
+            language = normalize_language(query.from_user.language_code)
+            text = self.catalogues.text(language, "telegram.button_not_yours", name=owner.first_name)
+            with contextlib.suppress(TelegramError):
+                await query.answer(text[:CALLBACK_ANSWER_MAX])
+            return
         with contextlib.suppress(TelegramError):  # stop the button's spinner at once
             await query.answer()
-        chat = query.message.chat if query.message else None
         if chat is None or not self.allowed(chat) or not query.data:
             return
         anchor = query.message.message_id if query.message and is_group(chat) else None

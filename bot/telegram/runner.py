@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from types import TracebackType
+from typing import Any
 from urllib.parse import urlsplit
 
 from telegram.error import InvalidToken
@@ -44,6 +45,7 @@ class TelegramRunner:
         *,
         catalogues: Catalogues | None = None,
         poll_timeout: float = POLL_TIMEOUT_S,
+        redis: Any | None = None,
         credits: Credits | None = None,
     ) -> None:
         if catalogues is None:
@@ -55,7 +57,7 @@ class TelegramRunner:
         self.poll_timeout = poll_timeout
         self._catch_up: asyncio.Task[None] | None = None
         self.application: Application = build_application(  # type: ignore[type-arg]
-            settings, conversation, catalogues=catalogues, credits=credits
+            settings, conversation, catalogues=catalogues, redis=redis, credits=credits
         )
 
     @property

@@ -299,6 +299,15 @@ class TelegramSender:
                 log.info("telegram progress skipped: %s", type(error).__name__)
 
 
+    async def end_progress(self, target: ChatTarget, message_id: str, text: str) -> None:
+        """The acknowledgement's last edit ("Cancelled", "Didn't work out"); no chat action."""
+        async with self.session() as bot:
+            try:
+                await bot.edit_message_text(text[:TEXT_MAX], int(target.chat_id), int(message_id))
+            except TelegramError as error:  # deleted meanwhile, or Telegram busy: cosmetic
+                log.info("telegram final progress skipped: %s", type(error).__name__)
+
+
 async def deliver(bot: Bot, target: ChatTarget, steps: list[Step], redis: Any | None, key: str) -> None:
     """Run the steps in order, skipping those a previous run finished (recorded in Redis)."""
     for index, step in enumerate(steps):

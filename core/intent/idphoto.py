@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from core.idspecs import SPECS
+from core.idspecs import SPECS, refused_background
 from core.intent import id_words
 from core.intent.matcher import Found
 from core.request import Intent
@@ -28,7 +28,11 @@ def id_photo(found: Found, forced: str | None, base: Intent,
     background = new_colour or (colours[0].value if colours else None) or next(
         (c for word, c in id_words.CUSTOM_BACKGROUND.items() if word in found.text), None)
     visa = forced == "id_photo_blue" or found.has("visa")
-    if background:
+    refused = refused_background(spec, background)
+    if refused:
+        # "Canadian passport photo, blue background": Canada takes white; name what is made.
+        style = id_words.BACKGROUND_STYLE.get(refused, "id_photo_white")
+    elif background:
         style = id_words.BACKGROUND_STYLE[background]
     elif spec in id_words.SPEC_BACKGROUND:
         style = id_words.BACKGROUND_STYLE[id_words.SPEC_BACKGROUND[spec]]

@@ -255,6 +255,19 @@ class FakeBotApi:
             self.messages[(message["chat"]["id"], message["message_id"])] = edited
         return edited
 
+    def bot_added(self, by: dict[str, Any], chat: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+        """What Telegram sends when ``by`` adds the bot to a group: a ``my_chat_member`` change
+        (left -> member) and the "… added …" service message; push each with its ``kind``."""
+        with self.lock:
+            self.chats[chat["id"]] = chat
+        change = {"chat": chat, "from": by, "date": int(time.time()),
+                  "old_chat_member": {"user": self.bot_user, "status": "left"},
+                  "new_chat_member": {"user": self.bot_user, "status": "member"}}
+        service = {"message_id": next(self._ids), "date": int(time.time()), "chat": chat, "from": by,
+                   "new_chat_members": [self.bot_user], "new_chat_member": self.bot_user,
+                   "new_chat_participant": self.bot_user}
+        return change, service
+
     def push(self, body: dict[str, Any], *, update_id: int | None = None, kind: str | None = None) -> dict[str, Any]:
         """Queue an update for getUpdates: a message dict, or a callback dict from ``callback``
         (``kind="edited_message"`` for one from ``edit``). Like Telegram, an update of a type the

@@ -116,11 +116,13 @@ function showMine(ev) {
 function showImages(ev) {
   const div = bubble("bot", ev.caption);
   const grid = document.createElement("div"); grid.className = "results";
+  // A series (several styles) names each picture by its style, under it and in its alt text.
+  const series = new Set(ev.files.map((f) => f.label || "")).size > 1;
   ev.files.forEach((f, n) => {
     const fig = document.createElement("figure");
     const url = "/media/" + encodeURIComponent(f.name);
     const img = document.createElement("img"); img.src = url; img.className = "result";
-    img.alt = (ev.caption || "").split("\n")[0] + (ev.files.length > 1 ? " " + (n + 1) : "");
+    img.alt = (series && f.label ? f.label : (ev.caption || "").split("\n")[0]) + (ev.files.length > 1 ? " " + (n + 1) : "");
     img.addEventListener("load", reveal);
     // A tap (or Enter) enlarges the picture.
     const zoom = document.createElement("button"); zoom.type = "button"; zoom.className = "enlarge";
@@ -128,7 +130,11 @@ function showImages(ev) {
     zoom.addEventListener("click", () => openViewer(url, img.alt));
     zoom.appendChild(img);
     const a = document.createElement("a"); a.href = url; a.download = f.download || f.name; a.className = "dl"; a.textContent = t("web.download");
-    fig.appendChild(zoom); fig.appendChild(a); grid.appendChild(fig);
+    fig.appendChild(zoom);
+    if (series && f.label) {
+      const label = document.createElement("figcaption"); label.className = "label"; label.textContent = f.label; fig.appendChild(label);
+    }
+    fig.appendChild(a); grid.appendChild(fig);
   });
   div.appendChild(grid);
   addButtons(div, ev.buttons);
