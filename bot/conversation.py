@@ -18,7 +18,7 @@ from typing import Any
 
 import redis
 
-from bot import edits, fewer, followups, idcountry, paying
+from bot import edits, fewer, followups, idcountry, paying, refine
 from bot.choices import pick_by_words, random_prompts, style_buttons
 from bot.commands import COMMANDS as PLAIN_COMMANDS
 from bot.commands import command_name
@@ -418,6 +418,8 @@ class Conversation:
             if kind == "hq":
                 last = replace(last, model=best_model().key)
             return self.start(replace(last, go_anyway=True), target, session)
+        if kind in refine.ACTIONS:
+            return refine.press(self, kind, value, target, session)
         if kind == "cat":
             return self._category(value, target)
         if kind == "styles":

@@ -89,6 +89,12 @@ class ButtonAction(StrEnum):
     """Make the asked-for ID photo for this document (value: ID-photo spec key)."""
     fewer = "fewer"
     """Make as many as are left today of the request the daily limit refused (value: how many)."""
+    more = "more"
+    """That result picture's request again, with the picture as the reference (value: its ref)."""
+    tall = "tall"
+    """A vertical version of that result picture (value: its ref)."""
+    restyle = "restyle"
+    """That result picture in another style (value: its ref, a dot, the style key)."""
     buy = "buy"
     """Show the packs of credits for sale (value: unused)."""
 

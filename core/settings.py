@@ -107,6 +107,9 @@ class Settings:
     telegram_webhook_url: str = ""
     telegram_webhook_secret: Secret = field(default_factory=lambda: Secret(""))
     telegram_allowed_groups: frozenset[int] = frozenset()
+    telegram_update_queue_max: int = 10_000
+    """Webhook mode: Telegram updates waiting in Redis at most; beyond, the webhook answers 429
+    and Telegram redelivers later."""
     wechat_app_id: str = ""
     wechat_app_secret: Secret = field(default_factory=lambda: Secret(""))
     wechat_token: Secret = field(default_factory=lambda: Secret(""))
@@ -184,6 +187,7 @@ class Settings:
             telegram_allowed_groups=frozenset(
                 int(x) for x in get.id_list("TELEGRAM_ALLOWED_GROUPS", numeric=True)
             ),
+            telegram_update_queue_max=get.integer("TELEGRAM_UPDATE_QUEUE_MAX", 10_000, low=1),
             wechat_app_id=get.text("WECHAT_APP_ID"),
             wechat_app_secret=get.secret("WECHAT_APP_SECRET"),
             wechat_token=get.secret("WECHAT_TOKEN"),

@@ -111,13 +111,15 @@ async def _send(ctx: WorkerContext, sender: Any, target: ChatTarget, group: Reco
     language = target.language
     text = ctx.catalogues.text
     delivered = [
-        (Path(path), number in item.json("documents", []), str(item.json("request", {}).get("style") or ""))
+        (Path(path), number in item.json("documents", []), str(item.json("request", {}).get("style") or ""),
+         f"{item.id}.{number + 1}")
         for item in items if item.state in ("delivering", "delivered")
         for number, path in enumerate(item.json("outputs", []))
     ]
     files = [Deliverable(path, as_document=document, title=_title(path, style, n),
-                         label=(found.name(language) if (found := ctx.styles.get(style)) else ""))
-             for n, (path, document, style) in enumerate(delivered, start=1)]
+                         label=(found.name(language) if (found := ctx.styles.get(style)) else ""),
+                         source="" if document else source)
+             for n, (path, document, style, source) in enumerate(delivered, start=1)]
     failed = [(n, item) for n, item in enumerate(items, start=1) if item.state in ("failed", "expired")]
     if files:
         lines = [group["label"]] if group["label"] else []

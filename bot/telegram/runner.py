@@ -13,12 +13,14 @@ from types import TracebackType
 from typing import Any
 from urllib.parse import urlsplit
 
+from telegram import Update
 from telegram.error import InvalidToken
 from telegram.ext import Application
 
 from bot.messages import Dialogue
-from bot.telegram.application import ALLOWED_UPDATES, build_application
+from bot.telegram.application import ALLOWED_UPDATES, MAX_CONCURRENT_UPDATES, build_application
 from bot.telegram.commands import register_commands
+from bot.telegram.updates import Consumer, UpdateQueue
 from bot.telegram.webhook import WEBHOOK_PATH
 from core.errors import ConfigError
 from core.i18n import Catalogues
@@ -59,6 +61,12 @@ class TelegramRunner:
         self.application: Application = build_application(  # type: ignore[type-arg]
             settings, conversation, catalogues=catalogues, redis=redis, credits=credits
         )
+        self.updates: UpdateQueue | None = (
+            UpdateQueue(redis, settings.telegram_update_queue_max)
+            if redis is not None and self.webhook_mode else None
+        )
+        """Webhook mode with Redis: the bounded queue the route fills and ``consumer`` reads."""
+        self.consumer: Consumer | None = None
 
     @property
     def webhook_mode(self) -> bool:
@@ -73,6 +81,9 @@ class TelegramRunner:
         await register_commands(app.bot, self.catalogues, self.settings.admin_ids,
                                 payments=self.settings.payments == "stars")
         await app.start()
+        if self.updates is not None:
+            self.consumer = Consumer(self.updates, self._handle, slots=MAX_CONCURRENT_UPDATES)
+            self.consumer.start()
         payments = app.bot_data.get("payments")
         if payments is not None and self.settings.payments == "stars":
             self._catch_up = asyncio.create_task(payments.keep_caught_up(app.bot))
@@ -90,6 +101,9 @@ class TelegramRunner:
     async def stop(self) -> None:
         """Stop polling and finish the updates in hand. The webhook stays set across restarts."""
         app = self.application
+        if self.consumer is not None:
+            await self.consumer.stop()  # the updates in hand finish; the rest wait in Redis
+            self.consumer = None
         if self._catch_up is not None:
             self._catch_up.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -100,6 +114,12 @@ class TelegramRunner:
         if app.running:
             await app.stop()
         await app.shutdown()
+
+    async def _handle(self, data: dict[str, Any]) -> None:
+        """One update from the Redis queue, through the Application's handlers, in chat order."""
+        app = self.application
+        update = Update.de_json(data, app.bot)
+        await app.update_processor.process_update(update, app.process_update(update))
 
     async def __aenter__(self) -> TelegramRunner:
         try:

@@ -94,7 +94,7 @@ class WebSender:
             if not copy.exists():
                 shutil.copyfile(item.path, copy)
             files.append({"name": copy.name, "document": item.as_document, "download": item.title or copy.name,
-                          "label": item.label})
+                          "label": item.label, "ref": item.source})
         self.feed.push(
             target.user_id,
             {"type": "images", "files": files, "caption": caption, "buttons": buttons_json(buttons)},

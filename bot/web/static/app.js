@@ -134,11 +134,28 @@ function showImages(ev) {
     if (series && f.label) {
       const label = document.createElement("figcaption"); label.className = "label"; label.textContent = f.label; fig.appendChild(label);
     }
-    fig.appendChild(a); grid.appendChild(fig);
+    fig.appendChild(a);
+    if (f.ref) fig.appendChild(refineButtons(f.ref, img.alt));
+    grid.appendChild(fig);
   });
   div.appendChild(grid);
   addButtons(div, ev.buttons);
   reveal();
+}
+
+function refineButtons(ref, picture) {
+  // More like this, a vertical version, or another style, of this one picture.
+  const box = document.createElement("div"); box.className = "refine";
+  box.setAttribute("role", "group"); box.setAttribute("aria-label", picture);
+  const add = (id, act) => {
+    const b = document.createElement("button"); b.type = "button"; b.textContent = t(id); b.dataset.refine = id.slice(4);
+    b.addEventListener("click", act); box.appendChild(b);
+  };
+  const press = (data, label) => { bubble("me", label); send({ callback: data, label }); };
+  add("web.more_like_this", () => press("more:" + ref, t("web.more_like_this")));
+  add("web.vertical_version", () => press("tall:" + ref, t("web.vertical_version")));
+  add("web.another_style", () => openGallery(ref));
+  return box;
 }
 
 function showEvent(ev) {
@@ -186,7 +203,11 @@ function sendPhoto(file) {
   send({ photo: file, text });
 }
 
-async function openGallery() {
+async function openGallery(restyle) {
+  // With a picture's ref: the chosen style is made from that picture, not from the selfie.
+  state.restyle = typeof restyle === "string" ? restyle : null;
+  state.galleryOpener = document.activeElement;
+  $("gallery-title").textContent = t(state.restyle ? "web.restyle_title" : "web.styles");
   const r = await fetch("/api/styles?lang=" + state.lang);
   const data = await r.json();
   const body = $("gallery-body"); body.textContent = "";
@@ -199,12 +220,14 @@ async function openGallery() {
       b.dataset.search = (s.key + " " + s.name + " " + s.best_for + " " + c.name).toLowerCase();
       b.textContent = (s.emoji ? s.emoji + " " : "") + s.name;
       const small = document.createElement("small"); small.textContent = s.best_for; b.appendChild(small);
-      b.addEventListener("click", () => { closeGallery(false); bubble("me", s.name); send({ callback: "style:" + s.key, label: s.name }); });
+      b.addEventListener("click", () => {
+        const data = state.restyle ? "restyle:" + state.restyle + "." + s.key : "style:" + s.key;
+        closeGallery(false); bubble("me", s.name); send({ callback: data, label: s.name });
+      });
       tiles.appendChild(b);
     }
     sec.appendChild(tiles); body.appendChild(sec);
   }
-  state.galleryOpener = document.activeElement;
   $("gallery-search").value = "";
   $("gallery").hidden = false;
   $("gallery-search").focus();
@@ -272,7 +295,7 @@ $("composer").addEventListener("submit", (e) => {
 });
 $("upload-button").addEventListener("click", () => $("photo").click());
 $("photo").addEventListener("change", (e) => { sendPhoto(e.target.files[0]); e.target.value = ""; $("text").focus(); });
-$("styles-button").addEventListener("click", openGallery);
+$("styles-button").addEventListener("click", () => openGallery(null));
 $("gallery-close").addEventListener("click", () => closeGallery(true));
 $("gallery-search").addEventListener("input", filterGallery);
 $("gallery").addEventListener("keydown", trapFocus);
