@@ -88,7 +88,15 @@ def is_free(model: Model) -> bool:
 
 async def submit(ctx: WorkerContext, gen_id: str, record: Record | None = None) -> None:
     """Submit one queued generation (the sweep runs it as soon as it is due, with the record
-    it just read)."""
+    it just read), when one of the process's submit slots is free."""
+    slots = ctx.submit_slots()
+    if slots.locked():
+        record = None  # it waits its turn: read it again then (it may be cancelled by then)
+    async with slots:
+        await _submit(ctx, gen_id, record)
+
+
+async def _submit(ctx: WorkerContext, gen_id: str, record: Record | None) -> None:
     records = Records(ctx.redis)
     record = record if record is not None else records.gen(gen_id)
     if record is None or record.state != "queued":

@@ -47,6 +47,13 @@ class WorkerContext:
     loop: asyncio.AbstractEventLoop = field(default_factory=asyncio.new_event_loop)
     _thread: threading.Thread | None = field(default=None, repr=False)
     _id_photo: Any = field(default=None, repr=False)
+    _submit_slots: asyncio.Semaphore | None = field(default=None, repr=False)
+
+    def submit_slots(self) -> asyncio.Semaphore:
+        """At most ``Timing.submit_concurrency`` submits at once (made on the loop, first use)."""
+        if self._submit_slots is None:
+            self._submit_slots = asyncio.Semaphore(self.timing.submit_concurrency)
+        return self._submit_slots
 
     def id_photo_maker(self) -> Any:
         """engine's ID-photo compliance + print sheet step, built on first use (loads OpenCV)."""

@@ -85,6 +85,9 @@ class Sweep:
         self.ctx = ctx
         self.stop = threading.Event()
         self.tasks: set[asyncio.Task[None]] = set()
+        self.polls: set[asyncio.Task[None]] = set()
+        """Owned polls in flight: counted apart, so submits waiting their turn (a burst) never
+        hold up a poll whose result may be ready."""
         self.scheduler = (
             RQScheduler([QUEUE_NAME], connection=ctx.redis, serializer=JSONSerializer)
             if scheduler else None
@@ -99,11 +102,11 @@ class Sweep:
         records = Records(self.ctx.redis)
         owned = self.ctx.owned
         while not self.stop.is_set():
-            room = min(timing.sweep_batch, timing.sweep_concurrency - len(self.tasks))
             # This process's own polls first, on time (no Redis command per poll) ...
-            for light, polls in owned.take_due(time.time(), max(0, room)):
-                self._start(self._poll(light, polls))
-                room -= 1
+            poll_room = timing.sweep_concurrency - len(self.polls)
+            for light, polls in owned.take_due(time.time(), max(0, poll_room)):
+                self._start(self._poll(light, polls), self.polls)
+            room = min(timing.sweep_batch, timing.sweep_concurrency - len(self.tasks))
             try:
                 self._schedule()
                 self._retain()
@@ -123,19 +126,21 @@ class Sweep:
             if len(claimed) < max(room, 1):
                 next_own = owned.next_at()
                 wait = timing.sweep_tick_s if next_own is None else next_own - time.time()
-                # Full (room 0): wait for tasks to finish rather than spin.
-                await asyncio.sleep(min(timing.sweep_tick_s, max(0.01 if room <= 0 else 0.0, wait)))
+                # Full: wait for tasks to finish rather than spin.
+                full = room <= 0 or poll_room <= 0
+                await asyncio.sleep(min(timing.sweep_tick_s, max(0.01 if full else 0.0, wait)))
             else:
                 await asyncio.sleep(0)
-        if self.tasks:
-            await asyncio.wait(self.tasks, timeout=10)
+        if self.tasks or self.polls:
+            await asyncio.wait(self.tasks | self.polls, timeout=10)
         with contextlib.suppress(redis.RedisError):
             owned.release(self.ctx.redis)  # another process polls them now, not after the lease
 
-    def _start(self, coro: Coroutine[Any, Any, None]) -> None:
+    def _start(self, coro: Coroutine[Any, Any, None], into: set[asyncio.Task[None]] | None = None) -> None:
+        tasks = self.tasks if into is None else into
         task = asyncio.create_task(coro)
-        self.tasks.add(task)
-        task.add_done_callback(self.tasks.discard)
+        tasks.add(task)
+        task.add_done_callback(tasks.discard)
 
     async def _poll(self, light: Record, polls: int) -> None:
         try:

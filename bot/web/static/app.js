@@ -218,7 +218,11 @@ async function openGallery(restyle) {
     for (const s of c.styles) {
       const b = document.createElement("button"); b.type = "button"; b.className = "tile"; b.dataset.style = s.key;
       b.dataset.search = (s.key + " " + s.name + " " + s.best_for + " " + c.name).toLowerCase();
-      b.textContent = (s.emoji ? s.emoji + " " : "") + s.name;
+      // The style's look on a neutral face; the tile's words name it, so the picture is decorative.
+      const pic = document.createElement("img"); pic.className = "sample"; pic.alt = ""; pic.loading = "lazy";
+      pic.width = 240; pic.height = 320; pic.src = "/samples/" + encodeURIComponent(s.key) + ".jpg";
+      b.appendChild(pic);
+      b.appendChild(document.createTextNode((s.emoji ? s.emoji + " " : "") + s.name));
       const small = document.createElement("small"); small.textContent = s.best_for; b.appendChild(small);
       b.addEventListener("click", () => {
         const data = state.restyle ? "restyle:" + state.restyle + "." + s.key : "style:" + s.key;
