@@ -126,6 +126,13 @@ async def test_free_credits_then_buy_pay_generate_fail_and_refund(
         refused = await say(fake, ANN, f"/refund {payment['telegram_payment_charge_id']}")
         assert "Refunded" not in refused, "only operators refund"
 
+        await say(fake, OPERATOR, "/stats")
+        await fake.until(lambda: any("Payments by day" in t for t in fake.texts_to(OPERATOR)), timeout=10)
+        (day,) = [t for t in fake.texts_to(OPERATOR) if "Payments by day" in t]
+        assert "0 ⭐ · sold 10" in day, "50 Stars in, 50 refunded"
+        assert f"spent {2 * PRICE}" in day and f"returned {PRICE}" in day and "refunded 10" in day, day
+        assert "upstream $0.00" not in day, "what fal charged is there too"
+
     books_balance(redis.Redis.from_url(redis_url), f"telegram:{ANN}")
 
 
