@@ -19,6 +19,7 @@ from core.errors import PermanentUpstreamError, TransientUpstreamError
 from core.models import MODELS, best_model
 from core.sender import Deliverable, EndsProgress
 from worker.context import WorkerContext
+from worker.credits import Credits
 from worker.ledger import Ledger, active_key
 from worker.records import (
     ACTIVE,
@@ -129,6 +130,7 @@ async def _send(ctx: WorkerContext, sender: Any, target: ChatTarget, group: Reco
             numbers = ", ".join(str(n) for n, _ in failed)
             lines.append(text(language, "delivery.items_failed", items=numbers, total=len(items)))
             lines.append(text(language, "generate.retry_hint"))
+            lines += _returned(ctx, language, [item for _, item in failed])
         await sender.send_images(target, files, "\n".join(lines), buttons=_result_buttons(ctx, language, items))
     elif failed:
         await notify(ctx, group.id, "failed", group)
@@ -137,7 +139,14 @@ async def _send(ctx: WorkerContext, sender: Any, target: ChatTarget, group: Reco
         reason = text(language, error, **first.json("error_params", {}))
         if error not in SAYS_WHAT_TO_DO:
             reason += "\n" + text(language, "generate.retry_hint")
-        await sender.send_text(target, reason)
+        await sender.send_text(target, "\n".join([reason, *_returned(ctx, language, [i for _, i in failed])]))
+
+
+def _returned(ctx: WorkerContext, language: str, failed: list[Record]) -> list[str]:
+    """"3 credits are back in your balance" when failed pictures were paid in credits."""
+    credits = Credits(ctx.redis)
+    back = sum(credits.returned(item.id) for item in failed)
+    return [ctx.catalogues.text(language, "credits.returned", credits=back)] if back else []
 
 
 def _id_photo_lines(ctx: WorkerContext, language: str, items: list[Record]) -> list[str]:
@@ -227,7 +236,9 @@ def _close_group(
         latency = at - item.number("created_at")
         ledger.record_outcome(item["model"], outcome, latency if outcome == "delivered" else None)
         if outcome != "delivered":
-            ledger.give_back(item.id)  # the pictures never reached the person
+            ledger.give_back(item.id)  # the pictures never reached the person (credits too)
+        elif ctx.settings.payments == "stars":
+            Credits(ctx.redis).settle(item.id)  # they did: the credits it held are spent
     return True
 
 

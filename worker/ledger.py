@@ -13,10 +13,8 @@ from dataclasses import dataclass
 import redis
 
 from worker import metrics
+from worker.days import DAY_KEY_TTL_S, day  # noqa: F401  (day: re-exported, callers import it from here)
 from worker.redis_conn import key, text
-
-DAY_KEY_TTL_S = 8 * 24 * 3600
-"""Daily counters are kept a week (for /stats), then expire."""
 
 _RESERVE = """
 local active = redis.call('SCARD', KEYS[1])
@@ -126,11 +124,6 @@ return back
 the flag and the decrement are one step, so a failure racing a cancel returns it only once."""
 
 
-def day(at: float | None = None) -> str:
-    """The UTC day of ``at`` as ``YYYYMMDD``."""
-    return time.strftime("%Y%m%d", time.gmtime(time.time() if at is None else at))
-
-
 def seconds_to_reset(at: float | None = None) -> float:
     """Seconds until the next UTC midnight, when daily quotas reset."""
     current = time.time() if at is None else at
@@ -208,9 +201,12 @@ class Ledger:
 
     def give_back(self, gen_id: str) -> int:
         """The generation failed, expired or was cancelled: its images count no more against
-        the person's daily quota (once, whatever ends it). How many came back."""
+        the person's daily quota, and its held credits go back (once, whatever ends it). How
+        many images came back."""
+        from worker.credits import Credits
         from worker.records import gen_key
 
+        Credits(self.redis).release(gen_id)  # and its credits, when it was paid in credits
         person, on, client = self.redis.hmget(gen_key(gen_id), ["person_id", "quota_day", "quota_client"])
         if not person or not on:
             return 0

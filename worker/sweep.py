@@ -31,6 +31,7 @@ from rq.serializers import JSONSerializer
 
 from worker import chain, delivery, retention
 from worker.context import WorkerContext
+from worker.credits import Credits
 from worker.records import Record, Records
 from worker.rqueue import QUEUE_NAME
 
@@ -40,6 +41,8 @@ SCHEDULER_TICK_S = 1.0
 """How often scheduled (``enqueue_in``) jobs whose time came are moved to the queue."""
 SCHEDULER_LOCK_REFRESH_S = 15.0
 """How often the scheduler lock (TTL 61 s) is refreshed or taken over from a dead process."""
+STALE_HOLD_FACTOR = 2
+"""A hold older than this many generation deadlines belongs to a generation that is over."""
 REDIS_DOWN_WAIT_S = 1.0
 """Pause after a Redis error before the sweep tries again (Redis restarting)."""
 
@@ -162,6 +165,8 @@ class Sweep:
         if current - self._retained_at < retention.PURGE_EVERY_S / 10:
             return  # ask Redis for the hourly lock a few times an hour, not every tick
         self._retained_at = current
+        # Credits held by generations long over (a process died before settling them).
+        Credits(self.ctx.redis).end_stale(settings.generation_deadline_seconds * STALE_HOLD_FACTOR)
         if settings.retention_days > 0 and retention.due(self.ctx.redis):
             task = asyncio.create_task(self._purge(Path(settings.data_dir), settings.retention_days))
             self.tasks.add(task)
