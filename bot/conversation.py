@@ -18,9 +18,10 @@ from typing import Any
 
 import redis
 
-from bot import edits, fewer, followups, idcountry
+from bot import edits, fewer, followups, idcountry, paying, refine
 from bot.choices import pick_by_words, random_prompts, style_buttons
-from bot.commands import COMMANDS, command_name
+from bot.commands import COMMANDS as PLAIN_COMMANDS
+from bot.commands import command_name
 from bot.messages import Incoming, Reply
 from bot.photos import PhotoDesk
 from core.chat import Button, ButtonAction, ButtonData, ChatTarget
@@ -48,6 +49,7 @@ from worker.store import (
 log = logging.getLogger(__name__)
 
 
+COMMANDS = {**PLAIN_COMMANDS, **paying.PAYING_COMMANDS}
 OWN_LANGUAGE_CHANNELS = frozenset({"wechat"})
 """Channels whose adapter already follows the written language (bot/wechat/handler.py)."""
 
@@ -356,6 +358,9 @@ class Conversation:
             text += "\n" + self.say(target, result.note, model=self.model_name(result.model.key, target))
         if result.model.local:
             text += "\n" + self.say(target, "conv.offline_note")
+        if ticket.balance is not None and ticket.credits:
+            which = "credits.ack_pool" if ticket.pooled else "credits.ack_one" if ticket.credits == 1 else "credits.ack"
+            text += "\n" + self.say(target, which, credits=ticket.credits, balance=ticket.balance)
         return text
 
     def _id_document(self, result: Plan) -> IdSpec | None:
@@ -413,10 +418,14 @@ class Conversation:
             if kind == "hq":
                 last = replace(last, model=best_model().key)
             return self.start(replace(last, go_anyway=True), target, session)
+        if kind in refine.ACTIONS:
+            return refine.press(self, kind, value, target, session)
         if kind == "cat":
             return self._category(value, target)
         if kind == "styles":
             return COMMANDS["styles"](self, target, session, "")
+        if kind == "buy":
+            return COMMANDS["buy"](self, target, session, "/buy")
         if kind in ("model", "lang"):
             return COMMANDS[kind](self, target, session, f"/{kind} {value}")
         if kind == "retry":

@@ -1,4 +1,5 @@
-"""Asked for more portraits than are left today: say how many are, and offer to make those."""
+"""Asked for more portraits than are left today: say how many are, and offer to make those;
+short of credits: offer to buy some."""
 
 from __future__ import annotations
 
@@ -26,6 +27,9 @@ def fewer(intent: Intent, left: int) -> Intent:
 def refusal(conv: Conversation, error: QuotaError, intent: Intent, target: ChatTarget) -> list[Reply]:
     """The quota refusal; with "You have 2 left today — make 2?" and its button when some are left."""
     text = conv.catalogues.error_text(target.language, error)
+    if error.message_id == "credits.short" and target.channel == "telegram":
+        label = conv.say(target, "credits.button_buy")
+        return [Reply(text, buttons=((Button.of(label, ButtonAction.buy, "packs"),),))]
     left = int(error.params.get("left") or 0)
     if error.message_id != "quota.daily_left" or left <= 0:
         return [Reply(text)]

@@ -37,6 +37,16 @@ class Incoming:
 
 
 @dataclass(frozen=True)
+class Invoice:
+    """A pack of credits offered for Telegram Stars (``core.credits.Pack``), its texts localised."""
+
+    title: str
+    description: str
+    payload: str
+    stars: int
+
+
+@dataclass(frozen=True)
 class Reply:
     """One message to send back. Channels render buttons their own way."""
 
@@ -50,6 +60,8 @@ class Reply:
     message's id back with ``Conversation.attach_ack`` so progress can edit it."""
     images: tuple[Path, ...] = field(default_factory=tuple)
     """Images to send with this reply (e.g. results held back for a WeChat passive reply)."""
+    invoices: tuple[Invoice, ...] = ()
+    """Packs to offer as invoices after the text (Telegram Stars; other channels have none)."""
 
 
 class Dialogue(Protocol):

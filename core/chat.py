@@ -6,6 +6,8 @@ from dataclasses import asdict, dataclass
 from enum import StrEnum
 from typing import Any
 
+POOL_PREFIX = "group:"
+"""Account ids of group pools are ``<channel>:group:<chat id>``; they get no free trial."""
 
 @dataclass(frozen=True)
 class ChatTarget:
@@ -22,6 +24,9 @@ class ChatTarget:
     thread_id: str | None = None
     """The forum topic the conversation is in (Telegram ``message_thread_id``): every answer
     goes back into it."""
+    pool: bool = False
+    """The person may spend the group's pool of credits (a Telegram group's admin, with
+    PAYMENTS=stars): ``pool_id`` is whose credits pay when the pool has enough."""
     client: str = ""
     """The web chat: a hash of the browser's network address, so the per-address daily limit
     holds however many cookies one visitor uses. Empty elsewhere."""
@@ -30,6 +35,11 @@ class ChatTarget:
     def person_id(self) -> str:
         """The key of the person's session, quota and history: ``channel:user_id``."""
         return f"{self.channel}:{self.user_id}"
+
+    @property
+    def pool_id(self) -> str:
+        """The group's pool of credits (operators ``/grant group:<chat id> 50``)."""
+        return f"{self.channel}:{POOL_PREFIX}{self.chat_id}"
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -79,6 +89,14 @@ class ButtonAction(StrEnum):
     """Make the asked-for ID photo for this document (value: ID-photo spec key)."""
     fewer = "fewer"
     """Make as many as are left today of the request the daily limit refused (value: how many)."""
+    more = "more"
+    """That result picture's request again, with the picture as the reference (value: its ref)."""
+    tall = "tall"
+    """A vertical version of that result picture (value: its ref)."""
+    restyle = "restyle"
+    """That result picture in another style (value: its ref, a dot, the style key)."""
+    buy = "buy"
+    """Show the packs of credits for sale (value: unused)."""
 
 
 BUTTON_DATA_MAX_BYTES = 64

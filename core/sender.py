@@ -26,6 +26,11 @@ class Deliverable:
     """Send as a file (full quality, no recompression) rather than as a photo."""
     title: str = ""
     """A name to save it under (``portrait-anime-1.jpg``); empty: the file's own name."""
+    label: str = ""
+    """What the picture is, in the person's language ("Anime"): a series names each picture."""
+    source: str = ""
+    """The generation and picture number it came from (``<generation id>.1``), for refining
+    it on the web; empty for documents (an ID photo keeps its frame)."""
 
 
 class Sender(Protocol):

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from core.credits import DEFAULT_FREE_CREDITS, DEFAULT_PACKS, Pack, parse_packs, parse_prices
 from core.errors import ConfigError
 
 DEFAULT_FAL_QUEUE_URL = "https://queue.fal.run"
@@ -110,6 +111,9 @@ class Settings:
     """Messages the bot sends into one group per ``telegram_group_window_s`` (Telegram: ~20/min)."""
     telegram_group_window_s: float = 60.0
     """Seconds of that window; all server and worker processes share it through Redis."""
+    telegram_update_queue_max: int = 10_000
+    """Webhook mode: Telegram updates waiting in Redis at most; beyond, the webhook answers 429
+    and Telegram redelivers later."""
     wechat_app_id: str = ""
     wechat_app_secret: Secret = field(default_factory=lambda: Secret(""))
     wechat_token: Secret = field(default_factory=lambda: Secret(""))
@@ -147,6 +151,15 @@ class Settings:
     retention_days: float = DEFAULT_RETENTION_DAYS
     face_detector_model: Path | None = None
     likeness_min: float = DEFAULT_LIKENESS_MIN
+    payments: str = ""
+    """``stars``: pictures cost credits, bought with Telegram Stars (core/credits.py); empty:
+    no payments, the daily quota as before."""
+    free_credits: int = DEFAULT_FREE_CREDITS
+    credit_packs: tuple[Pack, ...] = tuple(Pack(c, s) for c, s in DEFAULT_PACKS)
+    model_credits: tuple[tuple[str, int], ...] = ()
+    """The operator's credits per image by model; the rest cost their upstream price."""
+    payment_support: str = ""
+    """Where /paysupport sends people (a @username or an address); empty: this chat."""
     log_level: str = "INFO"
 
     @property
@@ -180,6 +193,7 @@ class Settings:
             ),
             telegram_group_messages=get.integer("TELEGRAM_GROUP_MESSAGES", 20, low=1),
             telegram_group_window_s=get.number("TELEGRAM_GROUP_WINDOW_S", 60.0, low=0.1),
+            telegram_update_queue_max=get.integer("TELEGRAM_UPDATE_QUEUE_MAX", 10_000, low=1),
             wechat_app_id=get.text("WECHAT_APP_ID"),
             wechat_app_secret=get.secret("WECHAT_APP_SECRET"),
             wechat_token=get.secret("WECHAT_TOKEN"),
@@ -223,6 +237,12 @@ class Settings:
             retention_days=get.number("RETENTION_DAYS", DEFAULT_RETENTION_DAYS, low=0.0),
             face_detector_model=Path(p) if (p := get.text("FACE_DETECTOR_MODEL")) else None,
             likeness_min=min(1.0, get.number("LIKENESS_MIN", DEFAULT_LIKENESS_MIN, low=0.0)),
+            payments=get.choice("PAYMENTS", ("", "stars")),
+            free_credits=get.integer("FREE_CREDITS", DEFAULT_FREE_CREDITS, low=0),
+            credit_packs=parse_packs("CREDIT_PACKS", get.text("CREDIT_PACKS"))
+            or tuple(Pack(c, s) for c, s in DEFAULT_PACKS),
+            model_credits=parse_prices("MODEL_CREDITS", get.text("MODEL_CREDITS")),
+            payment_support=get.text("PAYMENT_SUPPORT"),
             log_level=(get.text("LOG_LEVEL") or "INFO").upper(),
         )
         settings._check_pairs()
@@ -268,6 +288,12 @@ class _Reader:
 
     def text(self, name: str) -> str:
         return self.env.get(name, "").strip()
+
+    def choice(self, name: str, allowed: tuple[str, ...]) -> str:
+        value = self.text(name).lower()
+        if value not in allowed:
+            raise ConfigError(f"{name} must be one of {', '.join(a for a in allowed if a)} or empty, got {value!r}")
+        return value
 
     def secret(self, name: str) -> Secret:
         return Secret(self.text(name))

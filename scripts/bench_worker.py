@@ -220,6 +220,18 @@ def bench(args: argparse.Namespace) -> int:
     settings = Settings.from_env(env)
     queue = GenerationQueue(client, settings)
 
+    # What the bot's side (quota check, records, queue position) costs per generation, measured
+    # before the worker starts; the calibration generations are cancelled again.
+    calibration = 20
+    client.config_resetstat()
+    calibrated = [queue.enqueue(ChatTarget("test", f"cal{n}", f"cal{n}"),
+                                [GenerationRequest(style=args.style, model=MODEL)], reference=str(reference))
+                  for n in range(calibration)]
+    enqueue_commands = (sum(e["calls"] for name, e in client.info("commandstats").items()
+                            if name not in ("cmdstat_config", "cmdstat_info")) / calibration)
+    for n, _ticket in enumerate(calibrated):
+        queue.cancel(f"test:cal{n}")
+
     overrides = [arg for value in args.timing for arg in ("--timing", value)]
     chain_worker = subprocess.Popen(
         [sys.executable, "-m", "portraitbot.cli", "worker", "--sender-module",
@@ -279,10 +291,12 @@ def bench(args: argparse.Namespace) -> int:
             continue
         at = {name: record.number(name) for name in (
             "created_at", "submit_started_at", "submitted_at", "finished_at", "delivered_at")}
-        # Added latency: delivered minus when fal had the result (it finishes upstream_s after
-        # it received the submit, which left at submit_sent_at).
-        sent_at = record.number("submit_sent_at") or at["submit_started_at"]
-        added.append(at["delivered_at"] - sent_at - args.upstream_s)
+        # Added latency: delivered minus when fal had the result. It finishes upstream_s after
+        # it received the submit; its answer came at submitted_at, a millisecond later on
+        # loopback (submit_sent_at is earlier by any wait for a pooled connection, shown in
+        # "submit call").
+        received_at = at["submitted_at"] or record.number("submit_sent_at")
+        added.append(at["delivered_at"] - received_at - args.upstream_s)
         phases["wait for submit"].append(at["submit_started_at"] - at["created_at"])
         phases["submit call"].append(at["submitted_at"] - at["submit_started_at"])
         phases["poll overshoot"].append(at["finished_at"] - at["submitted_at"] - args.upstream_s)
@@ -313,8 +327,10 @@ def bench(args: argparse.Namespace) -> int:
     total = sum(commands.values())
     top = ", ".join(f"{name} {calls / max(1, len(tickets)):.1f}"
                     for name, calls in sorted(commands.items(), key=lambda c: -c[1])[:8])
+    per_gen = total / max(1, len(tickets))
     print(f"chain Redis commands/gen (enqueue + worker, Lua's inner calls included): "
-          f"{total / max(1, len(tickets)):.1f}  ({top})")
+          f"{per_gen:.1f}  ({top})")
+    print(f"  of which the bot's enqueue {enqueue_commands:.1f}, the worker {per_gen - enqueue_commands:.1f}")
     print(f"chain status calls/gen: mean {statistics.mean(polls) if polls else 0:.1f}")
     print(f"mean added latency chain {statistics.mean(added) if added else float('nan'):.2f} s")
 

@@ -71,6 +71,20 @@ def test_stale_holds_are_listed_for_the_sweep(redis_client: redis.Redis) -> None
     assert credits.stale_holds(600, at=99999.0) == ["new"]
 
 
+def test_holds_left_by_a_dead_process_end_by_what_became_of_their_picture(redis_client: redis.Redis) -> None:
+    from worker.records import gen_key
+
+    credits = Credits(redis_client, free=9)
+    credits.reserve("p", [("sent", 3), ("gone", 3), ("still", 3)], at=1000.0)
+    redis_client.hset(gen_key("sent"), "state", "delivered")
+    redis_client.hset(gen_key("still"), "state", "running")
+    # "gone": its record was forgotten with the person's data, or expired
+    assert credits.end_stale(600, at=5000.0) == 2
+    account = credits.account("p")
+    assert (account.spent, account.held, account.balance) == (3, 3, 3), "one spent, one back, one still making"
+    assert credits.end_stale(600, at=5000.0) == 0, "each ends once"
+
+
 def test_randomized_run_with_faults_balances_to_the_credit(redis_client: redis.Redis) -> None:
     """A few hundred operations across people and threads: duplicated payments, settles racing
     releases, double refunds, restores, a client that dies after its script ran and retries."""

@@ -154,6 +154,9 @@ def test_one_command_makes_a_portrait_stops_on_ctrl_c_and_remembers_it_next_time
         banner = run.banner()
         assert f"Web chat: {run.url}/" in banner, banner
         assert "offline preview engine" in banner
+        # The address is printed once the server answers: opening it at once works.
+        assert httpx.get(run.url + "/healthz", timeout=2).status_code in (200, 503)
+        assert httpx.get(run.url + "/", timeout=2).status_code == 200
         health = run.healthy()
         assert health["workers"] >= 1 and health["redis"] == "ok"
         names = " ".join(" ".join(p.cmdline()) for p in run.tree)
@@ -200,3 +203,22 @@ def test_sigterm_as_docker_and_systemd_send_it_stops_the_workers_and_redis_too(t
         assert run.process.returncode == 0
         assert still_running(run.tree) == [], "SIGTERM leaves no redis-server or worker behind"
         assert leftovers_using(data_dir) == []
+
+
+def test_the_first_run_says_it_is_installing_and_later_runs_say_nothing(tmp_path: Path) -> None:
+    """scripts/bootstrap on a checkout whose ./.venv has no packages yet (pip stands in)."""
+    (tmp_path / "scripts").mkdir()
+    bootstrap = tmp_path / "scripts" / "bootstrap"
+    bootstrap.write_bytes((ROOT / "scripts" / "bootstrap").read_bytes())
+    bootstrap.chmod(0o755)
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'x'\n")
+    python = tmp_path / ".venv" / "bin" / "python"
+    python.parent.mkdir(parents=True)
+    python.write_text('#!/bin/sh\necho "$@" >> "$(dirname "$0")/../pip.log"\n')
+    python.chmod(0o755)
+
+    first = subprocess.run([str(bootstrap)], capture_output=True, text=True, timeout=30, check=True)
+    assert "Installing" in first.stderr and "first run only" in first.stderr, first.stderr
+    assert "install" in (tmp_path / ".venv" / "pip.log").read_text()
+    again = subprocess.run([str(bootstrap)], capture_output=True, text=True, timeout=30, check=True)
+    assert again.stderr == "" and again.stdout == "", "an installed .venv starts without a word"

@@ -73,7 +73,7 @@ async def test_setwebhook_is_called_with_the_route_and_the_secret(
     assert fake.webhook is not None
     assert fake.webhook["url"] == "https://bot.example.com/telegram"
     assert fake.webhook["secret_token"] == SECRET
-    assert fake.webhook["allowed_updates"] == ["message", "edited_message", "callback_query", "my_chat_member"]
+    assert fake.webhook["allowed_updates"] == ["message", "edited_message", "callback_query", "my_chat_member", "pre_checkout_query"]
 
 
 async def test_a_wrong_or_missing_secret_is_refused_with_403(

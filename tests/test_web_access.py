@@ -91,6 +91,10 @@ def test_no_serious_accessibility_violation_in_the_main_states(site: str, browse
 
     page.click("#styles-button")
     page.wait_for_selector("#gallery:not([hidden]) button.tile")
+    # The first styles' sample pictures are in before the screenshots (made once, on first ask).
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('#gallery img.sample')].slice(0, 4).every((i) => i.complete && i.naturalWidth > 0)",
+        timeout=30_000)
     check_both_viewports(page, "gallery", language)
     context.close()
 

@@ -132,3 +132,18 @@ def test_a_colour_the_country_refuses_is_not_in_the_caption_and_the_rule_is(site
     caption = page.locator(".msg.bot:has(img.result)").last.inner_text()
     assert "Canada passport photo requires a white background" in caption, caption
     assert "blue background" not in caption.lower(), caption
+
+
+def test_a_series_names_each_picture_by_its_style_and_downloads_say_so(site: str, browser) -> None:
+    page = with_selfie(browser, site)
+    page.fill("#text", "make me anime and watercolor")
+    page.click("#send")
+    page.wait_for_selector(".msg.bot >> text=/On it/")
+    page.wait_for_function("() => document.querySelectorAll('img.result').length >= 2", timeout=90_000)
+    labels = page.locator(".results figcaption.label").all_inner_texts()
+    assert labels == ["Anime", "Watercolor"], labels
+    alts = [page.locator("img.result").nth(n).get_attribute("alt") for n in range(2)]
+    assert alts == ["Anime 1", "Watercolor 2"], alts
+    downloads = [page.locator("a.dl").nth(n).get_attribute("download") for n in range(2)]
+    assert [d.rsplit(".", 1)[0] for d in downloads if d] == ["portrait-anime-1", "portrait-watercolor-2"], downloads
+    assert page.request.get(page.url.rstrip("/") + "/favicon.ico").status == 200

@@ -98,7 +98,7 @@ def test_worker_killed_between_polls_is_replaced_and_the_picture_arrives_once(
     first = start()
     ticket = queue.enqueue(PERSON, [nano()], reference=reference)
     gen_id = ticket.generation_ids[0]
-    wait_for(lambda: Records(redis_client).gen(gen_id).number("polls") >= 1, what="a poll")
+    wait_for(lambda: any(r.status_calls for r in fal.requests.values()), what="a poll")
     first.kill()
     start()
     wait_for(lambda: images_sent(redis_client), timeout=20, what="delivery")

@@ -27,6 +27,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Coroutine
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +51,7 @@ from worker.records import (
     WAITING,
     Record,
     Records,
+    encode,
     gen_key,
     gen_member,
     new_id,
@@ -86,7 +88,15 @@ def is_free(model: Model) -> bool:
 
 async def submit(ctx: WorkerContext, gen_id: str, record: Record | None = None) -> None:
     """Submit one queued generation (the sweep runs it as soon as it is due, with the record
-    it just read)."""
+    it just read), when one of the process's submit slots is free."""
+    slots = ctx.submit_slots()
+    if slots.locked():
+        record = None  # it waits its turn: read it again then (it may be cancelled by then)
+    async with slots:
+        await _submit(ctx, gen_id, record)
+
+
+async def _submit(ctx: WorkerContext, gen_id: str, record: Record | None) -> None:
     records = Records(ctx.redis)
     record = record if record is not None else records.gen(gen_id)
     if record is None or record.state != "queued":
@@ -114,17 +124,19 @@ async def submit(ctx: WorkerContext, gen_id: str, record: Record | None = None) 
             raise PermanentUpstreamError("generate.provider_missing", provider=model.provider)
         job = provider_job(ctx, record, model)
         if not is_free(model):
+            # The booking stamps submit_sent_at too: the submit leaves right after it.
             booked = ledger.book(gen_id, token, model.key, model.price_usd * job.count,
-                                 ctx.settings.daily_budget_usd, ctx.settings.web_daily_budget_usd)
+                                 ctx.settings.daily_budget_usd, ctx.settings.web_daily_budget_usd,
+                                 sent_at=now())
             if booked is None:
                 return  # cancelled (or taken over) before anything was booked or sent
             if not booked:
                 raise PermanentUpstreamError("quota.budget_exhausted", reset_hours=hours_to_reset())
-        if not records.transition(gen_key(gen_id), ("submitting",), None, expect_token=token,
-                                  submit_sent_at=now()):
-            ledger.refund(gen_id, model.key)  # cancelled before it left: nothing is charged
-            return
-        await notify(ctx, record["group"], "generating")
+        elif not records.transition(gen_key(gen_id), ("submitting",), None, expect_token=token,
+                                    submit_sent_at=now()):
+            return  # cancelled before it left
+        # "Generating…" goes to the chat while the submit is on the wire, not before it.
+        _background(notify(ctx, record["group"], "generating"))
         submitted = await provider.submit(job)
     except TransientUpstreamError as error:
         await _submit_failed_transiently(ctx, record, token, attempts, model, error)
@@ -147,10 +159,12 @@ async def submit(ctx: WorkerContext, gen_id: str, record: Record | None = None) 
         # (a poll would fetch from a provider that keeps nothing). Claim the fetch step now.
         state, due = "fetching", now() + max(ctx.timing.submit_lease_s, ctx.timing.poll_lease_s)
     else:
-        state, due = "submitted", now() + ctx.timing.first_poll_delay(model.latency_s)
+        # This process polls it from its own clock (worker/owned.py); pb:due holds the lease.
+        state, due = "submitted", now() + ctx.timing.poll_lease_s
+    submitted_at = now()
     if not await persist(lambda: records.transition(
         gen_key(gen_id), ("submitting",), state, expect_token=token,
-        handle=handle.to_dict(), submitted_at=now(), cost_usd=cost, polls=0,
+        handle=handle.to_dict(), submitted_at=submitted_at, cost_usd=cost, polls=0,
         due=(gen_member(gen_id), due),
     )):
         # Cancelled (or given up) while we were submitting: keep the handle, stop upstream.
@@ -160,6 +174,10 @@ async def submit(ctx: WorkerContext, gen_id: str, record: Record | None = None) 
             await provider.cancel(handle)  # type: ignore[union-attr]
         return
     ledger.settle(gen_id, model.key, cost)
+    if submitted.images is None:
+        light = Record(gen_id, {"state": "submitted", "model": model.key, "submitted_at": str(submitted_at),
+                                "handle": _json(handle.to_dict()), "polls": "0"})
+        ctx.owned.own(light, submitted_at + ctx.timing.first_poll_delay(model.latency_s), 0)
     ctx.redis.sadd(UPSTREAM, gen_id)
     ctx.redis.set(key("req", handle.request_id), gen_id, ex=record_ttl_s(ctx.settings.retention_days))
     if ctx.redis.delete(early_wake_key(handle.request_id)):
@@ -168,6 +186,16 @@ async def submit(ctx: WorkerContext, gen_id: str, record: Record | None = None) 
     if submitted.images is not None:
         await _finish(ctx, record, submitted.images, ("fetching",), expect_token=token,
                       compliant=bool(handle.data.get("id_compliant")))
+
+
+_BACKGROUND: set[asyncio.Task[None]] = set()
+
+
+def _background(coro: Coroutine[Any, Any, None]) -> None:
+    """Run a courtesy (a progress note) beside the step; it handles its own errors."""
+    task = asyncio.get_running_loop().create_task(coro)
+    _BACKGROUND.add(task)
+    task.add_done_callback(_BACKGROUND.discard)
 
 
 def early_wake_key(request_id: str) -> str:
@@ -219,13 +247,13 @@ POLL_FIELDS = ("state", "model", "handle", "submitted_at", "polls")
 """What a status call needs of a record (the sweep reads only these for a poll)."""
 
 
-async def poll(ctx: WorkerContext, light: Record) -> None:
+async def poll(ctx: WorkerContext, light: Record, polls_before: int | None = None) -> None:
     """One status call for a submitted generation; reschedule it, or fetch the result.
 
     ``light`` may hold only ``POLL_FIELDS``; the whole record is read when the generation
-    leaves this step (done, failed, timed out). Rescheduling writes no state: the poll count
-    and the due time in one round trip, ``ZADD XX`` so a generation cancelled meanwhile (its
-    due member removed) is not brought back."""
+    leaves this step (done, failed, timed out). The next poll is this process's own
+    (``worker/owned.py``: no Redis command until then; ``pb:due`` holds its lease), and the
+    poll count is written when the generation moves on."""
     records = Records(ctx.redis)
     model = model_of(light)
     provider = ctx.providers.get(model.provider)
@@ -234,10 +262,11 @@ async def poll(ctx: WorkerContext, light: Record) -> None:
     overdue = elapsed > ctx.settings.generation_deadline_seconds
     # A paid request is asked at least once before the deadline can cancel it (the deadline
     # may be shorter than the first poll's delay: it may well be done by then).
-    if provider is None or (overdue and light.number("polls") > 0):
+    before = int(light.number("polls")) if polls_before is None else polls_before
+    if provider is None or (overdue and before > 0):
         await _timed_out(ctx, _whole(ctx, light), provider, handle)
         return
-    polls = int(light.number("polls")) + 1
+    polls = before + 1
     try:
         status = await provider.poll(handle)
     except (TransientUpstreamError, PermanentUpstreamError) as error:
@@ -250,7 +279,7 @@ async def poll(ctx: WorkerContext, light: Record) -> None:
         # Busy, or one unreadable status answer: the paid request is asked again until its
         # deadline rather than given up on.
         retry_after = error.retry_after if isinstance(error, TransientUpstreamError) else None
-        _poll_later(ctx, light.id, retry_after or ctx.timing.poll_interval_max_s)
+        ctx.owned.own(_light(light), now() + (retry_after or ctx.timing.poll_interval_max_s), polls)
         return
     except PortraitBotError as error:
         await fail(ctx, _whole(ctx, light), ("submitted", "running"), error.message_id, error.params)
@@ -266,26 +295,19 @@ async def poll(ctx: WorkerContext, light: Record) -> None:
     if overdue:
         await _timed_out(ctx, _whole(ctx, light), provider, handle)
         return
-    _poll_later(ctx, light.id, ctx.timing.next_poll_delay(elapsed, model.latency_s))
-
-
-_POLL_LATER = """
-if redis.call('ZADD', KEYS[2], 'XX', 'CH', ARGV[1], ARGV[2]) == 1 then
-  redis.call('HINCRBY', KEYS[1], 'polls', 1)
-end
-"""
-"""Next poll time and the poll count, only while the generation is still due (a cancelled or
-forgotten one lost its member: no poll count may recreate its deleted record)."""
-
-
-def _poll_later(ctx: WorkerContext, gen_id: str, delay: float) -> None:
-    ctx.redis.register_script(_POLL_LATER)(keys=[gen_key(gen_id), DUE],
-                                           args=[now() + delay, gen_member(gen_id)])
+    ctx.owned.own(_light(light), now() + ctx.timing.next_poll_delay(elapsed, model.latency_s), polls)
 
 
 def _whole(ctx: WorkerContext, record: Record) -> Record:
     """The whole record, when a step needs more than the poll's fields."""
+    if "request" in record.fields:
+        return record  # read whole already (the sweep's takeover)
     return Records(ctx.redis).gen(record.id) or record
+
+
+def _light(record: Record) -> Record:
+    """Only the poll's fields, kept in memory between polls."""
+    return Record(record.id, {k: v for k, v in record.fields.items() if k in POLL_FIELDS})
 
 
 async def _timed_out(ctx: WorkerContext, record: Record, provider: Provider | None,
@@ -387,13 +409,15 @@ async def _finish(
     # ID photos and their print sheets go as documents: a photo upload would recompress away
     # the spec's pixels, file size and the sheet's 300 DPI.
     documents = [i for i, suffix in enumerate(suffixes) if suffix.startswith(("sheet", "id_"))]
+    written = {"outputs": [str(p) for p in paths], "documents": documents, "finished_at": now()}
     if Records(ctx.redis).transition(
         gen_key(record.id), from_states, "delivering", expect_token=expect_token,
-        outputs=[str(p) for p in paths], documents=documents, finished_at=now(),
-        due=(gen_member(record.id), None),
+        due=(gen_member(record.id), None), **written,
     ):
         ctx.redis.srem(UPSTREAM, record.id)
-        await group_item_finished(ctx, record["group"])
+        finished = Record(record.id, {**record.fields, "state": "delivering",
+                                      **{k: encode(v) for k, v in written.items()}})
+        await group_item_finished(ctx, record["group"], finished)
 
 
 async def fail(

@@ -23,6 +23,7 @@ from core.sender import Sender
 from core.settings import Settings
 from core.styles import Catalogue
 from engine.providers.base import Provider
+from worker.owned import OwnedPolls
 from worker.timing import Timing
 
 T = TypeVar("T")
@@ -41,9 +42,18 @@ class WorkerContext:
     timing: Timing = field(default_factory=Timing)
     fal_webhook_url: str | None = None
     """fal calls this when a request finishes (PUBLIC_URL set); polling stays the fallback."""
+    owned: OwnedPolls = field(default_factory=OwnedPolls)
+    """Generations this process polls from its own clock between status calls."""
     loop: asyncio.AbstractEventLoop = field(default_factory=asyncio.new_event_loop)
     _thread: threading.Thread | None = field(default=None, repr=False)
     _id_photo: Any = field(default=None, repr=False)
+    _submit_slots: asyncio.Semaphore | None = field(default=None, repr=False)
+
+    def submit_slots(self) -> asyncio.Semaphore:
+        """At most ``Timing.submit_concurrency`` submits at once (made on the loop, first use)."""
+        if self._submit_slots is None:
+            self._submit_slots = asyncio.Semaphore(self.timing.submit_concurrency)
+        return self._submit_slots
 
     def id_photo_maker(self) -> Any:
         """engine's ID-photo compliance + print sheet step, built on first use (loads OpenCV)."""

@@ -26,13 +26,16 @@ from dataclasses import dataclass
 
 import redis
 
-from worker.ledger import DAY_KEY_TTL_S, day
+from core.chat import POOL_PREFIX
+from worker.days import DAY_KEY_TTL_S, day
 from worker.redis_conn import key, text
 
 HOLD_TTL_S = 30 * 24 * 3600
 """Seconds a hold's record (and a charge's) is kept after it was made."""
 CHARGE_TTL_S = 366 * 24 * 3600
 """Seconds a payment's record is kept: a refund may be asked for long after."""
+STARS_SEEN = key("credits", "stars_seen")
+"""How many of the bot's Stars transactions (getStarTransactions order) were read already."""
 HELD = key("credits", "held")
 """Sorted set of generation ids holding credits, by when: the timeout sweep's list."""
 
@@ -190,10 +193,15 @@ class Credits:
 
     def account(self, person_id: str) -> Account:
         """The person's credits now (their free trial is given on first look)."""
-        self._free(keys=[account_key(person_id)], args=[self.free])
+        self._free(keys=[account_key(person_id)], args=[self._free_of(person_id)])
         raw = {text(k): int(v) for k, v in self.redis.hgetall(account_key(person_id)).items()}
         return Account(raw.get("balance", 0), raw.get("held", 0), raw.get("free", 0),
                        raw.get("granted", 0), raw.get("spent", 0), raw.get("refunded", 0))
+
+    def _free_of(self, person_id: str) -> int:
+        """The free trial is a person's; a group's pool starts with what operators grant."""
+        _, _, user = person_id.partition(":")
+        return 0 if user.startswith(POOL_PREFIX) else self.free
 
     def balance(self, person_id: str) -> int:
         return self.account(person_id).balance
@@ -205,7 +213,7 @@ class Credits:
     def reserve(self, person_id: str, holds: list[tuple[str, int]], at: float | None = None) -> tuple[bool, int]:
         """Hold each generation's credits, all or none: (held, balance left or the balance that
         was short). A generation already holding is not held again."""
-        args: list[str | int | float] = [self.free, person_id, time.time() if at is None else at]
+        args: list[str | int | float] = [self._free_of(person_id), person_id, time.time() if at is None else at]
         for gen_id, credits in holds:
             args += [gen_id, int(credits)]
         held, balance = self._reserve(
@@ -234,6 +242,11 @@ class Credits:
         credits, state = self.redis.hmget(hold_key(gen_id), ["credits", "state"])
         return int(credits or 0) if state and text(state) == "held" else 0
 
+    def returned(self, gen_id: str) -> int:
+        """Credits the generation held and gave back (0 when it held none or was delivered)."""
+        credits, state = self.redis.hmget(hold_key(gen_id), ["credits", "state"])
+        return int(credits or 0) if state and text(state) == "released" else 0
+
     def stale_holds(self, older_than_s: float, at: float | None = None, limit: int = 500) -> list[str]:
         """Generations holding credits longer than ``older_than_s`` (the sweep releases the
         ones whose picture ended without reaching the person)."""
@@ -241,12 +254,37 @@ class Credits:
         found = self.redis.zrangebyscore(HELD, "-inf", until, start=0, num=limit)
         return [text(g) for g in found if isinstance(g, bytes | str)]
 
+    def end_stale(self, older_than_s: float, at: float | None = None) -> int:
+        """Holds older than any generation lives: spend those whose picture was delivered,
+        return those that failed, were cancelled or whose record is gone (forgotten,
+        expired). The sweep's safety net for a process that died between a generation's end
+        and its settling; how many holds ended."""
+        from worker.records import GenState, gen_key
+
+        ended = 0
+        for gen_id in self.stale_holds(older_than_s, at):
+            raw = self.redis.hget(gen_key(gen_id), "state")
+            state = text(raw) if raw is not None else None
+            if state == GenState.delivered:
+                ended += bool(self.settle(gen_id))
+            elif state in (None, GenState.failed, GenState.cancelled, GenState.expired):
+                ended += bool(self.release(gen_id))
+        return ended
+
     def grant(self, person_id: str, charge_id: str, credits: int, *, stars: int = 0,
               payer: str = "", pack: str = "") -> bool:
         """Credit a payment (or an operator's grant) once per ``charge_id``; True the first time."""
         return bool(self._grant(
             keys=[account_key(person_id), charge_key(charge_id), day_key()],
-            args=[self.free, person_id, int(credits), int(stars), time.time(), payer, pack]))
+            args=[self._free_of(person_id), person_id, int(credits), int(stars), time.time(), payer, pack]))
+
+    def stars_seen(self) -> int:
+        return int(self.redis.get(STARS_SEEN) or 0)
+
+    def saw_stars(self, count: int) -> None:
+        """Remember that the first ``count`` Stars transactions were read (grants are by
+        charge id, so two processes reading the same page credit it once)."""
+        self.redis.set(STARS_SEEN, count)
 
     def charge(self, charge_id: str) -> Charge | None:
         raw = {text(k): text(v) for k, v in self.redis.hgetall(charge_key(charge_id)).items()}

@@ -19,7 +19,8 @@ from core.errors import PermanentUpstreamError, TransientUpstreamError
 from core.models import MODELS, best_model
 from core.sender import Deliverable, EndsProgress
 from worker.context import WorkerContext
-from worker.ledger import Ledger
+from worker.credits import Credits
+from worker.ledger import Ledger, active_key
 from worker.records import (
     ACTIVE,
     FINISHED,
@@ -36,13 +37,16 @@ from worker.records import (
 log = logging.getLogger(__name__)
 
 
-async def group_item_finished(ctx: WorkerContext, group_id: str) -> None:
-    """When every item of the group is finished, deliver it here, on this worker's loop."""
+async def group_item_finished(ctx: WorkerContext, group_id: str, finished: Record | None = None) -> None:
+    """When every item of the group is finished, deliver it here, on this worker's loop.
+    ``finished``: the item that just finished, as it is now (a one-picture group needs no
+    second read of it)."""
     records = Records(ctx.redis)
     group = records.group(group_id)
     if group is None or group.state != "active":
         return
-    items = records.gens_of(group)
+    ids = group.json("gens", [])
+    items = [finished] if finished is not None and ids == [finished.id] else records.gens_of(group)
     if any(item.state not in FINISHED for item in items):
         return
     # Straight to sending (no "ready" step between): the sweep takes the delivery over only
@@ -50,7 +54,7 @@ async def group_item_finished(ctx: WorkerContext, group_id: str) -> None:
     # dozen Redis commands, and a separate ready step a round trip.
     token = new_id()
     if records.transition(
-        group_key(group_id), ("active",), "sending", token=token,
+        group_key(group_id), ("active",), "sending", token=token, shown_sending=1,
         due=(group_member(group_id), now() + ctx.timing.deliver_lease_s),
     ):
         await _deliver_claimed(ctx, group, items, token)
@@ -67,7 +71,7 @@ async def deliver(ctx: WorkerContext, group_id: str) -> None:
         return  # done, being sent, or waiting out a 429's retry_after
     token = new_id()
     if not records.transition(
-        group_key(group_id), ("ready",), "sending", token=token,
+        group_key(group_id), ("ready",), "sending", token=token, shown_sending=1,
         due=(group_member(group_id), now() + ctx.timing.deliver_lease_s),
     ):
         return
@@ -81,7 +85,8 @@ async def _deliver_claimed(ctx: WorkerContext, group: Record, items: list[Record
     try:
         if sender is None:
             raise PermanentUpstreamError("delivery.no_channel")
-        await notify(ctx, group.id, "sending", group)
+        if not group["shown_sending"]:  # marked with the claim: no HSETNX of its own
+            await _show(ctx, group, "sending")
         await _send(ctx, sender, target, group, items)
     except TransientUpstreamError as error:
         await _delivery_later(ctx, group, token, error)
@@ -106,12 +111,15 @@ async def _send(ctx: WorkerContext, sender: Any, target: ChatTarget, group: Reco
     language = target.language
     text = ctx.catalogues.text
     delivered = [
-        (Path(path), number in item.json("documents", []), str(item.json("request", {}).get("style") or ""))
+        (Path(path), number in item.json("documents", []), str(item.json("request", {}).get("style") or ""),
+         f"{item.id}.{number + 1}")
         for item in items if item.state in ("delivering", "delivered")
         for number, path in enumerate(item.json("outputs", []))
     ]
-    files = [Deliverable(path, as_document=document, title=_title(path, style, n))
-             for n, (path, document, style) in enumerate(delivered, start=1)]
+    files = [Deliverable(path, as_document=document, title=_title(path, style, n),
+                         label=(found.name(language) if (found := ctx.styles.get(style)) else ""),
+                         source="" if document else source)
+             for n, (path, document, style, source) in enumerate(delivered, start=1)]
     failed = [(n, item) for n, item in enumerate(items, start=1) if item.state in ("failed", "expired")]
     if files:
         lines = [group["label"]] if group["label"] else []
@@ -122,6 +130,7 @@ async def _send(ctx: WorkerContext, sender: Any, target: ChatTarget, group: Reco
             numbers = ", ".join(str(n) for n, _ in failed)
             lines.append(text(language, "delivery.items_failed", items=numbers, total=len(items)))
             lines.append(text(language, "generate.retry_hint"))
+            lines += _returned(ctx, language, [item for _, item in failed])
         await sender.send_images(target, files, "\n".join(lines), buttons=_result_buttons(ctx, language, items))
     elif failed:
         await notify(ctx, group.id, "failed", group)
@@ -130,7 +139,14 @@ async def _send(ctx: WorkerContext, sender: Any, target: ChatTarget, group: Reco
         reason = text(language, error, **first.json("error_params", {}))
         if error not in SAYS_WHAT_TO_DO:
             reason += "\n" + text(language, "generate.retry_hint")
-        await sender.send_text(target, reason)
+        await sender.send_text(target, "\n".join([reason, *_returned(ctx, language, [i for _, i in failed])]))
+
+
+def _returned(ctx: WorkerContext, language: str, failed: list[Record]) -> list[str]:
+    """"3 credits are back in your balance" when failed pictures were paid in credits."""
+    credits = Credits(ctx.redis)
+    back = sum(credits.returned(item.id) for item in failed)
+    return [ctx.catalogues.text(language, "credits.returned", credits=back)] if back else []
 
 
 def _id_photo_lines(ctx: WorkerContext, language: str, items: list[Record]) -> list[str]:
@@ -204,18 +220,25 @@ def _close_group(
     ):
         return False
     ledger = Ledger(ctx.redis)
-    # Only items that were delivering change (failed ones were counted when they failed); the
-    # items read before sending will do: nothing moves a finished item but this.
-    for item in items if items is not None else records.gens_of(group):
-        if item.state == "delivering" and records.transition(
-            gen_key(item.id), ("delivering",), "delivered" if outcome == "delivered" else "failed",
-            delivered_at=now(),
-        ):
-            latency = now() - item.number("created_at")
-            ledger.record_outcome(item["model"], outcome, latency if outcome == "delivered" else None)
-            if outcome != "delivered":
-                ledger.give_back(item.id)  # the pictures never reached the person
-    ledger.release(group["person_id"], group.id)
+    # Only items that were delivering change (failed ones were counted when they failed). No
+    # compare-and-set per item: the group's, just won with its token, makes this the one
+    # closer, and nothing else moves a delivering item. One round trip for all of them.
+    closing = [item for item in (items if items is not None else records.gens_of(group))
+               if item.state == "delivering"]
+    at = now()
+    pipe = ctx.redis.pipeline(transaction=False)
+    for item in closing:
+        pipe.hset(gen_key(item.id), mapping={
+            "state": "delivered" if outcome == "delivered" else "failed", "delivered_at": at})
+    pipe.srem(active_key(group["person_id"]), group.id)  # the group's active slot is free
+    pipe.execute()
+    for item in closing:
+        latency = at - item.number("created_at")
+        ledger.record_outcome(item["model"], outcome, latency if outcome == "delivered" else None)
+        if outcome != "delivered":
+            ledger.give_back(item.id)  # the pictures never reached the person (credits too)
+        elif ctx.settings.payments == "stars":
+            Credits(ctx.redis).settle(item.id)  # they did: the credits it held are spent
     return True
 
 
@@ -257,8 +280,12 @@ async def notify(ctx: WorkerContext, group_id: str, stage: str, group: Record | 
         return
     if group is None:
         group = Records(ctx.redis).fields(group_key(group_id), group_id, NOTIFY_FIELDS)
-    if group is None:
-        return
+    if group is not None:
+        await _show(ctx, group, stage)
+
+
+async def _show(ctx: WorkerContext, group: Record, stage: str) -> None:
+    """Show a stage already marked shown (``notify`` marks it; a claim may mark it itself)."""
     target = ChatTarget.from_dict(group.json("target"))
     sender = ctx.senders.get(target.channel)
     if sender is None:
@@ -273,7 +300,7 @@ async def notify(ctx: WorkerContext, group_id: str, stage: str, group: Record | 
         await sender.show_progress(target, group["ack"] or None, text)
     except Exception:
         # Progress is a courtesy: it must never stop a generation or a delivery.
-        log.info("progress for group %s not shown", group_id, exc_info=True)
+        log.info("progress for group %s not shown", group.id, exc_info=True)
 
 
 def _title(path: Path, style: str, number: int) -> str:

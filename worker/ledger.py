@@ -13,10 +13,8 @@ from dataclasses import dataclass
 import redis
 
 from worker import metrics
+from worker.days import DAY_KEY_TTL_S, day  # noqa: F401  (day: re-exported, callers import it from here)
 from worker.redis_conn import key, text
-
-DAY_KEY_TTL_S = 8 * 24 * 3600
-"""Daily counters are kept a week (for /stats), then expire."""
 
 _RESERVE = """
 local active = redis.call('SCARD', KEYS[1])
@@ -55,49 +53,59 @@ own share of the budget, ``pool:<name>`` in the cost hash."""
 
 
 _BOOK = """
-if redis.call('HGET', KEYS[2], 'state') ~= 'submitting' or redis.call('HGET', KEYS[2], 'token') ~= ARGV[5] then
-  return -1
-end
-if redis.call('HEXISTS', KEYS[2], 'booked_usd') == 1 and redis.call('HEXISTS', KEYS[2], 'settled_usd') == 0 then
+local r = redis.call('HMGET', KEYS[2], 'state', 'token', 'booked_usd', 'settled_usd', 'pool')
+if r[1] ~= 'submitting' or r[2] ~= ARGV[5] then return -1 end
+if r[3] and not r[4] then
+  if ARGV[8] ~= '' then redis.call('HSET', KEYS[2], 'submit_sent_at', ARGV[8]) end
   return 1
 end
 local budget = tonumber(ARGV[1])
 local amount = tonumber(ARGV[2])
-local spent = tonumber(redis.call('HGET', KEYS[1], 'total') or '0')
-if budget > 0 and spent + amount > budget + 1e-9 then return 0 end
-local pool = redis.call('HGET', KEYS[2], 'pool')
+if budget > 0 then
+  local spent = tonumber(redis.call('HGET', KEYS[1], 'total') or '0')
+  if spent + amount > budget + 1e-9 then return 0 end
+end
+local pool = r[5]
 local pool_budget = tonumber(ARGV[7])
 if pool and pool ~= '' and pool_budget > 0 then
   local pool_spent = tonumber(redis.call('HGET', KEYS[1], 'pool:' .. pool) or '0')
   if pool_spent + amount > pool_budget + 1e-9 then return 0 end
 end
 if pool and pool ~= '' then redis.call('HINCRBYFLOAT', KEYS[1], 'pool:' .. pool, amount) end
-redis.call('HINCRBYFLOAT', KEYS[1], 'total', amount)
+local total = tonumber(redis.call('HINCRBYFLOAT', KEYS[1], 'total', amount))
 redis.call('HINCRBYFLOAT', KEYS[1], 'model:' .. ARGV[3], amount)
-redis.call('EXPIRE', KEYS[1], ARGV[4])
-redis.call('HSET', KEYS[2], 'booked_usd', amount, 'booked_day', ARGV[6])
-redis.call('HDEL', KEYS[2], 'settled_usd')
+if total == amount then redis.call('EXPIRE', KEYS[1], ARGV[4]) end
+if ARGV[8] ~= '' then
+  redis.call('HSET', KEYS[2], 'booked_usd', amount, 'booked_day', ARGV[6], 'submit_sent_at', ARGV[8])
+else
+  redis.call('HSET', KEYS[2], 'booked_usd', amount, 'booked_day', ARGV[6])
+end
+if r[4] then redis.call('HDEL', KEYS[2], 'settled_usd') end
 return 1
 """
 """Book a generation's expected cost against today's cap, or refuse (0) when it would go over;
 -1 when the record is no longer this submit's. Check and booking are one step, so no burst,
 worker or host can book past the cap. A resubmit after a transient failure (nothing accepted)
-keeps its unsettled booking; a new paid attempt (the likeness retry) books again."""
+keeps its unsettled booking; a new paid attempt (the likeness retry) books again. With a
+``sent_at`` it also stamps ``submit_sent_at`` (the submit leaves next), in the same step.
+One read of the record; the day's hash gets its lifetime when this booking made it."""
 
 _SETTLE = """
-local booked = redis.call('HGET', KEYS[2], 'booked_usd')
-if not booked or redis.call('HEXISTS', KEYS[2], 'settled_usd') == 1 then return nil end
-local delta = tonumber(ARGV[1]) - tonumber(booked)
+local r = redis.call('HMGET', KEYS[2], 'booked_usd', 'settled_usd', 'booked_day', 'pool')
+if not r[1] or r[2] then return nil end
+if r[3] and r[3] ~= ARGV[3] then return {'day', r[3]} end
+local delta = tonumber(ARGV[1]) - tonumber(r[1])
 if delta ~= 0 then
   redis.call('HINCRBYFLOAT', KEYS[1], 'total', delta)
   redis.call('HINCRBYFLOAT', KEYS[1], 'model:' .. ARGV[2], delta)
-  local pool = redis.call('HGET', KEYS[2], 'pool')
-  if pool and pool ~= '' then redis.call('HINCRBYFLOAT', KEYS[1], 'pool:' .. pool, delta) end
+  if r[4] and r[4] ~= '' then redis.call('HINCRBYFLOAT', KEYS[1], 'pool:' .. r[4], delta) end
 end
 redis.call('HSET', KEYS[2], 'settled_usd', ARGV[1])
 return tostring(delta)
 """
-"""Correct a booking to what was really charged (0: nothing was), once."""
+"""Correct a booking to what was really charged (0: nothing was), once. KEYS[1] is the cost
+hash of the day ARGV[3] the caller expects the booking on; a booking of another day (a submit
+that waited past midnight) answers that day, and the caller asks again with its hash."""
 
 
 _GIVE_BACK = """
@@ -114,11 +122,6 @@ return back
 """
 """Give a generation's images back to its person's quota of the day it was reserved, once:
 the flag and the decrement are one step, so a failure racing a cancel returns it only once."""
-
-
-def day(at: float | None = None) -> str:
-    """The UTC day of ``at`` as ``YYYYMMDD``."""
-    return time.strftime("%Y%m%d", time.gmtime(time.time() if at is None else at))
 
 
 def seconds_to_reset(at: float | None = None) -> float:
@@ -198,9 +201,12 @@ class Ledger:
 
     def give_back(self, gen_id: str) -> int:
         """The generation failed, expired or was cancelled: its images count no more against
-        the person's daily quota (once, whatever ends it). How many came back."""
+        the person's daily quota, and its held credits go back (once, whatever ends it). How
+        many images came back."""
+        from worker.credits import Credits
         from worker.records import gen_key
 
+        Credits(self.redis).release(gen_id)  # and its credits, when it was paid in credits
         person, on, client = self.redis.hmget(gen_key(gen_id), ["person_id", "quota_day", "quota_client"])
         if not person or not on:
             return 0
@@ -232,14 +238,18 @@ class Ledger:
         metrics.count(self.redis, "portraitbot_spend_usd_total", {"model": model}, usd)
 
     def book(self, gen_id: str, token: str, model: str, usd: float, budget_usd: float,
-             pool_budget_usd: float = 0.0) -> bool | None:
-        """Book the expected cost before a submit: True booked, False over the cap, None not ours."""
+             pool_budget_usd: float = 0.0, sent_at: float | None = None) -> bool | None:
+        """Book the expected cost before a submit: True booked, False over the cap, None not ours.
+
+        ``sent_at``: stamp the record's ``submit_sent_at`` with the booking (the submit goes
+        out right after)."""
         from worker.records import gen_key
 
         today = day()
         booked = int(self._book(
             keys=[cost_key(today), gen_key(gen_id)],
-            args=[budget_usd, usd, model, DAY_KEY_TTL_S, token, today, pool_budget_usd],
+            args=[budget_usd, usd, model, DAY_KEY_TTL_S, token, today, pool_budget_usd,
+                  "" if sent_at is None else repr(sent_at)],
         ))
         if booked < 0:
             return None
@@ -254,13 +264,18 @@ class Ledger:
         at the expected cost, so the cap and /metrics never count less than fal charged."""
         from worker.records import gen_key
 
-        booked_day = text(self.redis.hget(gen_key(gen_id), "booked_day") or b"")
-        if not booked_day:
-            if usd:
-                self.record_cost(model, usd)  # booked nothing (a free model's price changed)
-            return
-        delta = self._settle(keys=[cost_key(booked_day), gen_key(gen_id)], args=[usd, model])
+        on = day()
+        delta = self._settle(keys=[cost_key(on), gen_key(gen_id)], args=[usd, model, on])
+        if isinstance(delta, list):
+            on = text(delta[1]) if delta[1] else ""
+            if not on:
+                if usd:
+                    self.record_cost(model, usd)  # booked nothing (a free model's price changed)
+                return
+            delta = self._settle(keys=[cost_key(on), gen_key(gen_id)], args=[usd, model, on])
         if delta is None:
+            if usd and not self.redis.hexists(gen_key(gen_id), "booked_usd"):
+                self.record_cost(model, usd)  # booked nothing (a free model's price changed)
             return
         change = float(text(delta))
         if change > 0:

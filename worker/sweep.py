@@ -17,10 +17,13 @@ an event-loop thread is unsafe.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import threading
 import time
+from collections.abc import Coroutine
 from pathlib import Path
+from typing import Any
 
 import redis
 from rq.scheduler import RQScheduler
@@ -28,7 +31,8 @@ from rq.serializers import JSONSerializer
 
 from worker import chain, delivery, retention
 from worker.context import WorkerContext
-from worker.records import Records, gen_key
+from worker.credits import Credits
+from worker.records import Record, Records
 from worker.rqueue import QUEUE_NAME
 
 log = logging.getLogger(__name__)
@@ -37,6 +41,8 @@ SCHEDULER_TICK_S = 1.0
 """How often scheduled (``enqueue_in``) jobs whose time came are moved to the queue."""
 SCHEDULER_LOCK_REFRESH_S = 15.0
 """How often the scheduler lock (TTL 61 s) is refreshed or taken over from a dead process."""
+STALE_HOLD_FACTOR = 2
+"""A hold older than this many generation deadlines belongs to a generation that is over."""
 REDIS_DOWN_WAIT_S = 1.0
 """Pause after a Redis error before the sweep tries again (Redis restarting)."""
 
@@ -52,19 +58,14 @@ async def revisit(ctx: WorkerContext, member: str) -> None:
         else:
             await delivery.revisit_group(ctx, group)
         return
-    # A poll needs five fields of a record's thirty; the whole record is read only when a
-    # step needs it (submit, fetch, a failure), once per generation rather than per poll.
-    light = records.fields(gen_key(record_id), record_id, chain.POLL_FIELDS)
-    if light is None:
-        records.clear_due(member)
-        return
-    state = light.state
-    if state in ("submitted", "running"):
-        await chain.poll(ctx, light)
-        return
+    # What the sweep claims is mostly a submit (due at once) or a takeover: the whole record.
+    # A generation's regular polls are its process's own (worker/owned.py), without Redis.
     record = records.gen(record_id)
+    state = record.state if record is not None else ""
     if record is None:
         records.clear_due(member)
+    elif state in ("submitted", "running"):
+        await chain.poll(ctx, record)
     elif state == "fetching":
         await chain.refetch(ctx, record)
     elif state == "submitting":
@@ -84,6 +85,9 @@ class Sweep:
         self.ctx = ctx
         self.stop = threading.Event()
         self.tasks: set[asyncio.Task[None]] = set()
+        self.polls: set[asyncio.Task[None]] = set()
+        """Owned polls in flight: counted apart, so submits waiting their turn (a burst) never
+        hold up a poll whose result may be ready."""
         self.scheduler = (
             RQScheduler([QUEUE_NAME], connection=ctx.redis, serializer=JSONSerializer)
             if scheduler else None
@@ -96,11 +100,18 @@ class Sweep:
     async def run(self) -> None:
         timing = self.ctx.timing
         records = Records(self.ctx.redis)
+        owned = self.ctx.owned
         while not self.stop.is_set():
+            # This process's own polls first, on time (no Redis command per poll) ...
+            poll_room = timing.sweep_concurrency - len(self.polls)
+            for light, polls in owned.take_due(time.time(), max(0, poll_room)):
+                self._start(self._poll(light, polls), self.polls)
+            room = min(timing.sweep_batch, timing.sweep_concurrency - len(self.tasks))
             try:
                 self._schedule()
                 self._retain()
-                room = min(timing.sweep_batch, timing.sweep_concurrency - len(self.tasks))
+                owned.renew(self.ctx.redis, timing.poll_lease_s)
+                # ... then what is due in pb:due: submits, takeovers, wake-ups, deliveries.
                 claimed = records.claim_due(time.time(), room, timing.poll_lease_s) if room > 0 else []
             except redis.RedisError as error:
                 log.warning("sweep: Redis unavailable (%s); retrying", type(error).__name__)
@@ -111,15 +122,33 @@ class Sweep:
                 await asyncio.sleep(REDIS_DOWN_WAIT_S)
                 continue
             for member in claimed:
-                task = asyncio.create_task(self._one(member))
-                self.tasks.add(task)
-                task.add_done_callback(self.tasks.discard)
+                self._start(self._one(member))
             if len(claimed) < max(room, 1):
-                await asyncio.sleep(timing.sweep_tick_s)
+                next_own = owned.next_at()
+                wait = timing.sweep_tick_s if next_own is None else next_own - time.time()
+                # Full: wait for tasks to finish rather than spin.
+                full = room <= 0 or poll_room <= 0
+                await asyncio.sleep(min(timing.sweep_tick_s, max(0.01 if full else 0.0, wait)))
             else:
                 await asyncio.sleep(0)
-        if self.tasks:
-            await asyncio.wait(self.tasks, timeout=10)
+        if self.tasks or self.polls:
+            await asyncio.wait(self.tasks | self.polls, timeout=10)
+        with contextlib.suppress(redis.RedisError):
+            owned.release(self.ctx.redis)  # another process polls them now, not after the lease
+
+    def _start(self, coro: Coroutine[Any, Any, None], into: set[asyncio.Task[None]] | None = None) -> None:
+        tasks = self.tasks if into is None else into
+        task = asyncio.create_task(coro)
+        tasks.add(task)
+        task.add_done_callback(tasks.discard)
+
+    async def _poll(self, light: Record, polls: int) -> None:
+        try:
+            await chain.poll(self.ctx, light, polls)
+            self.revisits += 1
+        except Exception:
+            # Not owned any more: its lease runs out and a sweep claims it again.
+            log.exception("sweep: poll of %s failed; retried after its lease", light.id)
 
     async def _one(self, member: str) -> None:
         try:
@@ -136,6 +165,8 @@ class Sweep:
         if current - self._retained_at < retention.PURGE_EVERY_S / 10:
             return  # ask Redis for the hourly lock a few times an hour, not every tick
         self._retained_at = current
+        # Credits held by generations long over (a process died before settling them).
+        Credits(self.ctx.redis).end_stale(settings.generation_deadline_seconds * STALE_HOLD_FACTOR)
         if settings.retention_days > 0 and retention.due(self.ctx.redis):
             task = asyncio.create_task(self._purge(Path(settings.data_dir), settings.retention_days))
             self.tasks.add(task)

@@ -42,6 +42,9 @@ class Timing:
     """Connections of the worker's one HTTP pool. The sweep's status calls wait their turn for
     one: at 256 concurrent calls httpcore's pool bookkeeping was 22 % of the worker's CPU, and
     32 connections cut CPU by a quarter and added latency by a third (issue 16)."""
+    submit_concurrency: int = 16
+    """Submits on the wire at once per process. Half the HTTP pool: in a burst, hundreds of
+    submits queued for a connection held up every status call and fetch behind them."""
     submit_retries: int = 3
     """Transient submit failures (5xx, 429, network) retried before giving up."""
     delivery_retries: int = 6

@@ -16,6 +16,7 @@ from telegram.ext import (
     ChatMemberHandler,
     CommandHandler,
     MessageHandler,
+    PreCheckoutQueryHandler,
     filters,
 )
 
@@ -23,16 +24,18 @@ from bot.messages import Dialogue
 from bot.telegram.commands import ALL_COMMANDS
 from bot.telegram.handlers import TelegramHandlers
 from bot.telegram.logs import protect_logs
+from bot.telegram.payments import Payments
 from bot.telegram.sender import MEDIA_WRITE_TIMEOUT_S
 from core.errors import ConfigError
 from core.i18n import Catalogues
 from core.settings import Settings
+from worker.credits import Credits
 
 RETRY_AFTER_TRIES = 2
 """Times a Bot API call refused with 429 is tried again after its retry_after."""
 MAX_CONCURRENT_UPDATES = 32
 """Updates handled at once across chats; each mostly waits on Redis or a photo download."""
-ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member"]
+ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member", "pre_checkout_query"]
 """The update types the bot asks Telegram for; channel posts, reactions and the rest are not used."""
 
 
@@ -69,12 +72,14 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
 
 
 def build_application(
-    settings: Settings, conversation: Dialogue, *, catalogues: Catalogues | None = None, redis: Any | None = None
+    settings: Settings, conversation: Dialogue, *, catalogues: Catalogues | None = None,
+    redis: Any | None = None, credits: Credits | None = None,
 ) -> Application:  # type: ignore[type-arg]
     """The Application (not started): handlers installed, pointed at ``TELEGRAM_API_URL``.
 
     Without ``TELEGRAM_WEBHOOK_URL`` it has an Updater for polling; with it, none: updates
-    arrive through ``bot.telegram.webhook``.
+    arrive through ``bot.telegram.webhook``. With ``credits``, Stars payments are taken
+    (``bot.telegram.payments``; the checkout is refused unless PAYMENTS=stars).
     """
     token = settings.telegram_bot_token.reveal()
     if not token:
@@ -104,6 +109,12 @@ def build_application(
     application = builder.build()
     handlers = TelegramHandlers(conversation, settings, catalogues, redis)
     messages = filters.UpdateType.MESSAGE
+    if credits is not None:
+        payments = Payments(credits, conversation, settings, catalogues)
+        application.bot_data["payments"] = payments  # the runner keeps its Stars history read
+        application.add_handler(PreCheckoutQueryHandler(payments.on_pre_checkout))
+        application.add_handler(MessageHandler(messages & filters.SUCCESSFUL_PAYMENT, payments.on_paid))
+        application.add_handler(CommandHandler("refund", payments.on_refund, filters=messages))
     # CommandHandler sees commands in text only (and skips /cmd@OtherBot); captions such as
     # "/anime" under a photo reach on_message through the MessageHandler.
     application.add_handler(CommandHandler(ALL_COMMANDS, handlers.on_message, filters=messages))

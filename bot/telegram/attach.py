@@ -19,8 +19,8 @@ def attach(parts: ServerParts) -> None:
     from bot.telegram.webhook import telegram_routes
 
     runner = TelegramRunner(parts.settings, parts.conversation, catalogues=parts.catalogues,
-                            redis=parts.redis)
+                            redis=parts.redis, credits=parts.queue.credits)
     if runner.webhook_mode:
-        parts.extra_routes.extend(telegram_routes(runner.application, parts.settings))
+        parts.extra_routes.extend(telegram_routes(runner.application, parts.settings, runner.updates))
     parts.background.append(lambda: runner)
     log.info("telegram: %s", "webhook" if runner.webhook_mode else "polling")

@@ -10,6 +10,7 @@ import contextlib
 import hashlib
 import logging
 import time
+from dataclasses import replace
 from typing import Any
 
 from telegram import Bot, Chat, Message, Update, User
@@ -30,6 +31,7 @@ from bot.telegram.parse import (
     unusable_kind,
     without_mention,
 )
+from bot.telegram.payments import GroupAdmins, send_invoice
 from bot.telegram.sender import (
     TEXT_MAX,
     deliver,
@@ -70,6 +72,7 @@ class TelegramHandlers:
     ) -> None:
         self.conversation = conversation
         self.settings = settings
+        self.admins = GroupAdmins()
         self.catalogues = catalogues
         self.intros = IntroRecord(redis)
         self.pacer = (GroupPacer(redis, settings.telegram_group_messages, settings.telegram_group_window_s)
@@ -102,6 +105,8 @@ class TelegramHandlers:
         me = context.bot.bot
         own_photo = photo_in(message)
         target = target_of(chat, sender, message.message_id, message)
+        if target.is_group and self.settings.payments == "stars" and sender is not None:
+            target = replace(target, pool=await self.admins.has(context.bot, chat.id, sender.id))
         if not addressed(message, me):
             if own_photo and not edited:  # group photo context only; nothing is downloaded or said
                 photo_ref = PhotoRef("telegram", own_photo.file_id, time.time())
@@ -249,3 +254,5 @@ class TelegramHandlers:
                 )
             if reply.generation_id:
                 self.conversation.attach_ack(reply.generation_id, str(sent.message_id))
+            for invoice in reply.invoices:
+                await send_invoice(bot, target, invoice)

@@ -201,6 +201,15 @@ def web_routes(
         body = {"events": payload, "cursor": cursor, "more": len(rows) >= EVENTS_PER_READ, "acks": acks}
         return _with_cookie(JSONResponse(body), token, new)
 
+    async def sample(request: Request) -> Response:
+        """A style's gallery picture: the operator's, else made once by the offline engine."""
+        from engine.offline.samples import sample_path
+
+        path = await asyncio.to_thread(sample_path, data_dir, catalogue, request.path_params["key"])
+        if path is None:
+            return Response(status_code=404)
+        return FileResponse(path, media_type="image/jpeg", headers={"Cache-Control": "public, max-age=86400"})
+
     async def media(request: Request) -> Response:
         token, _ = _session_token(request)
         name = request.path_params["name"]
@@ -217,6 +226,7 @@ def web_routes(
         Route("/api/message", message, methods=["POST"]),
         Route("/api/events", events),
         Route("/media/{name}", media),
+        Route("/samples/{key}.jpg", sample),
         Route("/favicon.ico", favicon),
         Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
     ]

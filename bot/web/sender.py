@@ -93,7 +93,8 @@ class WebSender:
             copy = folder / item.path.name
             if not copy.exists():
                 shutil.copyfile(item.path, copy)
-            files.append({"name": copy.name, "document": item.as_document, "download": item.title or copy.name})
+            files.append({"name": copy.name, "document": item.as_document, "download": item.title or copy.name,
+                          "label": item.label, "ref": item.source})
         self.feed.push(
             target.user_id,
             {"type": "images", "files": files, "caption": caption, "buttons": buttons_json(buttons)},

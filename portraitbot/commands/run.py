@@ -18,6 +18,7 @@ def main(args: argparse.Namespace) -> int:
     import signal
     import subprocess
     import sys
+    import threading
     from dataclasses import replace
 
     from portraitbot.app import serve
@@ -38,13 +39,15 @@ def main(args: argparse.Namespace) -> int:
         for _ in range(max(1, args.workers))
     ]
     engine = "offline preview engine" if not settings.has_any_provider_key else "configured providers"
-    print(
+    print("Starting PortraitBot…", flush=True)
+    banner = (
         f"PortraitBot is running with the {engine}.\n"
         f"  Web chat: http://{settings.http_host}:{settings.http_port}/\n"
         f"  Data:     {settings.data_dir.resolve()}\n"
-        "  Press Ctrl-C to stop.",
-        flush=True,
+        "  Press Ctrl-C to stop."
     )
+    # The address is printed once the server answers: a link that is opened at once must work.
+    threading.Thread(target=_announce_when_up, args=(_health_url(settings), banner), daemon=True).start()
     # uvicorn handles SIGTERM itself and then raises it again once it has stopped; with the
     # default action that would end this process before it stops its children, leaving the
     # workers and the embedded redis-server running (docker and systemd stop with SIGTERM).
@@ -71,3 +74,39 @@ def main(args: argparse.Namespace) -> int:
 
 def _exit_on_signal(signum: int, frame: object) -> None:
     raise SystemExit(0)
+
+
+BANNER_WAIT_S = 120.0
+"""Seconds the banner waits for the server to answer /healthz (then it says so and gives up)."""
+
+
+def _health_url(settings: object) -> str:
+    host = str(getattr(settings, "http_host", "127.0.0.1"))
+    if host in ("", "0.0.0.0", "::"):
+        host = "127.0.0.1"  # listening everywhere: this machine is one of them
+    if ":" in host:
+        host = f"[{host}]"
+    return f"http://{host}:{getattr(settings, 'http_port', 8080)}/healthz"
+
+
+def _announce_when_up(health_url: str, banner: str) -> None:
+    """Print ``banner`` as soon as ``health_url`` answers at all (503 while no worker is up
+    still means the page opens)."""
+    import time
+    import urllib.error
+    import urllib.request
+
+    deadline = time.monotonic() + BANNER_WAIT_S
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(health_url, timeout=2):
+                break
+        except urllib.error.HTTPError:
+            break  # it answered
+        except OSError:
+            time.sleep(0.1)
+    else:
+        print(f"The server did not answer {health_url} within {BANNER_WAIT_S:.0f} s; see the log above.",
+              flush=True)
+        return
+    print(banner, flush=True)

@@ -12,7 +12,6 @@ import argparse
 import logging
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -61,7 +60,6 @@ def run_worker(
     name: str | None = None,
 ) -> int:
     """Run one worker process until stopped (or, with ``burst``, until all work is done)."""
-    import httpx
     import redis
     from rq import SimpleWorker
     from rq.serializers import JSONSerializer
@@ -73,6 +71,7 @@ def run_worker(
     from worker import rqueue
     from worker.alive import beat
     from worker.context import WorkerContext, install
+    from worker.http import worker_client
     from worker.records import DUE
     from worker.redis_conn import connect
     from worker.sweep import Sweep
@@ -89,14 +88,7 @@ def run_worker(
 
     redis_client = connect(settings)
     timing = replace(Timing(), **(timing_overrides or {}))  # type: ignore[arg-type]
-    # TCP_NODELAY: h11 writes headers and body separately, and Nagle + delayed ACK would add
-    # 40 ms to every POST (measured: a submit went from 40 ms to 2 ms against the fake).
-    transport = httpx.AsyncHTTPTransport(
-        socket_options=[(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)],
-        limits=httpx.Limits(max_connections=timing.http_connections,
-                            max_keepalive_connections=timing.http_connections),
-    )
-    client = httpx.AsyncClient(transport=transport, timeout=httpx.Timeout(30.0, connect=10.0, pool=60.0))
+    client = worker_client(timing.http_connections)
     senders = build_senders(settings, redis_client, sender_modules or [])
     ctx = install(WorkerContext(
         redis=redis_client, settings=settings, providers=build_providers(settings, client),

@@ -116,11 +116,13 @@ function showMine(ev) {
 function showImages(ev) {
   const div = bubble("bot", ev.caption);
   const grid = document.createElement("div"); grid.className = "results";
+  // A series (several styles) names each picture by its style, under it and in its alt text.
+  const series = new Set(ev.files.map((f) => f.label || "")).size > 1;
   ev.files.forEach((f, n) => {
     const fig = document.createElement("figure");
     const url = "/media/" + encodeURIComponent(f.name);
     const img = document.createElement("img"); img.src = url; img.className = "result";
-    img.alt = (ev.caption || "").split("\n")[0] + (ev.files.length > 1 ? " " + (n + 1) : "");
+    img.alt = (series && f.label ? f.label : (ev.caption || "").split("\n")[0]) + (ev.files.length > 1 ? " " + (n + 1) : "");
     img.addEventListener("load", reveal);
     // A tap (or Enter) enlarges the picture.
     const zoom = document.createElement("button"); zoom.type = "button"; zoom.className = "enlarge";
@@ -128,11 +130,32 @@ function showImages(ev) {
     zoom.addEventListener("click", () => openViewer(url, img.alt));
     zoom.appendChild(img);
     const a = document.createElement("a"); a.href = url; a.download = f.download || f.name; a.className = "dl"; a.textContent = t("web.download");
-    fig.appendChild(zoom); fig.appendChild(a); grid.appendChild(fig);
+    fig.appendChild(zoom);
+    if (series && f.label) {
+      const label = document.createElement("figcaption"); label.className = "label"; label.textContent = f.label; fig.appendChild(label);
+    }
+    fig.appendChild(a);
+    if (f.ref) fig.appendChild(refineButtons(f.ref, img.alt));
+    grid.appendChild(fig);
   });
   div.appendChild(grid);
   addButtons(div, ev.buttons);
   reveal();
+}
+
+function refineButtons(ref, picture) {
+  // More like this, a vertical version, or another style, of this one picture.
+  const box = document.createElement("div"); box.className = "refine";
+  box.setAttribute("role", "group"); box.setAttribute("aria-label", picture);
+  const add = (id, act) => {
+    const b = document.createElement("button"); b.type = "button"; b.textContent = t(id); b.dataset.refine = id.slice(4);
+    b.addEventListener("click", act); box.appendChild(b);
+  };
+  const press = (data, label) => { bubble("me", label); send({ callback: data, label }); };
+  add("web.more_like_this", () => press("more:" + ref, t("web.more_like_this")));
+  add("web.vertical_version", () => press("tall:" + ref, t("web.vertical_version")));
+  add("web.another_style", () => openGallery(ref));
+  return box;
 }
 
 function showEvent(ev) {
@@ -180,7 +203,11 @@ function sendPhoto(file) {
   send({ photo: file, text });
 }
 
-async function openGallery() {
+async function openGallery(restyle) {
+  // With a picture's ref: the chosen style is made from that picture, not from the selfie.
+  state.restyle = typeof restyle === "string" ? restyle : null;
+  state.galleryOpener = document.activeElement;
+  $("gallery-title").textContent = t(state.restyle ? "web.restyle_title" : "web.styles");
   const r = await fetch("/api/styles?lang=" + state.lang);
   const data = await r.json();
   const body = $("gallery-body"); body.textContent = "";
@@ -191,14 +218,20 @@ async function openGallery() {
     for (const s of c.styles) {
       const b = document.createElement("button"); b.type = "button"; b.className = "tile"; b.dataset.style = s.key;
       b.dataset.search = (s.key + " " + s.name + " " + s.best_for + " " + c.name).toLowerCase();
-      b.textContent = (s.emoji ? s.emoji + " " : "") + s.name;
+      // The style's look on a neutral face; the tile's words name it, so the picture is decorative.
+      const pic = document.createElement("img"); pic.className = "sample"; pic.alt = ""; pic.loading = "lazy";
+      pic.width = 240; pic.height = 320; pic.src = "/samples/" + encodeURIComponent(s.key) + ".jpg";
+      b.appendChild(pic);
+      b.appendChild(document.createTextNode((s.emoji ? s.emoji + " " : "") + s.name));
       const small = document.createElement("small"); small.textContent = s.best_for; b.appendChild(small);
-      b.addEventListener("click", () => { closeGallery(false); bubble("me", s.name); send({ callback: "style:" + s.key, label: s.name }); });
+      b.addEventListener("click", () => {
+        const data = state.restyle ? "restyle:" + state.restyle + "." + s.key : "style:" + s.key;
+        closeGallery(false); bubble("me", s.name); send({ callback: data, label: s.name });
+      });
       tiles.appendChild(b);
     }
     sec.appendChild(tiles); body.appendChild(sec);
   }
-  state.galleryOpener = document.activeElement;
   $("gallery-search").value = "";
   $("gallery").hidden = false;
   $("gallery-search").focus();
@@ -266,7 +299,7 @@ $("composer").addEventListener("submit", (e) => {
 });
 $("upload-button").addEventListener("click", () => $("photo").click());
 $("photo").addEventListener("change", (e) => { sendPhoto(e.target.files[0]); e.target.value = ""; $("text").focus(); });
-$("styles-button").addEventListener("click", openGallery);
+$("styles-button").addEventListener("click", () => openGallery(null));
 $("gallery-close").addEventListener("click", () => closeGallery(true));
 $("gallery-search").addEventListener("input", filterGallery);
 $("gallery").addEventListener("keydown", trapFocus);
