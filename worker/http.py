@@ -5,13 +5,14 @@ close it?": ``get_extra_info("is_readable")``). On anyio that asks the stream's 
 which builds all of its socket attributes, a ``getpeername`` syscall among them, each time: in
 a 600-generation burst a third of the worker's CPU went to ``has_expired`` (profiled with
 py-spy, issue 16). The streams here keep their socket and answer that check with one
-``poll`` of it; everything else is anyio's.
+``poll`` of it, at most every ``READABLE_CHECK_S``; everything else is anyio's.
 """
 
 from __future__ import annotations
 
 import socket
 import ssl
+import time
 import typing
 
 import httpx
@@ -20,15 +21,26 @@ from httpcore import AsyncNetworkStream
 from httpcore._backends.anyio import AnyIOBackend, AnyIOStream
 from httpcore._utils import is_socket_readable
 
+READABLE_CHECK_S = 0.05
+"""An idle connection's socket is polled at most this often: httpcore asks about every idle
+connection for every request (32 ``poll`` syscalls a request were 18 % of a burst's CPU).
+A server that closed a connection is seen within this time; once readable, always readable."""
+
 
 class _Stream(AnyIOStream):
     def __init__(self, stream: typing.Any) -> None:
         super().__init__(stream)
         self._socket = stream.extra(SocketAttribute.raw_socket, None)
+        self._readable = False
+        self._checked_at = -READABLE_CHECK_S
 
     def get_extra_info(self, info: str) -> typing.Any:
         if info == "is_readable":
-            return is_socket_readable(self._socket)
+            current = time.monotonic()
+            if not self._readable and current - self._checked_at >= READABLE_CHECK_S:
+                self._readable = is_socket_readable(self._socket)
+                self._checked_at = current
+            return self._readable
         if info == "socket":
             return self._socket
         return super().get_extra_info(info)
