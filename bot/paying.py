@@ -114,3 +114,5 @@ PAYING_COMMANDS: dict[str, Command] = {
     "stats": stats,
 }
 """Added to (and for /stats over) ``bot.commands.COMMANDS`` by the conversation."""
+EVERY_COMMAND: dict[str, Command] = {**COMMANDS, **PAYING_COMMANDS}
+"""The commands the conversation answers: the plain ones and, over them, the paying ones."""
