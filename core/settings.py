@@ -107,6 +107,10 @@ class Settings:
     telegram_webhook_url: str = ""
     telegram_webhook_secret: Secret = field(default_factory=lambda: Secret(""))
     telegram_allowed_groups: frozenset[int] = frozenset()
+    telegram_group_messages: int = 20
+    """Messages the bot sends into one group per ``telegram_group_window_s`` (Telegram: ~20/min)."""
+    telegram_group_window_s: float = 60.0
+    """Seconds of that window; all server and worker processes share it through Redis."""
     telegram_update_queue_max: int = 10_000
     """Webhook mode: Telegram updates waiting in Redis at most; beyond, the webhook answers 429
     and Telegram redelivers later."""
@@ -187,6 +191,8 @@ class Settings:
             telegram_allowed_groups=frozenset(
                 int(x) for x in get.id_list("TELEGRAM_ALLOWED_GROUPS", numeric=True)
             ),
+            telegram_group_messages=get.integer("TELEGRAM_GROUP_MESSAGES", 20, low=1),
+            telegram_group_window_s=get.number("TELEGRAM_GROUP_WINDOW_S", 60.0, low=0.1),
             telegram_update_queue_max=get.integer("TELEGRAM_UPDATE_QUEUE_MAX", 10_000, low=1),
             wechat_app_id=get.text("WECHAT_APP_ID"),
             wechat_app_secret=get.secret("WECHAT_APP_SECRET"),

@@ -99,7 +99,9 @@ def build_application(
         # Every call the handlers make (acknowledgements, edits, menus, button answers) waits out
         # a 429's retry_after and tries again, and sends are paced under Telegram's limits
         # (30/s overall, 20/min per group) instead of failing the person's turn.
-        .rate_limiter(AIORateLimiter(max_retries=RETRY_AFTER_TRIES))
+        # With Redis, groups are paced by ``bot.telegram.pacing`` across every process instead.
+        .rate_limiter(AIORateLimiter(max_retries=RETRY_AFTER_TRIES,
+                                     **({"group_max_rate": 0} if redis is not None else {})))
         .concurrent_updates(ChatOrderedProcessor(MAX_CONCURRENT_UPDATES))
     )
     if settings.telegram_webhook_url:

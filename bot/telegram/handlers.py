@@ -19,6 +19,7 @@ from telegram.ext import ContextTypes
 
 from bot.messages import Dialogue, Incoming, Reply
 from bot.telegram.groups import IntroRecord, added, bot_joined, owner_of
+from bot.telegram.pacing import GroupPacer, paced
 from bot.telegram.parse import (
     addressed,
     is_group,
@@ -74,6 +75,8 @@ class TelegramHandlers:
         self.admins = GroupAdmins()
         self.catalogues = catalogues
         self.intros = IntroRecord(redis)
+        self.pacer = (GroupPacer(redis, settings.telegram_group_messages, settings.telegram_group_window_s)
+                      if redis is not None else None)
 
     def allowed(self, chat: Chat) -> bool:
         """Private chats always; groups only when allow-listed (an empty list allows all)."""
@@ -171,7 +174,8 @@ class TelegramHandlers:
         language = normalize_language(by.language_code if by else None)
         text = self.catalogues.text(language, "telegram.group_intro", bot=f"@{bot.bot.username}")
         try:
-            await bot.send_message(chat.id, text[:TEXT_MAX])
+            async with paced(self.pacer, chat.id, 1, None, None):
+                await bot.send_message(chat.id, text[:TEXT_MAX])
         except TelegramError:
             self.intros.forget(chat.id)  # not said: a repeated update may try again
             raise
@@ -237,15 +241,17 @@ class TelegramHandlers:
             if reply.images:
                 more = self.say(target, "telegram.result.more")
                 items = [Deliverable(path) for path in reply.images]
-                await deliver(bot, target, plan_steps(items, reply.text, reply.buttons, more), None, "")
+                await deliver(bot, target, plan_steps(items, reply.text, reply.buttons, more), None, "",
+                              self.pacer, wait_as_long=True)
                 continue
-            sent = await bot.send_message(
-                int(target.chat_id),
-                reply.text[:TEXT_MAX],
-                reply_markup=keyboard(reply.buttons),
-                reply_parameters=reply_to(target) if target.is_group else None,
-                message_thread_id=thread_of(target),
-            )
+            async with paced(self.pacer, int(target.chat_id), 1, None, None):
+                sent = await bot.send_message(
+                    int(target.chat_id),
+                    reply.text[:TEXT_MAX],
+                    reply_markup=keyboard(reply.buttons),
+                    reply_parameters=reply_to(target) if target.is_group else None,
+                    message_thread_id=thread_of(target),
+                )
             if reply.generation_id:
                 self.conversation.attach_ack(reply.generation_id, str(sent.message_id))
             for invoice in reply.invoices:

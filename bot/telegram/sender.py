@@ -41,6 +41,7 @@ from telegram.constants import ChatAction
 from telegram.error import BadRequest, Forbidden, InvalidToken, RetryAfter, TelegramError
 from telegram.request import HTTPXRequest
 
+from bot.telegram.pacing import GroupPacer, PaceLater, paced
 from core.chat import Buttons, ChatTarget, PhotoRef
 from core.errors import PermanentUpstreamError, TransientUpstreamError, UserInputError
 from core.i18n import Catalogues
@@ -71,6 +72,9 @@ SENT_RECORD_TTL_SECONDS = 24 * 3600
 """Seconds the record of a delivery's finished steps is kept; far beyond any reschedule."""
 MEDIA_WRITE_TIMEOUT_S = 60.0
 """Seconds to upload one album or document; a 10 MB album on a slow uplink needs that."""
+PACE_INLINE_WAIT_S = 1.0
+"""Seconds a worker waits in place for its group's send slot; a longer wait reschedules the
+delivery (the slot stays reserved for it), so no delivery outlives its lease while waiting."""
 NOT_MODIFIED = "message is not modified"
 GONE_CHAT = ("chat not found", "bot was kicked", "user is deactivated", "have no rights to send")
 
@@ -107,6 +111,8 @@ def platform_errors() -> Iterator[None]:
     """Translate python-telegram-bot errors into the product's error tree (see module doc)."""
     try:
         yield
+    except PaceLater as wait:  # the group's send slot is further off: reschedule for it
+        raise TransientUpstreamError("error.upstream_busy", retry_after=wait.seconds) from None
     except RetryAfter as error:
         raise TransientUpstreamError("error.upstream_busy", retry_after=retry_seconds(error)) from None
     except Forbidden:
@@ -255,6 +261,8 @@ class TelegramSender:
         self.settings = settings
         self.catalogues = catalogues
         self.redis = redis
+        self.pacer = (GroupPacer(redis, settings.telegram_group_messages, settings.telegram_group_window_s)
+                      if redis is not None else None)
 
     @asynccontextmanager
     async def session(self) -> AsyncIterator[Bot]:
@@ -266,12 +274,14 @@ class TelegramSender:
             await request.shutdown()
 
     async def send_text(self, target: ChatTarget, text: str, *, buttons: Buttons = ()) -> str | None:
+        name = "text:" + hashlib.sha256(json.dumps([target.chat_id, target.reply_to, text]).encode()).hexdigest()[:24]
         async with self.session() as bot:
             with platform_errors():
-                sent = await bot.send_message(
-                    int(target.chat_id), text[:TEXT_MAX], reply_markup=keyboard(buttons),
-                    reply_parameters=reply_to(target), message_thread_id=thread_of(target),
-                )
+                async with paced(self.pacer, int(target.chat_id), 1, name, PACE_INLINE_WAIT_S):
+                    sent = await bot.send_message(
+                        int(target.chat_id), text[:TEXT_MAX], reply_markup=keyboard(buttons),
+                        reply_parameters=reply_to(target), message_thread_id=thread_of(target),
+                    )
         return str(sent.message_id)
 
     async def send_images(
@@ -281,7 +291,7 @@ class TelegramSender:
         steps = plan_steps(items, caption, buttons, more)
         key = delivery_key(target, items, caption)
         async with self.session() as bot:
-            await deliver(bot, target, steps, self.redis, key)
+            await deliver(bot, target, steps, self.redis, key, self.pacer)
 
     async def show_progress(self, target: ChatTarget, message_id: str | None, text: str) -> None:
         """Edit the acknowledgement; keep "sending photo…" alive. Best effort, except a blocked chat."""
@@ -308,13 +318,17 @@ class TelegramSender:
                 log.info("telegram final progress skipped: %s", type(error).__name__)
 
 
-async def deliver(bot: Bot, target: ChatTarget, steps: list[Step], redis: Any | None, key: str) -> None:
-    """Run the steps in order, skipping those a previous run finished (recorded in Redis)."""
+async def deliver(bot: Bot, target: ChatTarget, steps: list[Step], redis: Any | None, key: str,
+                  pacer: GroupPacer | None = None, *, wait_as_long: bool = False) -> None:
+    """Run the steps in order, skipping those a previous run finished (recorded in Redis), each
+    in its group send slot (an album takes one per picture)."""
     for index, step in enumerate(steps):
         if redis is not None and redis.hexists(key, str(index)):
             continue
         with platform_errors():
-            sent = await run_step(bot, target, step)
+            async with paced(pacer, int(target.chat_id), len(step.files), f"{key}:{index}" if key else None,
+                             None if wait_as_long else PACE_INLINE_WAIT_S):
+                sent = await run_step(bot, target, step)
         if redis is not None:
             redis.hset(key, str(index), str(sent.message_id))
             redis.expire(key, SENT_RECORD_TTL_SECONDS)

@@ -37,6 +37,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from tests.fakes import serve
+from tests.fakes.telegram_flood import GroupFlood
 
 DEFAULT_TOKEN = "123456:FAKE-test-token-abcdefghijklmnop"
 PHOTO_MAX_BYTES = 10 * 1024 * 1024
@@ -135,7 +136,8 @@ class FakeBotApi:
     """The Bot API state and its Starlette app. All helpers are thread-safe."""
 
     def __init__(
-        self, token: str = DEFAULT_TOKEN, *, username: str = "PortraitTestBot", bot_id: int = 7000001
+        self, token: str = DEFAULT_TOKEN, *, username: str = "PortraitTestBot", bot_id: int = 7000001,
+        group_limit: tuple[int, float] = (20, 60.0),
     ) -> None:
         self.token = token
         self.bot_user = {"id": bot_id, "is_bot": True, "first_name": "Portrait", "username": username}
@@ -155,6 +157,8 @@ class FakeBotApi:
         self.failures: list[Failure] = []
         self.blocked: set[int] = set()
         self.chats: dict[int, dict[str, Any]] = {}
+        self.flood = GroupFlood(*group_limit)
+        """Telegram's ~20 messages a minute per group: a send over it answers 429 + retry_after."""
         self._ids = itertools.count(1)
         self._update_ids = itertools.count(900001)
         self._releasing = False
@@ -365,6 +369,7 @@ class FakeBotApi:
             else:
                 with self.lock:
                     result = handler(params, files)
+                    self.flood.record(method, params)
         except ApiError as error:
             return self._error(error)
         return JSONResponse({"ok": True, "result": result})
@@ -403,6 +408,8 @@ class FakeBotApi:
                     raise ApiError(failure.code, failure.description, failure.retry_after)
             if method.startswith("send") and params.get("chat_id") in self.blocked:
                 raise ApiError(403, "Forbidden: bot was blocked by the user")
+            if (retry_after := self.flood.check(method, params)) is not None:
+                raise ApiError(429, f"Too Many Requests: retry after {retry_after}", retry_after)
 
     # ---- methods (called with the lock held, except getUpdates) -------------------------------
 
