@@ -18,18 +18,18 @@ from typing import Any
 
 import redis
 
-from bot import edits, fewer, followups, idcountry, paying, refine
+from bot import acks, edits, fewer, followups, idcountry
+from bot.buttons import pressed
 from bot.choices import pick_by_words, random_prompts, style_buttons
-from bot.commands import COMMANDS as PLAIN_COMMANDS
 from bot.commands import command_name
 from bot.messages import Incoming, Reply
+from bot.paying import EVERY_COMMAND as COMMANDS
 from bot.photos import PhotoDesk
-from core.chat import Button, ButtonAction, ButtonData, ChatTarget
+from core.chat import Button, ButtonAction, ChatTarget
 from core.errors import PortraitBotError, QuotaError, UserInputError
 from core.i18n import Catalogues, normalize_language
-from core.idspecs import IdSpec, get_spec, refused_note
 from core.intent import recognize
-from core.models import MODELS, best_model
+from core.models import MODELS
 from core.plan import Plan, StyleFacts, plan
 from core.request import ASK_BELOW, QUIET_ACTIONS, Intent
 from core.settings import Settings
@@ -49,7 +49,6 @@ from worker.store import (
 log = logging.getLogger(__name__)
 
 
-COMMANDS = {**PLAIN_COMMANDS, **paying.PAYING_COMMANDS}
 OWN_LANGUAGE_CHANNELS = frozenset({"wechat"})
 """Channels whose adapter already follows the written language (bot/wechat/handler.py)."""
 
@@ -161,7 +160,7 @@ class Conversation:
     # ----------------------------------------------------------------- dispatch
     def _dispatch(self, incoming: Incoming, target: ChatTarget, session: Session) -> list[Reply]:
         if incoming.callback:
-            return self._callback(incoming.callback, target, session)
+            return pressed(self, incoming.callback, target, session)
         text = (incoming.text or "").strip()
         if incoming.photo is not None:
             return self._photo(incoming, target, text)
@@ -197,7 +196,7 @@ class Conversation:
         if choosing and pending is not None:
             picked = pick_by_words(self.styles, text, intent, pending)
             if picked is not None:
-                return self._callback(f"style:{picked}", target, session)
+                return pressed(self, f"style:{picked}", target, session)
         metrics.count(self.redis, "portraitbot_intents_total", {"channel": target.channel, "action": intent.action})
         last = Intent.from_dict(session.last_request) if session.last_request else None
         resolved = followups.resolve(text, intent, last)
@@ -301,7 +300,7 @@ class Conversation:
             return fewer.refusal(self, error, intent, target)
         self.sessions.update(person, pending=None)
         self.sessions.remember_generation(person, ticket.generation_ids[0], replace(intent, go_anyway=False).to_dict())
-        return [Reply(self._ack_text(result, ticket, target, what), generation_id=ticket.generation_ids[0])]
+        return [Reply(acks.ack_text(self, result, ticket, target, what), generation_id=ticket.generation_ids[0])]
 
     def _plan(self, intent: Intent, session: Session, *, has_reference: bool) -> Plan:
         if intent.style and self.styles.get(intent.style) is None:
@@ -337,40 +336,6 @@ class Conversation:
             return style.name(target.language)
         return self.say(target, "conv.style_random_face" if key == "random_face" else "conv.style_custom")
 
-    def _ack_text(self, result: Plan, ticket: Any, target: ChatTarget, what: str) -> str:
-        images = sum(r.count for r in result.requests)
-        text = self.say(
-            target,
-            "conv.ack" if images > 1 else "conv.ack_one",
-            what=what,
-            model=self.model_name(result.model.key, target),
-            seconds=int(round(ticket.eta_s)),
-            images=images,
-        )
-        document = self._id_document(result)
-        if document is not None:
-            text += "\n" + f"{document.name(target.language)} · {document.size_label()}"
-            notes = dict.fromkeys(refused_note(r.id_spec, r.background) for r in result.requests)
-            text += "".join("\n" + self.say(target, n, name=document.name(target.language)) for n in notes if n)
-        if ticket.ahead:
-            text += "\n" + self.say(target, "conv.ack_ahead", ahead=ticket.ahead)
-        if result.note:
-            text += "\n" + self.say(target, result.note, model=self.model_name(result.model.key, target))
-        if result.model.local:
-            text += "\n" + self.say(target, "conv.offline_note")
-        if ticket.balance is not None and ticket.credits:
-            which = "credits.ack_pool" if ticket.pooled else "credits.ack_one" if ticket.credits == 1 else "credits.ack"
-            text += "\n" + self.say(target, which, credits=ticket.credits, balance=ticket.balance)
-        return text
-
-    def _id_document(self, result: Plan) -> IdSpec | None:
-        """The ID document an ID-photo request is made for, to name it in the acknowledgement."""
-        for request in result.requests:
-            style = self.styles.get(request.style)
-            if request.id_spec or (style is not None and style.is_id_photo):
-                return get_spec(request.id_spec, request.background or (style.background if style else None))
-        return None
-
     # ----------------------------------------------------------------- choices
     def _ask_choice(self, intent: Intent, target: ChatTarget) -> list[Reply]:
         choices = tuple(c for c in (intent.choices or ()) if self.styles.get(c) is not None)
@@ -392,49 +357,4 @@ class Conversation:
         if not 1 <= number <= len(choices):
             buttons = style_buttons(self.styles, choices, target.language, columns=2)
             return [Reply(self.say(target, "conv.choose_again", count=len(choices)), buttons=buttons)]
-        return self._callback(f"style:{choices[number - 1]}", target, session)
-
-    # ----------------------------------------------------------------- buttons
-    def _callback(self, data: str, target: ChatTarget, session: Session) -> list[Reply]:
-        parsed = ButtonData.parse(data)
-        if parsed is None:
-            return [Reply(self.say(target, "conv.expired_button"))]
-        kind, value = parsed.action, parsed.value
-        pending = Intent.from_dict(session.pending.intent) if session.pending else None
-        if kind == "style" and self.styles.get(value) is not None:
-            base = pending if (pending and session.pending and session.pending.kind == "choice") else Intent()
-            intent = replace(base, action="generate", style=value, choices=None)
-            return self.start(intent, target, session)
-        if kind == "spec":
-            return idcountry.pick(self, value, target, session)
-        if kind == "sure" and pending is not None and session.pending and session.pending.kind == "ask":
-            return self.start(replace(pending, confidence=1.0), target, session)
-        if kind == "fewer" and pending is not None and session.pending and session.pending.kind == fewer.PENDING_KIND:
-            return self.start(pending, target, session)
-        if kind == "go" and pending is not None:
-            return self.start(replace(pending, go_anyway=True), target, session)
-        if kind in ("regen", "hq") and session.last_request:
-            last = Intent.from_dict(session.last_request)
-            if kind == "hq":
-                last = replace(last, model=best_model().key)
-            return self.start(replace(last, go_anyway=True), target, session)
-        if kind in refine.ACTIONS:
-            return refine.press(self, kind, value, target, session)
-        if kind == "cat":
-            return self._category(value, target)
-        if kind == "styles":
-            return COMMANDS["styles"](self, target, session, "")
-        if kind == "buy":
-            return COMMANDS["buy"](self, target, session, "/buy")
-        if kind in ("model", "lang"):
-            return COMMANDS[kind](self, target, session, f"/{kind} {value}")
-        if kind == "retry":
-            return COMMANDS["retry"](self, target, session, "")
-        return [Reply(self.say(target, "conv.expired_button"))]
-
-    def _category(self, code: str, target: ChatTarget) -> list[Reply]:
-        keys = [s.key for s in self.styles.all() if s.category == code]
-        if not keys:
-            return [Reply(self.say(target, "conv.expired_button"))]
-        return [Reply(self.say(target, "conv.pick_style"), buttons=style_buttons(self.styles, keys, target.language, columns=2))]
-
+        return pressed(self, f"style:{choices[number - 1]}", target, session)

@@ -29,7 +29,7 @@ def is_admin(conv: Conversation, target: ChatTarget) -> bool:
 
 def balance(conv: Conversation, target: ChatTarget, session: Session, text_: str) -> list[Reply]:
     """/balance: credits left (and held by pictures on their way); the quota without payments."""
-    if not conv.queue.pays(target):
+    if not conv.queue.billing.pays(target):
         return COMMANDS["quota"](conv, target, session, text_)
     account = conv.queue.credits.account(target.person_id)
     lines = [conv.say(target, "credits.balance", balance=account.balance)]
@@ -114,3 +114,5 @@ PAYING_COMMANDS: dict[str, Command] = {
     "stats": stats,
 }
 """Added to (and for /stats over) ``bot.commands.COMMANDS`` by the conversation."""
+EVERY_COMMAND: dict[str, Command] = {**COMMANDS, **PAYING_COMMANDS}
+"""The commands the conversation answers: the plain ones and, over them, the paying ones."""

@@ -254,7 +254,6 @@ async def poll(ctx: WorkerContext, light: Record, polls_before: int | None = Non
     leaves this step (done, failed, timed out). The next poll is this process's own
     (``worker/owned.py``: no Redis command until then; ``pb:due`` holds its lease), and the
     poll count is written when the generation moves on."""
-    records = Records(ctx.redis)
     model = model_of(light)
     provider = ctx.providers.get(model.provider)
     handle = Handle.from_dict(light.json("handle"))
@@ -285,12 +284,18 @@ async def poll(ctx: WorkerContext, light: Record, polls_before: int | None = Non
         await fail(ctx, _whole(ctx, light), ("submitted", "running"), error.message_id, error.params)
         return
     if status.state == "done":
-        token = new_id()
-        if records.transition(
-            gen_key(light.id), ("submitted", "running"), "fetching", token=token, polls=polls,
-            due=(gen_member(light.id), now() + ctx.timing.poll_lease_s),
-        ):
-            await fetch(ctx, _whole(ctx, light), provider, handle, token)
+        # Fetched straight away, no "fetching" step first: the lease this poll runs under
+        # covers the download, and the move to delivering is the compare-and-set (a second
+        # poller, after a wake-up or a takeover, fetches the same files and loses it).
+        try:
+            images = await provider.result(handle)
+        except TransientUpstreamError:
+            ctx.owned.own(_light(light), now() + ctx.timing.poll_interval_max_s, polls)  # again soon
+            return
+        except PortraitBotError as error:
+            await fail(ctx, _whole(ctx, light), ("submitted", "running"), error.message_id, error.params)
+            return
+        await _finish(ctx, _whole(ctx, light), images, ("submitted", "running"), polls=polls)
         return
     if overdue:
         await _timed_out(ctx, _whole(ctx, light), provider, handle)
@@ -395,6 +400,7 @@ async def finish_id_photos(
 async def _finish(
     ctx: WorkerContext, record: Record, images: tuple[OutputImage, ...] | list[OutputImage],
     from_states: tuple[str, ...], expect_token: str = "", compliant: bool = False,
+    **extra: Any,
 ) -> None:
     if not images:
         await fail(ctx, record, from_states, "generate.no_images", {}, expect_token=expect_token)
@@ -409,7 +415,8 @@ async def _finish(
     # ID photos and their print sheets go as documents: a photo upload would recompress away
     # the spec's pixels, file size and the sheet's 300 DPI.
     documents = [i for i, suffix in enumerate(suffixes) if suffix.startswith(("sheet", "id_"))]
-    written = {"outputs": [str(p) for p in paths], "documents": documents, "finished_at": now()}
+    written = {"outputs": [str(p) for p in paths], "documents": documents, "finished_at": now(),
+               **extra}
     if Records(ctx.redis).transition(
         gen_key(record.id), from_states, "delivering", expect_token=expect_token,
         due=(gen_member(record.id), None), **written,

@@ -15,7 +15,6 @@ from pathlib import Path
 
 import redis
 
-from core import credits as pricing
 from core.chat import ChatTarget
 from core.errors import QuotaError, UserInputError
 from core.models import MODELS, Model
@@ -23,6 +22,7 @@ from core.request import GenerationRequest
 from core.settings import Settings
 from engine import calls
 from worker import rqueue
+from worker.billing import Billing
 from worker.chain import EARLY_WAKE_TTL_S, LAST_FAILED, UPSTREAM, early_wake_key
 from worker.credits import Credits
 from worker.ledger import Ledger, Limits, day, hours_to_reset, seconds_to_reset
@@ -101,6 +101,7 @@ class GenerationQueue:
         self.records = Records(redis)
         self.ledger = Ledger(redis)
         self.credits = Credits(redis, settings.free_credits)
+        self.billing = Billing(self.credits, settings)
 
     @property
     def limits(self) -> Limits:
@@ -136,23 +137,18 @@ class GenerationQueue:
             # A group chat shares one daily count, whoever in it asks.
             limits = replace(limits, address_limit=self.settings.group_daily_limit)
             client = f"group:{target.channel}:{target.chat_id}"
-        holds = self._credit_holds(target, gen_ids, requests, models)
-        balance = None
-        pooled = False
-        if holds is not None:
-            payer, pooled = self._payer(target, sum(c for _, c in holds))
-            held, balance = self.credits.reserve(payer, holds)
-            if not held:
-                raise QuotaError("credits.short", need=sum(c for _, c in holds), balance=balance)
+        held = self.billing.hold(target, gen_ids, requests, models)
+        if held is not None:
             limits = replace(limits, daily_limit=0)  # they pay for each picture: no daily cap
         try:
             refused, left = self.ledger.reserve(person, group_id, images, estimate, limits, today,
                                                 client=client, pool=pool)
         except Exception:
-            self._release_holds(holds)
+            if held is not None:
+                held.release()
             raise
-        if refused:
-            self._release_holds(holds)
+        if refused and held is not None:
+            held.release()
         if refused == "quota.active_limit":
             raise QuotaError("quota.active_limit", limit=self.limits.max_active)
         if refused in ("quota.daily_limit", "quota.address_limit") and left > 0:
@@ -199,38 +195,7 @@ class GenerationQueue:
             pipe.execute()
         ahead = self._ahead(gen_ids[0])
         return Ticket(group_id, gen_ids, self._eta(models, ahead), ahead, models[0].key,
-                      sum(c for _, c in holds) if holds else 0, balance, pooled)
-
-    def _payer(self, target: ChatTarget, credits: int) -> tuple[str, bool]:
-        """Whose credits pay: the group's pool when the person may spend it (a group admin)
-        and it has enough, else the person's own. (account id, from the pool)"""
-        if target.is_group and target.pool and self.credits.balance(target.pool_id) >= credits:
-            return target.pool_id, True
-        return target.person_id, False
-
-    def pays(self, target: ChatTarget) -> bool:
-        """Does this person pay for pictures in credits? With PAYMENTS=stars, on Telegram
-        always; elsewhere (no payments there) only once an operator granted them credits."""
-        if self.settings.payments != "stars":
-            return False
-        return target.channel == "telegram" or self.credits.has_grants(target.person_id)
-
-    def _credit_holds(self, target: ChatTarget, gen_ids: Sequence[str], requests: Sequence[GenerationRequest],
-                      models: Sequence[Model]) -> list[tuple[str, int]] | None:
-        """Each generation's credits, or None when the request is not paid in credits (and the
-        daily quota applies): payments off, or granted credits too few off Telegram."""
-        if not self.pays(target):
-            return None
-        table = dict(self.settings.model_credits)
-        holds = [(g, pricing.price(m.key, max(1, r.count), table))
-                 for g, r, m in zip(gen_ids, requests, models, strict=True)]
-        if target.channel != "telegram" and self.credits.balance(target.person_id) < sum(c for _, c in holds):
-            return None  # the free daily quota, as for everyone there
-        return holds
-
-    def _release_holds(self, holds: list[tuple[str, int]] | None) -> None:
-        for gen_id, _ in holds or ():
-            self.credits.release(gen_id)
+                      held.total if held else 0, held.balance if held else None, bool(held and held.pooled))
 
     def cancel(self, person_id: str) -> int:
         """Cancel every unfinished generation of the person (upstream too); how many."""
