@@ -1,5 +1,5 @@
-"""Refining one web result: "more like this", "vertical version" and "another style" on that
-picture. Each is the picture's own request made again with the picture itself as the reference
+"""Refining one result: "more like this", "vertical version", "square version" and "another
+style" on that picture. Each is the picture's own request made again with the picture itself as the reference
 photo (so the look carries over), in a tall frame for the vertical version and in the chosen
 style for another style. The button names the picture by its generation and number
 (``more:<generation id>.<n>``); only the person it was made for can use it."""
@@ -16,10 +16,12 @@ from core.chat import ChatTarget
 from core.request import GenerationRequest, Intent
 from worker.store import Reference, Session
 
-ACTIONS = ("more", "tall", "restyle")
+ACTIONS = ("more", "tall", "square", "restyle")
 """Button actions this module answers."""
 VERTICAL = "9:16"
 """The vertical version's frame: a phone screen, tall enough to differ from a 3:4 portrait."""
+SQUARE = "1:1"
+"""The square version's frame (a profile picture)."""
 
 
 def press(conv: Conversation, action: str, value: str, target: ChatTarget, session: Session) -> list[Reply]:
@@ -35,8 +37,8 @@ def press(conv: Conversation, action: str, value: str, target: ChatTarget, sessi
     intent = Intent(action="generate", style=known, model=request.model, count=1,
                     aspect_ratio=request.aspect_ratio, scene=request.scene, prompt=request.prompt,
                     id_spec=request.id_spec, background=request.background, go_anyway=True)
-    if action == "tall":
-        intent = replace(intent, aspect_ratio=VERTICAL)
+    if action in ("tall", "square"):
+        intent = replace(intent, aspect_ratio=VERTICAL if action == "tall" else SQUARE)
     elif action == "restyle":
         intent = Intent(action="generate", style=style, model=request.model, count=1, scene=request.scene,
                         go_anyway=True)

@@ -93,6 +93,8 @@ class ButtonAction(StrEnum):
     """That result picture's request again, with the picture as the reference (value: its ref)."""
     tall = "tall"
     """A vertical version of that result picture (value: its ref)."""
+    square = "square"
+    """A square version of that result picture (value: its ref)."""
     restyle = "restyle"
     """That result picture in another style (value: its ref, a dot, the style key)."""
     buy = "buy"

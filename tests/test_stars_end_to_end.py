@@ -101,6 +101,7 @@ async def test_free_credits_then_buy_pay_generate_fail_and_refund(
         await asyncio.sleep(0.5)  # the second delivery of the same payment has been handled
         assert sum("credits added" in t for t in fake.texts_to(ANN)) == 1, "delivered twice, credited once"
         assert "You have 10 credits" in await say(fake, ANN, "/balance")
+        assert "Questions about a payment" in await say(fake, ANN, "/paysupport"), "Telegram requires it"
 
         fal.completed_error = "Model failed: runner crashed"
         ack = await say(fake, ANN, "make me anime")

@@ -42,6 +42,7 @@ from telegram.error import BadRequest, Forbidden, InvalidToken, RetryAfter, Tele
 from telegram.request import HTTPXRequest
 
 from bot.telegram.pacing import GroupPacer, PaceLater, paced
+from bot.telegram.results import picture_buttons
 from core.chat import Buttons, ChatTarget, PhotoRef
 from core.errors import PermanentUpstreamError, TransientUpstreamError, UserInputError
 from core.i18n import Catalogues
@@ -287,8 +288,11 @@ class TelegramSender:
     async def send_images(
         self, target: ChatTarget, items: Sequence[Deliverable], caption: str, *, buttons: Buttons = ()
     ) -> None:
-        more = self.catalogues.text(target.language, "telegram.result.more")
-        steps = plan_steps(items, caption, buttons, more)
+        def say(message_id: str, **params: Any) -> str:
+            return self.catalogues.text(target.language, message_id, **params)
+
+        more = say("telegram.result.more")
+        steps = plan_steps(items, caption, tuple(buttons) + picture_buttons(items, say), more)
         key = delivery_key(target, items, caption)
         async with self.session() as bot:
             await deliver(bot, target, steps, self.redis, key, self.pacer)
