@@ -1,5 +1,5 @@
-"""The buttons under a Telegram result, end to end: a single portrait offers Again, Another
-style, Vertical / Square; a series offers "More like #n" for each picture, and pressing one
+"""The buttons under a Telegram result, end to end: a reaction marks the request done; a single
+portrait offers Again, Another style, Vertical / Square; a series offers "More like #n" for each picture, and pressing one
 makes that picture's request again. The real server and worker, against the fake Bot API."""
 
 from __future__ import annotations
@@ -28,12 +28,14 @@ def size_of(api: FakeBotApi, photo: dict[str, Any]) -> tuple[int, int]:
         return image.size
 
 
-async def ask(api: FakeBotApi, environment: dict[str, str], tmp: Path, text: str) -> None:
+async def ask(api: FakeBotApi, environment: dict[str, str], tmp: Path, text: str) -> dict[str, Any]:
     ann = api.user(ANN)
+    request = api.message(ann, caption=text, photo=api.photo_sizes(FACE))
     async with server(environment):
-        api.push(api.message(ann, caption=text, photo=api.photo_sizes(FACE)))
+        api.push(request)
         await api.until(lambda: api.sent_to(ANN), timeout=20)
     await asyncio.to_thread(run_worker, environment, tmp)
+    return request
 
 
 async def press(api: FakeBotApi, environment: dict[str, str], tmp: Path, message: dict[str, Any], data: str) -> None:
@@ -52,8 +54,9 @@ def photos(api: FakeBotApi) -> list[dict[str, Any]]:
 async def test_a_single_portrait_offers_again_another_style_and_a_vertical_version_that_comes_tall(
     fake: FakeBotApi, env: dict[str, str], tmp_path: Path  # noqa: F811
 ) -> None:
-    await ask(fake, env, tmp_path, "make me anime")
+    request = await ask(fake, env, tmp_path, "make me anime")
     (portrait,) = photos(fake)
+    assert fake.reactions == {(ANN, request["message_id"]): ["🎉"]}, "the request is marked done"
     buttons = keyboard_of(portrait)
     assert {"🔁 Again", "🎨 Another style", "↕ Vertical"} <= set(buttons), buttons
     width, height = size_of(fake, portrait)

@@ -6,11 +6,21 @@ press remakes that very picture's request with the picture itself as the referen
 from __future__ import annotations
 
 import io
+import logging
 from collections.abc import Callable, Sequence
+from typing import Any
 
-from core.chat import Button, ButtonAction, Buttons
+from telegram import Bot, ReactionTypeEmoji
+from telegram.error import TelegramError
+
+from core.chat import Button, ButtonAction, Buttons, ChatTarget
 from core.sender import Deliverable
 
+log = logging.getLogger(__name__)
+
+DELIVERED_REACTION = "🎉"
+"""The reaction put on the person's request once its pictures are in the chat (one of the
+emoji Telegram allows as a reaction)."""
 LIKE_PER_ROW = 3
 """"More like #n" buttons to a row; more would cut their labels on a phone."""
 SQUARE_WITHIN = 0.05
@@ -46,3 +56,15 @@ def picture_buttons(items: Sequence[Deliverable], say: Callable[..., str]) -> Bu
     like = [Button.of(say("telegram.result.like", number=n), ButtonAction.more, item.source)
             for n, item in enumerate(pictures, start=1)]
     return tuple(tuple(like[i : i + LIKE_PER_ROW]) for i in range(0, len(like), LIKE_PER_ROW))
+
+
+async def react(bot: Bot, target: ChatTarget, redis: Any | None, key: str) -> None:
+    """Mark the person's request as done with a reaction, once per delivery. Best effort: a
+    chat that forbids reactions, or a deleted request, changes nothing."""
+    if not target.reply_to or (redis is not None and not redis.hsetnx(key, "reacted", 1)):
+        return
+    try:
+        await bot.set_message_reaction(int(target.chat_id), int(target.reply_to),
+                                       [ReactionTypeEmoji(DELIVERED_REACTION)])
+    except TelegramError as error:
+        log.info("telegram reaction skipped: %s", type(error).__name__)

@@ -42,7 +42,7 @@ from telegram.error import BadRequest, Forbidden, InvalidToken, RetryAfter, Tele
 from telegram.request import HTTPXRequest
 
 from bot.telegram.pacing import GroupPacer, PaceLater, paced
-from bot.telegram.results import picture_buttons
+from bot.telegram.results import picture_buttons, react
 from core.chat import Buttons, ChatTarget, PhotoRef
 from core.errors import PermanentUpstreamError, TransientUpstreamError, UserInputError
 from core.i18n import Catalogues
@@ -296,6 +296,7 @@ class TelegramSender:
         key = delivery_key(target, items, caption)
         async with self.session() as bot:
             await deliver(bot, target, steps, self.redis, key, self.pacer)
+            await react(bot, target, self.redis, key)
 
     async def show_progress(self, target: ChatTarget, message_id: str | None, text: str) -> None:
         """Edit the acknowledgement; keep "sending photo…" alive. Best effort, except a blocked chat."""

@@ -52,8 +52,13 @@ MAX_POLL_WAIT_S = 2.0
 """getUpdates long-polls at most this long here, whatever ``timeout`` asks, so tests stay fast."""
 JSON_FIELDS = frozenset(
     {"reply_markup", "reply_parameters", "media", "commands", "scope", "allowed_updates",
-     "entities", "caption_entities", "link_preview_options"}
+     "entities", "caption_entities", "link_preview_options", "reaction"}
 )
+REACTION_EMOJI = frozenset({
+    "👍", "👎", "❤", "🔥", "🥰", "👏", "😁", "🤔", "🤯", "😱", "😢", "🎉", "🤩", "🙏", "👌", "😍",
+    "💯", "🤣", "⚡", "🏆", "💔", "👀", "🤝", "🤗", "🫡", "🆒", "😎", "😇", "✍", "💅",
+})
+"""Emoji Telegram accepts as a reaction (some of its list); others answer REACTION_INVALID."""
 INT_FIELDS = frozenset({"chat_id", "message_id", "offset", "limit", "timeout", "user_id"})
 
 
@@ -157,6 +162,8 @@ class FakeBotApi:
         self.failures: list[Failure] = []
         self.blocked: set[int] = set()
         self.chats: dict[int, dict[str, Any]] = {}
+        self.reactions: dict[tuple[int, int], list[str]] = {}
+        """(chat_id, message_id) -> the emoji the bot reacted with (setMessageReaction)."""
         self.flood = GroupFlood(*group_limit)
         """Telegram's ~20 messages a minute per group: a send over it answers 429 + retry_after."""
         self._ids = itertools.count(1)
@@ -458,6 +465,16 @@ class FakeBotApi:
 
     def _m_sendChatAction(self, params: dict[str, Any], files: dict[str, Upload]) -> bool:
         self._chat(params)
+        return True
+
+    def _m_setMessageReaction(self, params: dict[str, Any], files: dict[str, Upload]) -> bool:
+        key = (self._chat(params)["id"], params.get("message_id"))
+        if key not in self.messages:
+            raise ApiError(400, "Bad Request: message to react not found")
+        reactions = params.get("reaction") or []
+        if any(r.get("type") == "emoji" and r.get("emoji") not in REACTION_EMOJI for r in reactions):
+            raise ApiError(400, "Bad Request: REACTION_INVALID")
+        self.reactions[key] = [r.get("emoji") for r in reactions]
         return True
 
     def _m_answerCallbackQuery(self, params: dict[str, Any], files: dict[str, Upload]) -> bool:
