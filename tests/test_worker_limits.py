@@ -186,3 +186,24 @@ def test_fals_webhook_wakes_a_running_generation_for_an_early_poll(
     fal.complete(request_id)
     assert queue.wake(request_id) is True
     wait_for(lambda: images_sent(redis_client), timeout=5, what="the woken delivery")
+
+
+def test_forget_while_generating_upstream_saves_and_sends_nothing_when_fal_finishes(
+    queue: GenerationQueue, redis_client: redis.Redis, fal: FakeFalQueue, reference: str,  # noqa: F811
+    env: dict[str, str],  # noqa: F811
+) -> None:
+    from tests.fakes.worker_process import WorkerProcess
+
+    fal.run_seconds = 2.0
+    # A production-long lease: the worker keeps polling from memory between lease renewals.
+    worker = WorkerProcess(env, timing={"poll_lease_s": 30.0})
+    try:
+        queue.enqueue(PERSON, [nano()], reference=reference)
+        wait_for(lambda: any(r.status_calls for r in fal.requests.values()), what="generating upstream")
+        queue.forget(PERSON.person_id)
+        time.sleep(3.5)  # fal finished meanwhile; the worker that polls it must not fetch it
+        outputs = Path(env["DATA_DIR"]) / "output"
+        assert not outputs.exists() or not any(p.is_file() for p in outputs.rglob("*"))
+        assert images_sent(redis_client) == []
+    finally:
+        worker.stop()

@@ -287,15 +287,18 @@ async def poll(ctx: WorkerContext, light: Record, polls_before: int | None = Non
         # Fetched straight away, no "fetching" step first: the lease this poll runs under
         # covers the download, and the move to delivering is the compare-and-set (a second
         # poller, after a wake-up or a takeover, fetches the same files and loses it).
+        whole = Records(ctx.redis).gen(light.id)
+        if whole is None or whole.state not in ("submitted", "running"):
+            return  # cancelled or forgotten since its last poll: nothing is fetched or saved
         try:
             images = await provider.result(handle)
         except TransientUpstreamError:
             ctx.owned.own(_light(light), now() + ctx.timing.poll_interval_max_s, polls)  # again soon
             return
         except PortraitBotError as error:
-            await fail(ctx, _whole(ctx, light), ("submitted", "running"), error.message_id, error.params)
+            await fail(ctx, whole, ("submitted", "running"), error.message_id, error.params)
             return
-        await _finish(ctx, _whole(ctx, light), images, ("submitted", "running"), polls=polls)
+        await _finish(ctx, whole, images, ("submitted", "running"), polls=polls)
         return
     if overdue:
         await _timed_out(ctx, _whole(ctx, light), provider, handle)
