@@ -14,9 +14,10 @@ preview of the photo itself) is not checked. Scores go to the ledger by model
 from __future__ import annotations
 
 import asyncio
-import functools
 import logging
 import os
+import time
+from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
@@ -37,15 +38,52 @@ REFERENCE_CACHE = 256
 """Reference photos whose face embeddings a worker keeps: the items of a series, a retry for
 likeness and a person's next request share one photo, and its face analysis was most of a
 generation's CPU in the worker."""
+REFERENCE_KEEP_S = 900.0
+"""Seconds a reference's embeddings stay in memory; one whose photo is gone (/forget, the
+retention purge) is dropped at the next lookup, so no forgotten face outlives its photo long."""
 
 
-@functools.lru_cache(maxsize=REFERENCE_CACHE)
-def _reference(path: str, mtime_ns: int, size: int) -> tuple[Any, ...]:
+class ReferenceFaces:
+    """The face embeddings of recent reference photos, by path, modification time and size."""
+
+    def __init__(self, size: int = REFERENCE_CACHE, keep_s: float = REFERENCE_KEEP_S) -> None:
+        self.size = size
+        self.keep_s = keep_s
+        self._kept: OrderedDict[tuple[str, int, int], tuple[float, tuple[Any, ...]]] = OrderedDict()
+
+    def get(self, path: str) -> tuple[Any, ...]:
+        """OSError when the photo cannot be read."""
+        self._drop_old()
+        seen = os.stat(path)
+        entry = (path, seen.st_mtime_ns, seen.st_size)
+        if entry in self._kept:
+            self._kept.move_to_end(entry)
+            return self._kept[entry][1]
+        faces = _embeddings(path)
+        self._kept[entry] = (time.monotonic(), faces)
+        while len(self._kept) > self.size:
+            self._kept.popitem(last=False)
+        return faces
+
+    def __len__(self) -> int:
+        return len(self._kept)
+
+    def _drop_old(self) -> None:
+        oldest = time.monotonic() - self.keep_s
+        for entry, (at, _) in list(self._kept.items()):
+            if at < oldest or not os.path.exists(entry[0]):
+                del self._kept[entry]
+
+
+def _embeddings(path: str) -> tuple[Any, ...]:
     from PIL import Image
 
     from engine.faces.likeness import reference_embeddings
 
     return tuple(reference_embeddings([Image.open(path).convert("RGB")]))
+
+
+REFERENCES = ReferenceFaces()
 
 
 def _scores(reference: str, images: list[OutputImage]) -> list[float | None] | None:
@@ -57,8 +95,7 @@ def _scores(reference: str, images: list[OutputImage]) -> list[float | None] | N
     from engine.faces.likeness import score
 
     try:
-        seen = os.stat(reference)
-        refs = list(_reference(reference, seen.st_mtime_ns, seen.st_size))
+        refs = list(REFERENCES.get(reference))
     except OSError:
         return None
     if not refs:

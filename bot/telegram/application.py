@@ -108,6 +108,7 @@ def build_application(
         builder = builder.updater(None)
     application = builder.build()
     handlers = TelegramHandlers(conversation, settings, catalogues, redis)
+    application.bot_data["handlers"] = handlers  # the runner gives it the queue notes
     messages = filters.UpdateType.MESSAGE
     if credits is not None:
         payments = Payments(credits, conversation, settings, catalogues)

@@ -19,7 +19,7 @@ def attach(parts: ServerParts) -> None:
     from bot.telegram.webhook import telegram_routes
 
     runner = TelegramRunner(parts.settings, parts.conversation, catalogues=parts.catalogues,
-                            redis=parts.redis, credits=parts.queue.credits)
+                            redis=parts.redis, credits=parts.queue.credits, queue=parts.queue)
     if runner.webhook_mode:
         parts.extra_routes.extend(telegram_routes(runner.application, parts.settings, runner.updates))
     parts.background.append(lambda: runner)

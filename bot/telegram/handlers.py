@@ -41,6 +41,7 @@ from bot.telegram.sender import (
     reply_to,
     thread_of,
 )
+from bot.telegram.waiting import QueueNotes
 from core.chat import ChatTarget, PhotoRef
 from core.errors import PortraitBotError
 from core.i18n import Catalogues, normalize_language
@@ -75,6 +76,8 @@ class TelegramHandlers:
         self.admins = GroupAdmins()
         self.catalogues = catalogues
         self.intros = IntroRecord(redis)
+        self.queue_notes: QueueNotes | None = None
+        """Set by the runner when it has the queue: acknowledgements show their queue position."""
         self.pacer = (GroupPacer(redis, settings.telegram_group_messages, settings.telegram_group_window_s)
                       if redis is not None else None)
 
@@ -254,5 +257,8 @@ class TelegramHandlers:
                 )
             if reply.generation_id:
                 self.conversation.attach_ack(reply.generation_id, str(sent.message_id))
+                if self.queue_notes is not None:
+                    self.queue_notes.track(reply.generation_id, sent.chat.id, sent.message_id,
+                                           sent.text or "", target.language)
             for invoice in reply.invoices:
                 await send_invoice(bot, target, invoice)

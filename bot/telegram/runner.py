@@ -21,6 +21,7 @@ from bot.messages import Dialogue
 from bot.telegram.application import ALLOWED_UPDATES, MAX_CONCURRENT_UPDATES, build_application
 from bot.telegram.commands import register_commands
 from bot.telegram.updates import Consumer, UpdateQueue
+from bot.telegram.waiting import QueueNotes
 from bot.telegram.webhook import WEBHOOK_PATH
 from core.errors import ConfigError
 from core.i18n import Catalogues
@@ -49,6 +50,7 @@ class TelegramRunner:
         poll_timeout: float = POLL_TIMEOUT_S,
         redis: Any | None = None,
         credits: Credits | None = None,
+        queue: Any | None = None,
     ) -> None:
         if catalogues is None:
             import locales
@@ -67,6 +69,10 @@ class TelegramRunner:
         )
         """Webhook mode with Redis: the bounded queue the route fills and ``consumer`` reads."""
         self.consumer: Consumer | None = None
+        self.queue_notes = QueueNotes(redis, queue, catalogues) if redis is not None and queue is not None else None
+        """Edits waiting requests' acknowledgements with their queue position."""
+        self.application.bot_data["handlers"].queue_notes = self.queue_notes
+        self._notes_task: asyncio.Task[None] | None = None
 
     @property
     def webhook_mode(self) -> bool:
@@ -84,6 +90,8 @@ class TelegramRunner:
         if self.updates is not None:
             self.consumer = Consumer(self.updates, self._handle, slots=MAX_CONCURRENT_UPDATES)
             self.consumer.start()
+        if self.queue_notes is not None:
+            self._notes_task = asyncio.create_task(self.queue_notes.run(app.bot))
         payments = app.bot_data.get("payments")
         if payments is not None and self.settings.payments == "stars":
             self._catch_up = asyncio.create_task(payments.keep_caught_up(app.bot))
@@ -104,6 +112,11 @@ class TelegramRunner:
         if self.consumer is not None:
             await self.consumer.stop()  # the updates in hand finish; the rest wait in Redis
             self.consumer = None
+        if self._notes_task is not None:
+            self._notes_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._notes_task
+            self._notes_task = None
         if self._catch_up is not None:
             self._catch_up.cancel()
             with contextlib.suppress(asyncio.CancelledError):
