@@ -101,18 +101,23 @@ class Sweep:
         timing = self.ctx.timing
         records = Records(self.ctx.redis)
         owned = self.ctx.owned
+        claim_at = 0.0  # pb:due is asked once a tick (or again at once after a full claim)
         while not self.stop.is_set():
             # This process's own polls first, on time (no Redis command per poll) ...
             poll_room = timing.sweep_concurrency - len(self.polls)
             for light, polls in owned.take_due(time.time(), max(0, poll_room)):
                 self._start(self._poll(light, polls), self.polls)
             room = min(timing.sweep_batch, timing.sweep_concurrency - len(self.tasks))
+            claimed: list[str] = []
             try:
                 self._schedule()
                 self._retain()
                 owned.renew(self.ctx.redis, timing.poll_lease_s)
                 # ... then what is due in pb:due: submits, takeovers, wake-ups, deliveries.
-                claimed = records.claim_due(time.time(), room, timing.poll_lease_s) if room > 0 else []
+                if room > 0 and time.monotonic() >= claim_at:
+                    claimed = records.claim_due(time.time(), room, timing.poll_lease_s)
+                    full_claim = len(claimed) >= room
+                    claim_at = time.monotonic() + (0.0 if full_claim else timing.sweep_tick_s)
             except redis.RedisError as error:
                 log.warning("sweep: Redis unavailable (%s); retrying", type(error).__name__)
                 await asyncio.sleep(REDIS_DOWN_WAIT_S)
@@ -123,14 +128,12 @@ class Sweep:
                 continue
             for member in claimed:
                 self._start(self._one(member))
-            if len(claimed) < max(room, 1):
-                next_own = owned.next_at()
-                wait = timing.sweep_tick_s if next_own is None else next_own - time.time()
-                # Full: wait for tasks to finish rather than spin.
-                full = room <= 0 or poll_room <= 0
-                await asyncio.sleep(min(timing.sweep_tick_s, max(0.01 if full else 0.0, wait)))
-            else:
-                await asyncio.sleep(0)
+            next_own = owned.next_at()
+            wait = min(claim_at - time.monotonic(),
+                       timing.sweep_tick_s if next_own is None else next_own - time.time())
+            # Full: wait for tasks to finish rather than spin.
+            full = room <= 0 or poll_room <= 0
+            await asyncio.sleep(min(timing.sweep_tick_s, max(0.01 if full else 0.0, wait)))
         if self.tasks or self.polls:
             await asyncio.wait(self.tasks | self.polls, timeout=10)
         with contextlib.suppress(redis.RedisError):
