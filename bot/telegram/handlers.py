@@ -261,4 +261,5 @@ class TelegramHandlers:
                     self.queue_notes.track(reply.generation_id, sent.chat.id, sent.message_id,
                                            sent.text or "", target.language)
             for invoice in reply.invoices:
-                await send_invoice(bot, target, invoice)
+                async with paced(self.pacer, int(target.chat_id), 1, None, None):  # a message too
+                    await send_invoice(bot, target, invoice)

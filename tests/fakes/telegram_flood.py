@@ -15,7 +15,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
-COUNTED = frozenset({"sendMessage", "sendPhoto", "sendDocument", "sendMediaGroup", "sendVideo",
+COUNTED = frozenset({"sendMessage", "sendPhoto", "sendDocument", "sendMediaGroup", "sendVideo", "sendInvoice",
                      "sendAnimation", "sendAudio", "sendVoice", "sendSticker", "copyMessage",
                      "forwardMessage"})
 """Methods that put a new message into the chat."""
