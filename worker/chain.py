@@ -178,9 +178,11 @@ async def _submit(ctx: WorkerContext, gen_id: str, record: Record | None) -> Non
         light = Record(gen_id, {"state": "submitted", "model": model.key, "submitted_at": str(submitted_at),
                                 "handle": _json(handle.to_dict()), "polls": "0"})
         ctx.owned.own(light, submitted_at + ctx.timing.first_poll_delay(model.latency_s), 0)
-    ctx.redis.sadd(UPSTREAM, gen_id)
-    ctx.redis.set(key("req", handle.request_id), gen_id, ex=record_ttl_s(ctx.settings.retention_days))
-    if ctx.redis.delete(early_wake_key(handle.request_id)):
+    pipe = ctx.redis.pipeline(transaction=False)  # three writes, one round trip
+    pipe.sadd(UPSTREAM, gen_id)
+    pipe.set(key("req", handle.request_id), gen_id, ex=record_ttl_s(ctx.settings.retention_days))
+    pipe.delete(early_wake_key(handle.request_id))
+    if pipe.execute()[2]:
         # fal finished and called the webhook before its submit answer reached us: poll now.
         ctx.redis.zadd(DUE, {gen_member(gen_id): now()}, xx=True)
     if submitted.images is not None:
