@@ -160,3 +160,18 @@ async def test_a_body_without_an_update_id_is_a_400_and_not_queued(
             for body in ({"message": {}}, {"update_id": "7"}, [1, 2]):
                 assert (await post(url, body)).status_code == 400  # type: ignore[arg-type]
             assert queue.waiting() == 0
+
+
+async def test_the_consumer_starts_again_when_redis_lost_the_queue(
+    fake: FakeBotApi, clean: redis.Redis
+) -> None:
+    settings = settings_for(fake)
+    conversation = SharedDedupConversation(redis=clean)
+    async with TelegramRunner(settings, conversation, redis=clean) as runner:
+        assert runner.updates is not None
+        await asyncio.sleep(0.2)
+        clean.delete(STREAM)  # Redis emptied (a restart without its data): the group is gone too
+        async with served(Starlette(routes=telegram_routes(runner.application, settings, runner.updates))) as url:
+            update = fake.push(fake.message(fake.user(), text="make me anime"))
+            assert (await post(url, update)).status_code == 200
+            await fake.until(lambda: fake.texts_to(1001) == [ACK], timeout=10)

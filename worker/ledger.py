@@ -39,17 +39,16 @@ if ARGV[9] ~= '' and pool_budget > 0 then
   if pool_spent + estimate > pool_budget then return {'quota.budget_exhausted', used, address_used} end
 end
 redis.call('SADD', KEYS[1], ARGV[3])
-redis.call('INCRBY', KEYS[2], images)
-redis.call('EXPIRE', KEYS[2], ARGV[7])
+if redis.call('INCRBY', KEYS[2], images) == images then redis.call('EXPIRE', KEYS[2], ARGV[7]) end
 if address_limit > 0 then
-  redis.call('INCRBY', KEYS[4], images)
-  redis.call('EXPIRE', KEYS[4], ARGV[7])
+  if redis.call('INCRBY', KEYS[4], images) == images then redis.call('EXPIRE', KEYS[4], ARGV[7]) end
 end
 return {'', used, address_used}
 """
 """Check every limit and reserve in one step. KEYS: the person's active set, their daily count,
 the day's cost hash, the client address's daily count (the web chat). A pool (``web``) has its
-own share of the budget, ``pool:<name>`` in the cost hash."""
+own share of the budget, ``pool:<name>`` in the cost hash. A daily count gets its lifetime when
+this reservation made it (its value is then just these images), not at every reservation."""
 
 
 _BOOK = """

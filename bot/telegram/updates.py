@@ -127,6 +127,11 @@ class Consumer:
                 if not entries:
                     # A blocking read in a thread: the event loop keeps serving meanwhile.
                     entries = await asyncio.to_thread(self._read, room)
+            except redis.ResponseError as error:
+                if "NOGROUP" not in str(error):
+                    raise
+                self.queue.ensure_group()  # the stream was deleted (Redis emptied): start again
+                continue
             except redis.RedisError as error:
                 log.warning("telegram updates: Redis unavailable (%s); retrying", type(error).__name__)
                 await asyncio.sleep(1.0)
