@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import os
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,7 +20,7 @@ from core.request import GenerationRequest
 from core.settings import Settings
 from tests.fakes.fal_queue import FakeFalQueue, fake_fal  # noqa: F401  (fixture)
 from tests.fakes.recording_sender import SEND_DELAY_KEY, deliveries
-from tests.fakes.worker_process import wait_for, worker_env, workers
+from tests.fakes.worker_process import FAST_TIMING, wait_for, worker_env, workers
 from worker.queue import GenerationQueue
 from worker.records import Records
 
@@ -122,6 +123,18 @@ def test_worker_killed_while_sending_is_replaced_and_the_picture_arrives_once(
     wait_for(lambda: state(redis_client, ticket.generation_ids[0]) == "delivered", what="delivered")
     assert len(images_sent(redis_client)) == 1
     assert fal.submit_count() == 1
+
+
+def test_an_upload_longer_than_the_delivery_lease_is_not_taken_over_and_sent_twice(
+    queue: GenerationQueue, redis_client: redis.Redis, fal: FakeFalQueue, reference: str, start
+) -> None:
+    redis_client.set(SEND_DELAY_KEY, 3 * FAST_TIMING["deliver_lease_s"])  # a slow upload, alive
+    start()
+    start()  # a second worker whose sweep would take over a delivery whose lease ran out
+    ticket = queue.enqueue(PERSON, [nano()], reference=reference)
+    wait_for(lambda: state(redis_client, ticket.generation_ids[0]) == "delivered", timeout=30, what="delivered")
+    time.sleep(FAST_TIMING["deliver_lease_s"])
+    assert len(images_sent(redis_client)) == 1, "the owner kept its lease while it uploaded"
 
 
 def test_worker_killed_before_its_submit_left_resubmits_once_and_delivers(

@@ -9,10 +9,13 @@ network) reschedules only the delivery; a permanent one (``delivery.blocked``) s
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from pathlib import Path
 from typing import Any
+
+import redis
 
 from core.chat import Button, ButtonAction, Buttons, ChatTarget
 from core.errors import PermanentUpstreamError, TransientUpstreamError
@@ -82,6 +85,7 @@ async def _deliver_claimed(ctx: WorkerContext, group: Record, items: list[Record
     """The group is ``sending`` under ``token``: send it and record the outcome."""
     target = ChatTarget.from_dict(group.json("target"))
     sender = ctx.senders.get(target.channel)
+    lease = asyncio.create_task(_keep_lease(ctx, group.id, token))
     try:
         if sender is None:
             raise PermanentUpstreamError("delivery.no_channel")
@@ -101,9 +105,28 @@ async def _deliver_claimed(ctx: WorkerContext, group: Record, items: list[Record
         log.exception("delivery of group %s failed unexpectedly", group.id)
         await _delivery_later(ctx, group, token, TransientUpstreamError("error.internal"))
         return
+    finally:
+        lease.cancel()
     # The chat has the pictures now: recording that must survive a Redis restart, or the
     # delivery's lease would run out and the pictures would be sent again.
     await persist(lambda: _close_group(ctx, group, token, "delivered", "delivered", items))
+
+
+async def _keep_lease(ctx: WorkerContext, group_id: str, token: str) -> None:
+    """While this worker uploads, push its delivery's lease ahead (every third of it), so a
+    slow upload is never taken over by another sweep and sent twice; a worker that dies stops
+    renewing, and its lease runs out as before."""
+    lease_s = ctx.timing.deliver_lease_s
+    records = Records(ctx.redis)
+    while True:
+        await asyncio.sleep(lease_s / 3)
+        try:
+            owner = ctx.redis.hget(group_key(group_id), "token")
+            if owner is None or (owner.decode() if isinstance(owner, bytes) else owner) != token:
+                return  # no longer ours (ended, or taken over after a stall)
+            records.set_due(group_member(group_id), now() + lease_s)
+        except redis.RedisError as error:
+            log.warning("delivery lease of group %s not renewed: %s", group_id, type(error).__name__)
 
 
 async def _send(ctx: WorkerContext, sender: Any, target: ChatTarget, group: Record,
