@@ -30,11 +30,8 @@ from core.intent.describe import (
     fallback_prompt,
     filler_spans,
     hits_spans,
-    leads_with_place,
     noise_spans,
     place_before,
-    scene_for,
-    tidy,
 )
 from core.intent.feedback import drop_chat
 from core.intent.idphoto import id_photo
@@ -42,9 +39,17 @@ from core.intent.lang import every
 from core.intent.matcher import Found, Hit, find
 from core.intent.negation import drop_negated
 from core.intent.numbers import find_count
+from core.intent.own_scene import (
+    BECOME,
+    clause_of_other_style,
+    local_spans,
+    own_picture,
+    scene_or_prompt,
+    setting_of,
+    style_in_description,
+)
 from core.intent.parameters import aspect_ratio, count_spans, expression, model_named
 from core.intent.primary import (
-    SCENE_WORD,
     distinct,
     in_format,
     in_scene,
@@ -53,9 +58,19 @@ from core.intent.primary import (
     place_of,
     primary,
 )
-from core.intent.series_items import listed_items
+from core.intent.style_choice import (
+    OR_JOINERS,
+    WHICH_ONE,
+    all_style_keys,
+    chosen_style,
+    command_meaning,
+    series_of,
+    style_hits,
+    this_or_that,
+    wants_random_face,
+)
 from core.intent.text import Mapped, as_typed, clean_text, normalize_mapped
-from core.request import Intent, SeriesItem
+from core.request import Intent
 
 _COMMAND_EXPRESSIONS: dict[str, dict[str, float]] = {
     "edit_expression": {"smile": 1.0}, "smile": {"smile": 1.0}, "wink": {"wink": 20.0},
@@ -77,23 +92,11 @@ _COMMAND = re.compile(r"^/([a-z0-9_]+)(?:@[a-z0-9_]+)?\b")
 _LIST_JOINERS = re.compile(r"(?:,|、|，|;|；|\band\b|\bplus\b|&|\+|/|和|跟|与|及|以及|还有|\bthen\b|"
                            r"[一两二三四五六七八九十\d]\s*[张幅个份]|(?<!\w)(?:"
                            + "|".join(re.escape(j) for j in every("joiners")) + r")(?!\w))")
-_OR_JOINERS = re.compile(r"(?:\bor\b|\bvs\b|\bversus\b|还是|或者|或是|或|对比)")
 _BETWEEN = re.compile(r"\b(?:decide|deciding|choose|choosing|pick|picking|torn|undecided|"
                       r"unsure|stuck)\s+between\s*$|(?:纠结|犹豫|选不出|拿不定主意)[^，,。]*$")
 """Before two styles, these offer them as alternatives ("can't decide between A and B")."""
-_WHICH_ONE = re.compile(r"^[^。.!?]{0,14}?(?:\bwhich one\b|\bwhich is better\b|\bwhich would\b|"
-                        r"选哪个|选哪一个|哪个好|哪一个好|哪个更好|选一个|挑一个)")
-"""After two styles, these ask the bot to pick ("动漫和赛博朋克选哪个")."""
-_SCENE_FIRST = re.compile(r"(?:in|on|at|under|inside|near|by|riding|standing|sitting|walking|"
-                          r"flying|swimming|surrounded|holding|wearing)\b")
-_BECOME = re.compile(r"(?:\b(?:as|into|be|like)|成|为|当)\s*$")
-"""Words before a description of what the person becomes ("turn me into a cat")."""
 _BECOME_ZH = re.compile(r"(?:变成|变身成?|扮成|打扮成|装扮成|化身为?|成为|当成)(?:一个|一名|一位|一只)?$")
 """Chinese "turn into": what follows is who the person becomes, even "在森林里的巫师"."""
-_OWNED = re.compile(r"(?:\b(?:my|our|for|for my|for our)|用于|用来)\s*$")
-"""Before a style word, these make it what the pictures are for ("my instagram")."""
-_WHICH = ("which", "what", "哪", "什么")
-"""How a question about styles starts ("which style…"), as opposed to one about price."""
 _FOR_ME = re.compile(r"\b(?:of|for) me\b")
 """A photo "of me" is asked for, however nice ("a nice photo of me")."""
 _ASKING_KINDS = ("style", "family", "medium", "expr", "series", "random", "id")
@@ -101,10 +104,6 @@ _ASKING_KINDS = ("style", "family", "medium", "expr", "series", "random", "id")
 _PICTURE_KINDS = frozenset({"style", "photo", "family", "medium", "id"})
 """Hits that name a picture: a number word right before one counts pictures."""
 _HOWTO = re.compile("|".join(words.HOWTO_PATTERNS))
-_RANDOM_TOKEN = re.compile(r"\brandom\b|随机|随便")
-_FACE_TOKEN = re.compile(r"\b(?:face|faces|person|people|human|humans|stranger|guy|girl|man|"
-                         r"woman|someone|headshot|portrait)\b|人脸|脸|人物|路人|陌生人|一个人|的人|人像|来个人")
-
 
 def recognize(
     text: str,
@@ -156,15 +155,15 @@ def _decide(found: Found, command: str | None, extra: Mapping[str, Sequence[str]
     noise = noise_spans(found, model_spans + ratio_spans + count_spans(found, masked)
                         + found.negated)
 
-    forced = _command_meaning(command, extra)
+    forced = command_meaning(command, extra)
     if forced == "help":
         return Intent(action="help")
     if forced == "cancel":
         return Intent(action="cancel")
     if (found.has("price") or (forced is None and _HOWTO.search(found.text))) and not (
-            _this_or_that(found)):
+            this_or_that(found)):
         return Intent(action="help")
-    if forced == "random_face" or _wants_random_face(found):
+    if forced == "random_face" or wants_random_face(found):
         return replace(base, action="random_face")
     backdrop = background_change(found)
     new_colour = backdrop.colour if backdrop else None
@@ -187,54 +186,54 @@ def _decide(found: Found, command: str | None, extra: Mapping[str, Sequence[str]
         described, is_scene = written
         return replace(base, action="generate", scene=described if is_scene else None,
                        prompt=None if is_scene else described)
-    styles = _styles(found, forced)
+    styles = style_hits(found, forced)
     strong = [h for h in styles if not h.weak]
     named = distinct(strong)
     if forced == "series" or found.has("series"):
-        return _series(found, distinct(styles), count, base)
-    if len(named) >= 2 and (joined(found.text, strong, _OR_JOINERS)
+        return series_of(found, distinct(styles), count, base)
+    if len(named) >= 2 and (joined(found.text, strong, OR_JOINERS)
                             or _BETWEEN.search(found.text[:strong[0].start])
-                            or _WHICH_ONE.search(found.text[strong[-1].end:])):
+                            or WHICH_ONE.search(found.text[strong[-1].end:])):
         return replace(base, action="choose", choices=tuple(named))
     listed = [h for h in styles  # a dating vibe is a look wherever it is named
               if h.value.startswith("dating_")
               or (not in_scene(found, h) and not is_purpose(found, h) and not in_format(found, h))]
     if (len(distinct(listed)) >= 2 and any(not h.weak for h in listed)
             and joined(found.text, listed, _LIST_JOINERS)):
-        return _series(found, distinct(listed), count, base)
+        return series_of(found, distinct(listed), count, base)
 
     custom = custom_description(found, noise)
     if found.has("medium"):
         chosen = custom[0] if custom else fallback_prompt(found, noise)
         return replace(base, action="generate", prompt=chosen)
-    commanded = bool(forced and forced in _all_style_keys(extra))
-    if custom and not commanded and not _style_in_description(found, strong, custom[1],
-                                                                custom[2]):
+    commanded = bool(forced and forced in all_style_keys(extra))
+    if custom and not commanded and not style_in_description(found, strong, custom[1],
+                                                               custom[2]):
         become = [h for h in styles if h.value in style_words.PET_STYLES
-                  and custom[1] <= h.start and _BECOME.search(found.text[:custom[1]])]
-        own = _own_picture(found, custom, noise + filler_spans(found)
+                  and custom[1] <= h.start and BECOME.search(found.text[:custom[1]])]
+        own = own_picture(found, custom, noise + filler_spans(found)
                            + hits_spans(found.of("expr"))
                            + hits_spans([h for h in styles if h not in become]))
         if own is not None:
             if _BECOME_ZH.search(found.text[:custom[1]]):
                 return replace(base, action="generate", prompt=own)  # 变成在森林里的巫师
-            return _scene_or_prompt(base, own)
+            return scene_or_prompt(base, own)
 
     families = {h.value for h in found.of("family")}
     if forced in style_words.FAMILY_CHOICES:
         families.add(forced)
     if strong or commanded:
-        key = _chosen(styles, forced, extra, found)
-        scene = _scene(found, key, styles, noise)
+        key = chosen_style(styles, forced, extra, found)
+        scene = setting_of(found, key, styles, noise)
         if custom and scene is None and content_left(
                 found.text[custom[1]:custom[2]],
-                _local(noise + filler_spans(found) + hits_spans(styles), custom[1])):
+                local_spans(noise + filler_spans(found) + hits_spans(styles), custom[1])):
             scene = custom[0]  # "me as a 1920s gangster": vintage, and the gangster
         details = detail_clauses(found, key)
         if scene and details and scene in details:
             scene = details  # "navy blazer, light grey background": every wish, not the last
         return replace(base, action="generate", style=key,
-                       scene=scene or _clause_of_other_style(found, key, strong)
+                       scene=scene or clause_of_other_style(found, key, strong)
                        or place_of(found, strong, key)
                        or next((place_before(found, h) for h in strong if h.value == key), None)
                        or detail_clauses(found, key))
@@ -253,7 +252,7 @@ def _decide(found: Found, command: str | None, extra: Mapping[str, Sequence[str]
     if styles and not _only_small_talk(found):
         key = primary(styles, found)  # only hints ("the capital of france"): asked back
         return replace(base, action="generate", style=key,
-                       scene=_scene(found, key, styles, noise),
+                       scene=setting_of(found, key, styles, noise),
                        confidence=1.0 if _asks(found, forced) else GUESSED)
     return _anything_else(found, base, noise, forced)
 
@@ -262,48 +261,16 @@ def _new_background(found: Found, backdrop: Backdrop, forced: str | None,
                     extra: Mapping[str, Sequence[str]], base: Intent) -> Intent:
     """A picture with a new background (see ``background``): the style named outside the
     background's words, else the default; the background is the scene."""
-    styles = [h for h in _styles(found, forced)
+    styles = [h for h in style_hits(found, forced)
               if not backdrop.start <= h.start < backdrop.end]
-    commanded = bool(forced and forced in _all_style_keys(extra))
-    key = (_chosen(styles, forced, extra, found)
+    commanded = bool(forced and forced in all_style_keys(extra))
+    key = (chosen_style(styles, forced, extra, found)
            if commanded or any(not h.weak for h in styles) else None)
     scene = scene_words(backdrop)
     details = detail_clauses(found, key) if key else None
     if scene and details and scene in details:
         scene = details  # "navy blazer, light grey background": the clothes too, one backdrop
     return replace(base, action="generate", style=key, scene=scene, background=backdrop.colour)
-
-
-def _this_or_that(found: Found) -> bool:
-    """Two styles offered as alternatives ("which style, anime or oil painting?"); a price
-    question stays one ("how much is anime or cyberpunk?")."""
-    if not all(h.phrase.startswith(_WHICH) for h in found.of("price")):
-        return False
-    strong = [h for h in found.of("style") if not h.weak]
-    return len(distinct(strong)) >= 2 and (joined(found.text, strong, _OR_JOINERS)
-                                           or bool(_WHICH_ONE.search(found.text[strong[-1].end:])))
-
-
-def _local(spans: list[tuple[int, int]], offset: int) -> list[tuple[int, int]]:
-    return [(max(0, a - offset), max(0, b - offset)) for a, b in spans]
-
-
-def _own_picture(found: Found, custom: tuple[str, int, int],
-                 consumed: list[tuple[int, int]]) -> str | None:
-    """The person's own description when it names something no preset covers."""
-    described, start, end = custom
-    head_end = end
-    if not _SCENE_FIRST.match(found.text[start:end]):
-        scene_word = SCENE_WORD.search(found.text, start, end)
-        head_end = scene_word.start() if scene_word else end
-    return described if content_left(found.text[start:head_end], _local(consumed, start)) else None
-
-
-def _scene_or_prompt(base: Intent, described: str) -> Intent:
-    """"me on the moon" is a scene for the default style; "me as a wizard" a whole prompt."""
-    if leads_with_place(described):
-        return replace(base, action="generate", scene=described)
-    return replace(base, action="generate", prompt=described)
 
 
 def _anything_else(found: Found, base: Intent, noise: list[tuple[int, int]],
@@ -324,7 +291,7 @@ def _anything_else(found: Found, base: Intent, noise: list[tuple[int, int]],
     if content_left(found.text, hits_spans(found.hits) + noise):
         described = fallback_prompt(found, noise)
         if described:  # the whole message as the picture: sure only when it asks for one
-            return replace(_scene_or_prompt(base, described),
+            return replace(scene_or_prompt(base, described),
                            confidence=1.0 if _asks(found, forced) else GUESSED)
     return replace(base, action="generate")
 
@@ -339,127 +306,6 @@ def _verbs(found: Found) -> list[Hit]:
     """Request words that ask for something, not polite openers ("can you", "could you")."""
     politeness = hits_spans(found.of("filler"))
     return [h for h in found.of("request") if (h.start, h.end) not in politeness]
-
-
-def _chosen(hits: list[Hit], forced: str | None, extra: Mapping[str, Sequence[str]],
-            found: Found) -> str:
-    """A command's style, else the one the words ask for."""
-    if forced and forced in _all_style_keys(extra):
-        return forced
-    return primary(hits, found)
-
-
-def _all_style_keys(extra: Mapping[str, Sequence[str]]) -> set[str]:
-    return set(style_words.STYLE_KEYS) | set(extra)
-
-
-def _command_meaning(command: str | None, extra: Mapping[str, Sequence[str]]) -> str | None:
-    """A slash command as an action, style, family or expression name."""
-    if command is None:
-        return None
-    if command in words.COMMANDS:
-        return words.COMMANDS[command]
-    if command in _all_style_keys(extra):
-        return command
-    return None
-
-
-def _wants_random_face(found: Found) -> bool:
-    """Seed 002: "random face", or "random" with a face word and no style ("随机来个人像")."""
-    if found.has("random"):
-        return True
-    return bool(_RANDOM_TOKEN.search(found.text) and _FACE_TOKEN.search(found.text)
-                and not found.of("style"))
-
-
-def _styles(found: Found, forced: str | None) -> list[Hit]:
-    """Concrete style hits, with a dating word and a venue (or a setting style: "约会照，
-    城市夜景风") combined into the dating vibe."""
-    hits = found.of("style")
-    dating = found.of("family")
-    venues = found.of("venue")
-    if (any(h.value == "dating" for h in dating) or forced == "dating") and venues:
-        venue = venues[0]
-        anchor = next((h for h in dating if h.value == "dating"), venue)
-        venue_spans = hits_spans(venues)
-        hits = [h for h in hits
-                if not any(s < h.end and h.start < e for s, e in venue_spans)]
-        combined = Hit(f"style:{venue.value}", min(anchor.start, venue.start),
-                       max(anchor.end, venue.end), venue.phrase)
-        others = [Hit(f"style:{v.value}", v.start, v.end, v.phrase) for v in venues[1:]
-                  if v.value != venue.value]  # "one at a cafe and one at the beach"
-        hits = sorted([*hits, combined, *others], key=lambda h: h.start)
-    elif any(h.value == "dating" for h in dating) or forced == "dating":
-        hits = [replace(h, label=f"style:{style_words.DATING_BY_SETTING[h.value]}")
-                if h.value in style_words.DATING_BY_SETTING else h for h in hits]
-    return hits
-
-
-def _series(found: Found, keys: list[str], count: int | None, base: Intent) -> Intent:
-    """Seed 000 §9: the styles named, in order; a family's members; or the default set.
-
-    One style and a "set" word is simply that style, several times.
-    """
-    variety = any(h.phrase in words.VARIETY_WORDS for h in found.of("series"))
-    if len(keys) == 1 and variety:
-        named = [h for h in found.of("style") if h.value == keys[0]]
-        own = [] if named and _OWNED.search(found.text[:named[0].start]) else keys
-        size = count or words.DEFAULT_SERIES_SIZE  # "different styles" are never one
-        keys = list(dict.fromkeys([*own, *words.DEFAULT_SERIES]))[:size]
-    if len(keys) == 1:
-        return replace(base, action="generate", style=keys[0])
-    if base.count == 1:
-        base = replace(base, count=None)  # "one anime, one oil painting": one of each
-    if not keys:
-        families = found.of("family")
-        if families:
-            keys = list(style_words.FAMILY_CHOICES[families[0].value])
-        else:
-            size = count or words.DEFAULT_SERIES_SIZE
-            keys = list(words.DEFAULT_SERIES[:size])
-    items = listed_items(found, keys) or tuple(SeriesItem(style=key) for key in keys)
-    return replace(base, action="series", series=items)
-
-
-def _style_in_description(found: Found, strong: list[Hit], start: int, end: int) -> bool:
-    """Whether a named style is what the person described ("me as an anime character"),
-    rather than a detail of a custom scene ("me as a wizard in a cherry blossom forest")."""
-    head_end = end
-    if not _SCENE_FIRST.match(found.text[start:end]):
-        scene = SCENE_WORD.search(found.text, start, end)
-        head_end = scene.start() if scene else end
-    becomes = bool(_BECOME.search(found.text[:start]))
-    named = [h for h in strong
-             if not (becomes and h.value in style_words.PET_STYLES and h.start >= start)]
-    named += found.of("family")
-    if _SCENE_FIRST.match(found.text[start:end]) and any(
-            start <= h.start < end for h in found.of("style")):
-        return True  # "me with a good book": a hint of a preset, not a custom scene
-    return any(start <= h.start < head_end for h in named) or any(
-        h.start < start for h in named)
-
-
-def _scene(found: Found, key: str, styles: list[Hit], noise: list[tuple[int, int]]) -> str | None:
-    """The setting beyond what the chosen style's own words already say."""
-    consumed = [(h.start, h.end) for h in styles if h.value == key]
-    consumed += hits_spans(found.of("venue")) if key.startswith("dating_") else []
-    consumed += hits_spans(found.of("family"))
-    return scene_for(found, consumed + noise, 0)
-
-
-def _clause_of_other_style(found: Found, key: str, strong: list[Hit]) -> str | None:
-    """A second style named in its own clause is the setting of the first ("婚纱照，海边")."""
-    primary_end = max((h.end for h in strong if h.value == key), default=0)
-    for hit in strong:
-        if hit.value != key and hit.start >= primary_end:
-            start = max(found.text.rfind(p, 0, hit.start) for p in ",，;；") + 1
-            if start <= primary_end:
-                continue  # same clause: "graduation headshot" is one picture, not a setting
-            end = min([i for i in (found.text.find(p, hit.end) for p in ",，;；。.!！?？")
-                       if i >= 0] or [len(found.text)])
-            clause = tidy(found.text[start:end].strip())
-            return clause or None
-    return None
 
 
 def _only_small_talk(found: Found) -> bool:
