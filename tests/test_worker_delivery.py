@@ -44,6 +44,19 @@ def test_a_rate_limited_delivery_is_sent_again_after_retry_after_without_regener
     assert sent[0]["at"] - Records(redis_client).gen(ticket.generation_ids[0]).number("finished_at") >= 1.4
 
 
+def test_waiting_for_a_busy_groups_send_slot_is_no_failed_attempt(
+    queue: GenerationQueue, redis_client: redis.Redis, fal: FakeFalQueue, reference: str, start  # noqa: F811
+) -> None:
+    waits = 8  # more than the six delivery retries
+    redis_client.rpush(FAILURES_KEY, *(["paced:0.1"] * waits))
+    start()
+    ticket = queue.enqueue(PERSON, [nano()], reference=reference)
+    group = wait_for(lambda: (g := Records(redis_client).group(ticket.group_id)) and g.state == "delivered" and g,
+                     timeout=30, what="delivered")
+    assert len(images_sent(redis_client)) == 1
+    assert (group.number("deliver_attempts"), group.number("paced_waits")) == (0, waits)
+
+
 def test_a_chat_that_blocked_the_bot_is_left_alone_and_recorded(
     queue: GenerationQueue, redis_client: redis.Redis, fal: FakeFalQueue, reference: str, start  # noqa: F811
 ) -> None:

@@ -38,6 +38,9 @@ from worker.records import (
 )
 
 log = logging.getLogger(__name__)
+PACED_WAITS_MAX = 120
+"""Times a delivery may wait for its group's send slot (Telegram: ~20 messages a minute per
+group) before it is given up: an hour and more of a busy group's backlog."""
 
 
 async def group_item_finished(ctx: WorkerContext, group_id: str, finished: Record | None = None) -> None:
@@ -219,14 +222,18 @@ def _result_buttons(ctx: WorkerContext, language: str, items: list[Record]) -> B
 async def _delivery_later(
     ctx: WorkerContext, group: Record, token: str, error: TransientUpstreamError
 ) -> None:
-    """Reschedule only the delivery (Telegram 429 says when); the images are already on disk."""
-    attempts = int(group.number("deliver_attempts")) + 1
-    if attempts > ctx.timing.delivery_retries:
+    """Reschedule only the delivery (Telegram 429 says when); the images are already on disk.
+    Waiting for a busy group's send slot (``paced``) is no failed attempt: it counts apart,
+    against a much larger allowance."""
+    paced = bool(error.params.get("paced"))
+    attempts = int(group.number("deliver_attempts")) + (0 if paced else 1)
+    waits = int(group.number("paced_waits")) + (1 if paced else 0)
+    if attempts > ctx.timing.delivery_retries or waits > PACED_WAITS_MAX:
         _close_group(ctx, group, token, "failed", "undelivered", None, error=error.message_id)
         return
     delay = error.retry_after if error.retry_after is not None else min(60.0, 2.0**attempts)
     Records(ctx.redis).transition(
-        group_key(group.id), ("sending",), "ready", expect_token=token, deliver_attempts=attempts,
+        group_key(group.id), ("sending",), "ready", expect_token=token, deliver_attempts=attempts, paced_waits=waits,
         not_before=now() + delay,
         due=(group_member(group.id), now() + delay),  # the sweep sends it again then
     )

@@ -113,7 +113,7 @@ def platform_errors() -> Iterator[None]:
     try:
         yield
     except PaceLater as wait:  # the group's send slot is further off: reschedule for it
-        raise TransientUpstreamError("error.upstream_busy", retry_after=wait.seconds) from None
+        raise TransientUpstreamError("error.upstream_busy", retry_after=wait.seconds, paced=True) from None
     except RetryAfter as error:
         raise TransientUpstreamError("error.upstream_busy", retry_after=retry_seconds(error)) from None
     except Forbidden:

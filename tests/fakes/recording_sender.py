@@ -59,6 +59,9 @@ class RecordingSender:
 
     def _fail_if_scripted(self) -> None:
         retry_after = self.redis.lpop(FAILURES_KEY)
+        if isinstance(retry_after, bytes) and retry_after.startswith(b"paced:"):
+            # a group's send slot further off than the sender may wait (bot/telegram/pacing.py)
+            raise TransientUpstreamError("error.upstream_busy", retry_after=float(retry_after[6:]), paced=True)
         if isinstance(retry_after, bytes):
             raise TransientUpstreamError("delivery.rate_limited", retry_after=float(retry_after))
 
