@@ -19,7 +19,8 @@ import redis
 
 from bot.web.sender import WebFeed, media_dir
 from core.chat import ChatTarget
-from worker.chain import UPSTREAM, early_wake_key
+from worker.chain import early_wake_key
+from worker.finishing import UPSTREAM
 from worker.queue import person_key, request_key
 from worker.records import Records
 from worker.redis_conn import key, text

@@ -193,7 +193,7 @@ def bench(args: argparse.Namespace) -> int:
     from core.request import GenerationRequest
     from core.settings import Settings
     from tests.fakes.fal_queue import DEFAULT_KEY
-    from worker.chain import UPSTREAM
+    from worker.finishing import UPSTREAM
     from worker.queue import GenerationQueue
     from worker.records import Records
     from worker.redis_conn import EmbeddedRedis

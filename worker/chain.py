@@ -38,20 +38,17 @@ from core.errors import (
 )
 from core.models import MODELS, Model
 from core.request import GenerationRequest
-from engine import calls, idfinish
-from engine.idfinish import is_id_request
-from engine.providers.base import Handle, OutputImage, Provider, ProviderJob
+from engine import calls
+from engine.providers.base import Handle, Provider, ProviderJob
 from worker.context import WorkerContext
-from worker.delivery import group_item_finished, notify
+from worker.delivery import notify
+from worker.finishing import UPSTREAM, expire, fail, finish
 from worker.ledger import Ledger, hours_to_reset
-from worker.likeness import gate
-from worker.outputs import save_images
 from worker.records import (
     DUE,
     WAITING,
     Record,
     Records,
-    encode,
     gen_key,
     gen_member,
     new_id,
@@ -62,9 +59,6 @@ from worker.records import (
 from worker.redis_conn import key
 
 log = logging.getLogger(__name__)
-UPSTREAM = key("upstream")
-"""Set of generation ids currently accepted upstream (for /stats "in flight")."""
-LAST_FAILED = "lastfailed"
 EARLY_WAKE_TTL_S = 600
 """Seconds a webhook that arrived before its submit answer is remembered (a submit is one
 HTTP request, so a minute would do; ten is cheap)."""
@@ -105,7 +99,7 @@ async def _submit(ctx: WorkerContext, gen_id: str, record: Record | None) -> Non
     if started < record.number("not_before"):
         return  # a retry waiting out its backoff; pb:due brings it back in time
     if started - record.number("created_at") > ctx.settings.queue_ttl_seconds:
-        await _expire(ctx, record)
+        await expire(ctx, record)
         return
     token = new_id()
     attempts = int(record.number("attempts")) + 1
@@ -186,7 +180,7 @@ async def _submit(ctx: WorkerContext, gen_id: str, record: Record | None) -> Non
         # fal finished and called the webhook before its submit answer reached us: poll now.
         ctx.redis.zadd(DUE, {gen_member(gen_id): now()}, xx=True)
     if submitted.images is not None:
-        await _finish(ctx, record, submitted.images, ("fetching",), expect_token=token,
+        await finish(ctx, record, submitted.images, ("fetching",), expect_token=token,
                       compliant=bool(handle.data.get("id_compliant")))
 
 
@@ -300,7 +294,7 @@ async def poll(ctx: WorkerContext, light: Record, polls_before: int | None = Non
         except PortraitBotError as error:
             await fail(ctx, whole, ("submitted", "running"), error.message_id, error.params)
             return
-        await _finish(ctx, whole, images, ("submitted", "running"), polls=polls)
+        await finish(ctx, whole, images, ("submitted", "running"), polls=polls)
         return
     if overdue:
         await _timed_out(ctx, _whole(ctx, light), provider, handle)
@@ -340,7 +334,7 @@ async def fetch(
     except PortraitBotError as error:
         await fail(ctx, record, ("fetching",), error.message_id, error.params, expect_token=token)
         return
-    await _finish(ctx, record, images, ("fetching",), expect_token=token)
+    await finish(ctx, record, images, ("fetching",), expect_token=token)
 
 
 async def refetch(ctx: WorkerContext, record: Record) -> None:
@@ -384,82 +378,6 @@ async def recover_submit(ctx: WorkerContext, record: Record) -> None:
         due=(gen_member(record.id), now()),
     ):
         await submit(ctx, record.id)
-
-
-# -- finishing a generation --------------------------------------------------------------------
-
-
-async def finish_id_photos(
-    ctx: WorkerContext, request: GenerationRequest, images: list[OutputImage], compliant: bool
-) -> tuple[list[OutputImage], list[str]]:
-    """For ID photos, the compliant photo and its print sheet replace each image (as the CLI's)."""
-    if not is_id_request(request, ctx.styles):
-        return images, [""] * len(images)
-    finished = await asyncio.to_thread(
-        idfinish.finish_id_photos, images, request, ctx.styles, ctx.id_photo_maker(), compliant)
-    for note in finished.notes:
-        log.info("ID photo not to spec: %s", note)  # the picture still goes
-    return finished.files, finished.suffixes
-
-
-async def _finish(
-    ctx: WorkerContext, record: Record, images: tuple[OutputImage, ...] | list[OutputImage],
-    from_states: tuple[str, ...], expect_token: str = "", compliant: bool = False,
-    **extra: Any,
-) -> None:
-    if not images:
-        await fail(ctx, record, from_states, "generate.no_images", {}, expect_token=expect_token)
-        return
-    checked = await gate(ctx, record, list(images), from_states, expect_token)
-    if checked is None:
-        return  # not the person: back in line for one more attempt
-    request = GenerationRequest.from_dict(record.json("request", {}))
-    files, suffixes = await finish_id_photos(ctx, request, checked, compliant)
-    paths = save_images(ctx.settings.data_dir, record.id, request.label or "", files,
-                        suffixes=suffixes)
-    # ID photos and their print sheets go as documents: a photo upload would recompress away
-    # the spec's pixels, file size and the sheet's 300 DPI.
-    documents = [i for i, suffix in enumerate(suffixes) if suffix.startswith(("sheet", "id_"))]
-    written = {"outputs": [str(p) for p in paths], "documents": documents, "finished_at": now(),
-               **extra}
-    if Records(ctx.redis).transition(
-        gen_key(record.id), from_states, "delivering", expect_token=expect_token,
-        due=(gen_member(record.id), None), **written,
-    ):
-        ctx.redis.srem(UPSTREAM, record.id)
-        finished = Record(record.id, {**record.fields, "state": "delivering",
-                                      **{k: encode(v) for k, v in written.items()}})
-        await group_item_finished(ctx, record["group"], finished)
-
-
-async def fail(
-    ctx: WorkerContext, record: Record, from_states: tuple[str, ...] | frozenset[str],
-    message_id: str, params: dict[str, Any], *, expect_token: str = "",
-) -> None:
-    """The generation ends without images; its group tells the person why."""
-    if Records(ctx.redis).transition(
-        gen_key(record.id), from_states, "failed", expect_token=expect_token, error=message_id,
-        error_params=params, finished_at=now(), due=(gen_member(record.id), None),
-    ):
-        log.info("generation %s failed: %s", record.id, message_id)
-        ctx.redis.srem(UPSTREAM, record.id)
-        ctx.redis.set(key(LAST_FAILED, record["person_id"]), record.id, ex=7 * 24 * 3600)
-        Ledger(ctx.redis).record_outcome(record["model"], "failed")
-        Ledger(ctx.redis).give_back(record.id)  # nothing delivered: the quota comes back
-        await group_item_finished(ctx, record["group"])
-
-
-async def _expire(ctx: WorkerContext, record: Record) -> None:
-    """Waited longer than the queue TTL: dropped with an apology, never generated late."""
-    if Records(ctx.redis).transition(
-        gen_key(record.id), ("queued",), "expired", error="queue.expired", finished_at=now(),
-        due=(gen_member(record.id), None),
-    ):
-        ctx.redis.zrem(WAITING, record.id)
-        Ledger(ctx.redis).refund(record.id, record["model"])  # a retry's booking, never sent again
-        Ledger(ctx.redis).record_outcome(record["model"], "expired")
-        Ledger(ctx.redis).give_back(record.id)
-        await group_item_finished(ctx, record["group"])
 
 
 def _json(value: Any) -> str:

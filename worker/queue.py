@@ -23,8 +23,9 @@ from core.settings import Settings
 from engine import calls
 from worker import rqueue
 from worker.billing import Billing
-from worker.chain import EARLY_WAKE_TTL_S, LAST_FAILED, UPSTREAM, early_wake_key
+from worker.chain import EARLY_WAKE_TTL_S, early_wake_key
 from worker.credits import Credits
+from worker.finishing import LAST_FAILED, UPSTREAM
 from worker.ledger import Ledger, Limits, day, hours_to_reset, seconds_to_reset
 from worker.records import (
     ACTIVE,
