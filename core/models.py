@@ -176,7 +176,18 @@ def route(
     for fallback in (default, MODELS[DEFAULT_MODEL], MODELS["seedream"], MODELS["headshot"]):
         if fallback.provider in available and (has_reference or fallback.generate_endpoint):
             return Route(fallback, note or "model.unavailable")
-    return Route(MODELS["offline"], None if not available_providers else note or "model.unavailable")
+    return Route(local_model(), None if not available_providers else note or "model.unavailable")
+
+
+def local_model() -> Model:
+    """The built-in engine: free, always there, the fallback for an unknown model key."""
+    return next(m for m in MODELS.values() if m.local)
+
+
+def model_or_local(model_key: str | None) -> Model:
+    """The model a record names, or the built-in engine when the key is unknown (a record
+    written by another version)."""
+    return MODELS.get(model_key or "") or local_model()
 
 
 def best_model() -> Model:

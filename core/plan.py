@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from core.models import MODELS, Model, route
+from core.models import Model, local_model, route
 from core.request import MAX_COUNT, GenerationRequest, Intent, SeriesItem
 
 DEFAULT_STYLE = "professional"
@@ -66,9 +66,9 @@ def plan(
         operator_default=operator_default,
     )
     model = chosen.model
-    if intent.action == "edit_expression" and model.key not in (EXPRESSION_MODEL, "offline"):
+    if intent.action == "edit_expression" and model.key != EXPRESSION_MODEL and not model.local:
         # Only live-portrait (fal) moves a face's expression; the offline engine imitates it.
-        model = MODELS["offline"]
+        model = local_model()
     count = max(1, min(intent.count or 1, MAX_COUNT, model.max_count))
     requests: list[GenerationRequest] = []
     if intent.action == "random_face" and random_prompts is not None:

@@ -36,7 +36,7 @@ from core.errors import (
     PortraitBotError,
     TransientUpstreamError,
 )
-from core.models import MODELS, Model
+from core.models import Model, model_or_local
 from core.request import GenerationRequest
 from engine import calls
 from engine.providers.base import Handle, Provider, ProviderJob
@@ -69,7 +69,7 @@ UNCERTAIN_SUBMIT_SUFFIX = ".submit_uncertain"
 
 
 def model_of(record: Record) -> Model:
-    return MODELS.get(record["model"]) or MODELS["offline"]
+    return model_or_local(record["model"])
 
 
 def is_free(model: Model) -> bool:

@@ -19,7 +19,7 @@ import redis
 
 from core.chat import Button, ButtonAction, Buttons, ChatTarget
 from core.errors import PermanentUpstreamError, TransientUpstreamError
-from core.models import MODELS, best_model
+from core.models import MODELS, best_model, model_or_local
 from core.sender import Deliverable, EndsProgress
 from worker.context import WorkerContext
 from worker.credits import Credits
@@ -320,7 +320,7 @@ async def _show(ctx: WorkerContext, group: Record, stage: str) -> None:
     sender = ctx.senders.get(target.channel)
     if sender is None:
         return
-    model = MODELS.get(group["model"]) or MODELS["offline"]
+    model = model_or_local(group["model"])
     text = ctx.catalogues.text(target.language, f"progress.{stage}", eta=int(model.latency_s))
     try:
         if stage in ENDED:  # the acknowledgement says how it ended, where the channel can edit it

@@ -17,7 +17,7 @@ import redis
 
 from core.chat import ChatTarget
 from core.errors import QuotaError, UserInputError
-from core.models import MODELS, Model
+from core.models import MODELS, Model, model_or_local
 from core.request import GenerationRequest
 from core.settings import Settings
 from engine import calls
@@ -276,7 +276,7 @@ class GenerationQueue:
         record = self.records.gen(generation_id)
         if record is None:
             return Progress("unknown", 0, 0.0)
-        model = MODELS.get(record["model"]) or MODELS["offline"]
+        model = model_or_local(record["model"])
         if record.state == "queued":
             ahead = self._ahead(generation_id)
             return Progress("queued", ahead, self._eta([model], ahead))

@@ -127,7 +127,7 @@ def first_time(client: redis.Redis, message_key: str, ttl: int = DEDUP_TTL_SECON
     return bool(client.set(f"{KEY_PREFIX}seen:{message_key}", 1, nx=True, ex=ttl))
 
 
-WRITTEN_LANGUAGE_KEY = "portraitbot:written_language:{person}"
+WRITTEN_LANGUAGE_KEY = KEY_PREFIX + "written_language:{person}"
 """Redis key: the language of the person's last clearly-written message (``core.written``)."""
 WRITTEN_LANGUAGE_TTL_S = 30 * 24 * 3600
 """Seconds that language is remembered (a month, like the rest of a session)."""

@@ -6,6 +6,7 @@ import asyncio
 from collections.abc import Awaitable
 from typing import Any
 
+from redis import Redis
 from telegram import Update
 from telegram.ext import (
     AIORateLimiter,
@@ -73,7 +74,7 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
 
 def build_application(
     settings: Settings, conversation: Dialogue, *, catalogues: Catalogues | None = None,
-    redis: Any | None = None, credits: Credits | None = None,
+    redis: Redis | None = None, credits: Credits | None = None,
 ) -> Application:  # type: ignore[type-arg]
     """The Application (not started): handlers installed, pointed at ``TELEGRAM_API_URL``.
 

@@ -8,11 +8,13 @@ introduction across every server process.
 from __future__ import annotations
 
 import threading
-from typing import Any
 
+from redis import Redis
 from telegram import ChatMemberUpdated, Message, User
 
-INTRO_KEY = "portraitbot:telegram:intro:{chat_id}"
+from worker.redis_conn import KEY_PREFIX
+
+INTRO_KEY = KEY_PREFIX + "telegram:intro:{chat_id}"
 """Redis key: this group has had the bot's introduction (deleted when the bot leaves)."""
 INTRO_TTL_S = 365 * 24 * 3600
 """Seconds the introduction is remembered; a year of no re-introduction to the same group."""
@@ -23,7 +25,7 @@ PRESENT = ("member", "administrator", "creator", "restricted")
 class IntroRecord:
     """Which groups have had the introduction: Redis when given, else this process only."""
 
-    def __init__(self, redis: Any | None) -> None:
+    def __init__(self, redis: Redis | None) -> None:
         self.redis = redis
         self._local: set[int] = set()
         self._lock = threading.Lock()

@@ -13,6 +13,7 @@ import time
 from dataclasses import replace
 from typing import Any
 
+from redis import Redis
 from telegram import Bot, Chat, Message, Update, User
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
@@ -69,7 +70,7 @@ class TelegramHandlers:
     """The handlers of one Application, sharing its conversation, settings and catalogues."""
 
     def __init__(
-        self, conversation: Dialogue, settings: Settings, catalogues: Catalogues, redis: Any | None = None
+        self, conversation: Dialogue, settings: Settings, catalogues: Catalogues, redis: Redis | None = None
     ) -> None:
         self.conversation = conversation
         self.settings = settings

@@ -20,11 +20,14 @@ import uuid
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from typing import Any
 
-RESERVED_KEY = "portraitbot:telegram:pace:{chat_id}:reserved"
+from redis import Redis
+
+from worker.redis_conn import KEY_PREFIX
+
+RESERVED_KEY = KEY_PREFIX + "telegram:pace:{chat_id}:reserved"
 """Redis sorted set: slot name -> the time it may be sent."""
-SENT_KEY = "portraitbot:telegram:pace:{chat_id}:sent"
+SENT_KEY = KEY_PREFIX + "telegram:pace:{chat_id}:sent"
 """Redis sorted set: slot name -> when Telegram accepted it."""
 STALE_S = 30.0
 """Seconds after its time a slot nobody confirmed or finished stops counting (a crashed sender)."""
@@ -97,7 +100,7 @@ class Slot:
 class GroupPacer:
     """Paces sends into groups; private chats are never paced (their limit is higher)."""
 
-    redis: Any
+    redis: Redis
     limit: int
     window_s: float
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 import io
 import logging
 from collections.abc import Callable, Sequence
-from typing import Any
 
+from redis import Redis
 from telegram import Bot, ReactionTypeEmoji
 from telegram.error import TelegramError
 
@@ -58,7 +58,7 @@ def picture_buttons(items: Sequence[Deliverable], say: Callable[..., str]) -> Bu
     return tuple(tuple(like[i : i + LIKE_PER_ROW]) for i in range(0, len(like), LIKE_PER_ROW))
 
 
-async def react(bot: Bot, target: ChatTarget, redis: Any | None, key: str) -> None:
+async def react(bot: Bot, target: ChatTarget, redis: Redis | None, key: str) -> None:
     """Mark the person's request as done with a reaction, once per delivery. Best effort: a
     chat that forbids reactions, or a deleted request, changes nothing."""
     if not target.reply_to or (redis is not None and not redis.hsetnx(key, "reacted", 1)):

@@ -13,6 +13,7 @@ from types import TracebackType
 from typing import Any
 from urllib.parse import urlsplit
 
+from redis import Redis
 from telegram import Update
 from telegram.error import InvalidToken
 from telegram.ext import Application
@@ -27,6 +28,7 @@ from core.errors import ConfigError
 from core.i18n import Catalogues
 from core.settings import Settings
 from worker.credits import Credits
+from worker.queue import GenerationQueue
 
 POLL_TIMEOUT_S = 30
 """Seconds one getUpdates long poll may wait on Telegram; long polls cost nothing while idle."""
@@ -48,9 +50,9 @@ class TelegramRunner:
         *,
         catalogues: Catalogues | None = None,
         poll_timeout: float = POLL_TIMEOUT_S,
-        redis: Any | None = None,
+        redis: Redis | None = None,
         credits: Credits | None = None,
-        queue: Any | None = None,
+        queue: GenerationQueue | None = None,
     ) -> None:
         if catalogues is None:
             import locales

@@ -27,6 +27,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from redis import Redis
 from telegram import (
     Bot,
     InlineKeyboardButton,
@@ -258,7 +259,7 @@ class TelegramSender:
 
     channel = "telegram"
 
-    def __init__(self, settings: Settings, catalogues: Catalogues, redis: Any | None = None) -> None:
+    def __init__(self, settings: Settings, catalogues: Catalogues, redis: Redis | None = None) -> None:
         self.settings = settings
         self.catalogues = catalogues
         self.redis = redis
@@ -323,7 +324,7 @@ class TelegramSender:
                 log.info("telegram final progress skipped: %s", type(error).__name__)
 
 
-async def deliver(bot: Bot, target: ChatTarget, steps: list[Step], redis: Any | None, key: str,
+async def deliver(bot: Bot, target: ChatTarget, steps: list[Step], redis: Redis | None, key: str,
                   pacer: GroupPacer | None = None, *, wait_as_long: bool = False) -> None:
     """Run the steps in order, skipping those a previous run finished (recorded in Redis), each
     in its group send slot (an album takes one per picture)."""
@@ -374,7 +375,7 @@ async def download(bot: Bot, file_id: str, limit: int = DOWNLOAD_MAX_BYTES) -> b
     return data
 
 
-def build_sender(settings: Settings, redis: Any | None = None) -> TelegramSender | None:
+def build_sender(settings: Settings, redis: Redis | None = None) -> TelegramSender | None:
     """The Telegram sender, or None when no bot token is configured."""
     if not settings.telegram_bot_token:
         return None

@@ -14,16 +14,19 @@ import logging
 import time
 from typing import Any
 
+from redis import Redis
 from telegram import Bot
 from telegram.error import TelegramError
 
 from core.i18n import Catalogues
+from worker.queue import GenerationQueue
+from worker.redis_conn import KEY_PREFIX
 
 log = logging.getLogger(__name__)
 
-WAITING_ACKS = "portraitbot:telegram:waiting"
+WAITING_ACKS = KEY_PREFIX + "telegram:waiting"
 """Redis sorted set: generation ids whose acknowledgement shows a queue position."""
-ACK_KEY = "portraitbot:telegram:waiting:{gen}"
+ACK_KEY = KEY_PREFIX + "telegram:waiting:{gen}"
 """Redis hash: chat, message, text, language, shown (position), edited_at."""
 ACK_TTL_S = 24 * 3600
 """Seconds an acknowledgement is followed at most."""
@@ -38,7 +41,7 @@ PER_TICK = 100
 class QueueNotes:
     """Follows waiting requests' acknowledgements and edits in their queue position."""
 
-    def __init__(self, redis: Any, queue: Any, catalogues: Catalogues, *, tick_s: float = TICK_S) -> None:
+    def __init__(self, redis: Redis, queue: GenerationQueue, catalogues: Catalogues, *, tick_s: float = TICK_S) -> None:
         self.redis = redis
         self.queue = queue
         self.catalogues = catalogues
