@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import os
 import sys
+from argparse import ArgumentParser, Namespace
 from dataclasses import replace
-from typing import Any
 
 from core.errors import ConfigError
 from core.settings import Settings
@@ -24,13 +24,13 @@ def load_settings() -> Settings:
         raise SystemExit(2) from None
 
 
-def add_listen_arguments(parser: Any) -> None:
+def add_listen_arguments(parser: ArgumentParser) -> None:
     """--port and --host, shared by ``run`` and ``server``."""
     parser.add_argument("--port", type=int, help="override HTTP_PORT")
     parser.add_argument("--host", help="override HTTP_HOST (default 127.0.0.1; 0.0.0.0 in containers)")
 
 
-def listen_settings(settings: Settings, args: Any) -> Settings:
+def listen_settings(settings: Settings, args: Namespace) -> Settings:
     """Settings with the command line's --port/--host applied."""
     if args.port:
         settings = replace(settings, http_port=args.port)

@@ -11,7 +11,16 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # typed without loading HTTP and image code at start
+    import httpx
+
+    from core.i18n import Catalogues
+    from core.settings import Settings
+    from core.styles import Catalogue
+    from engine.generate import Item
+    from engine.intake import Photo
 
 LANGUAGE = "en"
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -62,7 +71,7 @@ def main(args: argparse.Namespace) -> int:
     return asyncio.run(_run(args, settings, texts))
 
 
-async def _run(args: argparse.Namespace, settings: Any, texts: Any) -> int:
+async def _run(args: argparse.Namespace, settings: Settings, texts: Catalogues) -> int:
     import httpx
 
     from core.errors import PortraitBotError
@@ -102,7 +111,8 @@ async def _run(args: argparse.Namespace, settings: Any, texts: Any) -> int:
     return EXIT_OK if all(o.ok for o in outcomes) else EXIT_FAILED
 
 
-async def _items(args: argparse.Namespace, settings: Any, catalogue: Any, client: Any) -> list[Any]:
+async def _items(args: argparse.Namespace, settings: Settings, catalogue: Catalogue,
+                 client: httpx.AsyncClient) -> list[Item]:
     """What to generate, from the command line (or the batch file)."""
     from core.errors import UserInputError
     from core.plan import StyleFacts, plan
@@ -148,7 +158,7 @@ async def _items(args: argparse.Namespace, settings: Any, catalogue: Any, client
     return [Item(request, references) for request in chosen.requests]
 
 
-def preflight(photo: Any, settings: Any) -> None:
+def preflight(photo: Photo, settings: Settings) -> None:
     """Refuse, before any money is spent, a photo unlikely to give a good likeness."""
     from core.errors import UserInputError
     from engine.detector import build_detector
@@ -159,7 +169,7 @@ def preflight(photo: Any, settings: Any) -> None:
         raise UserInputError(verdict.message_id, **verdict.params)
 
 
-async def batch_items(path: Path, default_refs: tuple[bytes, ...], client: Any) -> list[Any]:
+async def batch_items(path: Path, default_refs: tuple[bytes, ...], client: httpx.AsyncClient) -> list[Item]:
     """Seed 003's batch JSON: [{"prompt", "model", "refs", "aspect_ratio", "label", ...}]."""
     import json
 
@@ -212,7 +222,7 @@ def _relative(ref: str, batch_file: Path) -> str:
     return str(batch_file.parent / ref)
 
 
-async def load_photo_from(source: str, client: Any) -> Any:
+async def load_photo_from(source: str, client: httpx.AsyncClient) -> Photo:
     """A reference photo (``engine.intake.Photo``) from a file or an https URL, checked."""
     from core.errors import UserInputError
     from engine.intake import load_photo
@@ -229,7 +239,7 @@ async def load_photo_from(source: str, client: Any) -> Any:
     return load_photo(data)
 
 
-async def fetch_url(url: str, client: Any) -> bytes:
+async def fetch_url(url: str, client: httpx.AsyncClient) -> bytes:
     """A photo from a public URL, through the guarded fetcher (https, public addresses, caps)."""
     from engine.urlfetch import fetch_image_url_async
 

@@ -15,10 +15,15 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import fields, replace
-from typing import TYPE_CHECKING, Any
+from types import FrameType
+from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # typed without loading Redis and the worker at start
+    import redis
+
+    from core.settings import Settings
     from worker.context import WorkerContext
 
 BURST_IDLE_S = 0.2
@@ -52,7 +57,7 @@ def main(args: argparse.Namespace) -> int:
 
 
 def run_worker(
-    settings: Any,
+    settings: Settings,
     *,
     burst: bool = False,
     sender_modules: list[str] | None = None,
@@ -82,7 +87,7 @@ def run_worker(
 
         stopping = False
 
-        def request_stop(self, signum: Any, frame: Any) -> None:
+        def request_stop(self, signum: int, frame: FrameType | None) -> None:
             self.stopping = True
             super().request_stop(signum, frame)
 
@@ -125,14 +130,14 @@ def run_worker(
     return 0
 
 
-def _drained(redis_client: Any, depth: Any, due_key: str) -> bool:
+def _drained(redis_client: redis.Redis, depth: Callable[[redis.Redis], int], due_key: str) -> bool:
     try:
         return bool(depth(redis_client) == 0 and redis_client.zcard(due_key) == 0)
     except Exception:
         return False
 
 
-def _fal_webhook_url(settings: Any, redis_client: Any) -> str | None:
+def _fal_webhook_url(settings: Settings, redis_client: redis.Redis) -> str | None:
     if not settings.public_url:
         return None
     from bot.falhook import webhook_url
@@ -179,7 +184,7 @@ def _run_many(args: argparse.Namespace) -> int:
         env["REDIS_URL"] = EmbeddedRedis.for_data_dir(settings.data_dir).start().url
     children = [subprocess.Popen(argv, env=env) for _ in range(args.processes)]
 
-    def forward(signum: int, _frame: Any) -> None:
+    def forward(signum: int, _frame: FrameType | None) -> None:
         for child in children:
             if child.poll() is None:
                 child.send_signal(signum)
