@@ -19,6 +19,7 @@ def main(args: argparse.Namespace) -> int:
     import subprocess
     import sys
     import threading
+    import time
     from dataclasses import replace
 
     from portraitbot.app import serve
@@ -60,16 +61,24 @@ def main(args: argparse.Namespace) -> int:
         for worker in workers:
             if worker.poll() is None:
                 worker.send_signal(signal.SIGTERM)
+        deadline = time.monotonic() + WORKER_STOP_S
         for worker in workers:
             try:
-                worker.wait(timeout=15)
+                worker.wait(timeout=max(0.1, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
-                worker.kill()
+                worker.kill()  # its leased steps are taken up again by the next worker
+                worker.wait()
         if supervisor is not None:
             supervisor.stop()
         if embedded is not None:
             embedded.stop()
     return 0
+
+
+WORKER_STOP_S = 8.0
+"""Seconds the workers get, all together, to finish their steps on Ctrl-C or SIGTERM before
+they are killed: a stop stays quick on a busy machine, and every step is leased, so a killed
+worker's generation is picked up again (the SIGKILL tests)."""
 
 
 def _exit_on_signal(signum: int, frame: object) -> None:
