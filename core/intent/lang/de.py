@@ -121,13 +121,22 @@ LEXICON = Lexicon(
     quality=("beste qualitat", "hochste qualitat", "hohe qualitat"),
     speed=("schnell", "schnellste"),
     expressions={
+        "look right": ("nach rechts schauen", "schau nach rechts", "blick nach rechts", "nach rechts gucken",),
+        "look left": ("nach links schauen", "schau nach links", "blick nach links", "nach links gucken",),
+        "open my mouth": ("mund offen", "offener mund", "offenem mund", "mund auf",),
+        "raise my eyebrows": ("augenbrauen hoch", "augenbrauen heben", "hochgezogene augenbrauen",),
+        "close my eyes": ("augen zu", "augen geschlossen", "augen schliessen", "geschlossenen augen",),
+        "angry": ("wutend", "verargert", "sauer",),
+        "look serious": ("ernst", "ernster", "ernstes", "ernsthaft",),
+        "sad": ("traurig", "trauriger", "trauriges",),
+        "surprised": ("uberrascht", "erstaunt", "verblufft", "uberraschtes",),
         "smile": ("lacheln", "lachelnd"),
         "wink": (
             "zwinker",
             "zwinkere",
             "zwinkern",
         ),
-        "big smile": ("lachen", "lachend"),
+        "big smile": ("breites grinsen", "grinsen", "lachend"),
     },
     venues={
         "dating_city": ("stadt", "in der stadt"),

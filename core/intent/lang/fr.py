@@ -106,7 +106,17 @@ LEXICON = Lexicon(
     },
     quality=("qualite maximale", "meilleure qualite", "haute qualite"),
     speed=("rapide", "le plus vite"),
-    expressions={"smile": ("sourire", "souris", "souriant"), "wink": ("clin d oeil",)},
+    expressions={
+        "look right": ("regarde a droite", "regarder a droite",),
+        "look left": ("regarde a gauche", "regarder a gauche",),
+        "open my mouth": ("bouche ouverte", "ouvre la bouche",),
+        "raise my eyebrows": ("hausse les sourcils", "sourcils leves", "lever les sourcils",),
+        "big smile": ("eclat de rire", "en train de rire", "grand sourire",),
+        "close my eyes": ("yeux fermes", "ferme les yeux", "fermer les yeux",),
+        "angry": ("en colere", "fache", "fachee",),
+        "look serious": ("serieux", "serieuse", "air serieux",),
+        "sad": ("triste", "air triste",),
+        "surprised": ("tete surprise", "visage surpris", "l air surpris", "surpris", "etonne", "etonnee", "air surpris",),"smile": ("sourire", "souris", "souriant"), "wink": ("clin d oeil",)},
     venues={
         "dating_city": ("ville", "en ville", "rue"),
         "dating_cafe": ("cafe", "terrasse"),

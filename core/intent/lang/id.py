@@ -76,6 +76,16 @@ LEXICON = Lexicon(
     quality=("kualitas terbaik", "kualitas tinggi", "kualitas maksimal"),
     speed=("cepat", "secepatnya"),
     expressions={
+        "look right": ("lihat ke kanan", "melihat ke kanan",),
+        "look left": ("lihat ke kiri", "melihat ke kiri",),
+        "open my mouth": ("buka mulut", "mulut terbuka",),
+        "raise my eyebrows": ("angkat alis", "naikkan alis",),
+        "big smile": ("tertawa lebar", "ketawa lebar", "senyum lebar",),
+        "close my eyes": ("merem", "tutup mata", "pejamkan mata", "memejamkan mata",),
+        "angry": ("marah",),
+        "look serious": ("serius", "muka serius",),
+        "sad": ("sedih",),
+        "surprised": ("kaget", "terkejut",),
         "smile": ("senyum", "tersenyum"),
         "wink": (
             "kedipin",

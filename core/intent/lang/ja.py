@@ -88,7 +88,17 @@ LEXICON = Lexicon(
     },
     quality=("最高画質", "高画質", "最高品質"),
     speed=("一番速い", "最速", "速く", "早く", "急ぎ"),
-    expressions={"smile": ("笑顔", "ほほえ", "微笑"), "wink": ("ウインク", "ウィンク")},
+    expressions={
+        "look right": ("右を見",),
+        "look left": ("左を見",),
+        "open my mouth": ("口を開け",),
+        "raise my eyebrows": ("眉を上げ",),
+        "big smile": ("大笑い", "爆笑", "満面の笑み",),
+        "close my eyes": ("目を閉じ", "目をつぶ", "目をつむ",),
+        "angry": ("怒っ", "怒り顔", "怒った顔",),
+        "look serious": ("真顔", "真剣な顔", "真剣な表情",),
+        "sad": ("悲しい", "悲しそう",),
+        "surprised": ("驚い", "驚き", "びっくり",),"smile": ("笑顔", "ほほえ", "微笑"), "wink": ("ウインク", "ウィンク")},
     venues={
         "dating_city": ("街", "都会"),
         "dating_cafe": ("カフェ",),

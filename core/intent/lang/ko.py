@@ -68,7 +68,17 @@ LEXICON = Lexicon(
     },
     quality=("최고 화질", "고화질", "최고 품질"),
     speed=("제일 빠른", "가장 빠른", "빠르게", "빨리"),
-    expressions={"smile": ("웃게", "웃는", "미소"), "wink": ("윙크",)},
+    expressions={
+        "look right": ("오른쪽 보", "오른쪽을 보",),
+        "look left": ("왼쪽 보", "왼쪽을 보",),
+        "open my mouth": ("입 벌", "입을 벌",),
+        "raise my eyebrows": ("눈썹 올", "눈썹을 올",),
+        "big smile": ("활짝 웃", "크게 웃",),
+        "close my eyes": ("눈 감", "눈을 감",),
+        "angry": ("화난", "화가 난",),
+        "look serious": ("진지한", "무표정",),
+        "sad": ("슬픈", "슬퍼",),
+        "surprised": ("놀란", "놀라는", "깜짝 놀",),"smile": ("웃게", "웃는", "미소"), "wink": ("윙크",)},
     venues={
         "dating_city": ("도시", "거리"),
         "dating_cafe": ("카페",),

@@ -89,7 +89,17 @@ LEXICON = Lexicon(
     },
     quality=("chat luong cao nhat", "chat luong cao", "chat luong tot nhat"),
     speed=("nhanh", "nhanh nhat"),
-    expressions={"smile": ("cuoi len", "mim cuoi", "nu cuoi"), "wink": ("nhay mat",)},
+    expressions={
+        "look right": ("nhin sang phai", "nhin ben phai",),
+        "look left": ("nhin sang trai", "nhin ben trai",),
+        "open my mouth": ("ha mieng",),
+        "raise my eyebrows": ("nhuong may", "nhuong chan may",),
+        "big smile": ("cuoi tuoi", "cuoi lon", "cuoi to",),
+        "close my eyes": ("nham mat",),
+        "angry": ("tuc gian", "gian du",),
+        "look serious": ("nghiem tuc",),
+        "sad": ("buon ba", "mat buon", "ve buon", "trong buon",),
+        "surprised": ("ngac nhien", "bat ngo",),"smile": ("cuoi len", "mim cuoi", "nu cuoi"), "wink": ("nhay mat",)},
     venues={
         "dating_city": ("thanh pho", "pho"),
         "dating_cafe": ("quan ca phe", "ca phe"),
