@@ -28,7 +28,7 @@ LEXICON = Lexicon(
             "kunstportrat",
             "kunstfoto",
         ),
-        "professional": (
+        "professional": ("professionelles portrat", "professionelles bild",
             "bewerbungsfoto",
             "business foto",
             "businessfoto",
@@ -70,7 +70,7 @@ LEXICON = Lexicon(
         "wedding": ("hochzeitsfoto", "hochzeit", "braut"),
         "musician": ("gitarre", "buhne", "musiker", "auf der buhne"),
         "chef": ("koch", "beim kochen"),
-        "pet_together": (
+        "pet_together": ("katzchen", "katze", "hund", "hundchen", "kater", "kaninchen", "welpen", "mein kater", "meinem katzchen", "meinem kater", "hundi",
             "golden retriever",
             "welpe",
             "meinem hund",
@@ -341,4 +341,5 @@ LEXICON = Lexicon(
     other_style=("anderer stil", "anderen stil"),
     stop=("abbrechen", "stopp", "stop"),
     go_on=("ja", "weiter", "mach weiter", "trotzdem"),
+    fuzzy=("aquarell", "olgemalde", "bewerbungsfoto", "reisepass", "passbild", "hochzeit", "weihnachten", "portrat", "gitarre", "katzchen", "biometrisch", "weihnachtsfoto", "hochzeitsfoto",),
 )

@@ -63,7 +63,7 @@ LEXICON = Lexicon(
         "wedding": ("boda", "novia", "novio", "vestido de novia"),
         "musician": ("escenario", "guitarra", "tocando", "musico", "en el escenario", "concierto"),
         "chef": ("cocinando", "cocina de un restaurante", "chef", "cocinero", "cocinando"),
-        "pet_together": (
+        "pet_together": ("gatita", "perrita", "cachorro", "mi perrita", "mi gata", "mi perra", "conejo", "hamster", "perro", "gato", "mascota", "mi gatito", "mi perrito",
             "golden retriever",
             "perrito",
             "gatito",
@@ -323,4 +323,5 @@ LEXICON = Lexicon(
     other_style=("otro estilo", "cambia el estilo"),
     stop=("cancela", "cancelar", "para", "basta"),
     go_on=("si", "vale", "adelante", "dale", "continua"),
+    fuzzy=("acuarela", "navidad", "navideno", "navidena", "graduacion", "pasaporte", "retrato", "gimnasio", "maraton", "senderismo", "cocinero", "guitarra", "mascota", "perrito", "gatito", "caricatura", "futurista", "pintura", "fotografia", "ciberpunk",),
 )

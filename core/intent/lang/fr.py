@@ -69,7 +69,7 @@ LEXICON = Lexicon(
             "cuisinier",
             "en cuisine",
         ),
-        "pet_together": (
+        "pet_together": ("chien", "chienne", "chatons", "toutou", "minou", "lapin", "hamster", "mon chaton", "mon chiot", "mon lapin", "mon toutou",
             "golden retriever",
             "chiot",
             "chaton",
@@ -300,4 +300,5 @@ LEXICON = Lexicon(
     other_style=("autre style", "change de style"),
     stop=("annule", "annuler", "stop", "arrete"),
     go_on=("oui", "vas y", "continue", "d accord"),
+    fuzzy=("aquarelle", "peinture", "passeport", "mariage", "diplome", "chaton", "guitare", "cuisinier", "randonnee", "identite",),
 )

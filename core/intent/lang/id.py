@@ -49,7 +49,7 @@ LEXICON = Lexicon(
         "wedding": ("pernikahan", "nikah", "pengantin", "prewedding"),
         "musician": ("gitar", "panggung", "musisi", "di panggung"),
         "chef": ("masak", "dapur", "koki", "chef"),
-        "pet_together": (
+        "pet_together": ("kucingnya", "anjingnya", "kelinci", "peliharaanku", "anak kucing", "anak anjing",
             "golden retriever",
             "anjingku",
             "kucingku",
@@ -259,4 +259,5 @@ LEXICON = Lexicon(
     other_style=("gaya lain",),
     stop=("batal", "stop", "udah"),
     go_on=("ya", "lanjut", "oke", "gas"),
+    fuzzy=("lukisan", "wisuda", "pernikahan", "paspor", "kucing", "anjing", "potret",),
 )

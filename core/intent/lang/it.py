@@ -50,7 +50,7 @@ LEXICON = Lexicon(
         "wedding": ("matrimonio", "sposa", "sposo", "abito da sposa"),
         "musician": ("chitarra", "palco", "musicista", "sul palco", "concerto"),
         "chef": ("cucino", "cucina di un ristorante", "cucinare", "chef", "cuoco", "in cucina"),
-        "pet_together": (
+        "pet_together": ("gattino", "gattina", "gatto", "gatta", "cane", "cagnolina", "cucciolo", "cucciola", "coniglio", "micio", "il mio gattino", "il mio cucciolo",
             "golden retriever",
             "cagnolino",
             "il mio cane",
@@ -280,4 +280,5 @@ LEXICON = Lexicon(
     other_style=("altro stile", "cambia stile"),
     stop=("annulla", "basta", "stop"),
     go_on=("si", "vai", "continua", "va bene"),
+    fuzzy=("acquerello", "acquarello", "pittura", "ritratto", "passaporto", "matrimonio", "natalizio", "natalizia", "palestra", "maratona", "gattino", "cagnolino", "chitarra", "fotografia",),
 )

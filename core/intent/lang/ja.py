@@ -213,7 +213,7 @@ LEXICON = Lexicon(
     pictures=("写真", "画像", "ポートレート", "アイコン", "イラスト"),
     series=("ずつ", "シリーズ", "いろんなスタイル"),
     negations=(),
-    post_negations=(
+    post_negations=("よりも", "よりは", "より",
         "はいいから",
         "はもういい",
         "はいらないから",

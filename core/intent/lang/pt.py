@@ -51,7 +51,7 @@ LEXICON = Lexicon(
         "wedding": ("casamento", "noiva", "noivo", "vestido de noiva"),
         "musician": ("palco", "guitarra", "tocando", "musico", "no palco"),
         "chef": ("cozinhando", "cozinha de um restaurante", "chef", "cozinheiro", "cozinhando"),
-        "pet_together": (
+        "pet_together": ("gatinho", "gatinha", "cachorrinha", "filhote", "filhotinho", "cachorra", "cadela", "coelho", "coelhinho", "meu bichinho", "cao", "meu cao", "doguinho", "vira lata", "hamster", "minha gatinha", "meu gatinho",
             "golden retriever",
             "cachorrinho",
             "meu cachorro",
@@ -316,4 +316,5 @@ LEXICON = Lexicon(
     other_style=("outro estilo", "muda o estilo"),
     stop=("cancela", "cancelar", "para", "pare"),
     go_on=("sim", "pode", "continua", "vai"),
+    fuzzy=("aquarela", "casamento", "pintura", "retrato", "passaporte", "academia", "maratona", "cachorro", "gatinho", "fotografia", "cachorrinho", "natalino",),
 )

@@ -57,7 +57,7 @@ LEXICON = Lexicon(
             "dang nau",
             "dau bep",
         ),
-        "pet_together": (
+        "pet_together": ("meo con", "cun con", "thu nuoi", "con tho", "boss nha",
             "cho golden",
             "chu cho",
             "cun",
@@ -273,4 +273,5 @@ LEXICON = Lexicon(
     other_style=("phong cach khac",),
     stop=("huy", "huy di", "dung", "thoi"),
     go_on=("co", "tiep tuc", "duoc", "ok"),
+    fuzzy=("halloween", "cyberpunk",),
 )
