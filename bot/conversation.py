@@ -18,7 +18,7 @@ from typing import Any
 
 import redis
 
-from bot import acks, edits, fewer, followups, idcountry, sets
+from bot import acks, albums, edits, fewer, followups, idcountry, sets
 from bot.buttons import pressed
 from bot.choices import pick_by_words, random_prompts, style_buttons
 from bot.commands import command_name
@@ -104,7 +104,9 @@ class Conversation:
                 go_on, first = edits.revise(self, self.redis, replace(incoming, target=target), self._read(incoming))
                 if not go_on:
                     return first
-            if incoming.photo is not None:
+            if incoming.photo is not None and incoming.album and incoming.addressed:
+                replies = await albums.collect(self, incoming, target)
+            elif incoming.photo is not None:
                 # Decoding and face detection take a few hundred ms: keep the event loop free
                 # for other chats meanwhile.
                 replies = await asyncio.to_thread(self._dispatch, incoming, target, session)

@@ -137,6 +137,7 @@ class TelegramHandlers:
             photo_ref=PhotoRef("telegram", photo.file_id, time.time()) if photo else None,
             addressed=True,
             bot_username=me.username,
+            album=message.media_group_id if own_photo is not None else None,
         )
         await self.send(context.bot, target, await self.conversation.handle(incoming))
 
