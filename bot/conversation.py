@@ -25,6 +25,7 @@ from bot.commands import command_name
 from bot.messages import Incoming, Reply
 from bot.paying import EVERY_COMMAND as COMMANDS
 from bot.photos import PhotoDesk
+from bot.written import written_language
 from core.chat import Button, ButtonAction, ChatTarget
 from core.errors import PortraitBotError, QuotaError, UserInputError
 from core.i18n import Catalogues, normalize_language
@@ -34,7 +35,7 @@ from core.plan import Plan, StyleFacts, plan
 from core.request import ASK_BELOW, QUIET_ACTIONS, Intent
 from core.settings import Settings
 from core.styles import Catalogue
-from core.written import LATIN_SCRIPT_LANGUAGES, written_language
+from core.written import LATIN_SCRIPT_LANGUAGES
 from worker import metrics
 from worker.queue import GenerationQueue
 from worker.store import (
