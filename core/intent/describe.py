@@ -140,8 +140,9 @@ def filler_spans(found: Found) -> list[tuple[int, int]]:
 
 _OTHER_STOPWORDS = frozenset(normalize(w) for w in every("stopwords"))
 """The language modules' words without content ("una", "mich", "toi")."""
-_OTHER_SCRIPT_WORD = re.compile(r"[\u0400-\u04ff\uac00-\ud7af\u30a0-\u30ff]{3,}")
-"""A Cyrillic, Hangul or katakana word long enough to name something ("космонавта")."""
+_OTHER_SCRIPT_WORD = re.compile(r"[\u0400-\u04ff\u30a0-\u30ff]{3,}|[\uac00-\ud7af]{2,}")
+"""A Cyrillic or katakana word long enough to name something ("космонавта"), or a Hangul one
+(two syllables already do: "셔츠", "정장")."""
 _BECOME = tuple(every("become"))
 
 
