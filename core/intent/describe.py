@@ -68,6 +68,8 @@ _LEADING_ZH = re.compile(r"^(?:一个|一名|一位|一只|个|位|名)")
 _PLACE_FIRST = re.compile(
     r"(?:in|on|at|under|inside|near|by|riding|standing|sitting|walking|flying|swimming|"
     r"surrounded|holding|wearing|in front of|next to|beside)\b|(?:我们?|自己)?(?:站|坐|走|躺|漫步|行走)?在|到")
+_SCENE_BEFORE = tuple(re.compile(p) for p in every("scene_before"))
+"""Wishes written before what they describe ("紺のスーツでLinkedIn用の写真")."""
 _ZH_SCENE = re.compile(r"(?<![放用发挂贴传])在([^，。,.!！?？的]{1,30})")
 
 
@@ -224,6 +226,14 @@ def scene_for(found: Found, consumed: list[tuple[int, int]], after: int) -> str 
         local = [(max(0, s - offset), max(0, e - offset)) for s, e in consumed]
         if content_left(body, local):
             return tidy("在" + body)
+    for pattern in _SCENE_BEFORE:
+        for match in pattern.finditer(text, after):
+            start, end = match.span("x")
+            local = [(max(0, s - start), max(0, e - start)) for s, e in consumed]
+            if content_left(text[start:end], local):
+                scene = tidy(_strip_spans(text, start, end, consumed))
+                if scene:
+                    return scene
     return None
 
 
