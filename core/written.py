@@ -1,5 +1,5 @@
 """The language a message's script names outright (pure: no detector here; the detector for
-Latin-script text is ``bot.written``)."""
+Latin-script text is ``engine.written``)."""
 
 from __future__ import annotations
 

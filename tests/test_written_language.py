@@ -1,4 +1,4 @@
-"""``bot.written``: the language a message is written in, from a real detector whose model
+"""``engine.written``: the language a message is written in, from a real detector whose model
 ships inside its package (no download, no network), restricted to the bot's languages."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.written import written_language
+from engine.written import written_language
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -48,7 +48,7 @@ def test_the_detector_needs_no_network_and_answers_only_our_languages() -> None:
             raise OSError("no network")
         socket.socket.connect = refuse
         socket.create_connection = refuse
-        from bot.written import written_language
+        from engine.written import written_language
         from core.i18n import SUPPORTED_LANGUAGES
         answers = {written_language(t) for t in [
             "dit is een foto van mij in de stad",  # Dutch: not ours

@@ -37,10 +37,10 @@ from bot.wechat.replies import merge
 from bot.wechat.store import Choices
 from bot.wecom.inbound import ImageRef, WeComMessage, parse
 from bot.wecom.streams import Stream, Streams, stream_id_for
-from bot.written import written_language
 from core.chat import ChatTarget, PhotoRef
 from core.errors import PortraitBotError
 from core.i18n import Catalogues
+from engine.written import written_language
 from worker.store import SessionStore, WrittenLanguages
 
 log = logging.getLogger(__name__)

@@ -30,7 +30,7 @@ LEXICON = Lexicon(
             "photo artistique",
             "artistique",
         ),
-        "professional": (
+        "professional": ("portrait pro",
             "photo pro",
             "photo professionnelle",
             "portrait professionnel",
@@ -133,7 +133,7 @@ LEXICON = Lexicon(
             "profil tinder",
         )
     },
-    id_photo=(
+    id_photo=("carte d identite", "cni", "titre de sejour", "photo de visa", "permis de conduire",
         "biometrique",
         "photo biometrique",
         "photo d identite",
@@ -144,6 +144,9 @@ LEXICON = Lexicon(
     ),
     visa=("visa",),
     specs={
+        "tw": ("taiwan", "taiwanais",),
+        "hk": ("hong kong",),
+        "nz": ("nouvelle zelande", "neo zelandais",),
         "uk": ("britannique", "royaume uni", "anglais"),
         "de": ("allemand", "allemagne"),
         "it": ("italien", "italie"),
@@ -152,13 +155,13 @@ LEXICON = Lexicon(
         "ru": ("russe", "russie"),
         "au": ("australien", "australie"),
         "mx": ("mexicain", "mexique"),
-        "jp_passport": ("japonais",),
+        "jp_passport": ("japon", "japonais",),
         "kr": ("coreen",),
         "cn_passport": ("chinois", "chine"),
         "in": ("indien", "inde"),
         "fr": ("francais", "francaise", "carte d identite", "cni"),
-        "us": ("americain", "americaine", "etats unis"),
-        "ca": ("canadien", "canadienne"),
+        "us": ("usa", "americains", "americain", "americaine", "etats unis"),
+        "ca": ("canada", "canadien", "canadienne"),
         "schengen": ("schengen",),
     },
     scene_openers=("avec", "en costume", "en robe", "portant"),
@@ -252,7 +255,7 @@ LEXICON = Lexicon(
         "laisse tomber le",
     ),
     negation_ends=("mets", "et mets", "mais", "plutot", "je veux", "fais"),
-    joiners=("et", "et une", "et un"),
+    joiners=("ensuite", "puis", "et puis", "et ensuite", "et", "et une", "et un"),
     numbers={"deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7, "huit": 8},
     become=(
         r"\bmoi en (?:tant que )?(?P<x>.+)",

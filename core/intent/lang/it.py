@@ -110,7 +110,7 @@ LEXICON = Lexicon(
     families={
         "dating": ("appuntamento", "tinder", "app di incontri", "incontri", "profilo di incontri")
     },
-    id_photo=(
+    id_photo=("foto visto", "patente", "permesso di soggiorno",
         "biometrica",
         "foto biometrica",
         "fototessera",
@@ -123,6 +123,9 @@ LEXICON = Lexicon(
     ),
     visa=("visto", "foto per il visto"),
     specs={
+        "tw": ("taiwan",),
+        "hk": ("hong kong",),
+        "nz": ("nuova zelanda", "neozelandese",),
         "ca": ("canadese", "canada"),
         "uk": ("britannico", "regno unito"),
         "de": ("tedesco", "germania"),
@@ -131,8 +134,8 @@ LEXICON = Lexicon(
         "br": ("brasiliano", "brasile"),
         "ru": ("russo", "russia"),
         "au": ("australiano", "australia"),
-        "mx": ("messicano",),
-        "jp_passport": ("giapponese",),
+        "mx": ("messico", "messicano",),
+        "jp_passport": ("giappone", "giapponese",),
         "kr": ("coreano",),
         "cn_passport": ("cinese", "cina"),
         "in": ("indiano", "india"),
@@ -235,7 +238,7 @@ LEXICON = Lexicon(
         "niente",
     ),
     negation_ends=("metti", "e metti", "ma", "invece", "voglio", "fai"),
-    joiners=("e",),
+    joiners=("poi", "e poi", "dopo", "e",),
     numbers={"due": 2, "tre": 3, "quattro": 4, "cinque": 5, "sei": 6, "sette": 7, "otto": 8},
     become=(r"\bio come (?:un |una )?(?P<x>.+)", r"\btrasformami in (?:un |una )?(?P<x>.+)"),
     instead=(
