@@ -18,14 +18,14 @@ from typing import Any
 
 import redis
 
-from bot import acks, edits, fewer, followups, idcountry
+from bot import acks, edits, fewer, followups, idcountry, sets
 from bot.buttons import pressed
 from bot.choices import pick_by_words, random_prompts, style_buttons
 from bot.commands import command_name
 from bot.intake import IntakePool, photo_arrived, photo_arriving, wait_for_photo
 from bot.messages import Incoming, Reply
 from bot.paying import EVERY_COMMAND as COMMANDS
-from bot.photos import PhotoDesk
+from bot.photos import PhotoDesk, joins_set, with_photos
 from core.chat import Button, ButtonAction, ChatTarget
 from core.errors import PortraitBotError, QuotaError, UserInputError
 from core.i18n import Catalogues, normalize_language
@@ -53,10 +53,6 @@ log = logging.getLogger(__name__)
 
 OWN_LANGUAGE_CHANNELS = frozenset({"wechat"})
 """Channels whose adapter already follows the written language (bot/wechat/handler.py)."""
-
-
-POPULAR_STYLES = ("professional", "anime", "dating_cafe", "oil_painting", "avatar_3d", "id_photo_white")
-"""Offered as buttons when a photo arrives with no request."""
 
 
 def _chosen_language(session: Session, written: str | None, target: ChatTarget) -> str:
@@ -259,30 +255,10 @@ class Conversation:
         if target.is_group and not incoming.addressed:
             return []
         assert incoming.photo is not None and reference is not None
-        session = self.sessions.update(target.person_id, reference=reference)
-        if text:
-            name = command_name(text, incoming.bot_username)
-            if name in COMMANDS:
-                return COMMANDS[name](self, target, session, text)
-            intent = recognize(text, bot_username=incoming.bot_username, extra_styles=self.extra_styles)
-            if intent.action not in QUIET_ACTIONS and intent.action != "help":
-                return self._intent(intent, target, session)
-        pending = session.pending
-        if pending and pending.kind in ("photo", "confirm"):
-            return self.start(Intent.from_dict(pending.intent), target, session)
-        if reference.verdict:
-            return [Reply(self.say(target, reference.verdict, **(reference.verdict_params or {})) + "\n" + self.say(target, "conv.photo_tip_then"))]
-        if pending and pending.kind == "choice":
-            # They were asked "which one?" and sent the selfie first: ask again, with that choice.
-            choices = [c for c in pending.intent.get("choices") or [] if self.styles.get(c) is not None]
-            buttons = style_buttons(self.styles, choices, target.language, columns=2)
-            return [Reply(self.say(target, "conv.photo_then_choose"), buttons=buttons)]
-        return [
-            Reply(
-                self.say(target, "conv.photo_received"),
-                buttons=style_buttons(self.styles, POPULAR_STYLES, target.language, columns=2),
-            )
-        ]
+        current = self.sessions.get(target.person_id)
+        joined = joins_set(current, reference.received_at)
+        session = self.sessions.save(target.person_id, with_photos(current, [reference], join=joined))
+        return sets.answer_photos(self, incoming, target, text, session, [reference])
 
     # ----------------------------------------------------------------- starting work
     def start(self, intent: Intent, target: ChatTarget, session: Session) -> list[Reply]:
@@ -312,6 +288,7 @@ class Conversation:
                 result.requests,
                 reference=reference.path if (reference and result.needs_photo) else None,
                 label=f"{what} · {self.model_name(result.model.key, target)}",
+                references=[p for p in session.reference_paths() if os.path.exists(p)] if result.needs_photo else (),
             )
         except QuotaError as error:
             return fewer.refusal(self, error, intent, target)

@@ -65,6 +65,8 @@ def _id_spec(found: Found) -> str | None:
             return "jp_passport"
         if spec == "cn_passport" and found.has("visa") and not _says_passport(found):
             return "cn_visa"  # a visa to China, not a Chinese passport
+        if spec == "jp_passport" and found.has("visa") and not _says_passport(found):
+            return "jp_visa"  # "visa japonesa": a visa to Japan
         return spec
     passport_or_visa = found.has("visa") or "passport" in found.text or "护照" in found.text
     if found.has("china") and passport_or_visa:

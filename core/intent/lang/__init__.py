@@ -77,6 +77,9 @@ class Lexicon:
     """Regexes with a group ``x``: what the person becomes ("yo como (?P<x>.+)")."""
     instead: tuple[str, ...] = ()
     """"X instead" / "rather X": the style in this clause replaces the others named."""
+    fuzzy: tuple[str, ...] = ()
+    """Distinctive single words whose small misspellings are forgiven ("acuarela" also reads
+    "acurela"): the first letter must agree, see ``core.intent.text.typo_of``."""
     fillers: tuple[str, ...] = ()
     """Politeness and filler: never part of a scene ("por favor", "bitte")."""
     stopwords: tuple[str, ...] = ()

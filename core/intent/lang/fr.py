@@ -69,7 +69,7 @@ LEXICON = Lexicon(
             "cuisinier",
             "en cuisine",
         ),
-        "pet_together": (
+        "pet_together": ("chien", "chienne", "chatons", "toutou", "minou", "lapin", "hamster", "mon chaton", "mon chiot", "mon lapin", "mon toutou",
             "golden retriever",
             "chiot",
             "chaton",
@@ -106,7 +106,17 @@ LEXICON = Lexicon(
     },
     quality=("qualite maximale", "meilleure qualite", "haute qualite"),
     speed=("rapide", "le plus vite"),
-    expressions={"smile": ("sourire", "souris", "souriant"), "wink": ("clin d oeil",)},
+    expressions={
+        "look right": ("regarde a droite", "regarder a droite",),
+        "look left": ("regarde a gauche", "regarder a gauche",),
+        "open my mouth": ("bouche ouverte", "ouvre la bouche",),
+        "raise my eyebrows": ("hausse les sourcils", "sourcils leves", "lever les sourcils",),
+        "big smile": ("eclat de rire", "en train de rire", "grand sourire",),
+        "close my eyes": ("yeux fermes", "ferme les yeux", "fermer les yeux",),
+        "angry": ("en colere", "fache", "fachee",),
+        "look serious": ("serieux", "serieuse", "air serieux",),
+        "sad": ("triste", "air triste",),
+        "surprised": ("tete surprise", "visage surpris", "l air surpris", "surpris", "etonne", "etonnee", "air surpris",),"smile": ("sourire", "souris", "souriant"), "wink": ("clin d oeil",)},
     venues={
         "dating_city": ("ville", "en ville", "rue"),
         "dating_cafe": ("cafe", "terrasse"),
@@ -123,7 +133,7 @@ LEXICON = Lexicon(
             "profil tinder",
         )
     },
-    id_photo=(
+    id_photo=("carte d identite", "cni", "titre de sejour", "photo de visa", "permis de conduire",
         "biometrique",
         "photo biometrique",
         "photo d identite",
@@ -134,6 +144,9 @@ LEXICON = Lexicon(
     ),
     visa=("visa",),
     specs={
+        "tw": ("taiwan", "taiwanais",),
+        "hk": ("hong kong",),
+        "nz": ("nouvelle zelande", "neo zelandais",),
         "uk": ("britannique", "royaume uni", "anglais"),
         "de": ("allemand", "allemagne"),
         "it": ("italien", "italie"),
@@ -142,13 +155,13 @@ LEXICON = Lexicon(
         "ru": ("russe", "russie"),
         "au": ("australien", "australie"),
         "mx": ("mexicain", "mexique"),
-        "jp_passport": ("japonais",),
+        "jp_passport": ("japon", "japonais",),
         "kr": ("coreen",),
         "cn_passport": ("chinois", "chine"),
         "in": ("indien", "inde"),
         "fr": ("francais", "francaise", "carte d identite", "cni"),
-        "us": ("americain", "americaine", "etats unis"),
-        "ca": ("canadien", "canadienne"),
+        "us": ("usa", "americains", "americain", "americaine", "etats unis"),
+        "ca": ("canada", "canadien", "canadienne"),
         "schengen": ("schengen",),
     },
     scene_openers=("avec", "en costume", "en robe", "portant"),
@@ -242,7 +255,7 @@ LEXICON = Lexicon(
         "laisse tomber le",
     ),
     negation_ends=("mets", "et mets", "mais", "plutot", "je veux", "fais"),
-    joiners=("et", "et une", "et un"),
+    joiners=("ensuite", "puis", "et puis", "et ensuite", "et", "et une", "et un"),
     numbers={"deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7, "huit": 8},
     become=(
         r"\bmoi en (?:tant que )?(?P<x>.+)",
@@ -290,4 +303,5 @@ LEXICON = Lexicon(
     other_style=("autre style", "change de style"),
     stop=("annule", "annuler", "stop", "arrete"),
     go_on=("oui", "vas y", "continue", "d accord"),
+    fuzzy=("aquarelle", "peinture", "passeport", "mariage", "diplome", "chaton", "guitare", "cuisinier", "randonnee", "identite",),
 )

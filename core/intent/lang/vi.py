@@ -57,7 +57,7 @@ LEXICON = Lexicon(
             "dang nau",
             "dau bep",
         ),
-        "pet_together": (
+        "pet_together": ("meo con", "cun con", "thu nuoi", "con tho", "boss nha",
             "cho golden",
             "chu cho",
             "cun",
@@ -89,7 +89,17 @@ LEXICON = Lexicon(
     },
     quality=("chat luong cao nhat", "chat luong cao", "chat luong tot nhat"),
     speed=("nhanh", "nhanh nhat"),
-    expressions={"smile": ("cuoi len", "mim cuoi", "nu cuoi"), "wink": ("nhay mat",)},
+    expressions={
+        "look right": ("nhin sang phai", "nhin ben phai",),
+        "look left": ("nhin sang trai", "nhin ben trai",),
+        "open my mouth": ("ha mieng",),
+        "raise my eyebrows": ("nhuong may", "nhuong chan may",),
+        "big smile": ("cuoi tuoi", "cuoi lon", "cuoi to",),
+        "close my eyes": ("nham mat",),
+        "angry": ("tuc gian", "gian du",),
+        "look serious": ("nghiem tuc",),
+        "sad": ("buon ba", "mat buon", "ve buon", "trong buon",),
+        "surprised": ("ngac nhien", "bat ngo",),"smile": ("cuoi len", "mim cuoi", "nu cuoi"), "wink": ("nhay mat",)},
     venues={
         "dating_city": ("thanh pho", "pho"),
         "dating_cafe": ("quan ca phe", "ca phe"),
@@ -97,7 +107,7 @@ LEXICON = Lexicon(
         "dating_restaurant": ("nha hang",),
     },
     families={"dating": ("hen ho", "hen ho", "app hen ho", "tinder")},
-    id_photo=(
+    id_photo=("anh visa", "anh cccd", "cccd", "cmnd", "anh bang lai",
         "sinh trac",
         "anh ho chieu",
         "ho chieu",
@@ -108,6 +118,9 @@ LEXICON = Lexicon(
     ),
     visa=("visa", "thi thuc"),
     specs={
+        "tw": ("dai loan",),
+        "hk": ("hong kong",),
+        "nz": ("new zealand", "tan tay lan",),
         "ca": ("canada",),
         "uk": ("anh quoc", "vuong quoc anh"),
         "de": ("duc",),
@@ -118,7 +131,7 @@ LEXICON = Lexicon(
         "ru": ("nga",),
         "au": ("uc",),
         "mx": ("mexico",),
-        "jp_passport": ("ho chieu nhat",),
+        "jp_passport": ("nhat ban", "ho chieu nhat",),
         "kr": ("han quoc",),
         "cn_passport": ("trung quoc",),
         "in": ("an do",),
@@ -214,7 +227,7 @@ LEXICON = Lexicon(
     series=("mot loat", "nhieu phong cach"),
     negations=("bo", "thay vi", "khong phai", "khong muon", "khong", "bo", "dung lam"),
     negation_ends=("lam", "toi muon", "muon", "ma", "thay vao do", "lam"),
-    joiners=("va",),
+    joiners=("roi", "sau do", "roi sau do", "tiep theo", "va",),
     numbers={"hai": 2, "ba": 3, "bon": 4, "nam": 5, "sau": 6, "bay": 7},
     counters=("tam", "buc"),
     become=(
@@ -263,4 +276,5 @@ LEXICON = Lexicon(
     other_style=("phong cach khac",),
     stop=("huy", "huy di", "dung", "thoi"),
     go_on=("co", "tiep tuc", "duoc", "ok"),
+    fuzzy=("halloween", "cyberpunk",),
 )
