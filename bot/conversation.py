@@ -35,7 +35,8 @@ from core.plan import Plan, StyleFacts, plan
 from core.request import ASK_BELOW, QUIET_ACTIONS, Intent
 from core.settings import Settings
 from core.styles import Catalogue
-from core.written import LATIN_SCRIPT_LANGUAGES, written_language
+from core.written import LATIN_SCRIPT_LANGUAGES
+from engine.written import written_language
 from worker import metrics
 from worker.queue import GenerationQueue
 from worker.store import (

@@ -41,7 +41,7 @@ from bot.wecom.streams import Stream, Streams, stream_id_for
 from core.chat import ChatTarget, PhotoRef
 from core.errors import PortraitBotError
 from core.i18n import Catalogues
-from core.written import written_language
+from engine.written import written_language
 from worker.store import SessionStore, WrittenLanguages
 
 log = logging.getLogger(__name__)

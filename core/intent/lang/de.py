@@ -204,7 +204,7 @@ LEXICON = Lexicon(
         "16:9": ("querformat", "horizontal"),
         "1:1": ("quadratisch",),
     },
-    cancel=(
+    cancel=("brich ab", "brich das ab", "brech ab",
         "stoppen",
         "stopp die",
         "anhalten",

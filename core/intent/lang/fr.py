@@ -30,7 +30,7 @@ LEXICON = Lexicon(
             "photo artistique",
             "artistique",
         ),
-        "professional": (
+        "professional": ("portrait pro",
             "photo pro",
             "photo professionnelle",
             "portrait professionnel",
