@@ -22,6 +22,7 @@ from bot import acks, edits, fewer, followups, idcountry, sets
 from bot.buttons import pressed
 from bot.choices import pick_by_words, random_prompts, style_buttons
 from bot.commands import command_name
+from bot.intake import IntakePool, photo_arrived, photo_arriving, wait_for_photo
 from bot.llm_fallback import LLMFallback
 from bot.messages import Incoming, Reply
 from bot.paying import EVERY_COMMAND as COMMANDS
@@ -42,6 +43,7 @@ from worker.queue import GenerationQueue
 from worker.store import (
     REFERENCE_MAX_AGE_SECONDS,
     Pending,
+    Reference,
     Session,
     SessionStore,
     WrittenLanguages,
@@ -76,6 +78,7 @@ class Conversation:
         queue: GenerationQueue,
         photos: PhotoDesk,
         available_providers: frozenset[str],
+        intake: IntakePool | None = None,
     ) -> None:
         self.redis = redis_client
         self.settings = settings
@@ -83,6 +86,8 @@ class Conversation:
         self.styles = styles
         self.queue = queue
         self.photos = photos
+        self.intake = intake
+        """Where photos are checked: other processes; None: a thread of this one."""
         self.sessions = SessionStore(redis_client)
         self.available_providers = available_providers
         self.llm = LLMFallback.from_settings(settings, redis_client)
@@ -97,6 +102,10 @@ class Conversation:
         if incoming.message_key and not first_time(self.redis, incoming.message_key):
             return []
         target = incoming.target
+        takes_photo = incoming.photo is not None and (incoming.addressed or not target.is_group)
+        if not takes_photo:
+            # Their photo is still being fetched or checked: answer once it is the reference.
+            await wait_for_photo(self.redis, target.person_id)
         session = self.sessions.get(target.person_id, now=time.time())
         written = None if target.channel in OWN_LANGUAGE_CHANNELS else self._written_language(target.person_id, incoming.text)
         target = replace(target, language=_chosen_language(session, written, target))
@@ -108,20 +117,29 @@ class Conversation:
                 go_on, first = edits.revise(self, self.redis, replace(incoming, target=target), self._read(incoming))
                 if not go_on:
                     return first
-            if incoming.photo is not None:
-                # Decoding and face detection take a few hundred ms: keep the event loop free
-                # for other chats meanwhile.
-                replies = await asyncio.to_thread(self._dispatch, incoming, target, session)
-            elif self.llm is not None:
+            reference = await self._take_photo(incoming) if takes_photo else None
+            if self.llm is not None and reference is None:
                 # The optional model may take seconds: keep the event loop free meanwhile.
-                replies = await asyncio.to_thread(self._dispatch, incoming, target, session)
+                replies = await asyncio.to_thread(self._dispatch, incoming, target, session, reference)
             else:
-                replies = self._dispatch(incoming, target, session)
+                replies = self._dispatch(incoming, target, session, reference)
         except PortraitBotError as error:
             return [*first, Reply(self.catalogues.error_text(target.language, error))]
         if incoming.origin and any(r.generation_id for r in replies):
             edits.remember(self.redis, incoming, self._read(incoming), replies)
         return [*first, *replies]
+
+    async def _take_photo(self, incoming: Incoming) -> Reference:
+        """Decode, check and save the photo (a few hundred ms) where it holds up no one else."""
+        assert incoming.photo is not None
+        person = incoming.target.person_id
+        photo_arriving(self.redis, person)
+        try:
+            if self.intake is not None:
+                return await self.intake.accept(person, incoming.photo, incoming.photo_ref)
+            return await asyncio.to_thread(self.photos.accept, person, incoming.photo, incoming.photo_ref)
+        finally:
+            photo_arrived(self.redis, person)
 
     def _read(self, incoming: Incoming) -> Intent:
         return recognize(incoming.text or "", bot_username=incoming.bot_username, extra_styles=self.extra_styles)
@@ -161,12 +179,13 @@ class Conversation:
         return MODELS[key].name if key in MODELS else key
 
     # ----------------------------------------------------------------- dispatch
-    def _dispatch(self, incoming: Incoming, target: ChatTarget, session: Session) -> list[Reply]:
+    def _dispatch(self, incoming: Incoming, target: ChatTarget, session: Session,
+                  reference: Reference | None = None) -> list[Reply]:
         if incoming.callback:
             return pressed(self, incoming.callback, target, session)
         text = (incoming.text or "").strip()
         if incoming.photo is not None:
-            return self._photo(incoming, target, text)
+            return self._photo(incoming, target, text, reference)
         if not text:
             return []
         if target.is_group and not incoming.addressed:
@@ -242,11 +261,10 @@ class Conversation:
                                 Button.of(self.say(target, "conv.button_styles"), ButtonAction.styles, "all")),))]
 
     # ----------------------------------------------------------------- photos
-    def _photo(self, incoming: Incoming, target: ChatTarget, text: str) -> list[Reply]:
+    def _photo(self, incoming: Incoming, target: ChatTarget, text: str, reference: Reference | None) -> list[Reply]:
         if target.is_group and not incoming.addressed:
             return []
-        assert incoming.photo is not None
-        reference = self.photos.accept(target.person_id, incoming.photo, incoming.photo_ref)
+        assert incoming.photo is not None and reference is not None
         current = self.sessions.get(target.person_id)
         joined = joins_set(current, reference.received_at)
         session = self.sessions.save(target.person_id, with_photos(current, [reference], join=joined))

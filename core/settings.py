@@ -153,6 +153,9 @@ class Settings:
     failure_ttl_seconds: int = DEFAULT_FAILURE_TTL_SECONDS
     retention_days: float = DEFAULT_RETENTION_DAYS
     face_detector_model: Path | None = None
+    photo_processes: int = 1
+    """Processes that decode and check photos for a server (``bot.intake``); 0: a thread of
+    the server itself (its GIL: other people's answers wait while a photo is checked)."""
     likeness_min: float = DEFAULT_LIKENESS_MIN
     payments: str = ""
     """``stars``: pictures cost credits, bought with Telegram Stars (core/credits.py); empty:
@@ -244,6 +247,7 @@ class Settings:
             ),
             retention_days=get.number("RETENTION_DAYS", DEFAULT_RETENTION_DAYS, low=0.0),
             face_detector_model=Path(p) if (p := get.text("FACE_DETECTOR_MODEL")) else None,
+            photo_processes=get.integer("PHOTO_PROCESSES", 1, low=0),
             likeness_min=min(1.0, get.number("LIKENESS_MIN", DEFAULT_LIKENESS_MIN, low=0.0)),
             payments=get.choice("PAYMENTS", ("", "stars")),
             free_credits=get.integer("FREE_CREDITS", DEFAULT_FREE_CREDITS, low=0),
