@@ -31,7 +31,7 @@ from bot.limits import BodyLimit, GuardedH11Protocol, server_config
 from bot.web.routes import MAX_UPLOAD_BYTES
 from core.errors import PermanentUpstreamError
 from core.settings import Settings
-from engine.providers.http import MAX_DOWNLOAD_BYTES, download_image
+from engine.providers.http import MAX_DOWNLOAD_BYTES, RetryPolicy, download_image
 from tests.fakes import ServerThread, serve
 
 CHUNK = 64 * 1024
@@ -235,16 +235,48 @@ def test_an_oversized_provider_result_is_cut_without_holding_it() -> None:
     app = Starlette(routes=[Route("/declared.png", image), Route("/undeclared.png", image),
                             Route("/ok.png", ok)])
 
-    async def fetch(url: str) -> Any:
+    async def fetch(url: str, trusted: str) -> Any:
         async with httpx.AsyncClient() as client:
-            return await download_image(client, url, unavailable_message_id="x")
+            return await download_image(client, url, trusted=trusted, unavailable_message_id="x")
 
     with serve(app) as base:
-        for path, most in (("/declared.png", 4 * 2**20), ("/undeclared.png", MAX_DOWNLOAD_BYTES * 1.3)):
+        # Streamed to a temporary file while it comes in: memory stays at a few chunks, even
+        # for a body that never says its size.
+        for path in ("/declared.png", "/undeclared.png"):
             tracemalloc.start()
             with pytest.raises(PermanentUpstreamError):
-                asyncio.run(fetch(base + path))
+                asyncio.run(fetch(base + path, base))
             _, peak = tracemalloc.get_traced_memory()
             tracemalloc.stop()
-            assert peak < most, f"{path}: held {peak >> 20} MB"
-        assert asyncio.run(fetch(base + "/ok.png")).content_type == "image/png"
+            assert peak < 4 * 2**20, f"{path}: held {peak >> 20} MB"
+        assert asyncio.run(fetch(base + "/ok.png", base)).content_type == "image/png"
+
+
+def test_a_provider_result_from_our_own_network_is_never_fetched() -> None:
+    """A result URL is followed only to the provider's configured host or a public https
+    address: an answer naming localhost, the metadata address or a private host is refused
+    before any connection is made."""
+    hits: list[str] = []
+
+    async def image(request: Request) -> Response:
+        hits.append(request.url.path)
+        return Response(b"\x89PNG\r\n\x1a\n" + b"\0" * 1000, media_type="image/png")
+
+    app = Starlette(routes=[Route("/{name}", image)])
+
+    async def fetch(url: str, trusted: str) -> Any:
+        async with httpx.AsyncClient(timeout=2) as client:
+            return await download_image(client, url, trusted=trusted, unavailable_message_id="x",
+                                        policy=RetryPolicy(attempts=1))
+
+    with serve(app) as base:
+        port = base.rsplit(":", 1)[1]
+        for url in (f"{base}/a.png", f"http://localhost:{port}/b.png",
+                    "https://169.254.169.254/latest/meta-data", "https://10.0.0.7/c.png",
+                    f"https://[::ffff:127.0.0.1]:{port}/d.png", "https://2130706433/e.png"):
+            with pytest.raises(PermanentUpstreamError):
+                asyncio.run(fetch(url, "https://queue.fal.run"))
+        assert hits == []
+        # The operator's own configured API host is trusted, whatever its address.
+        assert asyncio.run(fetch(f"{base}/ok.png", base + "/api")).content_type == "image/png"
+        assert hits == ["/ok.png"]

@@ -240,14 +240,14 @@ async def _submit_failed_transiently(
 def provider_job(ctx: WorkerContext, record: Record, model: Model) -> ProviderJob:
     """The provider's input for this part of the request (``engine.calls``, as the CLI's)."""
     request = GenerationRequest.from_dict(record.json("request", {}))
-    reference = record["reference"]
-    references: tuple[bytes, ...] = ()
-    if reference:
+    references: list[bytes] = []
+    for index, path in enumerate(record.references()):
         try:
-            references = (Path(reference).read_bytes(),)
+            references.append(Path(path).read_bytes())
         except OSError:
-            raise PermanentUpstreamError("generate.photo_gone") from None
-    return calls.provider_job(request, model, ctx.styles, references,
+            if index == 0:  # the main photo; another of the set gone (retention) is left out
+                raise PermanentUpstreamError("generate.photo_gone") from None
+    return calls.provider_job(request, model, ctx.styles, tuple(references),
                               chunk=int(record.number("chunk")), webhook_url=ctx.webhook_url(record.id))
 
 

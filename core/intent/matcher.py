@@ -109,6 +109,7 @@ _LEXICON_KINDS: tuple[tuple[str, str], ...] = (
     ("unsure", "help:"), ("greetings", "talk:"), ("thanks", "praise:"),
     ("requests", "request:"), ("pictures", "photo:"), ("series", "series:"),
     ("fillers", "filler:"), ("quality", "quality:"), ("speed", "speed:"),
+    ("random_face", "random:"), ("not_expressions", "chat:"),
 )
 """Lexicon fields (``core.intent.lang``) and the hit label each phrase gets."""
 _LEXICON_MAPS: tuple[tuple[str, str], ...] = (
@@ -151,6 +152,8 @@ def _whose_face(phrases: Iterable[str]) -> list[str]:
 
 
 _TABLE: list[_Phrase] = _build()
+_FUZZY: frozenset[str] = style_words.FUZZY_WORDS | frozenset(normalize(w) for w in every("fuzzy"))
+"""Words whose small typos are forgiven: the English table's and every lexicon's."""
 
 
 @dataclass
@@ -210,7 +213,7 @@ class _Index:
             if phrase.words and _LATIN_ONLY.match(phrase.text):
                 first = phrase.words[0]
                 self.by_first.setdefault(first, []).append(phrase)
-                if first in style_words.FUZZY_WORDS:
+                if first in _FUZZY:
                     self.fuzzy_by_letter.setdefault(first[0], []).append(phrase)
             else:
                 self.substrings.append(phrase)
@@ -289,7 +292,7 @@ def _match_at(phrase: _Phrase, tokens: list[Token], i: int) -> Hit | None:
     size = len(phrase.words)
     if i + size > len(tokens):
         return None
-    if all(word_matches(tokens[i + j].text, word, fuzzy=word in style_words.FUZZY_WORDS)
+    if all(word_matches(tokens[i + j].text, word, fuzzy=word in _FUZZY)
            for j, word in enumerate(phrase.words)):
         return Hit(phrase.label, tokens[i].start, tokens[i + size - 1].end, phrase.text,
                    phrase.weak)

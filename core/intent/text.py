@@ -31,8 +31,9 @@ def clean_text(text: str) -> str:
 
 
 _UNFOLDABLE = {"ß": "ss", "đ": "d", "Đ": "D", "ø": "o", "Ø": "O", "æ": "ae", "ł": "l", "ı": "i",
-               "İ": "I"}
-"""Latin letters NFKD leaves whole ("weiß" is read "weiss", Vietnamese "đ" as "d")."""
+               "İ": "I", "ё": "е", "Ё": "Е"}
+"""Letters NFKD leaves whole ("weiß" is read "weiss", Vietnamese "đ" as "d"), and Russian "ё",
+which most people type as "е"."""
 
 
 def _fold_latin(text: str) -> str:

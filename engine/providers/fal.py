@@ -167,7 +167,8 @@ class FalProvider:
             raise PermanentUpstreamError("fal.no_images")
         return tuple(
             await asyncio.gather(
-                *(download_image(self._client, url, content_type=kind, policy=self._retry,
+                *(download_image(self._client, url, content_type=kind, trusted=self._base,
+                                 policy=self._retry,
                                  sleep=self._sleep, unavailable_message_id="fal.unavailable")
                   for url, kind in files)
             )

@@ -20,15 +20,18 @@ import asyncio
 import base64
 import logging
 import random
+import tempfile
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 
-from core.errors import PermanentUpstreamError, TransientUpstreamError
+from core.errors import PermanentUpstreamError, TransientUpstreamError, UserInputError
 from core.settings import Settings
 from engine.providers.base import OutputImage
+from engine.urlfetch import checked_addresses, is_public_address, parse_url, system_resolver
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +53,9 @@ MAX_DOWNLOAD_BYTES = 40 * 1024 * 1024
 Read in chunks and cut here, so a 300 MB answer costs the worker 40 MB, not 300."""
 DOWNLOAD_TIMEOUT = httpx.Timeout(60.0, connect=10.0)
 """Seconds for one image download (connect within 10 s)."""
+SPOOL_IN_MEMORY_BYTES = 1024 * 1024
+"""A download larger than this goes to a temporary file while it streams in, and is read
+back once whole and within MAX_DOWNLOAD_BYTES: never a growing buffer plus its copy."""
 
 Sleep = Callable[[float], Awaitable[None]]
 
@@ -125,12 +131,20 @@ async def download_image(
     *,
     content_type: str | None = None,
     unavailable_message_id: str,
+    trusted: str = "",
     policy: RetryPolicy = DEFAULT_RETRY,
     sleep: Sleep = asyncio.sleep,
 ) -> OutputImage:
-    """Fetch one output image now (upstream URLs expire); never sends our credentials."""
+    """Fetch one output image now (upstream URLs expire); never sends our credentials.
+
+    ``trusted`` is the provider's own API URL, as the operator configured it: its host may be
+    anything (a private gateway, the test fakes). Any other host must be a public https
+    address (``result_source_allowed``)."""
     if url.startswith("data:"):
         return decode_data_uri(url)
+    if not await result_source_allowed(url, trusted):
+        log.warning("image download refused: %s is not a public https address", _host(url))
+        raise PermanentUpstreamError("generate.download_failed")
     for attempt in range(1, policy.attempts + 1):
         wait_hint: float | None = None
         try:
@@ -161,13 +175,37 @@ async def _read_capped(client: httpx.AsyncClient, url: str) -> tuple[int, bytes,
         if declared.isdigit() and int(declared) > MAX_DOWNLOAD_BYTES:
             log.warning("image download refused: %s bytes declared", declared)
             raise PermanentUpstreamError("generate.download_failed")
-        body = bytearray()
-        async for chunk in response.aiter_bytes():
-            body += chunk
-            if len(body) > MAX_DOWNLOAD_BYTES:
-                log.warning("image download cut at %d bytes", len(body))
-                raise PermanentUpstreamError("generate.download_failed")
-        return 200, bytes(body), kind, None
+        with tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY_BYTES) as spool:
+            received = 0
+            async for chunk in response.aiter_bytes():
+                received += len(chunk)
+                if received > MAX_DOWNLOAD_BYTES:
+                    log.warning("image download cut at %d bytes", received)
+                    raise PermanentUpstreamError("generate.download_failed")
+                spool.write(chunk)
+            spool.seek(0)
+            return 200, spool.read(), kind, None
+
+
+async def result_source_allowed(url: str, trusted: str = "") -> bool:
+    """Whether a result image may be fetched from ``url``: the provider's configured host, or
+    an https URL whose every address is public. A provider answer (or whoever tampered with
+    it) naming 169.254.169.254, localhost or our private network is never followed."""
+    host = _host(url)
+    if host and host == _host(trusted):
+        return True
+    try:
+        await checked_addresses(parse_url(url), system_resolver, is_public_address)
+    except UserInputError:
+        return False
+    return True
+
+
+def _host(url: str) -> str:
+    try:
+        return (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        return ""
 
 
 def decode_data_uri(uri: str) -> OutputImage:

@@ -138,7 +138,7 @@ class SeedreamProvider(SyncProvider):
             elif entry.get("url"):
                 # The link expires within 24 h: fetch it now, without our key.
                 images.append(await download_image(
-                    self._client, str(entry["url"]), content_type="image/jpeg",
+                    self._client, str(entry["url"]), content_type="image/jpeg", trusted=self._url,
                     policy=self._retry, sleep=self._sleep,
                     unavailable_message_id="seedream.unavailable",
                 ))

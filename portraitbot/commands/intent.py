@@ -1,8 +1,10 @@
 """`portraitbot intent [TEXT]`: the recognised intent as one JSON object.
 
 With no TEXT, reads one utterance per line from stdin and prints one JSON line for each; a
-blank line prints the intent of empty text ({"action": "none", ...}) so output lines stay
-aligned with input lines.
+blank line prints the intent of empty text so output lines stay aligned with input lines.
+``--explain`` prints, before each intent, the rules that fired (in order, with their
+docstrings), the words matched with the lexicons they belong to, the language and the
+confidence.
 """
 
 from __future__ import annotations
@@ -23,10 +25,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("text", nargs="*", help="the message; read lines from stdin if absent")
     parser.add_argument("--bot-username", default=None,
                         help="the bot's @username, removed from mentions and /commands")
+    parser.add_argument("--explain", action="store_true",
+                        help="also print the rules that fired, the words matched, their "
+                             "language and the confidence")
 
 
 def main(args: argparse.Namespace) -> int:
     from core.intent import recognize
+
+    if args.explain:
+        return _explain(args)
 
     def show(line: str) -> None:
         data = recognize(line, bot_username=args.bot_username).to_dict()
@@ -38,4 +46,21 @@ def main(args: argparse.Namespace) -> int:
         return 0
     for line in sys.stdin:
         show(line.rstrip("\r\n"))
+    return 0
+
+
+def _explain(args: argparse.Namespace) -> int:
+    """Each utterance's explanation, then its intent JSON, a blank line between utterances."""
+    from core.intent.explain import explain
+
+    lines = [" ".join(args.text)] if args.text else [ln.rstrip("\r\n") for ln in sys.stdin]
+    for n, line in enumerate(lines):
+        if n:
+            print()
+        explained = explain(line, bot_username=args.bot_username)
+        print(f"text: {line}")
+        print("\n".join(explained.lines()))
+        data = explained.reading.intent.to_dict()
+        print("intent: " + json.dumps({key: data.get(key) for key in JSON_KEYS},
+                                      ensure_ascii=False), flush=True)
     return 0
