@@ -20,7 +20,6 @@ from bot import sets
 from bot.messages import Incoming, Reply
 from bot.photos import with_photos
 from core.chat import ChatTarget
-from core.errors import UserInputError
 from worker.redis_conn import KEY_PREFIX
 from worker.store import Reference
 
@@ -41,17 +40,15 @@ def _keys(person_id: str, album: str) -> tuple[str, str, str]:
     return base + ":parts", base + ":last", base + ":closed"
 
 
-async def collect(conv: Conversation, incoming: Incoming, target: ChatTarget) -> list[Reply]:
-    """Take one part of an album; the album's one answer, or nothing for the other parts."""
-    assert incoming.photo is not None and incoming.album
+async def collect(
+    conv: Conversation, incoming: Incoming, target: ChatTarget, reference: Reference
+) -> list[Reply]:
+    """Take one part of an album (its photo already checked and saved as ``reference``); the
+    album's one answer, or nothing for the other parts."""
+    assert incoming.album
     person = target.person_id
     parts, last, closed = _keys(person, incoming.album)
-    try:
-        reference: Reference | None = await asyncio.to_thread(
-            conv.photos.accept, person, incoming.photo, incoming.photo_ref)
-    except UserInputError:
-        reference = None  # not an image after all: the album goes on without it
-    entry = {"ref": asdict(reference) if reference else None, "text": (incoming.text or "").strip()}
+    entry = {"ref": asdict(reference), "text": (incoming.text or "").strip()}
     with conv.redis.pipeline() as pipe:
         pipe.rpush(parts, json.dumps(entry, ensure_ascii=False))
         pipe.expire(parts, ALBUM_TTL_S)

@@ -23,7 +23,7 @@ LEXICON = Lexicon(
         ),
         "personal_brand": ("thuong hieu ca nhan",),
         "artistic": ("nghe thuat",),
-        "professional": (
+        "professional": ("chan dung chuyen nghiep", "anh the chuyen nghiep", "chuyen nghiep",
             "anh chuyen nghiep",
             "anh ho so",
             "anh cong so",
@@ -145,7 +145,7 @@ LEXICON = Lexicon(
         "red": ("nen do",),
     },
     ratios={
-        "9:16": ("kho doc", "hinh doc", "anh doc"),
+        "9:16": ("chieu doc", "khung doc", "hinh nen dien thoai", "cho dien thoai", "kho doc", "hinh doc", "anh doc"),
         "16:9": ("kho ngang", "ngang"),
         "1:1": ("vuong",),
     },
@@ -163,7 +163,7 @@ LEXICON = Lexicon(
         "khong lam nua",
         "bo di",
     ),
-    questions=(
+    questions=("bao lau", "mat bao lau", "bao nhieu phut", "mat may phut",
         "lan dau",
         "bat dau sao",
         "khac nhau",
@@ -187,7 +187,7 @@ LEXICON = Lexicon(
         "dung the nao",
         "su dung the nao",
     ),
-    greetings=(
+    greetings=("tam biet", "hen gap lai", "mai gap", "bye bye", "haha", "hihi", "duoc day",
         "hello ban",
         "hi ban",
         "ngu ngon",
@@ -228,9 +228,11 @@ LEXICON = Lexicon(
     negations=("bo", "thay vi", "khong phai", "khong muon", "khong", "bo", "dung lam"),
     negation_ends=("lam", "toi muon", "muon", "ma", "thay vao do", "lam"),
     joiners=("roi", "sau do", "roi sau do", "tiep theo", "va",),
-    numbers={"hai": 2, "ba": 3, "bon": 4, "nam": 5, "sau": 6, "bay": 7},
+    numbers={"hai": 2, "ba": 3, "bon": 4, "nam": 5, "sau": 6, "bay": 7, "tam": 8, "chin": 9,
+             "muoi": 10},
+    numbers_alone={"hai": 2, "ba": 3, "bon": 4, "nam": 5, "bay": 7, "chin": 9, "muoi": 10},
     counters=("tam", "buc"),
-    become=(
+    become=("\\b(?:toi|minh) (?:trong vai|dong vai|hoa trang thanh|hoa than) (?:mot |thanh )?(?P<x>.+)",
         r"\b(?:toi|minh) (?:lam|la|thanh|hoa than thanh) (?:mot )?(?P<x>.+)",
         r"\bbien (?:toi|minh) thanh (?P<x>.+)",
     ),
@@ -277,4 +279,5 @@ LEXICON = Lexicon(
     stop=("huy", "huy di", "dung", "thoi"),
     go_on=("co", "tiep tuc", "duoc", "ok"),
     fuzzy=("halloween", "cyberpunk",),
+    random_face=("khuon mat ngau nhien", "mat ngau nhien", "nguoi ngau nhien", "ngau nhien khuon mat", "khong co that", "khong ton tai", "nguoi ao",),
 )
