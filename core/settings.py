@@ -49,6 +49,9 @@ DEFAULT_RETENTION_DAYS = 30
 DEFAULT_LIKENESS_MIN = 0.5
 """Likeness (0..1, ``engine.faces.likeness``) under which a photographic result gets one more
 attempt; 0.5 is dlib's same-person distance of 0.6. ``LIKENESS_MIN=0`` turns the check off."""
+DEFAULT_INTENT_LLM_TIMEOUT_S = 3.0
+"""Seconds the optional intent LLM may take, submit to answer, before the rules' reading stands."""
+DEFAULT_INTENT_LLM_DAILY_CAP = 200
 
 
 class Secret:
@@ -164,6 +167,11 @@ class Settings:
     payment_support: str = ""
     """Where /paysupport sends people (a @username or an address); empty: this chat."""
     log_level: str = "INFO"
+    intent_llm_model: str = ""
+    """fal ``any-llm`` model asked about messages the rules cannot place; empty: never."""
+    intent_llm_timeout_s: float = DEFAULT_INTENT_LLM_TIMEOUT_S
+    intent_llm_daily_cap: int = DEFAULT_INTENT_LLM_DAILY_CAP
+    """At most this many model calls a day (UTC), for the whole bot."""
 
     @property
     def has_any_provider_key(self) -> bool:
@@ -248,6 +256,11 @@ class Settings:
             model_credits=parse_prices("MODEL_CREDITS", get.text("MODEL_CREDITS")),
             payment_support=get.text("PAYMENT_SUPPORT"),
             log_level=(get.text("LOG_LEVEL") or "INFO").upper(),
+            intent_llm_model=get.text("INTENT_LLM_MODEL"),
+            intent_llm_timeout_s=min(30.0, get.number(
+                "INTENT_LLM_TIMEOUT_S", DEFAULT_INTENT_LLM_TIMEOUT_S, low=0.5)),
+            intent_llm_daily_cap=get.integer(
+                "INTENT_LLM_DAILY_CAP", DEFAULT_INTENT_LLM_DAILY_CAP, low=0),
         )
         settings._check_pairs()
         return settings

@@ -24,6 +24,7 @@ from core.settings import Settings
 from core.styles import Catalogue
 from engine.providers.base import Provider
 from worker.owned import OwnedPolls
+from worker.submits import SubmitLeases
 from worker.timing import Timing
 
 T = TypeVar("T")
@@ -44,6 +45,10 @@ class WorkerContext:
     """fal calls this when a request finishes (PUBLIC_URL set); polling stays the fallback."""
     owned: OwnedPolls = field(default_factory=OwnedPolls)
     """Generations this process polls from its own clock between status calls."""
+    submitting: SubmitLeases = field(default_factory=SubmitLeases)
+    """This process's submits on the wire: their leases are renewed while it lives."""
+    stopping: bool = False
+    """Set when the sweep stops: submits still waiting for a slot are left to other processes."""
     loop: asyncio.AbstractEventLoop = field(default_factory=asyncio.new_event_loop)
     _thread: threading.Thread | None = field(default=None, repr=False)
     _id_photo: Any = field(default=None, repr=False)

@@ -52,11 +52,15 @@ class Lexicon:
     """Backdrop colour (white, blue, red) -> words."""
     ratios: Mapping[str, tuple[str, ...]] = field(default_factory=_none)
     cancel: tuple[str, ...] = ()
+    random_face: tuple[str, ...] = ()
+    """A face of nobody in particular ("cara aleatoria", "someone who does not exist")."""
     questions: tuple[str, ...] = ()
     """A question about the bot, its price or privacy: always help, never a generation."""
     unsure: tuple[str, ...] = ()
     """"I don't know what to pick": help unless something is asked for."""
     greetings: tuple[str, ...] = ()
+    not_expressions: tuple[str, ...] = ()
+    """Chat holding an expression word: Japanese "いいじゃん笑" is "lol", not a smile."""
     thanks: tuple[str, ...] = ()
     """Thanks and praise: chat."""
     requests: tuple[str, ...] = ()

@@ -28,7 +28,7 @@ LEXICON = Lexicon(
             "kunstportrat",
             "kunstfoto",
         ),
-        "professional": ("professionelles portrat", "professionelles bild",
+        "professional": ("business portrat", "businessportrat", "firmenportrat", "professionelles portrat", "professionelles bild",
             "bewerbungsfoto",
             "business foto",
             "businessfoto",
@@ -202,7 +202,7 @@ LEXICON = Lexicon(
     ratios={
         "9:16": ("hochformat", "vertikal"),
         "16:9": ("querformat", "horizontal"),
-        "1:1": ("quadratisch",),
+        "1:1": ("quadratischer", "quadratisches", "quadratische", "quadratisch",),
     },
     cancel=("brich ab", "brich das ab", "brech ab",
         "stoppen",
@@ -241,7 +241,7 @@ LEXICON = Lexicon(
         "speicherst du",
         "wie funktioniert",
     ),
-    greetings=(
+    greetings=("tschuss", "tschau", "bis morgen", "bis dann", "bis spater", "haha", "nicht schlecht", "ciao",
         "moin moin",
         "hey",
         "gute nacht",
@@ -345,4 +345,5 @@ LEXICON = Lexicon(
     stop=("abbrechen", "stopp", "stop"),
     go_on=("ja", "weiter", "mach weiter", "trotzdem"),
     fuzzy=("aquarell", "olgemalde", "bewerbungsfoto", "reisepass", "passbild", "hochzeit", "weihnachten", "portrat", "gitarre", "katzchen", "biometrisch", "weihnachtsfoto", "hochzeitsfoto",),
+    random_face=("zufalliges gesicht", "zufallige person", "zufallsgesicht", "den es nicht gibt", "die es nicht gibt", "nicht existiert", "ausgedachte person", "fiktive person", "erfundenes gesicht",),
 )

@@ -29,7 +29,7 @@ LEXICON = Lexicon(
             "foto artistica",
             "artistico",
         ),
-        "professional": (
+        "professional": ("retrato corporativo", "corporativo", "corporativa",
             "retrato profesional",
             "foto profesional",
             "foto corporativa",
@@ -186,7 +186,7 @@ LEXICON = Lexicon(
         "dejalo",
         "no importa",
     ),
-    questions=(
+    questions=("como te mando", "como te envio", "como mando", "como envio", "como te paso", "como subo",
         "primera vez",
         "como empiezo",
         "como empiezo",
@@ -215,7 +215,7 @@ LEXICON = Lexicon(
         "como funciona",
         "que es esto",
     ),
-    greetings=(
+    greetings=("chao", "chau", "adios", "hasta manana", "nos vemos", "jajaja", "jaja", "jeje", "que bueno", "xd",
         "que onda",
         "hey",
         "buenas noches",
@@ -327,4 +327,5 @@ LEXICON = Lexicon(
     stop=("cancela", "cancelar", "para", "basta"),
     go_on=("si", "vale", "adelante", "dale", "continua"),
     fuzzy=("acuarela", "navidad", "navideno", "navidena", "graduacion", "pasaporte", "retrato", "gimnasio", "maraton", "senderismo", "cocinero", "guitarra", "mascota", "perrito", "gatito", "caricatura", "futurista", "pintura", "fotografia", "ciberpunk",),
+    random_face=("cara aleatoria", "rostro aleatorio", "persona aleatoria", "cara al azar", "que no existe", "no existe", "persona inventada", "cara inventada", "persona ficticia",),
 )

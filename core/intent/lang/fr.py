@@ -30,7 +30,7 @@ LEXICON = Lexicon(
             "photo artistique",
             "artistique",
         ),
-        "professional": ("portrait pro",
+        "professional": ("portrait corporate", "corporate", "portrait pro",
             "photo pro",
             "photo professionnelle",
             "portrait professionnel",
@@ -209,7 +209,7 @@ LEXICON = Lexicon(
         "gardez vous",
         "comment ca marche",
     ),
-    greetings=("wesh", "yo", "bonne nuit", "bonne soiree", "salut", "bonjour", "bonsoir", "coucou"),
+    greetings=("mdr", "ptdr", "a demain", "au revoir", "a plus", "pas mal", "wesh", "yo", "bonne nuit", "bonne soiree", "salut", "bonjour", "bonsoir", "coucou"),
     thanks=(
         "je te remercie",
         "je vous remercie",
@@ -262,7 +262,7 @@ LEXICON = Lexicon(
         r"\bmoi comme (?:un |une )?(?P<x>.+)",
         r"\btransforme moi en (?:un |une )?(?P<x>.+)",
     ),
-    instead=(
+    instead=("mais",
         "je prefere",
         "plutot",
         "a la place",
@@ -304,4 +304,5 @@ LEXICON = Lexicon(
     stop=("annule", "annuler", "stop", "arrete"),
     go_on=("oui", "vas y", "continue", "d accord"),
     fuzzy=("aquarelle", "peinture", "passeport", "mariage", "diplome", "chaton", "guitare", "cuisinier", "randonnee", "identite",),
+    random_face=("visage aleatoire", "personne aleatoire", "visage au hasard", "qui n existe pas", "n existe pas", "personne imaginaire", "visage invente", "personne fictive",),
 )

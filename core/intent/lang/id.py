@@ -24,7 +24,7 @@ LEXICON = Lexicon(
             "artistik",
             "foto seni",
         ),
-        "professional": (
+        "professional": ("foto korporat", "korporat", "foto kantor",
             "foto profesional",
             "foto formal",
             "foto kerja",
@@ -46,7 +46,7 @@ LEXICON = Lexicon(
         "christmas": ("natal",),
         "halloween": ("halloween",),
         "graduation": ("wisuda", "kelulusan"),
-        "wedding": ("pernikahan", "nikah", "pengantin", "prewedding"),
+        "wedding": ("nikahan", "kawinan", "foto nikah", "pernikahan", "nikah", "pengantin", "prewedding"),
         "musician": ("gitar", "panggung", "musisi", "di panggung"),
         "chef": ("masak", "dapur", "koki", "chef"),
         "pet_together": ("kucingnya", "anjingnya", "kelinci", "peliharaanku", "anak kucing", "anak anjing",
@@ -182,7 +182,7 @@ LEXICON = Lexicon(
         "cara pakai",
         "gimana cara",
     ),
-    greetings=(
+    greetings=("wkwk", "wkwkwk", "haha", "dadah", "sampai besok", "sampai jumpa", "lumayan", "bye",
         "hai hai",
         "hallo",
         "selamat tidur",
@@ -263,4 +263,5 @@ LEXICON = Lexicon(
     stop=("batal", "stop", "udah"),
     go_on=("ya", "lanjut", "oke", "gas"),
     fuzzy=("lukisan", "wisuda", "pernikahan", "paspor", "kucing", "anjing", "potret",),
+    random_face=("wajah acak", "muka acak", "orang acak", "yang nggak ada", "yang tidak ada", "tidak nyata", "nggak nyata", "orang fiktif", "wajah random",),
 )

@@ -25,7 +25,7 @@ LEXICON = Lexicon(
             "foto artistica",
             "artistico",
         ),
-        "professional": (
+        "professional": ("ritratto aziendale", "aziendale", "ritratto corporate",
             "foto professionale",
             "ritratto professionale",
             "foto aziendale",
@@ -103,12 +103,12 @@ LEXICON = Lexicon(
     },
     venues={
         "dating_city": ("citta", "in citta"),
-        "dating_cafe": ("caffe", "al bar"),
+        "dating_cafe": ("in un bar", "caffetteria", "caffe", "al bar"),
         "dating_beach": ("spiaggia", "in spiaggia", "al mare"),
         "dating_restaurant": ("ristorante", "cena romantica"),
     },
     families={
-        "dating": ("appuntamento", "tinder", "app di incontri", "incontri", "profilo di incontri")
+        "dating": ("primo appuntamento", "appuntamento", "tinder", "app di incontri", "incontri", "profilo di incontri")
     },
     id_photo=("foto visto", "patente", "permesso di soggiorno",
         "biometrica",
@@ -193,7 +193,7 @@ LEXICON = Lexicon(
         "salvate le mie foto",
         "come funziona",
     ),
-    greetings=(
+    greetings=("ahah", "ahahah", "a domani", "arrivederci", "ci vediamo", "carino", "ciao ciao",
         "ehila",
         "ehi",
         "buonanotte",
@@ -284,4 +284,5 @@ LEXICON = Lexicon(
     stop=("annulla", "basta", "stop"),
     go_on=("si", "vai", "continua", "va bene"),
     fuzzy=("acquerello", "acquarello", "pittura", "ritratto", "passaporto", "matrimonio", "natalizio", "natalizia", "palestra", "maratona", "gattino", "cagnolino", "chitarra", "fotografia",),
+    random_face=("volto casuale", "viso casuale", "faccia casuale", "persona casuale", "che non esiste", "non esiste", "persona inventata", "volto inventato", "persona immaginaria",),
 )

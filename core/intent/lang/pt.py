@@ -27,7 +27,7 @@ LEXICON = Lexicon(
             "foto artistica",
             "artistico",
         ),
-        "professional": (
+        "professional": ("retrato corporativo", "corporativo", "corporativa",
             "foto profissional",
             "retrato profissional",
             "foto corporativa",
@@ -154,7 +154,7 @@ LEXICON = Lexicon(
         "br": ("rg", "cnh", "cpf", "brasileiro", "brasileira", "brasil"),
         "schengen": ("schengen",),
     },
-    scene_openers=("com", "de terno", "usando", "vestindo"),
+    scene_openers=("de oculos", "de blazer", "de camisa", "de vestido", "de jaqueta", "de camiseta", "com", "de terno", "usando", "vestindo"),
     backgrounds={"white": ("fundo branco",), "blue": ("fundo azul",), "red": ("fundo vermelho",)},
     ratios={
         "9:16": ("vertical", "formato vertical", "para stories"),
@@ -177,7 +177,7 @@ LEXICON = Lexicon(
         "esquece",
         "pare",
     ),
-    questions=(
+    questions=("como eu te mando", "como te mando", "como envio", "como eu envio", "como mando",
         "primeira vez",
         "como comeco",
         "diferenca",
@@ -204,7 +204,7 @@ LEXICON = Lexicon(
         "voces guardam",
         "como funciona",
     ),
-    greetings=(
+    greetings=("tchau", "ate amanha", "ate mais", "falou", "kkkk", "kkk", "rsrs", "haha", "gostei",
         "eae",
         "e ai",
         "opa",
@@ -320,4 +320,5 @@ LEXICON = Lexicon(
     stop=("cancela", "cancelar", "para", "pare"),
     go_on=("sim", "pode", "continua", "vai"),
     fuzzy=("aquarela", "casamento", "pintura", "retrato", "passaporte", "academia", "maratona", "cachorro", "gatinho", "fotografia", "cachorrinho", "natalino",),
+    random_face=("rosto aleatorio", "cara aleatoria", "pessoa aleatoria", "que nao existe", "nao existe", "pessoa inventada", "rosto inventado", "pessoa ficticia",),
 )

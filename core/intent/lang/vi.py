@@ -187,7 +187,7 @@ LEXICON = Lexicon(
         "dung the nao",
         "su dung the nao",
     ),
-    greetings=(
+    greetings=("tam biet", "hen gap lai", "mai gap", "bye bye", "haha", "hihi", "duoc day",
         "hello ban",
         "hi ban",
         "ngu ngon",
@@ -279,4 +279,5 @@ LEXICON = Lexicon(
     stop=("huy", "huy di", "dung", "thoi"),
     go_on=("co", "tiep tuc", "duoc", "ok"),
     fuzzy=("halloween", "cyberpunk",),
+    random_face=("khuon mat ngau nhien", "mat ngau nhien", "nguoi ngau nhien", "ngau nhien khuon mat", "khong co that", "khong ton tai", "nguoi ao",),
 )

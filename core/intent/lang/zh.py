@@ -5,6 +5,7 @@ from core.intent.lang import Lexicon
 LEXICON = Lexicon(
     code="zh",
     styles={
+        "cyberpunk": ("塞博朋克", "赛博朋客", "赛伯朋克", "赛博朋克风",),
         "chef": ("后厨", "做饭", "做菜"),
         "linkedin": ("领英", "领英头像"),
         "hanfu": ("古风",),
@@ -84,7 +85,7 @@ LEXICON = Lexicon(
         "你是谁",
         "怎么用",
     ),
-    greetings=("你好", "您好", "早上好", "晚上好", "哈喽", "嗨"),
+    greetings=("拜拜", "再见", "明天见", "回头见", "哈哈", "不错", "嘿嘿", "你好", "您好", "早上好", "晚上好", "哈喽", "嗨"),
     thanks=(
         "感恩",
         "感激",
