@@ -22,6 +22,8 @@ import contextlib
 import hashlib
 import logging
 import multiprocessing
+import os
+import threading
 import time
 from collections.abc import AsyncIterator
 from concurrent.futures import ProcessPoolExecutor
@@ -89,6 +91,14 @@ def _start(data_dir: str, detector_model: str | None) -> None:
 
     model = Path(detector_model) if detector_model else None
     _desk = PhotoDesk(Path(data_dir), build_detector(Settings(face_detector_model=model)))
+    threading.Thread(target=_exit_with, args=(os.getppid(),), daemon=True, name="orphan-watch").start()
+
+
+def _exit_with(parent: int) -> None:
+    """End this intake process when its server is gone, however the server ended (SIGKILL too)."""
+    while os.getppid() == parent:
+        time.sleep(1.0)
+    os._exit(0)
 
 
 def _accept(person_id: str, data: bytes, source: PhotoRef | None) -> tuple[Any, ...]:
@@ -135,7 +145,7 @@ class IntakePool:
             yield
         finally:
             warming.cancel()
-            self.close()
+            self.close(wait=True)
 
     async def accept(self, person_id: str, data: bytes, source: PhotoRef | None) -> Reference:
         loop = asyncio.get_running_loop()
@@ -153,7 +163,8 @@ class IntakePool:
         reference: Reference = outcome[1]
         return reference
 
-    def close(self) -> None:
+    def close(self, wait: bool = False) -> None:
+        """Stop the processes; photos not yet started are dropped, the one in hand finishes."""
         if self._pool is not None:
-            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool.shutdown(wait=wait, cancel_futures=True)
             self._pool = None

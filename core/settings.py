@@ -115,6 +115,9 @@ class Settings:
     telegram_group_window_s: float = 60.0
     """Seconds of that window; all server and worker processes share it through Redis."""
     telegram_update_queue_max: int = 10_000
+    telegram_sends_per_s: int = 30
+    """Messages sent a second at most, over all chats (Telegram's broadcast guidance); 0: no
+    overall pace (an operator with paid broadcasts, or a bench measuring ingress alone)."""
     """Webhook mode: Telegram updates waiting in Redis at most; beyond, the webhook answers 429
     and Telegram redelivers later."""
     wechat_app_id: str = ""
@@ -205,6 +208,7 @@ class Settings:
             telegram_group_messages=get.integer("TELEGRAM_GROUP_MESSAGES", 20, low=1),
             telegram_group_window_s=get.number("TELEGRAM_GROUP_WINDOW_S", 60.0, low=0.1),
             telegram_update_queue_max=get.integer("TELEGRAM_UPDATE_QUEUE_MAX", 10_000, low=1),
+            telegram_sends_per_s=get.integer("TELEGRAM_SENDS_PER_S", 30, low=0),
             wechat_app_id=get.text("WECHAT_APP_ID"),
             wechat_app_secret=get.secret("WECHAT_APP_SECRET"),
             wechat_token=get.secret("WECHAT_TOKEN"),

@@ -260,6 +260,8 @@ def record_count(record: Record) -> int:
 
 POLL_FIELDS = ("state", "model", "handle", "submitted_at", "polls")
 """What a status call needs of a record (the sweep reads only these for a poll)."""
+KEPT_FIELDS = (*POLL_FIELDS, "not_done_at")
+"""Kept in memory between polls: the poll's fields and when it last said "not done"."""
 
 
 async def poll(ctx: WorkerContext, light: Record, polls_before: int | None = None) -> None:
@@ -299,6 +301,8 @@ async def poll(ctx: WorkerContext, light: Record, polls_before: int | None = Non
         await fail(ctx, _whole(ctx, light), ("submitted", "running"), error.message_id, error.params)
         return
     if status.state == "done":
+        if light["not_done_at"]:
+            ctx.cadence.learn(model.key, light.number("not_done_at"))
         # Fetched straight away, no "fetching" step first: the lease this poll runs under
         # covers the download, and the move to delivering is the compare-and-set (a second
         # poller, after a wake-up or a takeover, fetches the same files and loses it).
@@ -318,7 +322,12 @@ async def poll(ctx: WorkerContext, light: Record, polls_before: int | None = Non
     if overdue:
         await _timed_out(ctx, _whole(ctx, light), provider, handle)
         return
-    ctx.owned.own(_light(light), now() + ctx.timing.next_poll_delay(elapsed, model.latency_s), polls)
+    window = ctx.cadence.window(model.key)
+    delay = (ctx.timing.next_poll_delay(elapsed, model.latency_s) if window is None
+             else ctx.timing.learned_poll_delay(elapsed, *window))
+    kept = _light(light)
+    kept.fields["not_done_at"] = repr(elapsed)  # in memory only: what the cadence learns
+    ctx.owned.own(kept, now() + delay, polls)
 
 
 def _whole(ctx: WorkerContext, record: Record) -> Record:
@@ -330,7 +339,7 @@ def _whole(ctx: WorkerContext, record: Record) -> Record:
 
 def _light(record: Record) -> Record:
     """Only the poll's fields, kept in memory between polls."""
-    return Record(record.id, {k: v for k, v in record.fields.items() if k in POLL_FIELDS})
+    return Record(record.id, {k: v for k, v in record.fields.items() if k in KEPT_FIELDS})
 
 
 async def _timed_out(ctx: WorkerContext, record: Record, provider: Provider | None,
