@@ -28,7 +28,6 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Coroutine
-from pathlib import Path
 from typing import Any
 
 from core.errors import (
@@ -40,6 +39,7 @@ from core.models import Model, model_or_local
 from core.request import GenerationRequest
 from engine import calls
 from engine.providers.base import Handle, Provider, ProviderJob
+from worker import shared_files
 from worker.context import WorkerContext
 from worker.delivery import notify
 from worker.finishing import UPSTREAM, expire, fail, finish
@@ -225,7 +225,7 @@ def provider_job(ctx: WorkerContext, record: Record, model: Model) -> ProviderJo
     references: tuple[bytes, ...] = ()
     if reference:
         try:
-            references = (Path(reference).read_bytes(),)
+            references = (shared_files.local(reference).read_bytes(),)
         except OSError:
             raise PermanentUpstreamError("generate.photo_gone") from None
     return calls.provider_job(request, model, ctx.styles, references,

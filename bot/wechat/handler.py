@@ -24,7 +24,6 @@ import logging
 import re
 import time
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import redis
@@ -39,6 +38,7 @@ from bot.wechat.store import Choices, Held, HeldResults, Languages, is_passive_o
 from core.chat import ChatTarget
 from core.errors import PortraitBotError
 from core.i18n import Catalogues
+from worker import shared_files
 from worker.store import SessionStore
 
 log = logging.getLogger(__name__)
@@ -232,7 +232,7 @@ class WeChatHandler:
             return "", False
         api = self.api
         try:
-            data = await asyncio.to_thread(wechat_jpeg, Path(item.path))
+            data = await asyncio.to_thread(wechat_jpeg, shared_files.local(item.path))
             media_id = await asyncio.wait_for(
                 asyncio.to_thread(api.upload_image, data), HELD_UPLOAD_BUDGET_SECONDS
             )
