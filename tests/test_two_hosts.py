@@ -25,7 +25,14 @@ from tests.faces import make_face_photo
 from tests.fakes import free_socket
 from tests.fakes.fal_queue import DEFAULT_KEY, FakeFalQueue
 from tests.fakes.telegram_api import FakeBotApi
-from tests.fakes.wechat_api import APP_ID, APP_SECRET, TOKEN, FakeWeChatApi, WeChatServer, message_xml
+from tests.fakes.wechat_api import (
+    APP_ID,
+    APP_SECRET,
+    TOKEN,
+    FakeWeChatApi,
+    WeChatServer,
+    message_xml,
+)
 from tests.fakes.worker_process import FAST_TIMING, WorkerProcess
 
 ROOT = Path(__file__).resolve().parent.parent
