@@ -18,13 +18,15 @@ from typing import Any
 
 import redis
 
-from bot import acks, edits, fewer, followups, idcountry
+from bot import acks, edits, fewer, followups, idcountry, sets
 from bot.buttons import pressed
 from bot.choices import pick_by_words, random_prompts, style_buttons
 from bot.commands import command_name
+from bot.intake import IntakePool, photo_arrived, photo_arriving, wait_for_photo
+from bot.llm_fallback import LLMFallback
 from bot.messages import Incoming, Reply
 from bot.paying import EVERY_COMMAND as COMMANDS
-from bot.photos import PhotoDesk
+from bot.photos import PhotoDesk, joins_set, with_photos
 from core.chat import Button, ButtonAction, ChatTarget
 from core.errors import PortraitBotError, QuotaError, UserInputError
 from core.i18n import Catalogues, normalize_language
@@ -34,12 +36,14 @@ from core.plan import Plan, StyleFacts, plan
 from core.request import ASK_BELOW, QUIET_ACTIONS, Intent
 from core.settings import Settings
 from core.styles import Catalogue
-from core.written import LATIN_SCRIPT_LANGUAGES, written_language
+from core.written import LATIN_SCRIPT_LANGUAGES
+from engine.written import written_language
 from worker import metrics
 from worker.queue import GenerationQueue
 from worker.store import (
     REFERENCE_MAX_AGE_SECONDS,
     Pending,
+    Reference,
     Session,
     SessionStore,
     WrittenLanguages,
@@ -51,10 +55,6 @@ log = logging.getLogger(__name__)
 
 OWN_LANGUAGE_CHANNELS = frozenset({"wechat"})
 """Channels whose adapter already follows the written language (bot/wechat/handler.py)."""
-
-
-POPULAR_STYLES = ("professional", "anime", "dating_cafe", "oil_painting", "avatar_3d", "id_photo_white")
-"""Offered as buttons when a photo arrives with no request."""
 
 
 def _chosen_language(session: Session, written: str | None, target: ChatTarget) -> str:
@@ -78,6 +78,7 @@ class Conversation:
         queue: GenerationQueue,
         photos: PhotoDesk,
         available_providers: frozenset[str],
+        intake: IntakePool | None = None,
     ) -> None:
         self.redis = redis_client
         self.settings = settings
@@ -85,8 +86,12 @@ class Conversation:
         self.styles = styles
         self.queue = queue
         self.photos = photos
+        self.intake = intake
+        """Where photos are checked: other processes; None: a thread of this one."""
         self.sessions = SessionStore(redis_client)
         self.available_providers = available_providers
+        self.llm = LLMFallback.from_settings(settings, redis_client)
+        """The optional language model for messages the rules cannot place (off: None)."""
         self.extra_styles = {
             s.key: (s.name_en, s.name_zh, *s.keywords) for s in styles.all() if s.source != "preset"
         }
@@ -97,6 +102,10 @@ class Conversation:
         if incoming.message_key and not first_time(self.redis, incoming.message_key):
             return []
         target = incoming.target
+        takes_photo = incoming.photo is not None and (incoming.addressed or not target.is_group)
+        if not takes_photo:
+            # Their photo is still being fetched or checked: answer once it is the reference.
+            await wait_for_photo(self.redis, target.person_id)
         session = self.sessions.get(target.person_id, now=time.time())
         written = None if target.channel in OWN_LANGUAGE_CHANNELS else self._written_language(target.person_id, incoming.text)
         target = replace(target, language=_chosen_language(session, written, target))
@@ -108,17 +117,29 @@ class Conversation:
                 go_on, first = edits.revise(self, self.redis, replace(incoming, target=target), self._read(incoming))
                 if not go_on:
                     return first
-            if incoming.photo is not None:
-                # Decoding and face detection take a few hundred ms: keep the event loop free
-                # for other chats meanwhile.
-                replies = await asyncio.to_thread(self._dispatch, incoming, target, session)
+            reference = await self._take_photo(incoming) if takes_photo else None
+            if self.llm is not None and reference is None:
+                # The optional model may take seconds: keep the event loop free meanwhile.
+                replies = await asyncio.to_thread(self._dispatch, incoming, target, session, reference)
             else:
-                replies = self._dispatch(incoming, target, session)
+                replies = self._dispatch(incoming, target, session, reference)
         except PortraitBotError as error:
             return [*first, Reply(self.catalogues.error_text(target.language, error))]
         if incoming.origin and any(r.generation_id for r in replies):
             edits.remember(self.redis, incoming, self._read(incoming), replies)
         return [*first, *replies]
+
+    async def _take_photo(self, incoming: Incoming) -> Reference:
+        """Decode, check and save the photo (a few hundred ms) where it holds up no one else."""
+        assert incoming.photo is not None
+        person = incoming.target.person_id
+        photo_arriving(self.redis, person)
+        try:
+            if self.intake is not None:
+                return await self.intake.accept(person, incoming.photo, incoming.photo_ref)
+            return await asyncio.to_thread(self.photos.accept, person, incoming.photo, incoming.photo_ref)
+        finally:
+            photo_arrived(self.redis, person)
 
     def _read(self, incoming: Incoming) -> Intent:
         return recognize(incoming.text or "", bot_username=incoming.bot_username, extra_styles=self.extra_styles)
@@ -158,12 +179,13 @@ class Conversation:
         return MODELS[key].name if key in MODELS else key
 
     # ----------------------------------------------------------------- dispatch
-    def _dispatch(self, incoming: Incoming, target: ChatTarget, session: Session) -> list[Reply]:
+    def _dispatch(self, incoming: Incoming, target: ChatTarget, session: Session,
+                  reference: Reference | None = None) -> list[Reply]:
         if incoming.callback:
             return pressed(self, incoming.callback, target, session)
         text = (incoming.text or "").strip()
         if incoming.photo is not None:
-            return self._photo(incoming, target, text)
+            return self._photo(incoming, target, text, reference)
         if not text:
             return []
         if target.is_group and not incoming.addressed:
@@ -190,6 +212,8 @@ class Conversation:
         if pending is not None and pending.kind == "confirm" and followups.goes_on(text):
             return self.start(replace(Intent.from_dict(pending.intent), go_anyway=True), target, session)
         intent = recognize(text, bot_username=incoming.bot_username, extra_styles=self.extra_styles)
+        if self.llm is not None and name is None:
+            intent = self.llm.read(text, intent, [s.key for s in self.styles.all()])
         if name is not None and intent.action in ("none", "unknown", "chat") and not target.is_group:
             # Style commands (/anime, /passport) are intents; anything else is a typo or a guess.
             return [Reply(self.say(target, "conv.unknown_command", command="/" + name[:32]))]
@@ -237,35 +261,14 @@ class Conversation:
                                 Button.of(self.say(target, "conv.button_styles"), ButtonAction.styles, "all")),))]
 
     # ----------------------------------------------------------------- photos
-    def _photo(self, incoming: Incoming, target: ChatTarget, text: str) -> list[Reply]:
+    def _photo(self, incoming: Incoming, target: ChatTarget, text: str, reference: Reference | None) -> list[Reply]:
         if target.is_group and not incoming.addressed:
             return []
-        assert incoming.photo is not None
-        reference = self.photos.accept(target.person_id, incoming.photo, incoming.photo_ref)
-        session = self.sessions.update(target.person_id, reference=reference)
-        if text:
-            name = command_name(text, incoming.bot_username)
-            if name in COMMANDS:
-                return COMMANDS[name](self, target, session, text)
-            intent = recognize(text, bot_username=incoming.bot_username, extra_styles=self.extra_styles)
-            if intent.action not in QUIET_ACTIONS and intent.action != "help":
-                return self._intent(intent, target, session)
-        pending = session.pending
-        if pending and pending.kind in ("photo", "confirm"):
-            return self.start(Intent.from_dict(pending.intent), target, session)
-        if reference.verdict:
-            return [Reply(self.say(target, reference.verdict, **(reference.verdict_params or {})) + "\n" + self.say(target, "conv.photo_tip_then"))]
-        if pending and pending.kind == "choice":
-            # They were asked "which one?" and sent the selfie first: ask again, with that choice.
-            choices = [c for c in pending.intent.get("choices") or [] if self.styles.get(c) is not None]
-            buttons = style_buttons(self.styles, choices, target.language, columns=2)
-            return [Reply(self.say(target, "conv.photo_then_choose"), buttons=buttons)]
-        return [
-            Reply(
-                self.say(target, "conv.photo_received"),
-                buttons=style_buttons(self.styles, POPULAR_STYLES, target.language, columns=2),
-            )
-        ]
+        assert incoming.photo is not None and reference is not None
+        current = self.sessions.get(target.person_id)
+        joined = joins_set(current, reference.received_at)
+        session = self.sessions.save(target.person_id, with_photos(current, [reference], join=joined))
+        return sets.answer_photos(self, incoming, target, text, session, [reference])
 
     # ----------------------------------------------------------------- starting work
     def start(self, intent: Intent, target: ChatTarget, session: Session) -> list[Reply]:
@@ -295,6 +298,7 @@ class Conversation:
                 result.requests,
                 reference=reference.path if (reference and result.needs_photo) else None,
                 label=f"{what} · {self.model_name(result.model.key, target)}",
+                references=[p for p in session.reference_paths() if os.path.exists(p)] if result.needs_photo else (),
             )
         except QuotaError as error:
             return fewer.refusal(self, error, intent, target)

@@ -4,12 +4,49 @@ from __future__ import annotations
 
 import hashlib
 import time
+from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from core.chat import PhotoRef
 from worker import shared_files
-from worker.store import Reference
+from worker.store import MAX_REFERENCES, Reference, Session
+
+SET_WINDOW_S = 120.0
+"""Seconds after the newest photo of a set within which another photo joins it (several web
+uploads or WeChat images in a row); later, or after a generation was queued, a photo starts a
+new set. A Telegram album is one set however long its parts take."""
+SHARP_ENOUGH = 20.0
+"""Pre-flight sharpness at which a face counts as fully sharp when ranking a set (sharp faces
+measure 10-40, ``engine.preflight.TOO_BLURRY_BELOW`` is 2)."""
+
+
+def face_score(width: int, sharpness: float | None) -> float:
+    """How good a reference a face is: its width in pixels, discounted when it is soft."""
+    return round(width * min(1.0, (sharpness or 0.0) / SHARP_ENOUGH), 1)
+
+
+def joins_set(session: Session, now: float) -> bool:
+    """True when a photo arriving ``now`` adds to the person's current set instead of replacing it."""
+    newest = max((r.received_at for r in session.references), default=None)
+    if newest is None or (session.requested_at is not None and session.requested_at >= newest):
+        return False
+    return now - newest < SET_WINDOW_S
+
+
+def with_photos(session: Session, new: Sequence[Reference], *, join: bool) -> Session:
+    """The session with ``new`` photos taken in: the usable ones (pre-flight passed) join the set
+    (or start a new one), the newest ``MAX_REFERENCES`` kept, best face first. With no usable photo
+    at all, the last one becomes the reference alone, with its tip."""
+    pool = {r.path: r for r in (*(session.references if join else ()), *new) if r.verdict is None}
+    newest = sorted(pool.values(), key=lambda r: r.received_at)[-MAX_REFERENCES:]
+    kept = tuple(sorted(newest, key=lambda r: -(r.face_score or 0.0)))
+    if kept:
+        return replace(session, reference=kept[0], references=kept)
+    if not new:
+        return session
+    return replace(session, reference=new[-1], references=())
 
 
 def person_dir(data_dir: Path, person_id: str) -> Path:
@@ -49,6 +86,7 @@ class PhotoDesk:
             verdict=None if verdict.ok else verdict.message_id,
             verdict_params=None if verdict.ok else dict(verdict.params) or None,
             source=source.to_dict() if source else None,
+            face_score=face_score(verdict.face.w, verdict.sharpness) if verdict.face else None,
         )
 
     def forget(self, person_id: str) -> int:

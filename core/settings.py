@@ -53,6 +53,9 @@ each host keeps its own copy on disk for RETENTION_DAYS."""
 DEFAULT_LIKENESS_MIN = 0.5
 """Likeness (0..1, ``engine.faces.likeness``) under which a photographic result gets one more
 attempt; 0.5 is dlib's same-person distance of 0.6. ``LIKENESS_MIN=0`` turns the check off."""
+DEFAULT_INTENT_LLM_TIMEOUT_S = 3.0
+"""Seconds the optional intent LLM may take, submit to answer, before the rules' reading stands."""
+DEFAULT_INTENT_LLM_DAILY_CAP = 200
 
 
 class Secret:
@@ -116,6 +119,9 @@ class Settings:
     telegram_group_window_s: float = 60.0
     """Seconds of that window; all server and worker processes share it through Redis."""
     telegram_update_queue_max: int = 10_000
+    telegram_sends_per_s: int = 30
+    """Messages sent a second at most, over all chats (Telegram's broadcast guidance); 0: no
+    overall pace (an operator with paid broadcasts, or a bench measuring ingress alone)."""
     """Webhook mode: Telegram updates waiting in Redis at most; beyond, the webhook answers 429
     and Telegram redelivers later."""
     wechat_app_id: str = ""
@@ -158,6 +164,9 @@ class Settings:
     so servers and workers on several hosts need no shared disk; empty: disk only."""
     shared_files_hours: float = DEFAULT_SHARED_FILES_HOURS
     face_detector_model: Path | None = None
+    photo_processes: int = 1
+    """Processes that decode and check photos for a server (``bot.intake``); 0: a thread of
+    the server itself (its GIL: other people's answers wait while a photo is checked)."""
     likeness_min: float = DEFAULT_LIKENESS_MIN
     payments: str = ""
     """``stars``: pictures cost credits, bought with Telegram Stars (core/credits.py); empty:
@@ -169,6 +178,11 @@ class Settings:
     payment_support: str = ""
     """Where /paysupport sends people (a @username or an address); empty: this chat."""
     log_level: str = "INFO"
+    intent_llm_model: str = ""
+    """fal ``any-llm`` model asked about messages the rules cannot place; empty: never."""
+    intent_llm_timeout_s: float = DEFAULT_INTENT_LLM_TIMEOUT_S
+    intent_llm_daily_cap: int = DEFAULT_INTENT_LLM_DAILY_CAP
+    """At most this many model calls a day (UTC), for the whole bot."""
 
     @property
     def has_any_provider_key(self) -> bool:
@@ -202,6 +216,7 @@ class Settings:
             telegram_group_messages=get.integer("TELEGRAM_GROUP_MESSAGES", 20, low=1),
             telegram_group_window_s=get.number("TELEGRAM_GROUP_WINDOW_S", 60.0, low=0.1),
             telegram_update_queue_max=get.integer("TELEGRAM_UPDATE_QUEUE_MAX", 10_000, low=1),
+            telegram_sends_per_s=get.integer("TELEGRAM_SENDS_PER_S", 30, low=0),
             wechat_app_id=get.text("WECHAT_APP_ID"),
             wechat_app_secret=get.secret("WECHAT_APP_SECRET"),
             wechat_token=get.secret("WECHAT_TOKEN"),
@@ -246,6 +261,7 @@ class Settings:
             shared_files=get.choice("SHARED_FILES", ("", "redis")),
             shared_files_hours=get.number("SHARED_FILES_HOURS", DEFAULT_SHARED_FILES_HOURS, low=0.1),
             face_detector_model=Path(p) if (p := get.text("FACE_DETECTOR_MODEL")) else None,
+            photo_processes=get.integer("PHOTO_PROCESSES", 1, low=0),
             likeness_min=min(1.0, get.number("LIKENESS_MIN", DEFAULT_LIKENESS_MIN, low=0.0)),
             payments=get.choice("PAYMENTS", ("", "stars")),
             free_credits=get.integer("FREE_CREDITS", DEFAULT_FREE_CREDITS, low=0),
@@ -254,6 +270,11 @@ class Settings:
             model_credits=parse_prices("MODEL_CREDITS", get.text("MODEL_CREDITS")),
             payment_support=get.text("PAYMENT_SUPPORT"),
             log_level=(get.text("LOG_LEVEL") or "INFO").upper(),
+            intent_llm_model=get.text("INTENT_LLM_MODEL"),
+            intent_llm_timeout_s=min(30.0, get.number(
+                "INTENT_LLM_TIMEOUT_S", DEFAULT_INTENT_LLM_TIMEOUT_S, low=0.5)),
+            intent_llm_daily_cap=get.integer(
+                "INTENT_LLM_DAILY_CAP", DEFAULT_INTENT_LLM_DAILY_CAP, low=0),
         )
         settings._check_pairs()
         return settings

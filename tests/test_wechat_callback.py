@@ -84,6 +84,13 @@ class World:
     def payloads(self) -> list[dict]:
         return [job.args[0] for job in self.jobs.get_jobs()]
 
+    def wait_for_payloads(self, timeout: float = 5.0) -> list[dict]:
+        """The jobs, once the server's photo task has made one."""
+        deadline = time.monotonic() + timeout
+        while not (found := self.payloads()) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        return found
+
     async def run_jobs(self) -> None:
         sender = build_sender(self.settings, self.redis)
         source = build_photo_source(self.settings, self.redis)
@@ -140,6 +147,7 @@ def served(
 def world(served: World, redis_client: redis.Redis) -> World:
     served.api.reset()
     served.dialogue.seen.clear()
+    served.dialogue.delay = 0.0
     return served
 
 
@@ -247,7 +255,9 @@ def test_one_msgid_delivered_three_times_makes_one_job_and_the_same_answer(world
     answers = [world.wechat.reply(world.wechat.post(image)) for _ in range(3)]
     assert answers[0] is not None and answers[0]["Content"] == "收到照片，正在查看…"
     assert all(a is not None and a["Content"] == answers[0]["Content"] for a in answers)
-    assert len(world.payloads()) == 1
+    assert len(world.wait_for_payloads()) == 1
+    time.sleep(0.2)
+    assert len(world.payloads()) == 1, "one photo taken (M1 is unknown: the person is told once)"
     texts = [world.wechat.reply(world.wechat.post(text("把我变成动漫", msg_id=778))) for _ in range(3)]
     assert len(world.dialogue.seen) == 1
     assert texts[0] == texts[1] == texts[2]
@@ -260,19 +270,23 @@ def test_an_identical_retry_with_the_same_nonce_is_answered_not_refused(world: W
     assert len(world.dialogue.seen) == 1
 
 
-async def test_photo_is_fetched_by_the_job_then_text_follows(world: World) -> None:
+async def test_photo_is_taken_after_the_passive_reply_then_text_follows(world: World) -> None:
     photo = jpeg_bytes((320, 400))
     media_id = world.api.add_media(photo)
-    world.wechat.post(message_xml(OPENID, "image", PicUrl="http://evil.example/x.jpg", MediaId=media_id))
-    assert world.dialogue.seen == [], "no download and no dialogue inside the callback"
-    (payload,) = world.payloads()
-    assert payload["media_id"] == media_id and "evil" not in str(payload)
+    world.dialogue.delay = 0.3
+    started = time.monotonic()
+    answer = world.wechat.reply(world.wechat.post(
+        message_xml(OPENID, "image", PicUrl="http://evil.example/x.jpg", MediaId=media_id)))
+    assert answer is not None and answer["Content"].startswith("收到照片")
+    assert time.monotonic() - started < 0.3, "the callback does not wait for the photo"
 
-    await world.run_jobs()
-
+    (payload,) = world.wait_for_payloads()
+    assert payload["kind"] == "push" and "evil" not in str(payload)
+    assert world.api.calls.count("cgi-bin/media/get") == 1, "fetched by MediaId, never by PicUrl"
     (incoming,) = world.dialogue.seen
     assert incoming.photo == photo and incoming.photo_ref is not None
     assert incoming.photo_ref.ref == media_id
+    await world.run_jobs()
     (pushed,) = world.api.sent_of("text")
     assert pushed["text"]["content"].startswith("照片不错")
     assert "1 咖啡馆" in pushed["text"]["content"]
@@ -370,18 +384,21 @@ def test_an_oversized_body_is_refused_unread(world: World) -> None:
     assert response.status_code == 413
 
 
-async def test_a_busy_wechat_api_is_tried_again_for_the_photo(world: World) -> None:
+async def test_a_busy_wechat_api_is_tried_again_for_the_photo(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("bot.wechat.handler.FETCH_RETRY_DELAYS_SECONDS", (0.0, 0.0))
     media_id = world.api.add_media(jpeg_bytes())
     world.api.fail("media/get", -1, times=2)
     world.wechat.post(message_xml(OPENID, "image", PicUrl="http://mmbiz.qpic.cn/x", MediaId=media_id))
-    await world.run_jobs()
+    assert world.wait_for_payloads()
     assert world.dialogue.seen[-1].photo is not None
 
 
-async def test_a_photo_wechat_keeps_refusing_is_asked_for_again(world: World) -> None:
+async def test_a_photo_wechat_keeps_refusing_is_asked_for_again(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("bot.wechat.handler.FETCH_RETRY_DELAYS_SECONDS", (0.0, 0.0))
     media_id = world.api.add_media(jpeg_bytes())
     world.api.fail("media/get", -1, times=3)
     world.wechat.post(message_xml(OPENID, "image", PicUrl="http://mmbiz.qpic.cn/x", MediaId=media_id))
+    assert world.wait_for_payloads()
     await world.run_jobs()
     assert world.dialogue.seen == []
     (told,) = world.api.sent_of("text")

@@ -1,9 +1,10 @@
 """WeChat with the real Conversation: what a person on WeChat sees for real requests, in Chinese
-and English, with a photo fetched by the intake job and numbered choices."""
+and English, with a photo taken by the server after its passive reply and numbered choices."""
 
 from __future__ import annotations
 
 import io
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -61,6 +62,13 @@ class Chat:
     def generations_waiting(self) -> int:
         """Generations queued for a worker (the sweep submits them; no RQ job each)."""
         return int(self.redis.zcard(WAITING))
+
+    def wait_for_jobs(self, timeout: float = 10.0) -> list:
+        """The WeChat jobs, once the server's photo task has made one."""
+        deadline = time.monotonic() + timeout
+        while not (found := self.wechat_jobs()) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        return found
 
     async def run_wechat_jobs(self) -> None:
         sender = build_sender(self.settings, self.redis)
@@ -146,24 +154,24 @@ async def test_photo_then_text_queues_a_generation_with_a_passive_acknowledgemen
     media_id = chat.api.add_media(selfie_jpeg())
     ack = chat.wechat.reply(chat.wechat.post(message_xml(OPENID, "image", PicUrl="http://mmbiz.qpic.cn/a", MediaId=media_id)))
     assert ack is not None and ack["Content"] == "收到照片，正在查看…"
-    assert chat.api.calls.count("cgi-bin/media/get") == 0, "the photo is fetched by the job"
-
-    await chat.run_wechat_jobs()
-
-    assert chat.api.calls.count("cgi-bin/media/get") == 1
-    assert chat.api.sent_of("text"), "the Conversation's answer to the photo was pushed"
-    answer = chat.say("把我变成动漫")
+    answer = chat.say("把我变成动漫")  # at once: the request waits for the photo being checked
     assert "动漫" in answer and "自拍" not in answer
     assert chat.generations_waiting() == 1
+    assert chat.api.calls.count("cgi-bin/media/get") == 1
+
+    assert chat.wait_for_jobs()
+    await chat.run_wechat_jobs()
+    assert chat.api.sent_of("text"), "the Conversation's answer to the photo was pushed"
 
 
 def test_lang_command_beats_the_script_for_wechats_own_messages(chat: Chat) -> None:
     chat.say("/lang en")
     ack = chat.wechat.reply(chat.wechat.post(message_xml(OPENID, "image", PicUrl="http://mmbiz.qpic.cn/a", MediaId="M9")))
     assert ack is not None and ack["Content"] == "Got your photo, taking a look…"
+    assert chat.wait_for_jobs(), "M9 is unknown: the person is told, by a push"
 
 
-def test_the_photo_job_runs_in_a_real_rq_worker_with_the_worker_context(chat: Chat) -> None:
+def test_the_photos_answer_is_pushed_by_a_real_rq_worker_with_the_worker_context(chat: Chat) -> None:
     from rq import SimpleWorker
 
     from portraitbot.commands.worker import install_channel_jobs
@@ -171,6 +179,7 @@ def test_the_photo_job_runs_in_a_real_rq_worker_with_the_worker_context(chat: Ch
 
     media_id = chat.api.add_media(selfie_jpeg())
     chat.wechat.post(message_xml(OPENID, "image", PicUrl="http://mmbiz.qpic.cn/a", MediaId=media_id))
+    assert chat.wait_for_jobs()
     sender = build_sender(chat.settings, chat.redis)
     assert sender is not None
     context = install(WorkerContext(

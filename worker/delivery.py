@@ -177,29 +177,37 @@ def _returned(ctx: WorkerContext, language: str, failed: list[Record]) -> list[s
 
 
 def _id_photo_lines(ctx: WorkerContext, language: str, items: list[Record]) -> list[str]:
-    """Which document the ID photo meets and how to print its sheet, once per delivery."""
+    """Which document the ID photo meets, its compliance card (what the delivered files
+    measured) and how to print its sheet, once per delivery; or why a picture is not to spec
+    and what to send instead."""
+    from core.idcard import card_lines
     from core.idspecs import get_spec, refused_note
     from engine.printsheet import SHEET_CAPTION_ID, sheet_caption_params
 
-    for item in items:
-        if item.state not in ("delivering", "delivered") or not item.json("documents", []):
+    made = [item for item in items if item.state in ("delivering", "delivered")]
+    cards = [card for item in made for card in item.json("id_cards", [])]
+    notes = list(dict.fromkeys(note for item in made for note in item.json("id_notes", [])))
+    lines = [ctx.catalogues.text(language, note) for note in notes]
+    for item in made:
+        if not item.json("documents", []):
             continue  # only an ID photo comes with a print sheet (sent as a document)
         request = item.json("request", {})
         style = ctx.styles.get(request.get("style") or "")
         background = request.get("background") or (style.background if style is not None else None)
         spec = get_spec(request.get("id_spec"), background)
         if spec is None:
-            return []
+            return lines
         size = ctx.catalogues.text(
             language, "idphoto.caption", name=spec.name(language), size=spec.size_label(),
             width=spec.width_px, height=spec.height_px,
         )
-        lines = [size, ctx.catalogues.text(language, SHEET_CAPTION_ID, **sheet_caption_params(spec))]
+        sheet = ctx.catalogues.text(language, SHEET_CAPTION_ID, **sheet_caption_params(spec))
+        lines = [size, *card_lines(cards, ctx.catalogues.text, language), sheet, *lines]
         note = refused_note(request.get("id_spec"), request.get("background"))
         if note:  # "Canada passport photo requires a white background", not "blue background"
             lines.append(ctx.catalogues.text(language, note, name=spec.name(language)))
         return lines
-    return []
+    return lines
 
 
 SAYS_WHAT_TO_DO = frozenset({"generate.photo_gone", "generate.submit_lost", "queue.expired"})

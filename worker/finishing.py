@@ -30,15 +30,17 @@ LAST_FAILED = "lastfailed"
 
 async def finish_id_photos(
     ctx: WorkerContext, request: GenerationRequest, images: list[OutputImage], compliant: bool
-) -> tuple[list[OutputImage], list[str]]:
-    """For ID photos, the compliant photo and its print sheet replace each image (as the CLI's)."""
+) -> tuple[list[OutputImage], list[str], dict[str, Any]]:
+    """For ID photos, the compliant photo and its print sheet replace each image (as the CLI's);
+    also the record's ``id_cards`` (what each file measured) and ``id_notes`` (why a picture
+    is not to spec and what to send instead), for the caption."""
     if not is_id_request(request, ctx.styles):
-        return images, [""] * len(images)
+        return images, [""] * len(images), {}
     finished = await asyncio.to_thread(
         idfinish.finish_id_photos, images, request, ctx.styles, ctx.id_photo_maker(), compliant)
     for note in finished.notes:
-        log.info("ID photo not to spec: %s", note)  # the picture still goes
-    return finished.files, finished.suffixes
+        log.info("ID photo not to spec: %s", note)  # the picture still goes, and the caption says why
+    return finished.files, finished.suffixes, {"id_cards": finished.cards, "id_notes": finished.notes}
 
 
 async def finish(
@@ -53,14 +55,14 @@ async def finish(
     if checked is None:
         return  # not the person: back in line for one more attempt
     request = GenerationRequest.from_dict(record.json("request", {}))
-    files, suffixes = await finish_id_photos(ctx, request, checked, compliant)
+    files, suffixes, measured = await finish_id_photos(ctx, request, checked, compliant)
     paths = save_images(ctx.settings.data_dir, record.id, request.label or "", files,
                         suffixes=suffixes)
     # ID photos and their print sheets go as documents: a photo upload would recompress away
     # the spec's pixels, file size and the sheet's 300 DPI.
     documents = [i for i, suffix in enumerate(suffixes) if suffix.startswith(("sheet", "id_"))]
     written = {"outputs": [str(p) for p in paths], "documents": documents, "finished_at": now(),
-               **extra}
+               **measured, **extra}
     if Records(ctx.redis).transition(
         gen_key(record.id), from_states, "delivering", expect_token=expect_token,
         due=(gen_member(record.id), None), **written,

@@ -1,8 +1,9 @@
 """The likeness check on a finished generation: one more attempt when the result is not the person.
 
-For a gated (photographic) style whose reference photo shows a face, every result is scored
-against it (``engine.faces.likeness``). When even the best is under ``LIKENESS_MIN`` and the
-generation has not been retried for likeness yet, its pictures are kept on disk with their
+For a gated (photographic) style whose reference photos show a face, every result is scored
+against all of them: the mean of its likeness to each reference face (``engine.faces.likeness``;
+the mean, not the max, so one odd angle in a set neither carries nor sinks a result). When even
+the best is under ``LIKENESS_MIN`` and the generation has not been retried for likeness yet, its pictures are kept on disk with their
 scores and the generation goes back to ``queued``: the sweep submits it once more (a new
 upstream request, so a new charge in the cost ledger — never the same picture charged twice;
 the person's quota is counted once per request, the retry is the operator's cost). The second
@@ -85,18 +86,22 @@ def _embeddings(path: str) -> tuple[Any, ...]:
 REFERENCES = ReferenceFaces()
 
 
-def _scores(reference: str, images: list[OutputImage]) -> list[float | None] | None:
-    """Each image's score, or None when the check does not apply (no face in the reference)."""
+def _scores(references: list[str], images: list[OutputImage]) -> list[float | None] | None:
+    """Each image's score against every reference photo with a face (the mean of the
+    per-reference likeness, ``engine.faces.likeness.score``), or None when the check does not
+    apply (no face in any reference)."""
     from io import BytesIO
 
     from PIL import Image
 
     from engine.faces.likeness import score
 
-    try:
-        refs = list(REFERENCES.get(reference))
-    except OSError:
-        return None
+    refs: list[Any] = []
+    for reference in references:
+        try:
+            refs.extend(REFERENCES.get(reference))
+        except OSError:
+            continue
     if not refs:
         return None
     out: list[float | None] = []
@@ -116,13 +121,13 @@ async def gate(
     minimum = ctx.settings.likeness_min
     request = GenerationRequest.from_dict(record.json("request", {}))
     style = ctx.styles.get(request.style)
-    reference = record["reference"]
-    if minimum <= 0 or style is None or not is_gated(style) or not reference:
+    references = record.references()
+    if minimum <= 0 or style is None or not is_gated(style) or not references:
         return images
     if (model := MODELS.get(record["model"])) is not None and model.local:
         return images  # the local preview renders the photo itself; another try changes nothing
-    reference = str(shared_files.local(reference))  # another host's photo: this host's copy
-    scores = await asyncio.to_thread(_scores, reference, images)
+    references = [str(shared_files.local(r)) for r in references]  # another host's photos: this host's copies
+    scores = await asyncio.to_thread(_scores, references, images)
     if scores is None:
         return images
     prior = record.json("likeness_prior", [])

@@ -117,8 +117,12 @@ class GenerationQueue:
         *,
         reference: str | None,
         label: str = "",
+        references: Sequence[str] = (),
     ) -> Ticket:
-        """Queue one generation per request, as one group; QuotaError before anything is spent."""
+        """Queue one generation per request, as one group; QuotaError before anything is spent.
+
+        ``reference`` is the main reference photo; ``references`` the person's whole set, best
+        first (the main one included), sent to models that take several images."""
         if not requests:
             raise ValueError("enqueue needs at least one request")
         requests, chunks = split_counts(requests)
@@ -180,6 +184,7 @@ class GenerationQueue:
                     "id": gen_id, "person_id": person, "group": group_id, "index": index,
                     "target": encode(target.to_dict()), "request": encode(request.to_dict()),
                     "model": model.key, "reference": reference or "", "state": "queued",
+                    "references": encode(list(references)) if reference and len(references) > 1 else "",
                     "chunk": chunks[index], "quota_day": today, "quota_images": max(1, request.count),
                     "quota_client": client, "pool": pool,
                     "attempts": 0, "created_at": created, "token": "",
@@ -249,7 +254,8 @@ class GenerationQueue:
         ):
             raise UserInputError("retry.nothing")
         reference = record["reference"] or None
-        if reference and not Path(reference).is_file():
+        references = [p for p in record.references() if Path(p).is_file()]
+        if reference and reference not in references:
             raise UserInputError("retry.photo_gone")
         group = self.records.group(record["group"])
         ticket = self.enqueue(
@@ -257,6 +263,7 @@ class GenerationQueue:
             [GenerationRequest.from_dict(record.json("request", {}))],
             reference=reference,
             label=group["label"] if group else "",
+            references=references,
         )
         self.redis.delete(key(LAST_FAILED, person_id))
         return ticket

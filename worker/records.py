@@ -171,6 +171,14 @@ class Record:
         value = self.fields.get(name)
         return json.loads(value) if value else default
 
+    def references(self) -> list[str]:
+        """The reference photos' paths, best first: the person's set (``references``), or the one
+        ``reference`` of a record from before sets; empty for a text-only request."""
+        paths = self.json("references", [])
+        if paths:
+            return [str(p) for p in paths]
+        return [self["reference"]] if self["reference"] else []
+
 
 class Records:
     """Reads and atomic writes of generation and group records."""

@@ -23,6 +23,8 @@ PENDING_TTL_SECONDS = 3600
 or a photo an hour later is a new conversation, and must not start (and charge) an old request."""
 REFERENCE_MAX_AGE_SECONDS = 7 * 24 * 3600
 """An older reference photo is not reused silently; the person is asked for a fresh one."""
+MAX_REFERENCES = 5
+"""Photos of one person kept as their reference set (a Telegram album, several uploads in a row)."""
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,8 @@ class Reference:
     """The channel's PhotoRef as a dict, for the record."""
     verdict_params: dict[str, Any] | None = None
     """Placeholders of the tip ("I see {count} faces")."""
+    face_score: float | None = None
+    """How good a reference the main face is (bigger and sharper is higher); orders a set."""
 
 
 @dataclass(frozen=True)
@@ -52,6 +56,10 @@ class Pending:
 @dataclass(frozen=True)
 class Session:
     reference: Reference | None = None
+    """The person's main reference photo: the best of ``references``, or their last photo."""
+    references: tuple[Reference, ...] = ()
+    """The usable photos of the person's current set, best first (``MAX_REFERENCES`` at most);
+    empty for sessions from before sets, which use ``reference`` alone."""
     language: str | None = None
     """Set by /lang; None means "use what the chat client says"."""
     model: str | None = None
@@ -60,6 +68,17 @@ class Session:
     last_request: dict[str, Any] | None = None
     """The intent of the last generation, for regenerate / higher quality buttons."""
     history: tuple[str, ...] = field(default_factory=tuple)
+    requested_at: float | None = None
+    """When the person's last generation was queued: a photo after it starts a new set."""
+
+    def reference_paths(self) -> tuple[str, ...]:
+        """The files a generation sends as references, best first: the whole set when the main
+        reference is its best photo, else the main reference alone (a result being refined)."""
+        if self.reference is None:
+            return ()
+        if self.references and self.references[0].path == self.reference.path:
+            return tuple(r.path for r in self.references)
+        return (self.reference.path,)
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False)
@@ -71,11 +90,13 @@ class Session:
         data = json.loads(raw)
         return cls(
             reference=Reference(**data["reference"]) if data.get("reference") else None,
+            references=tuple(Reference(**r) for r in data.get("references") or ()),
             language=data.get("language"),
             model=data.get("model"),
             pending=Pending(**data["pending"]) if data.get("pending") else None,
             last_request=data.get("last_request"),
             history=tuple(data.get("history") or ()),
+            requested_at=data.get("requested_at"),
         )
 
 
@@ -112,7 +133,7 @@ class SessionStore:
     def remember_generation(self, person_id: str, generation_id: str, intent: dict[str, Any]) -> None:
         session = self.get(person_id)
         history = (generation_id, *session.history)[:HISTORY_LENGTH]
-        self.save(person_id, replace(session, history=history, last_request=intent))
+        self.save(person_id, replace(session, history=history, last_request=intent, requested_at=time.time()))
 
     def forget(self, person_id: str) -> None:
         self.redis.delete(self.key(person_id))

@@ -43,6 +43,8 @@ SCHEDULER_LOCK_REFRESH_S = 15.0
 """How often the scheduler lock (TTL 61 s) is refreshed or taken over from a dead process."""
 STALE_HOLD_FACTOR = 2
 """A hold older than this many generation deadlines belongs to a generation that is over."""
+STOP_WAIT_S = 10.0
+"""On stop, how long the steps in flight may take to end."""
 REDIS_DOWN_WAIT_S = 1.0
 """Pause after a Redis error before the sweep tries again (Redis restarting)."""
 
@@ -115,6 +117,7 @@ class Sweep:
                 self._retain()
                 self._clear_gone()
                 owned.renew(self.ctx.redis, timing.poll_lease_s)
+                self.ctx.submitting.renew(self.ctx.redis, timing.submit_lease_s)
                 # ... then what is due in pb:due: submits, takeovers, wake-ups, deliveries.
                 if room > 0 and time.monotonic() >= claim_at:
                     claimed = records.claim_due(time.time(), room, timing.poll_lease_s)
@@ -136,10 +139,21 @@ class Sweep:
             # Full: wait for tasks to finish rather than spin.
             full = room <= 0 or poll_room <= 0
             await asyncio.sleep(min(timing.sweep_tick_s, max(0.01 if full else 0.0, wait)))
-        if self.tasks or self.polls:
-            await asyncio.wait(self.tasks | self.polls, timeout=10)
+        self.ctx.stopping = True
+        await self._drain(STOP_WAIT_S)
         with contextlib.suppress(redis.RedisError):
             owned.release(self.ctx.redis)  # another process polls them now, not after the lease
+
+    async def _drain(self, seconds: float) -> None:
+        """Stopping: let the steps in flight end, renewing the leases of submits still on
+        the wire meanwhile (a lapsed one would be failed by another process, though charged)."""
+        end = time.monotonic() + seconds
+        lease_s = self.ctx.timing.submit_lease_s
+        while (self.tasks or self.polls) and time.monotonic() < end:
+            with contextlib.suppress(redis.RedisError):
+                self.ctx.submitting.renew(self.ctx.redis, lease_s)
+            await asyncio.wait(self.tasks | self.polls,
+                               timeout=min(lease_s / 4, max(0.0, end - time.monotonic())))
 
     def _start(self, coro: Coroutine[Any, Any, None], into: set[asyncio.Task[None]] | None = None) -> None:
         tasks = self.tasks if into is None else into

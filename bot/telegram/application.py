@@ -101,7 +101,7 @@ def build_application(
         # a 429's retry_after and tries again, and sends are paced under Telegram's limits
         # (30/s overall, 20/min per group) instead of failing the person's turn.
         # With Redis, groups are paced by ``bot.telegram.pacing`` across every process instead.
-        .rate_limiter(AIORateLimiter(max_retries=RETRY_AFTER_TRIES,
+        .rate_limiter(AIORateLimiter(max_retries=RETRY_AFTER_TRIES, overall_max_rate=settings.telegram_sends_per_s,
                                      **({"group_max_rate": 0} if redis is not None else {})))
         .concurrent_updates(ChatOrderedProcessor(MAX_CONCURRENT_UPDATES))
     )

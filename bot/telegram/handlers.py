@@ -18,10 +18,12 @@ from telegram import Bot, Chat, Message, Update, User
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
+from bot.intake import photo_arrived, photo_arriving
 from bot.messages import Dialogue, Incoming, Reply
 from bot.telegram.groups import IntroRecord, added, bot_joined, owner_of
 from bot.telegram.pacing import GroupPacer, paced
 from bot.telegram.parse import (
+    PhotoFile,
     addressed,
     is_group,
     is_other_document,
@@ -77,6 +79,7 @@ class TelegramHandlers:
         self.admins = GroupAdmins()
         self.catalogues = catalogues
         self.intros = IntroRecord(redis)
+        self.redis = redis
         self.queue_notes: QueueNotes | None = None
         """Set by the runner when it has the queue: acknowledgements show their queue position."""
         self.pacer = (GroupPacer(redis, settings.telegram_group_messages, settings.telegram_group_window_s)
@@ -125,12 +128,25 @@ class TelegramHandlers:
             await self.send(context.bot, target, [Reply(self.say(target, "telegram.not_an_image"))])
             return
         photo = photo_meant(message, me)
-        data = await download(context.bot, photo.file_id) if photo else None
+        if photo is None or self.redis is None:
+            await self.reply(context.bot, target, message, edited, update, photo)
+            return
+        photo_arriving(self.redis, target.person_id)  # their next request waits for this photo
+        try:
+            await self.reply(context.bot, target, message, edited, update, photo)
+        finally:
+            photo_arrived(self.redis, target.person_id)
+
+    async def reply(self, bot: Bot, target: ChatTarget, message: Message, edited: bool,
+                    update: Update, photo: PhotoFile | None) -> None:
+        """Fetch the photo (if any), hand the message to the conversation, send its replies."""
+        me = bot.bot
+        data = await download(bot, photo.file_id) if photo else None
         text = without_mention(text_of(message), me.username) or None
         incoming = Incoming(
             target=target,
             message_key=edit_key(message, text) if edited else dedup_key(update),
-            origin=f"telegram:msg:{chat.id}:{message.message_id}",
+            origin=f"telegram:msg:{message.chat.id}:{message.message_id}",
             edited=edited,
             text=text,
             photo=data,
@@ -138,7 +154,7 @@ class TelegramHandlers:
             addressed=True,
             bot_username=me.username,
         )
-        await self.send(context.bot, target, await self.conversation.handle(incoming))
+        await self.send(bot, target, await self.conversation.handle(incoming))
 
     async def on_unusable(self, update: Update, context: Context) -> None:
         """A voice note, sticker, location, video or contact: a short hint of what works instead.

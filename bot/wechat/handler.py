@@ -1,7 +1,9 @@
 """One WeChat message in, one passive reply out -- never waiting for a download or a model.
 
 Text goes straight through the Conversation (it is fast); a bare number picks from the last
-numbered list. A photo is fetched by a short job (``bot.wechat.jobs``), never here. Results the
+numbered list. A photo is answered at once ("收到照片") and then fetched, checked and answered
+by a task of this process (``_take_photo``), never in the worker's queue; the person's next
+message waits for it (``bot.intake``). Results the
 worker could not push (48001/45015) are handed back first, the next time the person writes.
 
 On an account that cannot push at all (passive-only: unverified subscription accounts, or
@@ -28,15 +30,17 @@ from typing import Any
 
 import redis
 
+from bot.intake import photo_arrived, photo_arriving
 from bot.messages import Dialogue, Incoming, Reply
 from bot.wechat.api import WeChatApi, WeChatError
 from bot.wechat.media import wechat_jpeg
 from bot.wechat.render import choice_number, detect_language
 from bot.wechat.replies import Passive, images_of, merge
+from bot.wechat.sender import WeChatPhotoSource
 from bot.wechat.status import Running
 from bot.wechat.store import Choices, Held, HeldResults, Languages, is_passive_only, saw
-from core.chat import ChatTarget
-from core.errors import PortraitBotError
+from core.chat import ChatTarget, PhotoRef
+from core.errors import PortraitBotError, TransientUpstreamError, UpstreamError
 from core.i18n import Catalogues
 from worker import shared_files
 from worker.store import SessionStore
@@ -47,6 +51,8 @@ DEFAULT_LANGUAGE = "zh"
 """WeChat users are addressed in Chinese until they write English."""
 HELD_UPLOAD_BUDGET_SECONDS = 2.0
 """Time allowed, inside the callback, to upload a held result that has no media_id yet."""
+FETCH_RETRY_DELAYS_SECONDS: tuple[float, ...] = (1.0, 3.0)
+"""Pauses between tries to fetch a photo from a busy WeChat API before telling the person."""
 TEXT_MESSAGE_TYPES = ("text", "voice")
 """Voice counts as text when WeChat's speech recognition is on (``Recognition``)."""
 
@@ -96,6 +102,7 @@ class WeChatHandler:
         self.choices = Choices(redis_client)
         self.languages = Languages(redis_client)
         self.held = HeldResults(redis_client)
+        self._photos: set[asyncio.Task[None]] = set()
 
     async def answer(self, message: dict[str, Any]) -> Passive:
         """The passive reply to one message or event."""
@@ -112,15 +119,10 @@ class WeChatHandler:
         if kind == "image" and message.get("MediaId"):
             if self.api is None:  # WECHAT_TOKEN without WECHAT_APP_ID: no way to fetch photos
                 return Passive(text=self._say(language, "error.config"))
-            self.enqueue_job(
-                {
-                    "kind": "photo",
-                    "target": target.to_dict(),
-                    "message_key": message_key(message),
-                    "media_id": str(message["MediaId"]),
-                    "received_at": time.time(),
-                }
-            )
+            photo_arriving(self.redis, target.person_id)  # their next request waits for it
+            task = asyncio.create_task(self._take_photo(target, message_key(message), str(message["MediaId"])))
+            self._photos.add(task)
+            task.add_done_callback(self._photos.discard)
             return await self._reply(target, [Reply(self._say(language, "wechat.photo_received"))])
         if kind not in TEXT_MESSAGE_TYPES or not text:
             return await self._reply(target, [Reply(self._say(language, "wechat.unsupported"))])
@@ -139,6 +141,49 @@ class WeChatHandler:
         except PortraitBotError as error:
             replies = [Reply(self.catalogues.error_text(language, error))]
         return await self._reply(target, replies, asked=text)
+
+    async def _take_photo(self, target: ChatTarget, key: str, media_id: str) -> None:
+        """After the passive reply: fetch the photo (``media/get``), let the conversation check
+        it (in the intake processes) and push its answer. Here in the server, never queued
+        behind generations in the worker."""
+        try:
+            ref = PhotoRef("wechat", media_id, time.time())
+            try:
+                photo = await self._fetch(ref)
+                replies = await self.conversation.handle(
+                    Incoming(target=target, message_key=key, photo=photo, photo_ref=ref))
+            except PortraitBotError as error:
+                replies = [Reply(self.catalogues.error_text(target.language, error))]
+            rendered = merge([], replies, self._say(target.language, "wechat.choose_prompt"))
+            if rendered.callbacks:
+                self.choices.remember(target.chat_id, list(rendered.callbacks))
+            if rendered.text or images_of(replies):
+                self.enqueue_job({"kind": "push", "target": target.to_dict(),
+                                  "texts": [rendered.text] if rendered.text else [], "images": images_of(replies)})
+        except Exception:
+            log.exception("wechat: taking a photo failed")
+        finally:
+            photo_arrived(self.redis, target.person_id)
+
+    async def _fetch(self, ref: PhotoRef) -> bytes:
+        """The photo, tried again while WeChat's API is busy (``FETCH_RETRY_DELAYS_SECONDS``)."""
+        assert self.api is not None
+        source = WeChatPhotoSource(self.api)
+        for delay in FETCH_RETRY_DELAYS_SECONDS:
+            try:
+                return await source.fetch(ref)
+            except TransientUpstreamError as error:
+                log.info("wechat: photo fetch failed (%s); retrying in %.0f s", error.message_id, delay)
+                await asyncio.sleep(delay)
+        try:
+            return await source.fetch(ref)
+        except TransientUpstreamError:
+            raise UpstreamError("wechat.photo_fetch_failed") from None
+
+    async def drain(self) -> None:
+        """Wait for the photos still being taken (tests, shutdown)."""
+        while self._photos:
+            await asyncio.gather(*list(self._photos), return_exceptions=True)
 
     def _event(self, openid: str, event: str) -> Passive:
         if event in ("subscribe", "subscribe_scan"):

@@ -4,7 +4,9 @@
 
 * ``{"kind": "photo", "target", "message_key", "media_id", "received_at"}`` -- fetch the
   person's photo through ``media/get`` (MediaId only: PicUrl is a URL from the message and is
-  not fetched), run it through the Conversation, push its replies.
+  not fetched), run it through the Conversation, push its replies. The callback no longer
+  makes these (the server takes photos itself, ``WeChatHandler._take_photo``); kept for jobs
+  queued before an upgrade.
 * ``{"kind": "push", "target", "texts", "notes", "images", "held", "media_ids"}`` -- push what
   could not ride in a passive reply: texts (held again if WeChat refuses), notes (dropped if
   refused), result images, held items, already uploaded media.

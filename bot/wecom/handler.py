@@ -8,7 +8,7 @@ returns (a stream body, or a text for ``enter_chat``). For a new message:
 2. A stream is opened ("收到，正在处理…") and the work runs as a task of this process: the
    conversation for text, or fetching and decrypting the photo first. Photo intake never waits
    in the worker's queue behind generations, and a request that comes while the same person's
-   photo is still being fetched waits for that photo (``PHOTO_WAIT_SECONDS``).
+   photo is still being fetched waits for that photo (``bot.intake.wait_for_photo``).
 3. The reply is the stream as it stands after at most ``first_wait`` seconds -- usually the
    whole answer to a text; otherwise the platform's refreshes pick up the rest.
 
@@ -29,6 +29,7 @@ from typing import Any
 
 import redis
 
+from bot.intake import photo_arrived, photo_arriving, wait_for_photo
 from bot.messages import Dialogue, Incoming, Reply
 from bot.wechat.media import wechat_jpeg
 from bot.wechat.render import choice_number
@@ -39,7 +40,7 @@ from bot.wecom.streams import Stream, Streams, stream_id_for
 from core.chat import ChatTarget, PhotoRef
 from core.errors import PortraitBotError
 from core.i18n import Catalogues
-from core.written import written_language
+from engine.written import written_language
 from worker import shared_files
 from worker.store import SessionStore, WrittenLanguages
 
@@ -49,10 +50,6 @@ CHANNEL = "wecom"
 DEFAULT_LANGUAGE = "zh"
 FIRST_WAIT_SECONDS = 0.06
 """How long the first answer waits for the work; the rest comes with the platform's refreshes."""
-PHOTO_WAIT_SECONDS = 30.0
-"""A request waits this long for the same person's photo that is still being fetched."""
-PHOTO_PENDING_TTL_SECONDS = 60
-PHOTO_POLL_SECONDS = 0.1
 MAX_CONTENT_BYTES = 20000
 """A stream's content may hold 20480 bytes of UTF-8."""
 
@@ -149,46 +146,40 @@ class WeComBot:
 
     # ---- the work ------------------------------------------------------------------------------
     async def _process(self, message: WeComMessage, target: ChatTarget) -> None:
+        if message.photo is not None:  # until it is their reference, their requests wait for it
+            photo_arriving(self.redis, target.person_id)
         try:
-            replies = await self._answer(message, target)
-        except PortraitBotError as error:
-            replies = [Reply(self.catalogues.error_text(target.language, error))]
-        except Exception:
-            log.exception("wecom: message %s failed", message.msgid[:12])
-            replies = [Reply(self._say(target.language, "error.internal"))]
-        self._finish(target, replies)
+            try:
+                replies = await self._answer(message, target)
+            except PortraitBotError as error:
+                replies = [Reply(self.catalogues.error_text(target.language, error))]
+            except Exception:
+                log.exception("wecom: message %s failed", message.msgid[:12])
+                replies = [Reply(self._say(target.language, "error.internal"))]
+            self._finish(target, replies)
+        finally:
+            if message.photo is not None:
+                photo_arrived(self.redis, target.person_id)
 
     async def _answer(self, message: WeComMessage, target: ChatTarget) -> list[Reply]:
         key = f"{CHANNEL}:msg:{message.msgid}"
         photo = message.photo
         if photo is not None:
-            pending = self._pending_key(target.person_id)
-            self.redis.set(pending, 1, ex=PHOTO_PENDING_TTL_SECONDS)
-            try:  # until the photo is the person's reference, a request waits for it
-                data = await self.fetch_photo(photo)
-                return await self.conversation.handle(
-                    Incoming(
-                        target=target, message_key=key, text=message.text or None, photo=data,
-                        photo_ref=PhotoRef(CHANNEL, message.msgid, time.time()),
-                    )
+            data = await self.fetch_photo(photo)
+            return await self.conversation.handle(
+                Incoming(
+                    target=target, message_key=key, text=message.text or None, photo=data,
+                    photo_ref=PhotoRef(CHANNEL, message.msgid, time.time()),
                 )
-            finally:
-                self.redis.delete(pending)
+            )
         if not message.text:
             return [Reply(self._say(target.language, "wechat.unsupported"))]
-        await self._wait_for_photo(target.person_id)
+        await wait_for_photo(self.redis, target.person_id)  # before a number picks from its list
         number = choice_number(message.text)
         callback = self.choices.pick(target.person_id, number) if number is not None else None
         return await self.conversation.handle(
             Incoming(target=target, message_key=key, text=None if callback else message.text, callback=callback)
         )
-
-    async def _wait_for_photo(self, person_id: str) -> None:
-        """A request right after a photo waits for that photo, so it is not asked for again."""
-        key = self._pending_key(person_id)
-        deadline = time.monotonic() + PHOTO_WAIT_SECONDS
-        while self.redis.exists(key) and time.monotonic() < deadline:
-            await asyncio.sleep(PHOTO_POLL_SECONDS)
 
     def _finish(self, target: ChatTarget, replies: list[Reply]) -> None:
         """Write the conversation's answer into the stream; it stays open for a generation."""
@@ -224,10 +215,6 @@ class WeComBot:
         if written:
             return written
         return WrittenLanguages(self.redis).get(person_id) or DEFAULT_LANGUAGE
-
-    @staticmethod
-    def _pending_key(person_id: str) -> str:
-        return "pb:wecom:photo_pending:" + hashlib.sha256(person_id.encode()).hexdigest()[:32]
 
     def _say(self, language: str, message_id: str, **params: Any) -> str:
         return self.catalogues.text(language, message_id, **params)

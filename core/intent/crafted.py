@@ -14,7 +14,7 @@ from core.intent.describe import FILLER_KINDS, MAX_DESCRIPTION_CHARS, content_le
 from core.intent.matcher import Found, find
 from core.intent.style_words import GENERIC_PLACES
 
-_CLAUSES = re.compile(r"[,，;；]")
+_CLAUSES = re.compile(r"[,，;；、]")
 _LIGHT_OR_LENS = re.compile(
     r"\b(?:lighting|lit|light|lights|golden hour|blue hour|background|backdrop|bokeh|"
     r"depth of field|lens|\d+ ?mm|cinematic|highly detailed|ultra detailed|detailed|4k|8k|hdr|"

@@ -68,6 +68,8 @@ _LEADING_ZH = re.compile(r"^(?:一个|一名|一位|一只|个|位|名)")
 _PLACE_FIRST = re.compile(
     r"(?:in|on|at|under|inside|near|by|riding|standing|sitting|walking|flying|swimming|"
     r"surrounded|holding|wearing|in front of|next to|beside)\b|(?:我们?|自己)?(?:站|坐|走|躺|漫步|行走)?在|到")
+_SCENE_BEFORE = tuple(re.compile(p) for p in every("scene_before"))
+"""Wishes written before what they describe ("紺のスーツでLinkedIn用の写真")."""
 _ZH_SCENE = re.compile(r"(?<![放用发挂贴传])在([^，。,.!！?？的]{1,30})")
 
 
@@ -140,8 +142,9 @@ def filler_spans(found: Found) -> list[tuple[int, int]]:
 
 _OTHER_STOPWORDS = frozenset(normalize(w) for w in every("stopwords"))
 """The language modules' words without content ("una", "mich", "toi")."""
-_OTHER_SCRIPT_WORD = re.compile(r"[\u0400-\u04ff\uac00-\ud7af\u30a0-\u30ff]{3,}")
-"""A Cyrillic, Hangul or katakana word long enough to name something ("космонавта")."""
+_OTHER_SCRIPT_WORD = re.compile(r"[\u0400-\u04ff\u30a0-\u30ff]{3,}|[\uac00-\ud7af]{2,}")
+"""A Cyrillic or katakana word long enough to name something ("космонавта"), or a Hangul one
+(two syllables already do: "셔츠", "정장")."""
 _BECOME = tuple(every("become"))
 
 
@@ -223,6 +226,14 @@ def scene_for(found: Found, consumed: list[tuple[int, int]], after: int) -> str 
         local = [(max(0, s - offset), max(0, e - offset)) for s, e in consumed]
         if content_left(body, local):
             return tidy("在" + body)
+    for pattern in _SCENE_BEFORE:
+        for match in pattern.finditer(text, after):
+            start, end = match.span("x")
+            local = [(max(0, s - start), max(0, e - start)) for s, e in consumed]
+            if content_left(text[start:end], local):
+                scene = tidy(_strip_spans(text, start, end, consumed))
+                if scene:
+                    return scene
     return None
 
 

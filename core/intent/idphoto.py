@@ -7,6 +7,7 @@ from dataclasses import replace
 from core.idspecs import SPECS, refused_background
 from core.intent import id_words
 from core.intent.matcher import Found
+from core.intent.outfit_words import outfit_of
 from core.request import Intent
 
 VISA_CHOICES: tuple[str, ...] = (
@@ -24,6 +25,7 @@ def id_photo(found: Found, forced: str | None, base: Intent,
     """ID photo: specification, backdrop and preset, following id_words' rule; a colour the
     person asks to change to ("白底换成蓝底") wins over one merely mentioned."""
     spec = _id_spec(found)
+    base = replace(base, outfit=outfit_of(found.text))  # "穿正装", "in a suit"
     colours = found.of("bg")
     background = new_colour or (colours[0].value if colours else None) or next(
         (c for word, c in id_words.CUSTOM_BACKGROUND.items() if word in found.text), None)
@@ -65,6 +67,8 @@ def _id_spec(found: Found) -> str | None:
             return "jp_passport"
         if spec == "cn_passport" and found.has("visa") and not _says_passport(found):
             return "cn_visa"  # a visa to China, not a Chinese passport
+        if spec == "jp_passport" and found.has("visa") and not _says_passport(found):
+            return "jp_visa"  # "visa japonesa": a visa to Japan
         return spec
     passport_or_visa = found.has("visa") or "passport" in found.text or "护照" in found.text
     if found.has("china") and passport_or_visa:

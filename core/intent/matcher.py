@@ -109,6 +109,7 @@ _LEXICON_KINDS: tuple[tuple[str, str], ...] = (
     ("unsure", "help:"), ("greetings", "talk:"), ("thanks", "praise:"),
     ("requests", "request:"), ("pictures", "photo:"), ("series", "series:"),
     ("fillers", "filler:"), ("quality", "quality:"), ("speed", "speed:"),
+    ("random_face", "random:"), ("not_expressions", "chat:"),
 )
 """Lexicon fields (``core.intent.lang``) and the hit label each phrase gets."""
 _LEXICON_MAPS: tuple[tuple[str, str], ...] = (
@@ -151,6 +152,8 @@ def _whose_face(phrases: Iterable[str]) -> list[str]:
 
 
 _TABLE: list[_Phrase] = _build()
+_FUZZY: frozenset[str] = style_words.FUZZY_WORDS | frozenset(normalize(w) for w in every("fuzzy"))
+"""Words whose small typos are forgiven: the English table's and every lexicon's."""
 
 
 @dataclass
@@ -201,7 +204,9 @@ class _Index:
 
     def __init__(self, phrases: Iterable[_Phrase]) -> None:
         self.by_first: dict[str, list[_Phrase]] = {}
-        self.fuzzy_by_letter: dict[str, list[_Phrase]] = {}
+        self.fuzzy_by_start: dict[tuple[str, int], list[_Phrase]] = {}
+        """Forgivable word phrases by first letter and first word's length: a token only
+        matches a first word within two letters of its own length (plural, typo)."""
         self.substrings: list[_Phrase] = []
         self.substrings_by_char: dict[str, list[tuple[int, _Phrase]]] = {}
         """Substring phrases by their first character: only those whose first character
@@ -210,8 +215,8 @@ class _Index:
             if phrase.words and _LATIN_ONLY.match(phrase.text):
                 first = phrase.words[0]
                 self.by_first.setdefault(first, []).append(phrase)
-                if first in style_words.FUZZY_WORDS:
-                    self.fuzzy_by_letter.setdefault(first[0], []).append(phrase)
+                if first in _FUZZY:
+                    self.fuzzy_by_start.setdefault((first[0], len(first)), []).append(phrase)
             else:
                 self.substrings.append(phrase)
                 self.substrings_by_char.setdefault(phrase.text[0], []).append(
@@ -222,7 +227,9 @@ class _Index:
         found: set[_Phrase] = set()
         for form in _base_forms(token):
             found.update(self.by_first.get(form, ()))
-        found.update(self.fuzzy_by_letter.get(token[:1], ()))
+        letter, size = token[:1], len(token)
+        for length in range(size - 2, size + 3):
+            found.update(self.fuzzy_by_start.get((letter, length), ()))
         return found
 
 
@@ -289,7 +296,7 @@ def _match_at(phrase: _Phrase, tokens: list[Token], i: int) -> Hit | None:
     size = len(phrase.words)
     if i + size > len(tokens):
         return None
-    if all(word_matches(tokens[i + j].text, word, fuzzy=word in style_words.FUZZY_WORDS)
+    if all(word_matches(tokens[i + j].text, word, fuzzy=word in _FUZZY)
            for j, word in enumerate(phrase.words)):
         return Hit(phrase.label, tokens[i].start, tokens[i + size - 1].end, phrase.text,
                    phrase.weak)

@@ -88,6 +88,9 @@ def _lexicon_counts() -> tuple[dict[str, int], re.Pattern[str] | None, re.Patter
         for word, value in lexicon.numbers.items():
             values[normalize(word)] = value
             (countered if lexicon.counters else spaced).add(normalize(word))
+        for word, value in lexicon.numbers_alone.items():
+            values[normalize(word)] = value
+            spaced.add(normalize(word))
         counters.update(normalize(c) for c in lexicon.counters)
     before_counter = re.compile(rf"(?<![\w])({_alternation(countered)}|\d{{1,2}})\s*(?:"
                                 rf"{_alternation(counters)})") if counters else None

@@ -6,6 +6,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from core.intent.traditional import TO_SIMPLIFIED
 
@@ -31,8 +32,9 @@ def clean_text(text: str) -> str:
 
 
 _UNFOLDABLE = {"ß": "ss", "đ": "d", "Đ": "D", "ø": "o", "Ø": "O", "æ": "ae", "ł": "l", "ı": "i",
-               "İ": "I"}
-"""Latin letters NFKD leaves whole ("weiß" is read "weiss", Vietnamese "đ" as "d")."""
+               "İ": "I", "ё": "е", "Ё": "Е"}
+"""Letters NFKD leaves whole ("weiß" is read "weiss", Vietnamese "đ" as "d"), and Russian "ё",
+which most people type as "е"."""
 
 
 def _fold_latin(text: str) -> str:
@@ -223,6 +225,7 @@ def _one_letter_doubled(longer: str, shorter: str) -> bool:
                for i in range(1, len(longer)))
 
 
+@lru_cache(maxsize=1 << 16)
 def typo_of(token: str, word: str) -> bool:
     """Whether token is a plausible typo of keyword word (not an exact match).
 

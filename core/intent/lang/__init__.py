@@ -45,15 +45,22 @@ class Lexicon:
     """ID specification key -> document or country words ("dni" -> es)."""
     scene_openers: tuple[str, ...] = ()
     """Words opening a wish or a setting after a style ("con traje azul", "im Anzug")."""
+    scene_before: tuple[str, ...] = ()
+    """Regexes with a group ``x``: a wish written before what it describes, as languages that
+    put modifiers first do ("紺のスーツで", "남색 정장 입은", "穿深蓝色西装的")."""
     backgrounds: Mapping[str, tuple[str, ...]] = field(default_factory=_none)
     """Backdrop colour (white, blue, red) -> words."""
     ratios: Mapping[str, tuple[str, ...]] = field(default_factory=_none)
     cancel: tuple[str, ...] = ()
+    random_face: tuple[str, ...] = ()
+    """A face of nobody in particular ("cara aleatoria", "someone who does not exist")."""
     questions: tuple[str, ...] = ()
     """A question about the bot, its price or privacy: always help, never a generation."""
     unsure: tuple[str, ...] = ()
     """"I don't know what to pick": help unless something is asked for."""
     greetings: tuple[str, ...] = ()
+    not_expressions: tuple[str, ...] = ()
+    """Chat holding an expression word: Japanese "いいじゃん笑" is "lol", not a smile."""
     thanks: tuple[str, ...] = ()
     """Thanks and praise: chat."""
     requests: tuple[str, ...] = ()
@@ -73,10 +80,17 @@ class Lexicon:
     """Number words that count pictures when a picture noun or style follows (never "a")."""
     counters: tuple[str, ...] = ()
     """Counter words after a number ("枚", "장", "tấm")."""
+    numbers_alone: Mapping[str, int] = field(default_factory=dict)
+    """Number words of a counter language that also count without a counter, before a picture
+    noun or style ("bốn ảnh"); never one that folds to a counter ("tám" 8 and "tấm" are both
+    "tam")."""
     become: tuple[str, ...] = ()
     """Regexes with a group ``x``: what the person becomes ("yo como (?P<x>.+)")."""
     instead: tuple[str, ...] = ()
     """"X instead" / "rather X": the style in this clause replaces the others named."""
+    fuzzy: tuple[str, ...] = ()
+    """Distinctive single words whose small misspellings are forgiven ("acuarela" also reads
+    "acurela"): the first letter must agree, see ``core.intent.text.typo_of``."""
     fillers: tuple[str, ...] = ()
     """Politeness and filler: never part of a scene ("por favor", "bitte")."""
     stopwords: tuple[str, ...] = ()

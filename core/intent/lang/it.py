@@ -25,7 +25,7 @@ LEXICON = Lexicon(
             "foto artistica",
             "artistico",
         ),
-        "professional": (
+        "professional": ("ritratto aziendale", "aziendale", "ritratto corporate",
             "foto professionale",
             "ritratto professionale",
             "foto aziendale",
@@ -50,7 +50,7 @@ LEXICON = Lexicon(
         "wedding": ("matrimonio", "sposa", "sposo", "abito da sposa"),
         "musician": ("chitarra", "palco", "musicista", "sul palco", "concerto"),
         "chef": ("cucino", "cucina di un ristorante", "cucinare", "chef", "cuoco", "in cucina"),
-        "pet_together": (
+        "pet_together": ("gattino", "gattina", "gatto", "gatta", "cane", "cagnolina", "cucciolo", "cucciola", "coniglio", "micio", "il mio gattino", "il mio cucciolo",
             "golden retriever",
             "cagnolino",
             "il mio cane",
@@ -88,19 +88,29 @@ LEXICON = Lexicon(
     quality=("qualita massima", "migliore qualita", "alta qualita"),
     speed=("veloce", "piu veloce"),
     expressions={
+        "look right": ("guarda a destra", "guardare a destra",),
+        "look left": ("guarda a sinistra", "guardare a sinistra",),
+        "open my mouth": ("bocca aperta", "apri la bocca",),
+        "raise my eyebrows": ("alza le sopracciglia", "sopracciglia alzate",),
+        "big smile": ("sorrisone",),
+        "close my eyes": ("occhi chiusi", "chiudi gli occhi", "chiudere gli occhi",),
+        "angry": ("arrabbiato", "arrabbiata",),
+        "look serious": ("serio", "seria", "piu serio",),
+        "sad": ("triste",),
+        "surprised": ("sorpreso", "sorpresa", "stupito", "stupita",),
         "smile": ("sorridere", "sorridi", "sorridente", "sorriso"),
         "wink": ("occhiolino",),
     },
     venues={
         "dating_city": ("citta", "in citta"),
-        "dating_cafe": ("caffe", "al bar"),
+        "dating_cafe": ("in un bar", "caffetteria", "caffe", "al bar"),
         "dating_beach": ("spiaggia", "in spiaggia", "al mare"),
         "dating_restaurant": ("ristorante", "cena romantica"),
     },
     families={
-        "dating": ("appuntamento", "tinder", "app di incontri", "incontri", "profilo di incontri")
+        "dating": ("primo appuntamento", "appuntamento", "tinder", "app di incontri", "incontri", "profilo di incontri")
     },
-    id_photo=(
+    id_photo=("foto visto", "patente", "permesso di soggiorno",
         "biometrica",
         "foto biometrica",
         "fototessera",
@@ -113,6 +123,9 @@ LEXICON = Lexicon(
     ),
     visa=("visto", "foto per il visto"),
     specs={
+        "tw": ("taiwan",),
+        "hk": ("hong kong",),
+        "nz": ("nuova zelanda", "neozelandese",),
         "ca": ("canadese", "canada"),
         "uk": ("britannico", "regno unito"),
         "de": ("tedesco", "germania"),
@@ -121,8 +134,8 @@ LEXICON = Lexicon(
         "br": ("brasiliano", "brasile"),
         "ru": ("russo", "russia"),
         "au": ("australiano", "australia"),
-        "mx": ("messicano",),
-        "jp_passport": ("giapponese",),
+        "mx": ("messico", "messicano",),
+        "jp_passport": ("giappone", "giapponese",),
         "kr": ("coreano",),
         "cn_passport": ("cinese", "cina"),
         "in": ("indiano", "india"),
@@ -180,7 +193,7 @@ LEXICON = Lexicon(
         "salvate le mie foto",
         "come funziona",
     ),
-    greetings=(
+    greetings=("ahah", "ahahah", "a domani", "arrivederci", "ci vediamo", "carino", "ciao ciao",
         "ehila",
         "ehi",
         "buonanotte",
@@ -225,7 +238,7 @@ LEXICON = Lexicon(
         "niente",
     ),
     negation_ends=("metti", "e metti", "ma", "invece", "voglio", "fai"),
-    joiners=("e",),
+    joiners=("poi", "e poi", "dopo", "e",),
     numbers={"due": 2, "tre": 3, "quattro": 4, "cinque": 5, "sei": 6, "sette": 7, "otto": 8},
     become=(r"\bio come (?:un |una )?(?P<x>.+)", r"\btrasformami in (?:un |una )?(?P<x>.+)"),
     instead=(
@@ -270,4 +283,6 @@ LEXICON = Lexicon(
     other_style=("altro stile", "cambia stile"),
     stop=("annulla", "basta", "stop"),
     go_on=("si", "vai", "continua", "va bene"),
+    fuzzy=("acquerello", "acquarello", "pittura", "ritratto", "passaporto", "matrimonio", "natalizio", "natalizia", "palestra", "maratona", "gattino", "cagnolino", "chitarra", "fotografia",),
+    random_face=("volto casuale", "viso casuale", "faccia casuale", "persona casuale", "che non esiste", "non esiste", "persona inventata", "volto inventato", "persona immaginaria",),
 )
