@@ -18,7 +18,7 @@ from typing import Any
 
 import redis
 
-from bot import acks, edits, fewer, followups, idcountry, sets
+from bot import acks, albums, edits, fewer, followups, idcountry, sets
 from bot.buttons import pressed
 from bot.choices import pick_by_words, random_prompts, style_buttons
 from bot.commands import command_name
@@ -118,7 +118,9 @@ class Conversation:
                 if not go_on:
                     return first
             reference = await self._take_photo(incoming) if takes_photo else None
-            if self.llm is not None and reference is None:
+            if reference is not None and incoming.album:
+                replies = await albums.collect(self, incoming, target, reference)
+            elif self.llm is not None and reference is None:
                 # The optional model may take seconds: keep the event loop free meanwhile.
                 replies = await asyncio.to_thread(self._dispatch, incoming, target, session, reference)
             else:
