@@ -18,11 +18,12 @@ from typing import Any
 
 import redis
 
-from bot import acks, edits, fewer, followups, idcountry, sets
+from bot import acks, albums, edits, fewer, followups, idcountry, sets
 from bot.buttons import pressed
 from bot.choices import pick_by_words, random_prompts, style_buttons
 from bot.commands import command_name
 from bot.intake import IntakePool, photo_arrived, photo_arriving, wait_for_photo
+from bot.llm_fallback import LLMFallback
 from bot.messages import Incoming, Reply
 from bot.paying import EVERY_COMMAND as COMMANDS
 from bot.photos import PhotoDesk, joins_set, with_photos
@@ -89,6 +90,8 @@ class Conversation:
         """Where photos are checked: other processes; None: a thread of this one."""
         self.sessions = SessionStore(redis_client)
         self.available_providers = available_providers
+        self.llm = LLMFallback.from_settings(settings, redis_client)
+        """The optional language model for messages the rules cannot place (off: None)."""
         self.extra_styles = {
             s.key: (s.name_en, s.name_zh, *s.keywords) for s in styles.all() if s.source != "preset"
         }
@@ -115,7 +118,13 @@ class Conversation:
                 if not go_on:
                     return first
             reference = await self._take_photo(incoming) if takes_photo else None
-            replies = self._dispatch(incoming, target, session, reference)
+            if reference is not None and incoming.album:
+                replies = await albums.collect(self, incoming, target, reference)
+            elif self.llm is not None and reference is None:
+                # The optional model may take seconds: keep the event loop free meanwhile.
+                replies = await asyncio.to_thread(self._dispatch, incoming, target, session, reference)
+            else:
+                replies = self._dispatch(incoming, target, session, reference)
         except PortraitBotError as error:
             return [*first, Reply(self.catalogues.error_text(target.language, error))]
         if incoming.origin and any(r.generation_id for r in replies):
@@ -205,6 +214,8 @@ class Conversation:
         if pending is not None and pending.kind == "confirm" and followups.goes_on(text):
             return self.start(replace(Intent.from_dict(pending.intent), go_anyway=True), target, session)
         intent = recognize(text, bot_username=incoming.bot_username, extra_styles=self.extra_styles)
+        if self.llm is not None and name is None:
+            intent = self.llm.read(text, intent, [s.key for s in self.styles.all()])
         if name is not None and intent.action in ("none", "unknown", "chat") and not target.is_group:
             # Style commands (/anime, /passport) are intents; anything else is a typo or a guess.
             return [Reply(self.say(target, "conv.unknown_command", command="/" + name[:32]))]

@@ -22,6 +22,8 @@ import contextlib
 import hashlib
 import logging
 import multiprocessing
+import os
+import threading
 import time
 from collections.abc import AsyncIterator
 from concurrent.futures import ProcessPoolExecutor
@@ -33,6 +35,7 @@ import redis
 
 from core.chat import PhotoRef
 from core.errors import PortraitBotError, UserInputError
+from worker import shared_files
 from worker.redis_conn import KEY_PREFIX
 from worker.store import Reference
 
@@ -89,6 +92,14 @@ def _start(data_dir: str, detector_model: str | None) -> None:
 
     model = Path(detector_model) if detector_model else None
     _desk = PhotoDesk(Path(data_dir), build_detector(Settings(face_detector_model=model)))
+    threading.Thread(target=_exit_with, args=(os.getppid(),), daemon=True, name="orphan-watch").start()
+
+
+def _exit_with(parent: int) -> None:
+    """End this intake process when its server is gone, however the server ended (SIGKILL too)."""
+    while os.getppid() == parent:
+        time.sleep(1.0)
+    os._exit(0)
 
 
 def _accept(person_id: str, data: bytes, source: PhotoRef | None) -> tuple[Any, ...]:
@@ -135,7 +146,7 @@ class IntakePool:
             yield
         finally:
             warming.cancel()
-            self.close()
+            self.close(wait=True)
 
     async def accept(self, person_id: str, data: bytes, source: PhotoRef | None) -> Reference:
         loop = asyncio.get_running_loop()
@@ -151,9 +162,12 @@ class IntakePool:
             _, kind, message_id, params = outcome
             raise kind(message_id, **params)
         reference: Reference = outcome[1]
+        # An intake process has no Redis: the server shares the photo for other hosts' workers.
+        await asyncio.to_thread(shared_files.current().share, Path(reference.path))
         return reference
 
-    def close(self) -> None:
+    def close(self, wait: bool = False) -> None:
+        """Stop the processes; photos not yet started are dropped, the one in hand finishes."""
         if self._pool is not None:
-            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool.shutdown(wait=wait, cancel_futures=True)
             self._pool = None

@@ -34,6 +34,9 @@ class Incoming:
     what it started is remembered, so an edit can replace it (``bot.edits``)."""
     edited: bool = False
     """This is an edit of the message ``origin`` names, not a new message."""
+    album: str | None = None
+    """The channel's id of photos sent together (Telegram's ``media_group_id``): the album is
+    collected and answered once (``bot.albums``)."""
 
 
 @dataclass(frozen=True)

@@ -36,7 +36,8 @@ def press(conv: Conversation, action: str, value: str, target: ChatTarget, sessi
     known = request.style if conv.styles.get(request.style) is not None else None
     intent = Intent(action="generate", style=known, model=request.model, count=1,
                     aspect_ratio=request.aspect_ratio, scene=request.scene, prompt=request.prompt,
-                    id_spec=request.id_spec, background=request.background, go_anyway=True)
+                    id_spec=request.id_spec, background=request.background, outfit=request.outfit,
+                    go_anyway=True)
     if action in ("tall", "square"):
         intent = replace(intent, aspect_ratio=VERTICAL if action == "tall" else SQUARE)
     elif action == "restyle":

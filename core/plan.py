@@ -93,6 +93,7 @@ def plan(
                 id_spec=intent.id_spec,
                 background=intent.background or (fact.background if fact else None),
                 expression=intent.expression,
+                outfit=intent.outfit,
             )
         )
     return Plan(tuple(requests), model, needs_photo=needs_photo, note=chosen.note)

@@ -9,6 +9,7 @@ which live in ``GenerationRequest`` fields that only our code sets.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from core.idspecs import refused_background
@@ -25,6 +26,20 @@ LIKENESS_PREFIX = (
     "recognizable. "
 )
 """Seed 000 §8: prepended in edit mode so the portrait keeps the person's face."""
+
+OUTFIT_WORDS = {
+    "suit": "wearing a well-fitted dark navy or charcoal business suit jacket over a crisp white "
+            "collared shirt, neat and pressed",
+    "blazer": "wearing a tailored dark blazer over a plain light collared shirt, neat and pressed",
+    "formal": "wearing formal business attire, a dark tailored jacket over a crisp white collared "
+              "shirt, neat and pressed",
+}
+"""What the edit model is asked to dress the person in for an ID photo (``request.outfit``,
+from "in a suit", "with a blazer", "穿正装"). The face, hair and head position stay as they are:
+the measured crop and the likeness check come after."""
+OUTFIT_KEEP = "change only the clothing; keep the face, hairstyle, head size and head position unchanged"
+_PLAIN_CLOTHING = re.compile(r"wearing neat plain (?:dark )?clothing")
+"""The ID presets' own clothing words, which an asked-for outfit replaces."""
 
 _DROPPED_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co"})
 """Control, format (zero-width, bidi overrides, tags), surrogate and private-use characters:
@@ -61,6 +76,10 @@ def build_prompt(request: GenerationRequest, catalogue: Catalogue, *, edit_mode:
         scene = clean_user_text(request.scene)
         if scene:
             body = f"{body}. Scene: {scene}"
+        outfit = OUTFIT_WORDS.get(request.outfit or "")
+        if outfit and style.is_id_photo:
+            body = _PLAIN_CLOTHING.sub(f"{outfit},", body) if _PLAIN_CLOTHING.search(body) else f"{body}, {outfit}"
+            body = f"{body}, {OUTFIT_KEEP}"
     return LIKENESS_PREFIX + body if edit_mode and likeness else body
 
 

@@ -56,6 +56,8 @@ class Intent:
     series: tuple[SeriesItem, ...] | None = None
     background: str | None = None
     """ID photos: "white", "blue" or "red" when the person named one."""
+    outfit: str | None = None
+    """ID photos: "suit", "blazer" or "formal" when the person asked to wear it."""
     go_anyway: bool = False
     """The person insists on a photo the pre-flight check did not like."""
     confidence: float = 1.0
@@ -100,6 +102,9 @@ class GenerationRequest:
     id_spec: str | None = None
     background: str | None = None
     expression: dict[str, float] | None = None
+    outfit: str | None = None
+    """ID photos: what to wear ("suit", "blazer", "formal"; ``core.prompts.OUTFIT_WORDS``),
+    made by the edit model before the measured crop."""
     label: str | None = None
     """Batch item label (seed 003), used in file names."""
     extra: dict[str, Any] = field(default_factory=dict)

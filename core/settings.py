@@ -46,9 +46,16 @@ DEFAULT_FAILURE_TTL_SECONDS = 3 * 24 * 3600
 DEFAULT_RETENTION_DAYS = 30
 """Days people's photos and results are kept before they are deleted automatically (0: until
 /forget). The same as the Redis records' lifetime, so nothing points at a deleted file early."""
+DEFAULT_SHARED_FILES_HOURS = 72.0
+"""Hours a file lives in Redis with SHARED_FILES=redis: long enough for a delivery retried,
+a passive-only WeChat account's held picture (3 days) and "more like this" on a recent photo;
+each host keeps its own copy on disk for RETENTION_DAYS."""
 DEFAULT_LIKENESS_MIN = 0.5
 """Likeness (0..1, ``engine.faces.likeness``) under which a photographic result gets one more
 attempt; 0.5 is dlib's same-person distance of 0.6. ``LIKENESS_MIN=0`` turns the check off."""
+DEFAULT_INTENT_LLM_TIMEOUT_S = 3.0
+"""Seconds the optional intent LLM may take, submit to answer, before the rules' reading stands."""
+DEFAULT_INTENT_LLM_DAILY_CAP = 200
 
 
 class Secret:
@@ -112,6 +119,9 @@ class Settings:
     telegram_group_window_s: float = 60.0
     """Seconds of that window; all server and worker processes share it through Redis."""
     telegram_update_queue_max: int = 10_000
+    telegram_sends_per_s: int = 30
+    """Messages sent a second at most, over all chats (Telegram's broadcast guidance); 0: no
+    overall pace (an operator with paid broadcasts, or a bench measuring ingress alone)."""
     """Webhook mode: Telegram updates waiting in Redis at most; beyond, the webhook answers 429
     and Telegram redelivers later."""
     wechat_app_id: str = ""
@@ -149,6 +159,10 @@ class Settings:
     generation_deadline_seconds: int = DEFAULT_GENERATION_DEADLINE_SECONDS
     failure_ttl_seconds: int = DEFAULT_FAILURE_TTL_SECONDS
     retention_days: float = DEFAULT_RETENTION_DAYS
+    shared_files: str = ""
+    """``redis``: photos and finished images are kept in Redis too (worker/shared_files.py),
+    so servers and workers on several hosts need no shared disk; empty: disk only."""
+    shared_files_hours: float = DEFAULT_SHARED_FILES_HOURS
     face_detector_model: Path | None = None
     photo_processes: int = 1
     """Processes that decode and check photos for a server (``bot.intake``); 0: a thread of
@@ -164,6 +178,11 @@ class Settings:
     payment_support: str = ""
     """Where /paysupport sends people (a @username or an address); empty: this chat."""
     log_level: str = "INFO"
+    intent_llm_model: str = ""
+    """fal ``any-llm`` model asked about messages the rules cannot place; empty: never."""
+    intent_llm_timeout_s: float = DEFAULT_INTENT_LLM_TIMEOUT_S
+    intent_llm_daily_cap: int = DEFAULT_INTENT_LLM_DAILY_CAP
+    """At most this many model calls a day (UTC), for the whole bot."""
 
     @property
     def has_any_provider_key(self) -> bool:
@@ -197,6 +216,7 @@ class Settings:
             telegram_group_messages=get.integer("TELEGRAM_GROUP_MESSAGES", 20, low=1),
             telegram_group_window_s=get.number("TELEGRAM_GROUP_WINDOW_S", 60.0, low=0.1),
             telegram_update_queue_max=get.integer("TELEGRAM_UPDATE_QUEUE_MAX", 10_000, low=1),
+            telegram_sends_per_s=get.integer("TELEGRAM_SENDS_PER_S", 30, low=0),
             wechat_app_id=get.text("WECHAT_APP_ID"),
             wechat_app_secret=get.secret("WECHAT_APP_SECRET"),
             wechat_token=get.secret("WECHAT_TOKEN"),
@@ -238,6 +258,8 @@ class Settings:
                 "FAILURE_TTL_SECONDS", DEFAULT_FAILURE_TTL_SECONDS, low=60
             ),
             retention_days=get.number("RETENTION_DAYS", DEFAULT_RETENTION_DAYS, low=0.0),
+            shared_files=get.choice("SHARED_FILES", ("", "redis")),
+            shared_files_hours=get.number("SHARED_FILES_HOURS", DEFAULT_SHARED_FILES_HOURS, low=0.1),
             face_detector_model=Path(p) if (p := get.text("FACE_DETECTOR_MODEL")) else None,
             photo_processes=get.integer("PHOTO_PROCESSES", 1, low=0),
             likeness_min=min(1.0, get.number("LIKENESS_MIN", DEFAULT_LIKENESS_MIN, low=0.0)),
@@ -248,6 +270,11 @@ class Settings:
             model_credits=parse_prices("MODEL_CREDITS", get.text("MODEL_CREDITS")),
             payment_support=get.text("PAYMENT_SUPPORT"),
             log_level=(get.text("LOG_LEVEL") or "INFO").upper(),
+            intent_llm_model=get.text("INTENT_LLM_MODEL"),
+            intent_llm_timeout_s=min(30.0, get.number(
+                "INTENT_LLM_TIMEOUT_S", DEFAULT_INTENT_LLM_TIMEOUT_S, low=0.5)),
+            intent_llm_daily_cap=get.integer(
+                "INTENT_LLM_DAILY_CAP", DEFAULT_INTENT_LLM_DAILY_CAP, low=0),
         )
         settings._check_pairs()
         return settings

@@ -47,7 +47,8 @@ def provider_job(
     extra: dict[str, Any] = dict(request.extra)
     if model.local:
         # The offline engine works from the style itself, not from prose.
-        extra.update(style=request.style, background=request.background, id_spec=request.id_spec)
+        extra.update(style=request.style, background=request.background, id_spec=request.id_spec,
+                     outfit=request.outfit)
     return ProviderJob(
         model=model.key,
         endpoint=model.endpoint(bool(references)),

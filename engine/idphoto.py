@@ -131,10 +131,13 @@ def comply(
     max_kb: int | None = None,
     min_kb: int | None = None,
     use_spec_kb: bool = True,
+    outfit: str | None = None,
 ) -> IdPhoto:
     """Make ``image`` a compliant ID photo for ``spec_key`` on ``background`` (or the default).
 
     With no ``spec_key``, a blue or red ``background`` means China's 一寸 photo, else ICAO.
+    ``outfit`` ("suit", "blazer", "formal") recolours the clothes (``engine.idoutfit``): what
+    the offline engine can do when no edit model dressed the person.
 
     Raises UserInputError with ``idphoto.no_face``, ``idphoto.several_faces``,
     ``idphoto.face_too_small``, ``idphoto.crown_cut``, ``idphoto.head_at_edge``,
@@ -163,6 +166,11 @@ def comply(
     problem = framing_problem(face, crop, (width, height), _crown_cut(alpha, face, region))
     if problem:
         raise UserInputError(problem)
+    if outfit:
+        from engine.idoutfit import dress
+
+        head_chin = head_from_face(face.box, eye_y, crown, chin).chin_y
+        patch = dress(patch, alpha, face, head_chin, (region[0], region[1]), outfit)
     out = _render(patch, alpha, region, crop, spec, BACKGROUND_RGB[colour])
 
     head = head_from_face(face.box, eye_y, crown, chin)

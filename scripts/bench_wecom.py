@@ -15,6 +15,13 @@ in every fifth message (10 photos/s, more than two cores can analyse): p50 45 ms
 py-spy shows the bot process's face analysis (dlib, engine/faces/model.py) holding the GIL,
 so every callback waits while a photo is analysed. Moving photo intake into its own process
 is what would bring that case under 100 ms.
+
+After photo intake moved to its own process (``bot/intake.py``, PHOTO_PROCESSES=1), same run,
+machine otherwise idle (load 0.4): photo mix p50 85 / p95 484 / p99 561 ms (text p99 564,
+photo+request p99 648). Still over target: ``--profile`` (py-spy) shows the server's main
+thread spending ~60 % of its samples in synchronous Redis round trips (session get/save,
+stream claim/open/get, metrics counters, dedup, written language, ~15 call sites of 1-3
+commands each), waiting on a Redis server that shares the two cores with the worker.
 """
 
 from __future__ import annotations
@@ -43,7 +50,7 @@ from tests.faces import make_face_photo  # noqa: E402
 from tests.fakes import free_socket  # noqa: E402
 from tests.fakes.wecom import AES_KEY, TOKEN, Chat, FakeWeComFiles, nonce  # noqa: E402
 from tests.fakes.wecom import WeComPlatform as Platform  # noqa: E402
-from worker import rqueue  # noqa: E402
+from worker.records import WAITING  # noqa: E402
 
 TARGET_P99_MS = 100.0
 
@@ -73,6 +80,11 @@ def wait_for(url: str, timeout: float = 60.0) -> None:
             if time.monotonic() > deadline:
                 raise
             time.sleep(0.2)
+
+
+def waiting(redis_url: str) -> int:
+    """Generations queued for a worker (the sweep submits them; no RQ job each)."""
+    return int(redis.Redis.from_url(redis_url).zcard(WAITING))
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -113,6 +125,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--busy", type=int, default=20, help="portraits queued before the run")
     parser.add_argument("--photo-every", type=int, default=5, help="every n-th message brings a photo (0: none)")
+    parser.add_argument("--profile", metavar="FILE", help="write a py-spy profile of the server (raw stacks)")
     args = parser.parse_args()
 
 
@@ -145,9 +158,9 @@ def main() -> None:
                         assert answer is not None
                         streams.append(answer["stream"]["id"])
                     deadline = time.monotonic() + 60
-                    while rqueue.depth(redis.Redis.from_url(redis_url)) < args.busy and time.monotonic() < deadline:
+                    while waiting(redis_url) < args.busy and time.monotonic() < deadline:
                         time.sleep(0.1)
-                    queued = rqueue.depth(redis.Redis.from_url(redis_url))
+                    queued = waiting(redis_url)
                     worker = subprocess.Popen(
                         [sys.executable, "-m", "portraitbot.cli", "worker"], env=env, cwd=ROOT,
                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
@@ -171,13 +184,25 @@ def main() -> None:
                             kind = "text"
                         kinds[kind] += 1
                         requests.append((kind, *sealed(platform, message)))
+                    spy = None
+                    if args.profile:  # py-spy (pip install py-spy) on the server while it is loaded
+                        spy = subprocess.Popen(
+                            [str(Path(sys.executable).parent / "py-spy"), "record", "-p", str(bot.pid),
+                             "-d", str(int(args.seconds)), "-f", "raw", "-o", args.profile, "--nonblocking"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
                     latencies = asyncio.run(fire(url, platform, requests, args.rate))
-                    busy_after = rqueue.depth(redis.Redis.from_url(redis_url))
+                    if spy is not None:
+                        spy.wait(30)
+                    busy_after = waiting(redis_url)
         finally:
             for process in (worker, bot):
                 if process is not None:
                     process.terminate()
-                    process.wait(10)
+                    try:
+                        process.wait(30)
+                    except subprocess.TimeoutExpired:
+                        process.kill()
+                        process.wait(10)
             server.shutdown()
 
     print(f"callbacks: {len(latencies)} at {args.rate:.0f}/s for {args.seconds:.0f} s  {kinds}")

@@ -164,6 +164,10 @@ def main() -> int:
     parser.add_argument("--burst", action="store_true",
                         help="enqueue everything at once (worst case) instead of at a steady rate of "
                              "generations/upstream-s per second, which keeps that many in flight")
+    parser.add_argument("--enqueue-s", type=float, default=None,
+                        help="spread a steady load over this many seconds (default: upstream-s); "
+                             "longer than upstream-s, the later generations are polled on the "
+                             "cadence the worker learned from the first (worker/cadence.py)")
     parser.add_argument("--style", default="anime",
                         help="style asked for; a photographic one (professional) adds the likeness "
                              "check, a face analysis of every reference and result, to the chain")
@@ -253,7 +257,7 @@ def bench(args: argparse.Namespace) -> int:
 
     started = time.time()
     request = GenerationRequest(style=args.style, model=MODEL)
-    interval = 0.0 if args.burst else args.upstream_s / args.generations
+    interval = 0.0 if args.burst else (args.enqueue_s or args.upstream_s) / args.generations
     tickets = []
     for n in range(args.generations):
         if interval:
@@ -282,6 +286,10 @@ def bench(args: argparse.Namespace) -> int:
     naive_sampler.stop()
 
     added, failed, polls = [], 0, []
+    warm_added: list[float] = []
+    warm_polls: list[float] = []
+    first_result = min((r.number("finished_at") for r in (records.gen(t.generation_ids[0]) for t in tickets)
+                        if r is not None and r.number("finished_at")), default=float("inf"))
     phases: dict[str, list[float]] = {"wait for submit": [], "submit call": [],
                                       "poll overshoot": [], "fetch+deliver": []}
     for ticket in tickets:
@@ -302,6 +310,9 @@ def bench(args: argparse.Namespace) -> int:
         phases["poll overshoot"].append(at["finished_at"] - at["submitted_at"] - args.upstream_s)
         phases["fetch+deliver"].append(at["delivered_at"] - at["finished_at"])
         polls.append(record.number("polls"))
+        if at["created_at"] > first_result + 5:  # learned: eight results came by then
+            warm_added.append(added[-1])
+            warm_polls.append(polls[-1])
     naive_added = [d["delivered_at"] - d["created_at"] - args.upstream_s
                    for d in map(json.loads, naive_client.lrange(NAIVE_DONE, 0, -1))]
 
@@ -332,6 +343,10 @@ def bench(args: argparse.Namespace) -> int:
           f"{per_gen:.1f}  ({top})")
     print(f"  of which the bot's enqueue {enqueue_commands:.1f}, the worker {per_gen - enqueue_commands:.1f}")
     print(f"chain status calls/gen: mean {statistics.mean(polls) if polls else 0:.1f}")
+    if warm_polls:
+        print(f"  of {len(warm_polls)} enqueued after the first results (learned cadence): status calls "
+              f"mean {statistics.mean(warm_polls):.1f}, added p50 {percentile(warm_added, 0.5):.2f} s "
+              f"p95 {percentile(warm_added, 0.95):.2f} s")
     print(f"mean added latency chain {statistics.mean(added) if added else float('nan'):.2f} s")
 
     chain_worker.terminate()

@@ -61,3 +61,11 @@ def test_explain_reads_each_stdin_line_and_says_when_nothing_matched() -> None:
 def test_without_explain_the_output_stays_one_json_line() -> None:
     out = _run("make me anime")
     assert len(out.splitlines()) == 1 and json.loads(out)["style"] == "anime"
+
+
+def test_every_intent_names_its_language_without_loading_the_detector() -> None:
+    lines = "make me anime\nhazme una foto estilo anime\nアニメ風にして\nasdfgh\n"
+    out = [json.loads(line) for line in _run(stdin=lines).splitlines()]
+    assert [o["language"] for o in out] == ["en", "es", "ja", None]
+    detected = json.loads(_run("--detect", "fammi una foto in stile anime"))
+    assert detected["language"] == "it"

@@ -30,6 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
     ("anime style 해줘", "ko"),
     ("给我做一张 anime 风格的", "zh"),
     ("cảm ơn", "vi"),
+    ("foto de encontro na praia", "pt"),  # a general detector says Spanish; our words say otherwise
 ])
 def test_the_written_language_is_one_of_ours(text: str, language: str) -> None:
     assert written_language(text) == language

@@ -28,7 +28,6 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Coroutine
-from pathlib import Path
 from typing import Any
 
 from core.errors import (
@@ -40,6 +39,7 @@ from core.models import Model, model_or_local
 from core.request import GenerationRequest
 from engine import calls
 from engine.providers.base import Handle, Provider, ProviderJob
+from worker import shared_files
 from worker.context import WorkerContext
 from worker.delivery import notify
 from worker.finishing import UPSTREAM, expire, fail, finish
@@ -57,6 +57,7 @@ from worker.records import (
     record_ttl_s,
 )
 from worker.redis_conn import key
+from worker.submits import take_over
 
 log = logging.getLogger(__name__)
 EARLY_WAKE_TTL_S = 600
@@ -87,6 +88,11 @@ async def submit(ctx: WorkerContext, gen_id: str, record: Record | None = None) 
     if slots.locked():
         record = None  # it waits its turn: read it again then (it may be cancelled by then)
     async with slots:
+        if ctx.stopping:
+            # Stopping: nothing left for it yet; another process submits it now, not after
+            # the claim's lease (and not on this process's closing HTTP client).
+            ctx.redis.zadd(DUE, {gen_member(gen_id): now()}, xx=True)
+            return
         await _submit(ctx, gen_id, record)
 
 
@@ -103,12 +109,25 @@ async def _submit(ctx: WorkerContext, gen_id: str, record: Record | None) -> Non
         return
     token = new_id()
     attempts = int(record.number("attempts")) + 1
+    lease_until = started + ctx.timing.submit_lease_s
     if not records.transition(
         gen_key(gen_id), ("queued",), "submitting", token=token, attempts=attempts,
-        submit_started_at=started, submit_sent_at="",
-        due=(gen_member(gen_id), started + ctx.timing.submit_lease_s),
+        submit_started_at=started, submit_sent_at="", lease_until=lease_until,
+        due=(gen_member(gen_id), lease_until),
     ):
         return
+    # Renewed by the sweep while this process lives (worker/submits.py): never taken over
+    # while on the wire, however long fal takes to answer.
+    ctx.submitting.hold(gen_id, token)
+    try:
+        await _submit_owned(ctx, records, record, token, attempts)
+    finally:
+        ctx.submitting.let_go(gen_id)
+
+
+async def _submit_owned(ctx: WorkerContext, records: Records, record: Record, token: str,
+                        attempts: int) -> None:
+    gen_id = record.id
     ctx.redis.zrem(WAITING, gen_id)
     model = model_of(record)
     provider = ctx.providers.get(model.provider)
@@ -224,7 +243,7 @@ def provider_job(ctx: WorkerContext, record: Record, model: Model) -> ProviderJo
     references: list[bytes] = []
     for index, path in enumerate(record.references()):
         try:
-            references.append(Path(path).read_bytes())
+            references.append(shared_files.local(path).read_bytes())
         except OSError:
             if index == 0:  # the main photo; another of the set gone (retention) is left out
                 raise PermanentUpstreamError("generate.photo_gone") from None
@@ -241,6 +260,8 @@ def record_count(record: Record) -> int:
 
 POLL_FIELDS = ("state", "model", "handle", "submitted_at", "polls")
 """What a status call needs of a record (the sweep reads only these for a poll)."""
+KEPT_FIELDS = (*POLL_FIELDS, "not_done_at")
+"""Kept in memory between polls: the poll's fields and when it last said "not done"."""
 
 
 async def poll(ctx: WorkerContext, light: Record, polls_before: int | None = None) -> None:
@@ -280,6 +301,8 @@ async def poll(ctx: WorkerContext, light: Record, polls_before: int | None = Non
         await fail(ctx, _whole(ctx, light), ("submitted", "running"), error.message_id, error.params)
         return
     if status.state == "done":
+        if light["not_done_at"]:
+            ctx.cadence.learn(model.key, light.number("not_done_at"))
         # Fetched straight away, no "fetching" step first: the lease this poll runs under
         # covers the download, and the move to delivering is the compare-and-set (a second
         # poller, after a wake-up or a takeover, fetches the same files and loses it).
@@ -299,7 +322,12 @@ async def poll(ctx: WorkerContext, light: Record, polls_before: int | None = Non
     if overdue:
         await _timed_out(ctx, _whole(ctx, light), provider, handle)
         return
-    ctx.owned.own(_light(light), now() + ctx.timing.next_poll_delay(elapsed, model.latency_s), polls)
+    window = ctx.cadence.window(model.key)
+    delay = (ctx.timing.next_poll_delay(elapsed, model.latency_s) if window is None
+             else ctx.timing.learned_poll_delay(elapsed, *window))
+    kept = _light(light)
+    kept.fields["not_done_at"] = repr(elapsed)  # in memory only: what the cadence learns
+    ctx.owned.own(kept, now() + delay, polls)
 
 
 def _whole(ctx: WorkerContext, record: Record) -> Record:
@@ -311,7 +339,7 @@ def _whole(ctx: WorkerContext, record: Record) -> Record:
 
 def _light(record: Record) -> Record:
     """Only the poll's fields, kept in memory between polls."""
-    return Record(record.id, {k: v for k, v in record.fields.items() if k in POLL_FIELDS})
+    return Record(record.id, {k: v for k, v in record.fields.items() if k in KEPT_FIELDS})
 
 
 async def _timed_out(ctx: WorkerContext, record: Record, provider: Provider | None,
@@ -355,23 +383,27 @@ async def refetch(ctx: WorkerContext, record: Record) -> None:
 
 
 async def recover_submit(ctx: WorkerContext, record: Record) -> None:
-    """A submit whose worker died (lease over): resubmit only when that cannot charge twice."""
+    """A submit whose process died (its lease ran out): resubmit only when that cannot charge
+    twice. A live process renews the lease of every submit it has on the wire, and the
+    takeover checks the lease in the same script (worker/submits.py), so a slow submit is
+    never failed (or cancelled) under its owner's feet."""
     records = Records(ctx.redis)
     model = model_of(record)
-    token = record["token"]
     if record["handle"]:
         return  # the handle was kept by a losing race; the record's state decides
-    # From when it left (booking against the budget may have taken a while before that).
-    started = max(record.number("submit_started_at"), record.number("submit_sent_at"))
-    lease_ends = started + ctx.timing.submit_lease_s
-    if now() < lease_ends:
-        # Its worker may still be waiting for the submit's answer: failing it now would
-        # cancel a request fal has charged for. Look again when the lease is over.
-        records.transition(gen_key(record.id), ("submitting",), None, expect_token=token,
-                           due=(gen_member(record.id), lease_ends))
+    token = new_id()
+    taken = take_over(ctx.redis, record.id, record["token"], token, ctx.timing.submit_lease_s)
+    if taken is False:
+        return  # moved on, or taken by another process
+    if taken is not True:
+        # Its process is alive (or may be): look again when the lease ends.
+        records.transition(gen_key(record.id), ("submitting",), None, expect_token=record["token"],
+                           due=(gen_member(record.id), float(taken)))
         return
-    if record["submit_sent_at"] and not is_free(model):
-        await fail(ctx, record, ("submitting",), "generate.submit_lost", {}, expect_token=token)
+    # Read again under the new token: submit_sent_at may have been stamped since the read.
+    current = records.gen(record.id) or record
+    if current["submit_sent_at"] and not is_free(model):
+        await fail(ctx, current, ("submitting",), "generate.submit_lost", {}, expect_token=token)
         return
     if records.transition(
         gen_key(record.id), ("submitting",), "queued", expect_token=token, submit_sent_at="",

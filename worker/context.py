@@ -23,7 +23,9 @@ from core.sender import Sender
 from core.settings import Settings
 from core.styles import Catalogue
 from engine.providers.base import Provider
+from worker.cadence import Cadence
 from worker.owned import OwnedPolls
+from worker.submits import SubmitLeases
 from worker.timing import Timing
 
 T = TypeVar("T")
@@ -44,6 +46,12 @@ class WorkerContext:
     """fal calls this when a request finishes (PUBLIC_URL set); polling stays the fallback."""
     owned: OwnedPolls = field(default_factory=OwnedPolls)
     """Generations this process polls from its own clock between status calls."""
+    submitting: SubmitLeases = field(default_factory=SubmitLeases)
+    """This process's submits on the wire: their leases are renewed while it lives."""
+    cadence: Cadence = field(default_factory=Cadence)
+    """When results of each model came, as this process saw: when to poll (worker/cadence.py)."""
+    stopping: bool = False
+    """Set when the sweep stops: submits still waiting for a slot are left to other processes."""
     loop: asyncio.AbstractEventLoop = field(default_factory=asyncio.new_event_loop)
     _thread: threading.Thread | None = field(default=None, repr=False)
     _id_photo: Any = field(default=None, repr=False)

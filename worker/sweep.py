@@ -29,7 +29,7 @@ import redis
 from rq.scheduler import RQScheduler
 from rq.serializers import JSONSerializer
 
-from worker import chain, delivery, retention
+from worker import chain, delivery, retention, shared_files
 from worker.context import WorkerContext
 from worker.credits import Credits
 from worker.records import Record, Records
@@ -43,6 +43,8 @@ SCHEDULER_LOCK_REFRESH_S = 15.0
 """How often the scheduler lock (TTL 61 s) is refreshed or taken over from a dead process."""
 STALE_HOLD_FACTOR = 2
 """A hold older than this many generation deadlines belongs to a generation that is over."""
+STOP_WAIT_S = 10.0
+"""On stop, how long the steps in flight may take to end."""
 REDIS_DOWN_WAIT_S = 1.0
 """Pause after a Redis error before the sweep tries again (Redis restarting)."""
 
@@ -95,6 +97,7 @@ class Sweep:
         self._locks_at = 0.0
         self._scheduled_at = 0.0
         self._retained_at = -float(retention.PURGE_EVERY_S)
+        self._gone_at = -float(shared_files.GONE_CHECK_S)
         self.revisits = 0
 
     async def run(self) -> None:
@@ -112,7 +115,9 @@ class Sweep:
             try:
                 self._schedule()
                 self._retain()
+                self._clear_gone()
                 owned.renew(self.ctx.redis, timing.poll_lease_s)
+                self.ctx.submitting.renew(self.ctx.redis, timing.submit_lease_s)
                 # ... then what is due in pb:due: submits, takeovers, wake-ups, deliveries.
                 if room > 0 and time.monotonic() >= claim_at:
                     claimed = records.claim_due(time.time(), room, timing.poll_lease_s)
@@ -134,10 +139,21 @@ class Sweep:
             # Full: wait for tasks to finish rather than spin.
             full = room <= 0 or poll_room <= 0
             await asyncio.sleep(min(timing.sweep_tick_s, max(0.01 if full else 0.0, wait)))
-        if self.tasks or self.polls:
-            await asyncio.wait(self.tasks | self.polls, timeout=10)
+        self.ctx.stopping = True
+        await self._drain(STOP_WAIT_S)
         with contextlib.suppress(redis.RedisError):
             owned.release(self.ctx.redis)  # another process polls them now, not after the lease
+
+    async def _drain(self, seconds: float) -> None:
+        """Stopping: let the steps in flight end, renewing the leases of submits still on
+        the wire meanwhile (a lapsed one would be failed by another process, though charged)."""
+        end = time.monotonic() + seconds
+        lease_s = self.ctx.timing.submit_lease_s
+        while (self.tasks or self.polls) and time.monotonic() < end:
+            with contextlib.suppress(redis.RedisError):
+                self.ctx.submitting.renew(self.ctx.redis, lease_s)
+            await asyncio.wait(self.tasks | self.polls,
+                               timeout=min(lease_s / 4, max(0.0, end - time.monotonic())))
 
     def _start(self, coro: Coroutine[Any, Any, None], into: set[asyncio.Task[None]] | None = None) -> None:
         tasks = self.tasks if into is None else into
@@ -170,10 +186,27 @@ class Sweep:
         self._retained_at = current
         # Credits held by generations long over (a process died before settling them).
         Credits(self.ctx.redis).end_stale(settings.generation_deadline_seconds * STALE_HOLD_FACTOR)
-        if settings.retention_days > 0 and retention.due(self.ctx.redis):
+        if settings.retention_days > 0 and retention.due(self.ctx.redis, Path(settings.data_dir)):
             task = asyncio.create_task(self._purge(Path(settings.data_dir), settings.retention_days))
             self.tasks.add(task)
             task.add_done_callback(self.tasks.discard)
+
+    def _clear_gone(self) -> None:
+        """Delete this host's copies of files another host forgot (/forget; SHARED_FILES=redis)."""
+        files = shared_files.current()
+        current = time.monotonic()
+        if not files.shared or current - self._gone_at < shared_files.GONE_CHECK_S:
+            return
+        self._gone_at = current
+        task = asyncio.create_task(self._clear_gone_now(files))
+        self.tasks.add(task)
+        task.add_done_callback(self.tasks.discard)
+
+    async def _clear_gone_now(self, files: shared_files.SharedFiles) -> None:
+        try:
+            await asyncio.to_thread(files.clear_gone)
+        except (OSError, redis.RedisError) as error:
+            log.warning("forgotten files not cleared yet (%s); tried again shortly", type(error).__name__)
 
     async def _purge(self, data_dir: Path, days: float) -> None:
         try:

@@ -32,6 +32,10 @@ class Timing:
     """Cap of the backoff once a generation runs well past its expected time."""
     slow_after_factor: float = 1.5
     """Past this multiple of the expected latency, polls back off towards the cap."""
+    learned_interval_s: float = 0.5
+    """Poll cadence inside the window where this process saw results come (worker/cadence.py)."""
+    learned_early_ratio: float = 1.0
+    """Before that window, wait this fraction of the time already spent (gaps double)."""
     sweep_tick_s: float = 0.25
     """How often the sweep looks for due work when it found none."""
     sweep_batch: int = 500
@@ -69,3 +73,15 @@ class Timing:
             return self.poll_interval_s
         overdue = (elapsed_s - slow_after) / max(expected_s, 1.0)
         return min(self.poll_interval_max_s, self.poll_interval_s * (1.0 + overdue * 2))
+
+    def learned_poll_delay(self, elapsed_s: float, opens_s: float, typical_s: float) -> float:
+        """Seconds until the next status call when results have come from ``opens_s`` after
+        submit (typically at ``typical_s``), as this process saw (worker/cadence.py)."""
+        if elapsed_s < opens_s:
+            early = max(self.poll_interval_s, elapsed_s * self.learned_early_ratio)
+            return max(self.learned_interval_s, min(early, opens_s - elapsed_s))
+        slow_after = typical_s * self.slow_after_factor
+        if elapsed_s <= slow_after:
+            return self.learned_interval_s
+        overdue = (elapsed_s - slow_after) / max(typical_s, 1.0)
+        return min(self.poll_interval_max_s, self.learned_interval_s * (1.0 + overdue * 4))

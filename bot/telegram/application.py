@@ -47,16 +47,35 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
     def __init__(self, max_concurrent_updates: int) -> None:
         super().__init__(max_concurrent_updates)
         self._locks: dict[int, tuple[asyncio.Lock, int]] = {}
+        self._albums: dict[int, set[asyncio.Future[None]]] = {}
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         chat = update.effective_chat if isinstance(update, Update) else None
         if chat is None:
             await coroutine
             return
+        message = update.effective_message if isinstance(update, Update) else None
         lock, users = self._locks.get(chat.id, (asyncio.Lock(), 0))
         self._locks[chat.id] = (lock, users + 1)
         try:
+            if message is not None and message.media_group_id:
+                # The parts of an album run side by side (``bot.albums`` waits for all of them),
+                # after what came before them and before what comes after.
+                async with lock:
+                    done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+                    self._albums.setdefault(chat.id, set()).add(done)
+                try:
+                    await coroutine
+                finally:
+                    done.set_result(None)
+                    running = self._albums.get(chat.id, set())
+                    running.discard(done)
+                    if not running:
+                        self._albums.pop(chat.id, None)
+                return
             async with lock:
+                for album in list(self._albums.get(chat.id, ())):
+                    await album
                 await coroutine
         finally:
             lock, users = self._locks[chat.id]
@@ -101,7 +120,7 @@ def build_application(
         # a 429's retry_after and tries again, and sends are paced under Telegram's limits
         # (30/s overall, 20/min per group) instead of failing the person's turn.
         # With Redis, groups are paced by ``bot.telegram.pacing`` across every process instead.
-        .rate_limiter(AIORateLimiter(max_retries=RETRY_AFTER_TRIES,
+        .rate_limiter(AIORateLimiter(max_retries=RETRY_AFTER_TRIES, overall_max_rate=settings.telegram_sends_per_s,
                                      **({"group_max_rate": 0} if redis is not None else {})))
         .concurrent_updates(ChatOrderedProcessor(MAX_CONCURRENT_UPDATES))
     )

@@ -153,6 +153,7 @@ class TelegramHandlers:
             photo_ref=PhotoRef("telegram", photo.file_id, time.time()) if photo else None,
             addressed=True,
             bot_username=me.username,
+            album=message.media_group_id if photo_in(message) is not None else None,
         )
         await self.send(bot, target, await self.conversation.handle(incoming))
 

@@ -4,26 +4,12 @@ words are from and the confidence. Text only; ``portraitbot intent --explain`` p
 
 from __future__ import annotations
 
-import re
-from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, fields
-from functools import cache
-from typing import Any
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
-from core.intent.lang import LEXICONS, Lexicon
+from core.intent.language import language_of, languages_of
 from core.intent.recognizer import Reading, read
 from core.intent.rules import ADJUSTMENTS, RULES
-from core.intent.text import normalize
-
-_SCRIPTS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("ko", re.compile(r"[\uac00-\ud7af\u1100-\u11ff]")),
-    ("ja", re.compile(r"[\u3040-\u30ff]")),
-    ("ru", re.compile(r"[\u0400-\u04ff]")),
-    ("zh", re.compile(r"[\u4e00-\u9fff]")),
-)
-"""Phrases of the older English and Chinese tables named by their script."""
-_NOT_PHRASES = frozenset({"code", "become"})
 
 
 @dataclass(frozen=True)
@@ -45,8 +31,7 @@ class Explanation:
     """(name, docstring) of each rule that fired, in order."""
     matched: tuple[Matched, ...]
     language: str | None
-    """The language the matched words point to (a phrase several lexicons share counts
-    for each a share); None when no word matched."""
+    """``core.intent.language.language_of``: the script, else the matched words' vote."""
 
     def lines(self) -> list[str]:
         """The explanation as lines of text."""
@@ -72,44 +57,6 @@ def explain(text: str, *, bot_username: str | None = None,
     found = reading.found
     matched = tuple(Matched(h.label, h.phrase, found.as_typed(h.start, h.end),
                             languages_of(h.phrase)) for h in found.hits)
-    votes: Counter[str] = Counter()
-    for m in matched:  # a phrase of five lexicons is a fifth of a vote for each
-        votes.update({code: 1 / len(m.languages) for code in m.languages})
-    language = votes.most_common(1)[0][0] if votes else None
+    language = language_of(found)
     return Explanation(reading, tuple((name, docs[name]) for name in reading.fired),
                        matched, language)
-
-
-def languages_of(phrase: str) -> tuple[str, ...]:
-    """The languages whose lexicon holds this (normalized) phrase; for words of the older
-    English and Chinese tables, the language of their script."""
-    known = _phrase_languages().get(phrase)
-    if known:
-        return known
-    return (next((code for code, script in _SCRIPTS if script.search(phrase)), "en"),)
-
-
-@cache
-def _phrase_languages() -> dict[str, tuple[str, ...]]:
-    table: dict[str, list[str]] = {}
-    for lexicon in LEXICONS:
-        for phrase in _phrases(lexicon):
-            codes = table.setdefault(normalize(phrase), [])
-            if lexicon.code not in codes:
-                codes.append(lexicon.code)
-    return {phrase: tuple(codes) for phrase, codes in table.items()}
-
-
-def _phrases(lexicon: Lexicon) -> Iterable[str]:
-    for field in fields(lexicon):
-        if field.name in _NOT_PHRASES:
-            continue
-        value: Any = getattr(lexicon, field.name)
-        if isinstance(value, tuple):
-            yield from (p for p in value if isinstance(p, str))
-        elif isinstance(value, Mapping):
-            for key, phrases in value.items():
-                if isinstance(phrases, tuple):
-                    yield from phrases
-                else:
-                    yield key  # number words: the word is the key

@@ -7,6 +7,7 @@ from dataclasses import replace
 from core.idspecs import SPECS, refused_background
 from core.intent import id_words
 from core.intent.matcher import Found
+from core.intent.outfit_words import outfit_of
 from core.request import Intent
 
 VISA_CHOICES: tuple[str, ...] = (
@@ -24,6 +25,7 @@ def id_photo(found: Found, forced: str | None, base: Intent,
     """ID photo: specification, backdrop and preset, following id_words' rule; a colour the
     person asks to change to ("白底换成蓝底") wins over one merely mentioned."""
     spec = _id_spec(found)
+    base = replace(base, outfit=outfit_of(found.text))  # "穿正装", "in a suit"
     colours = found.of("bg")
     background = new_colour or (colours[0].value if colours else None) or next(
         (c for word, c in id_words.CUSTOM_BACKGROUND.items() if word in found.text), None)

@@ -204,7 +204,9 @@ class _Index:
 
     def __init__(self, phrases: Iterable[_Phrase]) -> None:
         self.by_first: dict[str, list[_Phrase]] = {}
-        self.fuzzy_by_letter: dict[str, list[_Phrase]] = {}
+        self.fuzzy_by_start: dict[tuple[str, int], list[_Phrase]] = {}
+        """Forgivable word phrases by first letter and first word's length: a token only
+        matches a first word within two letters of its own length (plural, typo)."""
         self.substrings: list[_Phrase] = []
         self.substrings_by_char: dict[str, list[tuple[int, _Phrase]]] = {}
         """Substring phrases by their first character: only those whose first character
@@ -214,7 +216,7 @@ class _Index:
                 first = phrase.words[0]
                 self.by_first.setdefault(first, []).append(phrase)
                 if first in _FUZZY:
-                    self.fuzzy_by_letter.setdefault(first[0], []).append(phrase)
+                    self.fuzzy_by_start.setdefault((first[0], len(first)), []).append(phrase)
             else:
                 self.substrings.append(phrase)
                 self.substrings_by_char.setdefault(phrase.text[0], []).append(
@@ -225,7 +227,9 @@ class _Index:
         found: set[_Phrase] = set()
         for form in _base_forms(token):
             found.update(self.by_first.get(form, ()))
-        found.update(self.fuzzy_by_letter.get(token[:1], ()))
+        letter, size = token[:1], len(token)
+        for length in range(size - 2, size + 3):
+            found.update(self.fuzzy_by_start.get((letter, length), ()))
         return found
 
 

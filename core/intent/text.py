@@ -6,6 +6,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from core.intent.traditional import TO_SIMPLIFIED
 
@@ -224,6 +225,7 @@ def _one_letter_doubled(longer: str, shorter: str) -> bool:
                for i in range(1, len(longer)))
 
 
+@lru_cache(maxsize=1 << 16)
 def typo_of(token: str, word: str) -> bool:
     """Whether token is a plausible typo of keyword word (not an exact match).
 

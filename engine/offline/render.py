@@ -125,7 +125,8 @@ def render(job: ProviderJob, detector: FaceDetector) -> Rendered:
     if treatment.family == "id_photo":
         background = background_of(job) or treatment.background
         spec = job.extra.get("id_spec") or default_spec_key(style, background)
-        photo = comply(source, spec, background, detector=detector)
+        photo = comply(source, spec, background, detector=detector,
+                       outfit=job.extra.get("outfit"))
         notes.extend(photo.notes)
         # One ID photo per request: copies of a compliant photo are the print sheet's job.
         return Rendered((photo.data,), "image/jpeg", style, "id_photo", tuple(notes), True,

@@ -2,7 +2,8 @@
 
 With no TEXT, reads one utterance per line from stdin and prints one JSON line for each; a
 blank line prints the intent of empty text so output lines stay aligned with input lines.
-``--explain`` prints, before each intent, the rules that fired (in order, with their
+``language`` is the message's language from its script or the words matched (``--detect``:
+from the reply-language detector instead). ``--explain`` prints, before each intent, the rules that fired (in order, with their
 docstrings), the words matched with the lexicons they belong to, the language and the
 confidence.
 """
@@ -15,9 +16,10 @@ import sys
 
 JSON_KEYS = (
     "action", "style", "model", "count", "aspect_ratio", "scene", "prompt", "choices",
-    "expression", "id_spec", "series", "background", "go_anyway", "confidence",
+    "expression", "id_spec", "series", "background", "go_anyway", "confidence", "language",
 )
-"""The keys printed, in this order (the first eleven are the documented contract)."""
+"""The keys printed, in this order (the first eleven are the documented contract;
+``confidence`` and ``language`` were added in the second round)."""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -25,19 +27,25 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("text", nargs="*", help="the message; read lines from stdin if absent")
     parser.add_argument("--bot-username", default=None,
                         help="the bot's @username, removed from mentions and /commands")
+    parser.add_argument("--detect", action="store_true",
+                        help="take 'language' from the reply-language detector (loads its "
+                             "model) instead of the script and the words matched")
     parser.add_argument("--explain", action="store_true",
                         help="also print the rules that fired, the words matched, their "
                              "language and the confidence")
 
 
 def main(args: argparse.Namespace) -> int:
-    from core.intent import recognize
+    from core.intent.language import language_of
+    from core.intent.recognizer import read
 
     if args.explain:
         return _explain(args)
 
     def show(line: str) -> None:
-        data = recognize(line, bot_username=args.bot_username).to_dict()
+        reading = read(line, bot_username=args.bot_username)
+        data = reading.intent.to_dict()
+        data["language"] = _detected(line) if args.detect else language_of(reading.found)
         print(json.dumps({key: data.get(key) for key in JSON_KEYS}, ensure_ascii=False),
               flush=True)
 
@@ -61,6 +69,14 @@ def _explain(args: argparse.Namespace) -> int:
         print(f"text: {line}")
         print("\n".join(explained.lines()))
         data = explained.reading.intent.to_dict()
+        data["language"] = _detected(line) if args.detect else explained.language
         print("intent: " + json.dumps({key: data.get(key) for key in JSON_KEYS},
                                       ensure_ascii=False), flush=True)
     return 0
+
+
+def _detected(line: str) -> str | None:
+    """The reply-language detector's answer (``engine.written``), loaded only for --detect."""
+    from engine.written import written_language
+
+    return written_language(line)

@@ -27,6 +27,7 @@ through, then answers the next two with the errcode; ``expire_tokens()`` makes t
 
 from __future__ import annotations
 
+import asyncio
 import io
 import itertools
 import random
@@ -85,6 +86,8 @@ class FakeWeChatApi:
     sent: list[dict[str, Any]] = field(default_factory=list)
     calls: list[str] = field(default_factory=list)
     """Every API path called, in order (``cgi-bin/token`` included)."""
+    media_delay: float = 0.0
+    """Seconds ``media/get`` takes to answer (a slow download of the person's photo)."""
     _valid: str = ""
     _expired: set[str] = field(default_factory=set)
     _failures: dict[str, list[int]] = field(default_factory=dict)
@@ -197,6 +200,8 @@ class FakeWeChatApi:
         data = self.media.get(media_id) or self.uploads.get(media_id)
         if data is None:
             return self._error(40007)
+        if self.media_delay:
+            await asyncio.sleep(self.media_delay)
         return Response(
             data,
             media_type="image/jpeg",
