@@ -19,6 +19,7 @@ import redis
 
 from bot.web.sender import WebFeed, media_dir
 from core.chat import ChatTarget
+from worker import shared_files
 from worker.chain import early_wake_key
 from worker.finishing import UPSTREAM
 from worker.queue import person_key, request_key
@@ -44,6 +45,7 @@ def forget_person(conv: Any, target: ChatTarget) -> None:
     if target.channel == "web":
         WebFeed(conv.redis).forget(target.user_id)
         shutil.rmtree(media_dir(data_dir, target.user_id), ignore_errors=True)
+        shared_files.current().delete_folder(media_dir(data_dir, target.user_id))
     hashed = {hashlib.sha256(i.encode()).hexdigest()[:32] for i in (person, target.user_id)}
     ids = {person, target.user_id, *hashed, *record_ids}  # channels hash ids in key names
     removed = sweep_keys(conv.redis, ids) + sweep_job_registries(conv.redis, ids)

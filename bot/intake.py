@@ -35,6 +35,7 @@ import redis
 
 from core.chat import PhotoRef
 from core.errors import PortraitBotError, UserInputError
+from worker import shared_files
 from worker.redis_conn import KEY_PREFIX
 from worker.store import Reference
 
@@ -161,6 +162,8 @@ class IntakePool:
             _, kind, message_id, params = outcome
             raise kind(message_id, **params)
         reference: Reference = outcome[1]
+        # An intake process has no Redis: the server shares the photo for other hosts' workers.
+        await asyncio.to_thread(shared_files.current().share, Path(reference.path))
         return reference
 
     def close(self, wait: bool = False) -> None:

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from core.chat import PhotoRef
+from worker import shared_files
 from worker.store import MAX_REFERENCES, Reference, Session
 
 SET_WINDOW_S = 120.0
@@ -77,12 +78,8 @@ class PhotoDesk:
         photo = load_photo(data)
         verdict = check_photo(photo, self.detector)
         folder = person_dir(self.data_dir, person_id)
-        folder.mkdir(parents=True, exist_ok=True)
         path = folder / f"{hashlib.sha256(photo.jpeg).hexdigest()[:20]}.jpg"
-        if not path.exists():
-            temporary = path.with_suffix(".part")
-            temporary.write_bytes(photo.jpeg)
-            temporary.replace(path)
+        shared_files.current().put(path, photo.jpeg)  # and in Redis, for workers on other hosts
         return Reference(
             path=str(path),
             received_at=time.time(),
@@ -95,6 +92,7 @@ class PhotoDesk:
     def forget(self, person_id: str) -> int:
         """Delete every stored photo of a person; return how many files went."""
         folder = person_dir(self.data_dir, person_id)
+        shared_files.current().delete_folder(folder)
         if not folder.exists():
             return 0
         removed = 0

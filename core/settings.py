@@ -46,6 +46,10 @@ DEFAULT_FAILURE_TTL_SECONDS = 3 * 24 * 3600
 DEFAULT_RETENTION_DAYS = 30
 """Days people's photos and results are kept before they are deleted automatically (0: until
 /forget). The same as the Redis records' lifetime, so nothing points at a deleted file early."""
+DEFAULT_SHARED_FILES_HOURS = 72.0
+"""Hours a file lives in Redis with SHARED_FILES=redis: long enough for a delivery retried,
+a passive-only WeChat account's held picture (3 days) and "more like this" on a recent photo;
+each host keeps its own copy on disk for RETENTION_DAYS."""
 DEFAULT_LIKENESS_MIN = 0.5
 """Likeness (0..1, ``engine.faces.likeness``) under which a photographic result gets one more
 attempt; 0.5 is dlib's same-person distance of 0.6. ``LIKENESS_MIN=0`` turns the check off."""
@@ -155,6 +159,10 @@ class Settings:
     generation_deadline_seconds: int = DEFAULT_GENERATION_DEADLINE_SECONDS
     failure_ttl_seconds: int = DEFAULT_FAILURE_TTL_SECONDS
     retention_days: float = DEFAULT_RETENTION_DAYS
+    shared_files: str = ""
+    """``redis``: photos and finished images are kept in Redis too (worker/shared_files.py),
+    so servers and workers on several hosts need no shared disk; empty: disk only."""
+    shared_files_hours: float = DEFAULT_SHARED_FILES_HOURS
     face_detector_model: Path | None = None
     photo_processes: int = 1
     """Processes that decode and check photos for a server (``bot.intake``); 0: a thread of
@@ -250,6 +258,8 @@ class Settings:
                 "FAILURE_TTL_SECONDS", DEFAULT_FAILURE_TTL_SECONDS, low=60
             ),
             retention_days=get.number("RETENTION_DAYS", DEFAULT_RETENTION_DAYS, low=0.0),
+            shared_files=get.choice("SHARED_FILES", ("", "redis")),
+            shared_files_hours=get.number("SHARED_FILES_HOURS", DEFAULT_SHARED_FILES_HOURS, low=0.1),
             face_detector_model=Path(p) if (p := get.text("FACE_DETECTOR_MODEL")) else None,
             photo_processes=get.integer("PHOTO_PROCESSES", 1, low=0),
             likeness_min=min(1.0, get.number("LIKENESS_MIN", DEFAULT_LIKENESS_MIN, low=0.0)),

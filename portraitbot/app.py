@@ -21,6 +21,7 @@ from core.settings import Settings
 from engine.detector import build_detector
 from engine.providers import available_providers
 from engine.styles_file import load_catalogue
+from worker import shared_files
 from worker.queue import GenerationQueue
 
 CHANNELS = (telegram, wechat, wecom)
@@ -46,6 +47,7 @@ def build_conversation(
 
 def build_server(settings: Settings, client: redis.Redis) -> Starlette:
     """The ASGI app with the conversation, the web chat and every configured channel."""
+    shared_files.configure(client, settings)
     conversation = build_conversation(settings, client)
     parts = ServerParts(settings, client, conversation.catalogues, conversation, conversation.queue,
                         conversation.styles)
@@ -53,6 +55,7 @@ def build_server(settings: Settings, client: redis.Redis) -> Starlette:
         parts.background.append(conversation.intake.running)
     for attach in CHANNELS:
         attach(parts)
+    parts.background.append(shared_files.clearing_gone)
     return create_app(parts)
 
 

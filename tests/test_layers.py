@@ -4,8 +4,9 @@ The layers, lowest first (a module may import its own layer and the ones below i
 
     core  <-  engine  <-  worker  <-  channel base  <-  channels  <-  conversation  <-  server  <-  portraitbot
 
-* channel base: ``bot.messages`` (the shapes of a turn and the ``Dialogue`` a channel talks to) and
-  ``bot.parts`` (what the server hands a channel);
+* channel base: ``bot.messages`` (the shapes of a turn and the ``Dialogue`` a channel talks to),
+  ``bot.parts`` (what the server hands a channel) and photo intake (``bot.photos``, ``bot.intake``:
+  every channel takes photos in through them, off the event loop);
 * channels: one package each under ``bot/`` (``bot.telegram``, ``bot.wechat`` …); a channel does
   not import another, except WeCom reusing WeChat's rendering and media (``SIBLINGS``);
 * conversation: the channel-neutral modules of ``bot/`` (``bot.conversation``, ``bot.commands`` …);
@@ -23,7 +24,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("core", "engine", "worker", "bot", "portraitbot", "locales")
-CHANNEL_BASE = frozenset({"bot.messages", "bot.parts"})
+CHANNEL_BASE = frozenset({"bot.messages", "bot.parts", "bot.photos", "bot.intake"})
 SERVER = frozenset({"bot.http"})
 SIBLINGS = {("wecom", "wechat")}
 """Channel packages allowed to import another: (importer, imported)."""

@@ -28,7 +28,6 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Coroutine
-from pathlib import Path
 from typing import Any
 
 from core.errors import (
@@ -40,6 +39,7 @@ from core.models import Model, model_or_local
 from core.request import GenerationRequest
 from engine import calls
 from engine.providers.base import Handle, Provider, ProviderJob
+from worker import shared_files
 from worker.context import WorkerContext
 from worker.delivery import notify
 from worker.finishing import UPSTREAM, expire, fail, finish
@@ -243,7 +243,7 @@ def provider_job(ctx: WorkerContext, record: Record, model: Model) -> ProviderJo
     references: list[bytes] = []
     for index, path in enumerate(record.references()):
         try:
-            references.append(Path(path).read_bytes())
+            references.append(shared_files.local(path).read_bytes())
         except OSError:
             if index == 0:  # the main photo; another of the set gone (retention) is left out
                 raise PermanentUpstreamError("generate.photo_gone") from None

@@ -21,6 +21,7 @@ from core.chat import Button, ButtonAction, Buttons, ChatTarget
 from core.errors import PermanentUpstreamError, TransientUpstreamError
 from core.models import MODELS, best_model, model_or_local
 from core.sender import Deliverable, EndsProgress
+from worker import shared_files
 from worker.context import WorkerContext
 from worker.credits import Credits
 from worker.ledger import Ledger, active_key
@@ -137,7 +138,7 @@ async def _send(ctx: WorkerContext, sender: Any, target: ChatTarget, group: Reco
     language = target.language
     text = ctx.catalogues.text
     delivered = [
-        (Path(path), number in item.json("documents", []), str(item.json("request", {}).get("style") or ""),
+        (shared_files.local(path), number in item.json("documents", []), str(item.json("request", {}).get("style") or ""),
          f"{item.id}.{number + 1}")
         for item in items if item.state in ("delivering", "delivered")
         for number, path in enumerate(item.json("outputs", []))

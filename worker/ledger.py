@@ -13,7 +13,9 @@ from dataclasses import dataclass
 import redis
 
 from worker import metrics
+from worker.credits import Credits
 from worker.days import DAY_KEY_TTL_S, day  # noqa: F401  (day: re-exported, callers import it from here)
+from worker.records import gen_key
 from worker.redis_conn import key, text
 
 _RESERVE = """
@@ -202,9 +204,6 @@ class Ledger:
         """The generation failed, expired or was cancelled: its images count no more against
         the person's daily quota, and its held credits go back (once, whatever ends it). How
         many images came back."""
-        from worker.credits import Credits
-        from worker.records import gen_key
-
         Credits(self.redis).release(gen_id)  # and its credits, when it was paid in credits
         person, on, client = self.redis.hmget(gen_key(gen_id), ["person_id", "quota_day", "quota_client"])
         if not person or not on:
@@ -242,8 +241,6 @@ class Ledger:
 
         ``sent_at``: stamp the record's ``submit_sent_at`` with the booking (the submit goes
         out right after)."""
-        from worker.records import gen_key
-
         today = day()
         booked = int(self._book(
             keys=[cost_key(today), gen_key(gen_id)],
@@ -261,8 +258,6 @@ class Ledger:
 
         A booking nobody settles (the worker died mid-submit, the answer was unreadable) stays
         at the expected cost, so the cap and /metrics never count less than fal charged."""
-        from worker.records import gen_key
-
         on = day()
         delta = self._settle(keys=[cost_key(on), gen_key(gen_id)], args=[usd, model, on])
         if isinstance(delta, list):

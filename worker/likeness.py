@@ -19,14 +19,13 @@ import logging
 import os
 import time
 from collections import OrderedDict
-from pathlib import Path
 from typing import Any
 
 from core.likeness import best_first, is_gated, needs_retry
 from core.models import MODELS
 from core.request import GenerationRequest
 from engine.providers.base import OutputImage
-from worker import metrics
+from worker import metrics, shared_files
 from worker.context import WorkerContext
 from worker.outputs import save_images
 from worker.records import Record, Records, gen_key, gen_member, now
@@ -127,6 +126,7 @@ async def gate(
         return images
     if (model := MODELS.get(record["model"])) is not None and model.local:
         return images  # the local preview renders the photo itself; another try changes nothing
+    references = [str(shared_files.local(r)) for r in references]  # another host's photos: this host's copies
     scores = await asyncio.to_thread(_scores, references, images)
     if scores is None:
         return images
@@ -146,7 +146,7 @@ async def gate(
     count = len(images)
     for path, old in prior:
         try:
-            images.append(OutputImage(data=Path(path).read_bytes(), content_type="image/png"))
+            images.append(OutputImage(data=shared_files.local(path).read_bytes(), content_type="image/png"))
             scores.append(old)
         except OSError:
             continue

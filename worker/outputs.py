@@ -6,12 +6,12 @@ rewrites the same files instead of adding copies.
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Sequence
 from pathlib import Path
 
 from engine.providers.base import OutputImage
+from worker import shared_files
 
 EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}
 
@@ -38,9 +38,7 @@ def save_images(
         suffix = suffixes[number - 1] if number <= len(suffixes) and suffixes[number - 1] else ""
         name = f"{stem}-{number}" + (f"_{_safe(suffix)}" if suffix else "")
         path = folder / f"{name}.{EXTENSIONS.get(image.content_type, 'png')}"
-        temporary = path.with_suffix(path.suffix + ".part")
-        temporary.write_bytes(image.data)
-        os.replace(temporary, path)
+        shared_files.current().put(path, image.data)  # and in Redis, for other hosts' workers
         paths.append(path)
     return paths
 

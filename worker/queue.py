@@ -21,7 +21,7 @@ from core.models import MODELS, Model, model_or_local
 from core.request import GenerationRequest
 from core.settings import Settings
 from engine import calls
-from worker import rqueue
+from worker import rqueue, shared_files
 from worker.billing import Billing
 from worker.chain import EARLY_WAKE_TTL_S, early_wake_key
 from worker.credits import Credits
@@ -344,8 +344,10 @@ class GenerationQueue:
             kind, _, record_id = member.partition(":")
             if kind == "gen":
                 record = self.records.gen(record_id)
-                for path in record.json("outputs", []) if record else []:
+                outputs = record.json("outputs", []) if record else []
+                for path in outputs:
                     _remove_inside(Path(path), data_dir)
+                shared_files.current().delete(outputs)
                 self.redis.delete(gen_key(record_id))
                 self.redis.zrem(WAITING, record_id)
             else:

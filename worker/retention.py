@@ -10,8 +10,10 @@ reference photos (``photos/``), finished results (``output/``) and the web chat'
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import logging
 import os
+import socket
 import time
 from pathlib import Path
 
@@ -25,7 +27,6 @@ PEOPLES_FOLDERS = ("photos", "output", "web")
 """Folders under DATA_DIR holding a person's photos and results."""
 PURGE_EVERY_S = 3600
 """Seconds between purges (one worker does it; the others see the lock)."""
-LOCK_KEY = key("retention", "lock")
 
 
 def purge(data_dir: Path, retention_days: float, now: float | None = None) -> int:
@@ -55,6 +56,9 @@ def purge(data_dir: Path, retention_days: float, now: float | None = None) -> in
     return removed
 
 
-def due(client: redis.Redis) -> bool:
-    """True for the one worker whose turn it is to purge (at most once per PURGE_EVERY_S)."""
-    return bool(client.set(LOCK_KEY, "1", nx=True, ex=PURGE_EVERY_S))
+def due(client: redis.Redis, data_dir: Path | None = None) -> bool:
+    """True for the one worker whose turn it is to purge (at most once per PURGE_EVERY_S) on
+    this host: the lock is per host and DATA_DIR, since hosts with their own disks
+    (SHARED_FILES=redis) each purge their own."""
+    host = hashlib.sha256(f"{socket.gethostname()}:{Path(data_dir or '.').resolve()}".encode()).hexdigest()[:16]
+    return bool(client.set(key("retention", "lock", host), "1", nx=True, ex=PURGE_EVERY_S))

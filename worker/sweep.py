@@ -29,7 +29,7 @@ import redis
 from rq.scheduler import RQScheduler
 from rq.serializers import JSONSerializer
 
-from worker import chain, delivery, retention
+from worker import chain, delivery, retention, shared_files
 from worker.context import WorkerContext
 from worker.credits import Credits
 from worker.records import Record, Records
@@ -97,6 +97,7 @@ class Sweep:
         self._locks_at = 0.0
         self._scheduled_at = 0.0
         self._retained_at = -float(retention.PURGE_EVERY_S)
+        self._gone_at = -float(shared_files.GONE_CHECK_S)
         self.revisits = 0
 
     async def run(self) -> None:
@@ -114,6 +115,7 @@ class Sweep:
             try:
                 self._schedule()
                 self._retain()
+                self._clear_gone()
                 owned.renew(self.ctx.redis, timing.poll_lease_s)
                 self.ctx.submitting.renew(self.ctx.redis, timing.submit_lease_s)
                 # ... then what is due in pb:due: submits, takeovers, wake-ups, deliveries.
@@ -184,10 +186,27 @@ class Sweep:
         self._retained_at = current
         # Credits held by generations long over (a process died before settling them).
         Credits(self.ctx.redis).end_stale(settings.generation_deadline_seconds * STALE_HOLD_FACTOR)
-        if settings.retention_days > 0 and retention.due(self.ctx.redis):
+        if settings.retention_days > 0 and retention.due(self.ctx.redis, Path(settings.data_dir)):
             task = asyncio.create_task(self._purge(Path(settings.data_dir), settings.retention_days))
             self.tasks.add(task)
             task.add_done_callback(self.tasks.discard)
+
+    def _clear_gone(self) -> None:
+        """Delete this host's copies of files another host forgot (/forget; SHARED_FILES=redis)."""
+        files = shared_files.current()
+        current = time.monotonic()
+        if not files.shared or current - self._gone_at < shared_files.GONE_CHECK_S:
+            return
+        self._gone_at = current
+        task = asyncio.create_task(self._clear_gone_now(files))
+        self.tasks.add(task)
+        task.add_done_callback(self.tasks.discard)
+
+    async def _clear_gone_now(self, files: shared_files.SharedFiles) -> None:
+        try:
+            await asyncio.to_thread(files.clear_gone)
+        except (OSError, redis.RedisError) as error:
+            log.warning("forgotten files not cleared yet (%s); tried again shortly", type(error).__name__)
 
     async def _purge(self, data_dir: Path, days: float) -> None:
         try:

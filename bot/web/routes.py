@@ -27,6 +27,7 @@ from bot.web.sender import WebFeed, buttons_json, media_dir
 from core.chat import ChatTarget, PhotoRef
 from core.i18n import Catalogues, normalize_language
 from core.styles import Catalogue
+from worker import shared_files
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 COOKIE = "pb_session"
@@ -214,8 +215,10 @@ def web_routes(
         token, _ = _session_token(request)
         name = request.path_params["name"]
         folder = media_dir(data_dir, user_id_for(token))
-        path = folder / name
-        if Path(name).name != name or name.startswith(".") or not path.is_file():
+        if Path(name).name != name or name.startswith("."):
+            return Response(status_code=404)
+        path = await asyncio.to_thread(shared_files.local, folder / name)  # a worker elsewhere wrote it
+        if not path.is_file():
             return Response(status_code=404)
         return FileResponse(path, headers={"Cache-Control": "private, max-age=86400"})
 

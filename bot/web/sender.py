@@ -19,6 +19,7 @@ import redis
 from core.chat import Buttons, ChatTarget
 from core.sender import Deliverable
 from core.settings import Settings
+from worker import shared_files
 from worker.redis_conn import KEY_PREFIX
 
 FEED_LENGTH = 200
@@ -93,6 +94,7 @@ class WebSender:
             copy = folder / item.path.name
             if not copy.exists():
                 shutil.copyfile(item.path, copy)
+                shared_files.current().share(copy)  # the server answering the browser may be elsewhere
             files.append({"name": copy.name, "document": item.as_document, "download": item.title or copy.name,
                           "label": item.label, "ref": item.source})
         self.feed.push(

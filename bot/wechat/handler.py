@@ -26,7 +26,6 @@ import logging
 import re
 import time
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import redis
@@ -43,6 +42,7 @@ from bot.wechat.store import Choices, Held, HeldResults, Languages, is_passive_o
 from core.chat import ChatTarget, PhotoRef
 from core.errors import PortraitBotError, TransientUpstreamError, UpstreamError
 from core.i18n import Catalogues
+from worker import shared_files
 from worker.store import SessionStore
 
 log = logging.getLogger(__name__)
@@ -277,7 +277,7 @@ class WeChatHandler:
             return "", False
         api = self.api
         try:
-            data = await asyncio.to_thread(wechat_jpeg, Path(item.path))
+            data = await asyncio.to_thread(wechat_jpeg, shared_files.local(item.path))
             media_id = await asyncio.wait_for(
                 asyncio.to_thread(api.upload_image, data), HELD_UPLOAD_BUDGET_SECONDS
             )

@@ -25,7 +25,6 @@ import hashlib
 import logging
 import time
 from collections.abc import Awaitable, Callable
-from pathlib import Path
 from typing import Any
 
 import redis
@@ -42,6 +41,7 @@ from core.chat import ChatTarget, PhotoRef
 from core.errors import PortraitBotError
 from core.i18n import Catalogues
 from engine.written import written_language
+from worker import shared_files
 from worker.store import SessionStore, WrittenLanguages
 
 log = logging.getLogger(__name__)
@@ -66,7 +66,7 @@ def clip(text: str) -> str:
 def image_item(path: str) -> dict[str, Any] | None:
     """One picture as a stream ``msg_item``: base64 JPEG and its MD5 (None if the file is gone)."""
     try:
-        data = wechat_jpeg(Path(path))
+        data = wechat_jpeg(shared_files.local(path))  # a worker on another host made it
     except OSError:
         return None
     return {

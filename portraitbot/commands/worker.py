@@ -73,7 +73,7 @@ def run_worker(
     from engine.providers import build_providers
     from engine.styles_file import load_catalogue
     from portraitbot.senders import build_senders
-    from worker import rqueue
+    from worker import rqueue, shared_files
     from worker.alive import beat
     from worker.context import WorkerContext, install
     from worker.http import worker_client
@@ -92,6 +92,7 @@ def run_worker(
             super().request_stop(signum, frame)
 
     redis_client = connect(settings)
+    shared_files.configure(redis_client, settings)
     timing = replace(Timing(), **(timing_overrides or {}))  # type: ignore[arg-type]
     client = worker_client(timing.http_connections)
     senders = build_senders(settings, redis_client, sender_modules or [])

@@ -166,6 +166,10 @@ class FakeBotApi:
         """(chat_id, message_id) -> the emoji the bot reacted with (setMessageReaction)."""
         self.flood = GroupFlood(*group_limit)
         """Telegram's ~20 messages a minute per group: a send over it answers 429 + retry_after."""
+        self.answer_delay: dict[str, float] = {}
+        """Seconds a method takes to answer AFTER it has taken effect (the message is in the
+        chat), by method name: Telegram processing a big photo. A client that dies meanwhile
+        never learns its message arrived."""
         self._ids = itertools.count(1)
         self._update_ids = itertools.count(900001)
         self._releasing = False
@@ -379,6 +383,8 @@ class FakeBotApi:
                     self.flood.record(method, params)
         except ApiError as error:
             return self._error(error)
+        if delay := self.answer_delay.get(method):
+            await asyncio.sleep(delay)
         return JSONResponse({"ok": True, "result": result})
 
     @staticmethod
