@@ -14,7 +14,7 @@ import asyncio
 import json
 import time
 from dataclasses import asdict, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from bot import sets
 from bot.messages import Incoming, Reply
@@ -24,7 +24,13 @@ from worker.redis_conn import KEY_PREFIX
 from worker.store import Reference
 
 if TYPE_CHECKING:
-    from bot.conversation import Conversation
+    import redis
+
+
+class Conversation(sets.Conversation, Protocol):
+    """What finishing an album uses of the conversation (``bot.conversation``)."""
+
+    redis: redis.Redis
 
 WINDOW_S = 1.2
 """Seconds without a new part after which an album is complete (Telegram sends all parts

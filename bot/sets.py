@@ -10,9 +10,10 @@ collected in Redis for a short window (``bot.albums``) and then answered once, a
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from bot.choices import style_buttons
+from bot.commands import Conversation as CommandsConversation
 from bot.commands import command_name
 from bot.messages import Incoming, Reply
 from bot.paying import EVERY_COMMAND as COMMANDS
@@ -22,7 +23,15 @@ from core.request import QUIET_ACTIONS, Intent
 from worker.store import Reference, Session
 
 if TYPE_CHECKING:
-    from bot.conversation import Conversation
+    pass
+
+
+class Conversation(CommandsConversation, Protocol):
+    """What answering photos uses of the conversation (``bot.conversation``), without importing it."""
+
+    extra_styles: dict[str, tuple[str, ...]]
+
+    def _intent(self, intent: Intent, target: ChatTarget, session: Session) -> list[Reply]: ...
 
 POPULAR_STYLES = ("professional", "anime", "dating_cafe", "oil_painting", "avatar_3d", "id_photo_white")
 """Offered as buttons when a photo arrives with no request."""
