@@ -40,6 +40,7 @@ from core.written import LATIN_SCRIPT_LANGUAGES
 from engine.written import written_language
 from worker import metrics
 from worker.queue import GenerationQueue
+from worker.redis_conn import KEY_PREFIX
 from worker.store import (
     REFERENCE_MAX_AGE_SECONDS,
     Pending,
@@ -267,9 +268,12 @@ class Conversation:
         if target.is_group and not incoming.addressed:
             return []
         assert incoming.photo is not None and reference is not None
-        current = self.sessions.get(target.person_id)
-        joined = joins_set(current, reference.received_at)
-        session = self.sessions.save(target.person_id, with_photos(current, [reference], join=joined))
+        # Photos in a row may be taken side by side (WeChat images, web uploads): one at a time
+        # into the set, or one would overwrite another's.
+        with self.redis.lock(f"{KEY_PREFIX}photoset:{target.person_id}", timeout=10, blocking_timeout=10):
+            current = self.sessions.get(target.person_id)
+            joined = joins_set(current, reference.received_at)
+            session = self.sessions.save(target.person_id, with_photos(current, [reference], join=joined))
         return sets.answer_photos(self, incoming, target, text, session, [reference])
 
     # ----------------------------------------------------------------- starting work

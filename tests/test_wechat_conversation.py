@@ -196,3 +196,24 @@ def test_the_photos_answer_is_pushed_by_a_real_rq_worker_with_the_worker_context
     assert chat.api.calls.count("cgi-bin/media/get") == 1
     (pushed,) = chat.api.sent_of("text")
     assert "收到照片" in pushed["text"]["content"] and "回复数字选择" in pushed["text"]["content"]
+
+
+def test_several_images_in_a_row_then_a_request_give_one_answer_using_every_face(chat: Chat) -> None:
+    from tests.faces import make_empty_photo
+    from worker.records import Records
+
+    def jpeg(image: object) -> bytes:
+        buffer = io.BytesIO()
+        image.save(buffer, "JPEG", quality=92)  # type: ignore[attr-defined]
+        return buffer.getvalue()
+
+    photos = [jpeg(make_face_photo((640, 800), seed=1)), jpeg(make_face_photo((640, 800), seed=2)),
+              jpeg(make_empty_photo())]
+    for data in photos:
+        media_id = chat.api.add_media(data)
+        chat.wechat.post(message_xml(OPENID, "image", PicUrl="http://mmbiz.qpic.cn/a", MediaId=media_id))
+    answer = chat.say("帮我做一张领英职业照")
+    assert "自拍" not in answer and chat.generations_waiting() == 1
+    (gen_id,) = [raw.decode() for raw in chat.redis.zrange(WAITING, 0, -1)]
+    record = Records(chat.redis).gen(gen_id)
+    assert record is not None and len(record.references()) == 2, "both faces, not the empty photo"
