@@ -79,7 +79,7 @@ def drop_negated(found: Found) -> Found:
         smiles.update(i for i, h in enumerate(found.hits)
                       if h.kind == "expr" and end <= h.start < reach and _smiles(h))
     for match in _POST.finditer(text) if _POST else ():
-        clause = max((m.end() for m in _CLAUSE.finditer(text, 0, match.start())), default=0)
+        clause = _clause_start(text, match.start())  # "水彩……算了": the clause before
         before = [i for i, h in enumerate(found.hits)
                   if h.kind in NEGATABLE_KINDS and clause <= h.start and h.end <= match.start()]
         if before:
@@ -91,6 +91,15 @@ def drop_negated(found: Found) -> Found:
     hits = [replace(h, label=f"expr:{_SERIOUS}") if i in smiles else h
             for i, h in enumerate(found.hits) if i not in dropped]
     return Found(found.text, found.tokens, hits, negated=negated)
+
+
+def _clause_start(text: str, at: int) -> int:
+    """Where the clause holding position ``at`` starts; a clause holding nothing before
+    ``at`` (only dots: "水彩……算了", "Màu nước... thôi") reaches back to the one before."""
+    start = max((m.end() for m in _CLAUSE.finditer(text, 0, max(at, 0))), default=0)
+    while start > 0 and start < len(text) and not text[start:max(at, start)].strip(" .…"):
+        start = max((m.end() for m in _CLAUSE.finditer(text, 0, start - 1)), default=0)
+    return start
 
 
 def _replaced(found: Found, dropped: set[int]) -> set[int]:

@@ -120,11 +120,12 @@ def go_anyway(ev: Evidence) -> Intent | None:
 
 @rule("are my photos safe?", "is this legit?")
 def question_about_bot(ev: Evidence) -> Intent | None:
-    """A question mark with nothing asked (no request verb, command, model, ratio or count):
-    a question about the bot, help."""
+    """A question mark with nothing asked (no request verb, command, model, ratio or count)
+    and more than small talk ("how are you?" is chat): a question about the bot, help."""
     base = ev.base
     if _ASKED.search(ev.found.text) and not (ev.verbs() or ev.forced or base.model
-                                             or base.aspect_ratio or base.count):
+                                             or base.aspect_ratio or base.count
+                                             or ev.only_small_talk()):
         return Intent(action="help")
     return None
 

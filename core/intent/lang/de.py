@@ -53,7 +53,7 @@ LEXICON = Lexicon(
         "casual": ("lassig", "alltagsfoto"),
         "travel_europe": ("paris", "europa"),
         "travel_japan": ("japan", "tokio", "kyoto"),
-        "travel_tropical": ("tropisch", "karibik"),
+        "travel_tropical": ("tropischen", "tropische", "palmen", "tropeninsel", "tropisch", "karibik"),
         "sports_gym": ("fitnessstudio", "im gym", "fitness"),
         "sports_running": ("marathon", "marathonlaufen", "laufen", "joggen", "beim laufen"),
         "christmas": (
@@ -118,7 +118,7 @@ LEXICON = Lexicon(
         "musician": ("gitarre", "musik", "buhnen"),
         "business_speech": ("vortrag", "konferenz"),
     },
-    quality=("beste qualitat", "hochste qualitat", "hohe qualitat"),
+    quality=("bester qualitat", "hochster qualitat", "bestmoglicher qualitat", "beste qualitat", "hochste qualitat", "hohe qualitat"),
     speed=("schnell", "schnellste"),
     expressions={
         "look right": ("nach rechts schauen", "schau nach rechts", "blick nach rechts", "nach rechts gucken",),
@@ -216,7 +216,7 @@ LEXICON = Lexicon(
         "lass es",
         "storniere",
     ),
-    questions=(
+    questions=("geld zuruck", "erstattung", "ruckerstattung",
         "wie fange ich an",
         "bin neu hier",
         "unterschied",
@@ -241,7 +241,7 @@ LEXICON = Lexicon(
         "speicherst du",
         "wie funktioniert",
     ),
-    greetings=("tschuss", "tschau", "bis morgen", "bis dann", "bis spater", "haha", "nicht schlecht", "ciao",
+    greetings=("wie geht dir", "wie gehts dir", "wie geht es", "wie geht s", "wie gehts", "wie geht es dir", "wie geht s dir", "wie geht es ihnen", "tschuss", "tschau", "bis morgen", "bis dann", "bis spater", "haha", "nicht schlecht", "ciao",
         "moin moin",
         "hey",
         "gute nacht",
@@ -253,7 +253,7 @@ LEXICON = Lexicon(
         "servus",
         "moin",
     ),
-    thanks=(
+    thanks=("du bist der beste", "du bist die beste", "du bist super", "du bist klasse",
         "dankeschon",
         "danke schon",
         "ich danke dir",
@@ -280,7 +280,7 @@ LEXICON = Lexicon(
         "gib mir",
     ),
     pictures=("bild", "bilder", "foto", "fotos", "portrat", "portrats", "aufnahme"),
-    series=("eine serie", "mehrere stile", "verschiedene stile"),
+    series=("verschiedenen stilen", "ein set", "set aus", "eine serie", "mehrere stile", "verschiedene stile"),
     negations=(
         "kein",
         "keine mehr",

@@ -25,7 +25,7 @@ LEXICON = Lexicon(
         "jp_passport": ("japanese passport",),
     },
     cancel=("cancel that", "stop that", "forget about it", "scratch that", "call it off"),
-    questions=(
+    questions=("money back", "refund", "get a refund",
         "first time here",
         "how do i get started",
         "get started",
@@ -78,7 +78,7 @@ LEXICON = Lexicon(
         "gimme",
     ),
     greetings=("good morning", "good evening", "good night", "good afternoon", "hiya", "howdy"),
-    thanks=(
+    thanks=("you re the best", "youre the best", "you rock", "best bot ever", "you are the best",
         "cheers mate",
         "cheers",
         "appreciate it",
@@ -106,7 +106,7 @@ LEXICON = Lexicon(
         "no more",
     ),
     negation_ends=("i want", "i d like", "want", "instead"),
-    instead=("instead", "rather"),
+    instead=("make it", "instead", "rather"),
     fillers=(
         "if it s not too much trouble",
         "if it is not too much trouble",

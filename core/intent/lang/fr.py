@@ -53,7 +53,7 @@ LEXICON = Lexicon(
         "casual": ("decontracte", "photo casual"),
         "travel_europe": ("paris", "europe"),
         "travel_japan": ("japon", "tokyo", "kyoto"),
-        "travel_tropical": ("tropical", "tropicale"),
+        "travel_tropical": ("palmiers", "ile tropicale", "tropical", "tropicale"),
         "sports_gym": ("salle de sport", "musculation", "fitness"),
         "sports_running": ("marathon", "courir", "course a pied", "en train de courir"),
         "christmas": ("noel",),
@@ -171,7 +171,7 @@ LEXICON = Lexicon(
         "16:9": ("horizontal", "format paysage", "paysage"),
         "1:1": ("carre", "carree"),
     },
-    cancel=(
+    cancel=("abandonne", "ne le fais pas",
         "arrete la generation",
         "arrete",
         "stoppe",
@@ -183,7 +183,7 @@ LEXICON = Lexicon(
         "arrete",
         "oublie ca",
     ),
-    questions=(
+    questions=("rembourse", "remboursement",
         "premiere fois",
         "je commence comment",
         "difference entre",
@@ -209,8 +209,8 @@ LEXICON = Lexicon(
         "gardez vous",
         "comment ca marche",
     ),
-    greetings=("mdr", "ptdr", "a demain", "au revoir", "a plus", "pas mal", "wesh", "yo", "bonne nuit", "bonne soiree", "salut", "bonjour", "bonsoir", "coucou"),
-    thanks=(
+    greetings=("ca va", "ca va toi", "comment ca va", "comment vas tu", "mdr", "ptdr", "a demain", "au revoir", "a plus", "pas mal", "wesh", "yo", "bonne nuit", "bonne soiree", "salut", "bonjour", "bonsoir", "coucou"),
+    thanks=("t es le meilleur", "tu es le meilleur", "t es la meilleure", "tu es la meilleure", "t es trop fort", "trop fort",
         "je te remercie",
         "je vous remercie",
         "a adore",
@@ -235,8 +235,8 @@ LEXICON = Lexicon(
         "transforme moi",
     ),
     pictures=("photo", "photos", "portrait", "portraits", "image", "images"),
-    series=("une serie", "plusieurs photos", "plusieurs styles"),
-    negations=(
+    series=("styles differents", "une serie de", "une serie", "plusieurs photos", "plusieurs styles"),
+    negations=(", pas", "mais pas", "et pas", "pas du", "pas la", "pas le", "surtout pas",
         "je ne la veux pas",
         "je ne le veux pas",
         "enleve",

@@ -41,7 +41,7 @@ LEXICON = Lexicon(
         "casual": ("casual", "informale"),
         "travel_europe": ("parigi", "europa", "roma"),
         "travel_japan": ("giappone", "tokyo", "kyoto"),
-        "travel_tropical": ("tropicale", "ai tropici"),
+        "travel_tropical": ("palme", "isola tropicale", "tropicale", "ai tropici"),
         "sports_gym": ("palestra", "fitness"),
         "sports_running": ("maratona", "corsa", "mentre corro"),
         "christmas": ("natale", "natalizia", "natalizie", "natalizio"),
@@ -85,7 +85,7 @@ LEXICON = Lexicon(
         ),
         "social_media": ("instagram", "foto profilo", "social"),
     },
-    quality=("qualita massima", "migliore qualita", "alta qualita"),
+    quality=("massima qualita", "alla massima qualita", "qualita migliore", "qualita massima", "migliore qualita", "alta qualita"),
     speed=("veloce", "piu veloce"),
     expressions={
         "look right": ("guarda a destra", "guardare a destra",),
@@ -168,7 +168,7 @@ LEXICON = Lexicon(
         "fermati",
         "stop",
     ),
-    questions=(
+    questions=("rimborso",
         "prima volta",
         "come inizio",
         "differenza",
@@ -193,7 +193,7 @@ LEXICON = Lexicon(
         "salvate le mie foto",
         "come funziona",
     ),
-    greetings=("ahah", "ahahah", "a domani", "arrivederci", "ci vediamo", "carino", "ciao ciao",
+    greetings=("come stai", "come va", "tutto bene", "ahah", "ahahah", "a domani", "arrivederci", "ci vediamo", "carino", "ciao ciao",
         "ehila",
         "ehi",
         "buonanotte",
@@ -203,7 +203,7 @@ LEXICON = Lexicon(
         "buonasera",
         "salve",
     ),
-    thanks=(
+    thanks=("sei il migliore", "sei la migliore", "sei grande", "sei un grande",
         "ti ringrazio",
         "vi ringrazio",
         "e piaciuta",
@@ -219,7 +219,7 @@ LEXICON = Lexicon(
     ),
     requests=("fammi", "fai", "voglio", "vorrei", "crea", "genera", "dammi", "trasformami"),
     pictures=("foto", "ritratto", "ritratti", "immagine", "immagini"),
-    series=("una serie", "piu stili", "diversi stili"),
+    series=("stili diversi", "set di", "stili differenti", "una serie", "piu stili", "diversi stili"),
     negations=(
         "non la voglio",
         "non lo voglio",
@@ -241,7 +241,7 @@ LEXICON = Lexicon(
     joiners=("poi", "e poi", "dopo", "e",),
     numbers={"due": 2, "tre": 3, "quattro": 4, "cinque": 5, "sei": 6, "sette": 7, "otto": 8},
     become=(r"\bio come (?:un |una )?(?P<x>.+)", r"\btrasformami in (?:un |una )?(?P<x>.+)"),
-    instead=(
+    instead=("meglio",
         "preferisco",
         "invece",
         "piuttosto",

@@ -5,6 +5,7 @@ from core.intent.lang import Lexicon
 LEXICON = Lexicon(
     code="zh",
     styles={
+        "travel_tropical": ("棕榈", "热带",),
         "cyberpunk": ("塞博朋克", "赛博朋客", "赛伯朋克", "赛博朋克风",),
         "chef": ("后厨", "做饭", "做菜"),
         "linkedin": ("领英", "领英头像"),
@@ -51,7 +52,7 @@ LEXICON = Lexicon(
         "先不要了",
         "撤销",
     ),
-    questions=(
+    questions=("退款", "退钱",
         "第一次用",
         "怎么开始",
         "有什么区别",
@@ -85,7 +86,7 @@ LEXICON = Lexicon(
         "你是谁",
         "怎么用",
     ),
-    greetings=("拜拜", "再见", "明天见", "回头见", "哈哈", "不错", "嘿嘿", "你好", "您好", "早上好", "晚上好", "哈喽", "嗨"),
+    greetings=("最近怎么样", "你好吗", "最近好吗", "在吗", "拜拜", "再见", "明天见", "回头见", "哈哈", "不错", "嘿嘿", "你好", "您好", "早上好", "晚上好", "哈喽", "嗨"),
     thanks=(
         "感恩",
         "感激",
@@ -105,4 +106,5 @@ LEXICON = Lexicon(
     stop=("算了取消吧", "取消一下", "不用了"),
     again=("再来一个", "再生成一张"),
     scene_before=(r"(?P<x>穿[^，。,.!！?？]+?的)",),
+    post_negations=("算了",),
 )
