@@ -23,6 +23,7 @@ import hashlib
 import logging
 import multiprocessing
 import os
+import signal
 import threading
 import time
 from collections.abc import AsyncIterator
@@ -86,6 +87,9 @@ _desk: Any = None
 def _start(data_dir: str, detector_model: str | None) -> None:
     """In a fresh intake process: the desk and its detector, loaded before the first photo."""
     global _desk
+    # Ctrl-C reaches the whole process group: the server ends this process itself (pool
+    # shutdown, or the orphan watch), so a KeyboardInterrupt here would only print a traceback.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     from bot.photos import PhotoDesk
     from core.settings import Settings
     from engine.detector import build_detector

@@ -30,6 +30,9 @@ MIN_SCORE = 0.5
 """The share of the combined reading (the detector's probabilities over our languages, plus
 the vote of the phrases the recogniser matched, each counted as one whole) a language needs;
 below it the message says nothing."""
+SURE_DETECTOR = 0.6
+"""A detector this sure decides alone; below it, the lexicons' matched phrases weigh equally
+(the bot's domain words, "hazme", "kencan", that a general detector reads poorly)."""
 _LATIN_WORD = re.compile(r"[^\W\d_]{3,}")
 _VIETNAMESE = re.compile(r"[\u1ea0-\u1ef9ơưăđƠƯĂĐ]")
 """Letters only Vietnamese writes (ơ, ư, ă, đ and the tones with a hook or a dot below)."""
@@ -61,6 +64,9 @@ def latin_language(text: str) -> str | None:
         return None
     detected = {code: score for code, score in _detect(" ".join(plain.split()))
                 if code in _OURS}
+    sure = max(detected.items(), key=lambda item: item[1], default=("", 0.0))
+    if sure[1] >= SURE_DETECTOR:
+        return sure[0]  # "another style": English, though one lexicon also holds "style"
     combined: Counter[str] = Counter()
     for share in (_shares(detected), _shares(_word_votes(plain))):
         combined.update(share)  # the detector's and our lexicons' readings, equal weight

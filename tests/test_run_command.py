@@ -109,7 +109,16 @@ def portraitbot_run(data_dir: Path, log: Path) -> Iterator[Run]:
         run.kill()
 
 
-def still_running(processes: list[psutil.Process]) -> list[str]:
+def still_running(processes: list[psutil.Process], grace_s: float = 3.0) -> list[str]:
+    """Processes of the tree still alive ``grace_s`` after the stop: multiprocessing's resource
+    tracker (the photo intake pool's) ends on its own once its parent is gone, a moment later."""
+    deadline = time.monotonic() + grace_s
+    while time.monotonic() < deadline and _alive(processes):
+        time.sleep(0.1)
+    return _alive(processes)
+
+
+def _alive(processes: list[psutil.Process]) -> list[str]:
     alive = []
     for proc in processes:
         try:

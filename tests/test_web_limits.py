@@ -40,14 +40,20 @@ def offline_env(redis_url: str, data_dir: Path, **extra: str) -> dict[str, str]:
             "PATH": os.environ.get("PATH", ""), **extra}
 
 
-def visitor(app: Any, address: str = "203.0.113.7", **headers: str) -> Iterator[Chat]:
-    """A browser with a fresh cookie, from ``address``."""
-    with TestClient(app, client=(address, 40000), headers=headers) as client:
+def visitor(app: Any, address: str = "203.0.113.7", *, lifespan: bool = True, **headers: str) -> Iterator[Chat]:
+    """A browser with a fresh cookie, from ``address``. ``lifespan=False``: the app's start-up
+    is already running (one server for several browsers at once, as in production)."""
+    client = TestClient(app, client=(address, 40000), headers=headers)
+    if not lifespan:  # used outside ``with``, a TestClient sends requests without a start-up
+        yield Chat(client)
+        client.close()
+        return
+    with client:
         yield Chat(client)
 
 
-def ask_one(app: Any, address: str = "203.0.113.7", **headers: str) -> dict[str, Any]:
-    for chat in visitor(app, address, **headers):
+def ask_one(app: Any, address: str = "203.0.113.7", *, lifespan: bool = True, **headers: str) -> dict[str, Any]:
+    for chat in visitor(app, address, lifespan=lifespan, **headers):
         chat.post(photo=PHOTO)
         (reply,) = chat.post(text="make me an anime portrait")
         return reply
@@ -92,8 +98,8 @@ def test_the_web_chat_spends_no_more_than_its_share_and_telegram_still_gets_thro
     with workers(env, tmp_path) as start:
         start()
         start()
-        with ThreadPoolExecutor(6) as pool:  # six cookies, one visitor, all at once
-            replies = list(pool.map(lambda _: ask_one(app), range(6)))
+        with TestClient(app), ThreadPoolExecutor(6) as pool:  # six cookies, one visitor, all at once
+            replies = list(pool.map(lambda _: ask_one(app, lifespan=False), range(6)))
         started = [r for r in replies if r.get("generation_id")]
         assert len(started) >= 4, [r["text"] for r in replies]
         ids = [r["generation_id"] for r in started]
