@@ -101,7 +101,7 @@ def test_the_web_chat_spends_no_more_than_its_share_and_telegram_still_gets_thro
         with TestClient(app), ThreadPoolExecutor(6) as pool:  # six cookies, one visitor, all at once
             replies = list(pool.map(lambda _: ask_one(app, lifespan=False), range(6)))
         started = [r for r in replies if r.get("generation_id")]
-        assert len(started) >= 4, [r["text"] for r in replies]
+        assert len(started) >= 3, [r["text"] for r in replies]  # $0.25 holds three $0.08 pictures
         ids = [r["generation_id"] for r in started]
         wait_for(lambda: all(state(redis_client, i) in ENDED for i in ids), timeout=60, what="every end")
         assert 0 < fal.charged_usd <= 0.25 + 1e-9, f"the web spent ${fal.charged_usd:.2f} of a $0.25 share"
