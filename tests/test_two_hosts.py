@@ -9,20 +9,15 @@ import asyncio
 import io
 import os
 import time
-from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 import redis
-import uvicorn
-from starlette.applications import Starlette
 
-from core.settings import Settings
 from tests.faces import make_face_photo
-from tests.fakes import free_socket
 from tests.fakes.fal_queue import DEFAULT_KEY, FakeFalQueue
 from tests.fakes.telegram_api import FakeBotApi
 from tests.fakes.wechat_api import (
@@ -34,6 +29,7 @@ from tests.fakes.wechat_api import (
     message_xml,
 )
 from tests.fakes.worker_process import FAST_TIMING, WorkerProcess
+from tests.test_telegram_end_to_end import server  # the real app in this loop, Telegram polling
 
 ROOT = Path(__file__).resolve().parent.parent
 FACE = (ROOT / "tests" / "images" / "face.jpg").read_bytes()
@@ -72,26 +68,6 @@ def env(redis_url: str, fakes: tuple[Any, FakeBotApi, Any, dict[str, str]]) -> d
             "WECHAT_APP_SECRET": APP_SECRET, "WECHAT_TOKEN": TOKEN}
 
 
-@asynccontextmanager
-async def server(env: dict[str, str], data_dir: Path) -> AsyncIterator[str]:
-    """``portraitbot server``'s app on its own DATA_DIR, in this event loop (Telegram polling)."""
-    from portraitbot.app import build_server
-
-    app: Starlette = build_server(Settings.from_env({**env, "DATA_DIR": str(data_dir)}),
-                                  redis.Redis.from_url(env["REDIS_URL"]))
-    sock = free_socket()
-    uv = uvicorn.Server(uvicorn.Config(app, lifespan="on", log_level="warning", access_log=False))
-    task = asyncio.create_task(uv.serve(sockets=[sock]))
-    while not uv.started:
-        await asyncio.sleep(0.01)
-    try:
-        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
-    finally:
-        uv.should_exit = True
-        await task
-        sock.close()
-
-
 async def until(predicate: Any, timeout: float = 60.0, what: str = "") -> Any:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -113,7 +89,7 @@ async def test_three_hosts_with_their_own_disks_answer_every_channel_and_forget_
     workers = [WorkerProcess({**env, "DATA_DIR": str(hosts[name])}, timing=FAST_TIMING,
                              log_path=tmp_path / f"{name}.log") for name in ("worker1", "worker2")]
     try:
-        async with server(env, hosts["server"]) as site:
+        async with server({**env, "DATA_DIR": str(hosts["server"])}) as site:
             # Telegram: a selfie, then "make me anime" (the photo is taken in on the server host).
             ann = bot.user(ANN)
             bot.push(bot.message(ann, photo=bot.photo_sizes(FACE)))
