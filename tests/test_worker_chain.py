@@ -22,7 +22,7 @@ from tests.fakes.fal_queue import FakeFalQueue, fake_fal  # noqa: F401  (fixture
 from tests.fakes.recording_sender import SEND_DELAY_KEY, deliveries
 from tests.fakes.worker_process import FAST_TIMING, wait_for, worker_env, workers
 from worker.queue import GenerationQueue
-from worker.records import Records
+from worker.records import DUE, Records, gen_member
 
 PERSON = ChatTarget(channel="test", chat_id="c1", user_id="u1", language="en")
 
@@ -140,15 +140,15 @@ def test_an_upload_longer_than_the_delivery_lease_is_not_taken_over_and_sent_twi
 def test_worker_killed_before_its_submit_left_resubmits_once_and_delivers(
     queue: GenerationQueue, redis_client: redis.Redis, fal: FakeFalQueue, data_dir: Path, start
 ) -> None:
-    # The reference is a named pipe: reading it blocks, so the worker is caught mid-submit,
-    # before anything went to fal.
+    # The reference is a named pipe: reading it blocks, so the worker is caught mid-submit
+    # (it claimed the submit: its due entry is a lease ahead), before anything went to fal.
     pipe = data_dir / "photos" / "slow.jpg"
     pipe.parent.mkdir(parents=True)
     os.mkfifo(pipe)
     first = start()
     ticket = queue.enqueue(PERSON, [nano()], reference=str(pipe))
     gen_id = ticket.generation_ids[0]
-    wait_for(lambda: state(redis_client, gen_id) == "submitting", what="submitting")
+    wait_for(lambda: (redis_client.zscore(DUE, gen_member(gen_id)) or 0) > time.time(), what="the claim")
     first.kill()
     assert not Records(redis_client).gen(gen_id)["submit_sent_at"]
 

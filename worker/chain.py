@@ -41,8 +41,8 @@ from engine import calls
 from engine.providers.base import Handle, Provider, ProviderJob
 from worker import shared_files
 from worker.context import WorkerContext
-from worker.delivery import notify
-from worker.finishing import UPSTREAM, expire, fail, finish
+from worker.delivery import show
+from worker.finishing import expire, fail, finish
 from worker.ledger import Ledger, hours_to_reset
 from worker.records import (
     DUE,
@@ -57,6 +57,7 @@ from worker.records import (
     record_ttl_s,
 )
 from worker.redis_conn import key
+from worker.steps import Steps
 from worker.submits import take_over
 
 log = logging.getLogger(__name__)
@@ -107,49 +108,54 @@ async def _submit(ctx: WorkerContext, gen_id: str, record: Record | None) -> Non
     if started - record.number("created_at") > ctx.settings.queue_ttl_seconds:
         await expire(ctx, record)
         return
+    model = model_of(record)
+    provider = ctx.providers.get(model.provider)
+    try:
+        if provider is None:
+            raise PermanentUpstreamError("generate.provider_missing", provider=model.provider)
+        job = provider_job(ctx, record, model)  # before the claim: nothing is booked if it fails
+    except PortraitBotError as error:
+        if await fail(ctx, record, ("queued",), error.message_id, error.params):
+            ctx.redis.zrem(WAITING, gen_id)
+        return
     token = new_id()
     attempts = int(record.number("attempts")) + 1
     lease_until = started + ctx.timing.submit_lease_s
-    if not records.transition(
-        gen_key(gen_id), ("queued",), "submitting", token=token, attempts=attempts,
-        submit_started_at=started, submit_sent_at="", lease_until=lease_until,
-        due=(gen_member(gen_id), lease_until),
-    ):
+    # One script: queued -> submitting under this token, the booking (fal charges at submit),
+    # submit_sent_at (the request leaves right after), the lease, out of the waiting line, and
+    # the group's "generating" mark. Nothing of it is written when the cap refuses.
+    begun = Steps(ctx.redis).start_submit(
+        record, token, attempts, started, lease_until, now(), paid=not is_free(model),
+        amount_usd=model.price_usd * job.count, budget_usd=ctx.settings.daily_budget_usd,
+        pool_budget_usd=ctx.settings.web_daily_budget_usd)
+    if begun.outcome < 0:
+        return  # cancelled, or another process's submit
+    if begun.outcome == 0:
+        if await fail(ctx, record, ("queued",), "quota.budget_exhausted",
+                      {"reset_hours": hours_to_reset()}):
+            ctx.redis.zrem(WAITING, gen_id)
         return
+    if begun.outcome == 2 and job.count and model.price_usd:
+        ctx.tally.count("portraitbot_spend_usd_total", {"model": model.key}, model.price_usd * job.count)
     # Renewed by the sweep while this process lives (worker/submits.py): never taken over
     # while on the wire, however long fal takes to answer.
     ctx.submitting.hold(gen_id, token)
     try:
-        await _submit_owned(ctx, records, record, token, attempts)
+        await _submit_owned(ctx, record, token, attempts, model, provider, job, begun.ack)  # type: ignore[arg-type]
     finally:
         ctx.submitting.let_go(gen_id)
 
 
-async def _submit_owned(ctx: WorkerContext, records: Records, record: Record, token: str,
-                        attempts: int) -> None:
+async def _submit_owned(ctx: WorkerContext, record: Record, token: str, attempts: int,
+                        model: Model, provider: Provider, job: ProviderJob, ack: str | None) -> None:
     gen_id = record.id
-    ctx.redis.zrem(WAITING, gen_id)
-    model = model_of(record)
-    provider = ctx.providers.get(model.provider)
     ledger = Ledger(ctx.redis)
     try:
-        if provider is None:
-            raise PermanentUpstreamError("generate.provider_missing", provider=model.provider)
-        job = provider_job(ctx, record, model)
-        if not is_free(model):
-            # The booking stamps submit_sent_at too: the submit leaves right after it.
-            booked = ledger.book(gen_id, token, model.key, model.price_usd * job.count,
-                                 ctx.settings.daily_budget_usd, ctx.settings.web_daily_budget_usd,
-                                 sent_at=now())
-            if booked is None:
-                return  # cancelled (or taken over) before anything was booked or sent
-            if not booked:
-                raise PermanentUpstreamError("quota.budget_exhausted", reset_hours=hours_to_reset())
-        elif not records.transition(gen_key(gen_id), ("submitting",), None, expect_token=token,
-                                    submit_sent_at=now()):
-            return  # cancelled before it left
-        # "Generating…" goes to the chat while the submit is on the wire, not before it.
-        _background(notify(ctx, record["group"], "generating"))
+        if ack is not None:
+            # "Generating…" goes to the chat while the submit is on the wire, not before it.
+            group = Record(record["group"], {"state": "active", "target": record["target"],
+                                             "ack": ack, "model": record["model"]})
+            _background(show(ctx, group, "generating"))
         submitted = await provider.submit(job)
     except TransientUpstreamError as error:
         await _submit_failed_transiently(ctx, record, token, attempts, model, error)
@@ -175,27 +181,30 @@ async def _submit_owned(ctx: WorkerContext, records: Records, record: Record, to
         # This process polls it from its own clock (worker/owned.py); pb:due holds the lease.
         state, due = "submitted", now() + ctx.timing.poll_lease_s
     submitted_at = now()
-    if not await persist(lambda: records.transition(
-        gen_key(gen_id), ("submitting",), state, expect_token=token,
-        handle=handle.to_dict(), submitted_at=submitted_at, cost_usd=cost, polls=0,
-        due=(gen_member(gen_id), due),
-    )):
+    handle_json = _json(handle.to_dict())
+    # One script: the handle (fal has charged for it: retried through a Redis restart), the
+    # booking settled to the answer's cost, in flight, and the webhook's request-id mapping.
+    done = await persist(lambda: Steps(ctx.redis).submitted(
+        gen_id, token, state, due, handle_json, submitted_at, cost, model.key,
+        key("req", handle.request_id), early_wake_key(handle.request_id),
+        record_ttl_s(ctx.settings.retention_days)))
+    if not done.written:
         # Cancelled (or given up) while we were submitting: keep the handle, stop upstream.
-        ctx.redis.hset(gen_key(gen_id), "handle", _json(handle.to_dict()))
+        ctx.redis.hset(gen_key(gen_id), "handle", handle_json)
         ledger.settle(gen_id, model.key, cost)  # charged all the same
         with contextlib.suppress(PortraitBotError):
-            await provider.cancel(handle)  # type: ignore[union-attr]
+            await provider.cancel(handle)
         return
-    ledger.settle(gen_id, model.key, cost)
+    if done.settle_apart:
+        ledger.settle(gen_id, model.key, cost)  # booked on another day, or not booked at all
+    elif done.change_usd:
+        name = "portraitbot_spend_usd_total" if done.change_usd > 0 else "portraitbot_spend_refunded_usd_total"
+        ctx.tally.count(name, {"model": model.key}, abs(done.change_usd))
     if submitted.images is None:
-        light = Record(gen_id, {"state": "submitted", "model": model.key, "submitted_at": str(submitted_at),
-                                "handle": _json(handle.to_dict()), "polls": "0"})
+        light = Record(gen_id, {"state": "submitted", "model": model.key, "submitted_at": repr(submitted_at),
+                                "handle": handle_json, "polls": "0"})
         ctx.owned.own(light, submitted_at + ctx.timing.first_poll_delay(model.latency_s), 0)
-    pipe = ctx.redis.pipeline(transaction=False)  # three writes, one round trip
-    pipe.sadd(UPSTREAM, gen_id)
-    pipe.set(key("req", handle.request_id), gen_id, ex=record_ttl_s(ctx.settings.retention_days))
-    pipe.delete(early_wake_key(handle.request_id))
-    if pipe.execute()[2]:
+    if done.woke:
         # fal finished and called the webhook before its submit answer reached us: poll now.
         ctx.redis.zadd(DUE, {gen_member(gen_id): now()}, xx=True)
     if submitted.images is not None:
@@ -317,7 +326,10 @@ async def poll(ctx: WorkerContext, light: Record, polls_before: int | None = Non
         except PortraitBotError as error:
             await fail(ctx, whole, ("submitted", "running"), error.message_id, error.params)
             return
-        await finish(ctx, whole, images, ("submitted", "running"), polls=polls)
+        # Under this attempt's token: a poll of an earlier attempt (a takeover while the
+        # likeness check sent it back for one more) must not move the new attempt on.
+        await finish(ctx, whole, images, ("submitted", "running"), expect_token=whole["token"],
+                     polls=polls)
         return
     if overdue:
         await _timed_out(ctx, _whole(ctx, light), provider, handle)

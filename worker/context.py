@@ -24,6 +24,7 @@ from core.settings import Settings
 from core.styles import Catalogue
 from engine.providers.base import Provider
 from worker.cadence import Cadence
+from worker.metrics import Tally
 from worker.owned import OwnedPolls
 from worker.submits import SubmitLeases
 from worker.timing import Timing
@@ -50,6 +51,8 @@ class WorkerContext:
     """This process's submits on the wire: their leases are renewed while it lives."""
     cadence: Cadence = field(default_factory=Cadence)
     """When results of each model came, as this process saw: when to poll (worker/cadence.py)."""
+    tally: Tally = field(default_factory=Tally)
+    """Counters (outcomes, latency, spend) added up here and written in bulk (worker/metrics.py)."""
     stopping: bool = False
     """Set when the sweep stops: submits still waiting for a slot are left to other processes."""
     loop: asyncio.AbstractEventLoop = field(default_factory=asyncio.new_event_loop)

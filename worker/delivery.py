@@ -25,18 +25,20 @@ from worker import shared_files
 from worker.context import WorkerContext
 from worker.credits import Credits
 from worker.ledger import Ledger, active_key
+from worker.metrics import Tally
 from worker.records import (
     ACTIVE,
     FINISHED,
     Record,
     Records,
-    gen_key,
+    encode,
     group_key,
     group_member,
     new_id,
     now,
     persist,
 )
+from worker.steps import Steps
 
 log = logging.getLogger(__name__)
 PACED_WAITS_MAX = 120
@@ -64,7 +66,7 @@ async def group_item_finished(ctx: WorkerContext, group_id: str, finished: Recor
         group_key(group_id), ("active",), "sending", token=token, shown_sending=1,
         due=(group_member(group_id), now() + ctx.timing.deliver_lease_s),
     ):
-        await _deliver_claimed(ctx, group, items, token)
+        await deliver_claimed(ctx, group, items, token)
 
 
 # -- deliver --------------------------------------------------------------------------------
@@ -82,10 +84,10 @@ async def deliver(ctx: WorkerContext, group_id: str) -> None:
         due=(group_member(group_id), now() + ctx.timing.deliver_lease_s),
     ):
         return
-    await _deliver_claimed(ctx, group, records.gens_of(group), token)
+    await deliver_claimed(ctx, group, records.gens_of(group), token)
 
 
-async def _deliver_claimed(ctx: WorkerContext, group: Record, items: list[Record], token: str) -> None:
+async def deliver_claimed(ctx: WorkerContext, group: Record, items: list[Record], token: str) -> None:
     """The group is ``sending`` under ``token``: send it and record the outcome."""
     target = ChatTarget.from_dict(group.json("target"))
     sender = ctx.senders.get(target.channel)
@@ -94,7 +96,7 @@ async def _deliver_claimed(ctx: WorkerContext, group: Record, items: list[Record
         if sender is None:
             raise PermanentUpstreamError("delivery.no_channel")
         if not group["shown_sending"]:  # marked with the claim: no HSETNX of its own
-            await _show(ctx, group, "sending")
+            await show(ctx, group, "sending")
         await _send(ctx, sender, target, group, items)
     except TransientUpstreamError as error:
         await _delivery_later(ctx, group, token, error)
@@ -253,27 +255,24 @@ def _close_group(
     items: list[Record] | None, **fields: Any,
 ) -> bool:
     records = Records(ctx.redis)
-    if not records.transition(
-        group_key(group.id), ("sending",), state, expect_token=token, delivered_at=now(),
-        due=(group_member(group.id), None), **fields,
-    ):
-        return False
-    ledger = Ledger(ctx.redis)
     # Only items that were delivering change (failed ones were counted when they failed). No
-    # compare-and-set per item: the group's, just won with its token, makes this the one
-    # closer, and nothing else moves a delivering item. One round trip for all of them.
+    # compare-and-set per item: the group's, won with its token in the same script, makes this
+    # the one closer, and nothing else moves a delivering item. One round trip for all of it.
     closing = [item for item in (items if items is not None else records.gens_of(group))
                if item.state == "delivering"]
     at = now()
-    pipe = ctx.redis.pipeline(transaction=False)
-    for item in closing:
-        pipe.hset(gen_key(item.id), mapping={
-            "state": "delivered" if outcome == "delivered" else "failed", "delivered_at": at})
-    pipe.srem(active_key(group["person_id"]), group.id)  # the group's active slot is free
-    pipe.execute()
+    mine = Tally()
     for item in closing:
         latency = at - item.number("created_at")
-        ledger.record_outcome(item["model"], outcome, latency if outcome == "delivered" else None)
+        Ledger.tally_outcome(mine, item["model"], outcome, latency if outcome == "delivered" else None)
+    if not Steps(ctx.redis).close(
+        group, token, state, "delivered" if outcome == "delivered" else "failed",
+        [item.id for item in closing], active_key(group["person_id"]),
+        {"delivered_at": repr(at), **{k: encode(v) for k, v in fields.items()}}, at, ctx.tally, mine,
+    ):
+        return False
+    ledger = Ledger(ctx.redis)
+    for item in closing:
         if outcome != "delivered":
             ledger.give_back(item.id)  # the pictures never reached the person (credits too)
         elif ctx.settings.payments == "stars":
@@ -320,10 +319,10 @@ async def notify(ctx: WorkerContext, group_id: str, stage: str, group: Record | 
     if group is None:
         group = Records(ctx.redis).fields(group_key(group_id), group_id, NOTIFY_FIELDS)
     if group is not None:
-        await _show(ctx, group, stage)
+        await show(ctx, group, stage)
 
 
-async def _show(ctx: WorkerContext, group: Record, stage: str) -> None:
+async def show(ctx: WorkerContext, group: Record, stage: str) -> None:
     """Show a stage already marked shown (``notify`` marks it; a claim may mark it itself)."""
     target = ChatTarget.from_dict(group.json("target"))
     sender = ctx.senders.get(target.channel)

@@ -13,17 +13,16 @@ from engine import idfinish
 from engine.idfinish import is_id_request
 from engine.providers.base import OutputImage
 from worker.context import WorkerContext
-from worker.delivery import group_item_finished
+from worker.delivery import deliver_claimed, group_item_finished
 from worker.ledger import Ledger
 from worker.likeness import gate
 from worker.outputs import save_images
-from worker.records import WAITING, Record, Records, encode, gen_key, gen_member, now
+from worker.records import WAITING, Record, Records, encode, gen_key, gen_member, new_id, now
 from worker.redis_conn import key
+from worker.steps import UPSTREAM, Steps
 
 log = logging.getLogger(__name__)
 
-UPSTREAM = key("upstream")
-"""Set of generation ids currently accepted upstream (for /stats "in flight")."""
 LAST_FAILED = "lastfailed"
 """``lastfailed:<person>``: the person's last failed generation, for /retry."""
 
@@ -63,21 +62,28 @@ async def finish(
     documents = [i for i, suffix in enumerate(suffixes) if suffix.startswith(("sheet", "id_"))]
     written = {"outputs": [str(p) for p in paths], "documents": documents, "finished_at": now(),
                **measured, **extra}
-    if Records(ctx.redis).transition(
-        gen_key(record.id), from_states, "delivering", expect_token=expect_token,
-        due=(gen_member(record.id), None), **written,
-    ):
-        ctx.redis.srem(UPSTREAM, record.id)
-        finished = Record(record.id, {**record.fields, "state": "delivering",
-                                      **{k: encode(v) for k, v in written.items()}})
-        await group_item_finished(ctx, record["group"], finished)
+    encoded = {k: encode(v) for k, v in written.items()}
+    # One script: the item to delivering and, when it is its group's only one, the group's
+    # delivery claimed (active -> sending under a token, its lease) with the group in hand.
+    group_token = new_id()
+    moved, group, claimed = Steps(ctx.redis).finished(
+        record, from_states, expect_token, group_token, now() + ctx.timing.deliver_lease_s,
+        {**encoded, "state": "delivering"})
+    if not moved:
+        return
+    finished = Record(record.id, {**record.fields, "state": "delivering", **encoded})
+    if claimed and group is not None:
+        await deliver_claimed(ctx, group, [finished], group_token)
+    elif group is not None and group.state == "active":
+        await group_item_finished(ctx, record["group"], finished)  # a series: the last one sends
 
 
 async def fail(
     ctx: WorkerContext, record: Record, from_states: tuple[str, ...] | frozenset[str],
     message_id: str, params: dict[str, Any], *, expect_token: str = "",
-) -> None:
-    """The generation ends without images; its group tells the person why."""
+) -> bool:
+    """The generation ends without images; its group tells the person why. False when it
+    was not this call's to end."""
     if Records(ctx.redis).transition(
         gen_key(record.id), from_states, "failed", expect_token=expect_token, error=message_id,
         error_params=params, finished_at=now(), due=(gen_member(record.id), None),
@@ -85,9 +91,12 @@ async def fail(
         log.info("generation %s failed: %s", record.id, message_id)
         ctx.redis.srem(UPSTREAM, record.id)
         ctx.redis.set(key(LAST_FAILED, record["person_id"]), record.id, ex=7 * 24 * 3600)
-        Ledger(ctx.redis).record_outcome(record["model"], "failed")
+        Ledger.tally_outcome(ctx.tally, record["model"], "failed")
+        ctx.tally.flush(ctx.redis)  # at once unless written within the last half second
         Ledger(ctx.redis).give_back(record.id)  # nothing delivered: the quota comes back
         await group_item_finished(ctx, record["group"])
+        return True
+    return False
 
 
 async def expire(ctx: WorkerContext, record: Record) -> None:
@@ -98,6 +107,7 @@ async def expire(ctx: WorkerContext, record: Record) -> None:
     ):
         ctx.redis.zrem(WAITING, record.id)
         Ledger(ctx.redis).refund(record.id, record["model"])  # a retry's booking, never sent again
-        Ledger(ctx.redis).record_outcome(record["model"], "expired")
+        Ledger.tally_outcome(ctx.tally, record["model"], "expired")
+        ctx.tally.flush(ctx.redis)
         Ledger(ctx.redis).give_back(record.id)
         await group_item_finished(ctx, record["group"])

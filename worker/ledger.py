@@ -33,8 +33,9 @@ if address_limit > 0 and address_used + images > address_limit then
   return {'quota.address_limit', used, address_used}
 end
 local budget = tonumber(ARGV[5])
-local spent = tonumber(redis.call('HGET', KEYS[3], 'total') or '0')
-if budget > 0 and spent + estimate > budget then return {'quota.budget_exhausted', used, address_used} end
+if budget > 0 and tonumber(redis.call('HGET', KEYS[3], 'total') or '0') + estimate > budget then
+  return {'quota.budget_exhausted', used, address_used}
+end
 local pool_budget = tonumber(ARGV[10])
 if ARGV[9] ~= '' and pool_budget > 0 then
   local pool_spent = tonumber(redis.call('HGET', KEYS[3], 'pool:' .. ARGV[9]) or '0')
@@ -53,43 +54,8 @@ own share of the budget, ``pool:<name>`` in the cost hash. A daily count gets it
 this reservation made it (its value is then just these images), not at every reservation."""
 
 
-_BOOK = """
-local r = redis.call('HMGET', KEYS[2], 'state', 'token', 'booked_usd', 'settled_usd', 'pool')
-if r[1] ~= 'submitting' or r[2] ~= ARGV[5] then return -1 end
-if r[3] and not r[4] then
-  if ARGV[8] ~= '' then redis.call('HSET', KEYS[2], 'submit_sent_at', ARGV[8]) end
-  return 1
-end
-local budget = tonumber(ARGV[1])
-local amount = tonumber(ARGV[2])
-if budget > 0 then
-  local spent = tonumber(redis.call('HGET', KEYS[1], 'total') or '0')
-  if spent + amount > budget + 1e-9 then return 0 end
-end
-local pool = r[5]
-local pool_budget = tonumber(ARGV[7])
-if pool and pool ~= '' and pool_budget > 0 then
-  local pool_spent = tonumber(redis.call('HGET', KEYS[1], 'pool:' .. pool) or '0')
-  if pool_spent + amount > pool_budget + 1e-9 then return 0 end
-end
-if pool and pool ~= '' then redis.call('HINCRBYFLOAT', KEYS[1], 'pool:' .. pool, amount) end
-local total = tonumber(redis.call('HINCRBYFLOAT', KEYS[1], 'total', amount))
-redis.call('HINCRBYFLOAT', KEYS[1], 'model:' .. ARGV[3], amount)
-if total == amount then redis.call('EXPIRE', KEYS[1], ARGV[4]) end
-if ARGV[8] ~= '' then
-  redis.call('HSET', KEYS[2], 'booked_usd', amount, 'booked_day', ARGV[6], 'submit_sent_at', ARGV[8])
-else
-  redis.call('HSET', KEYS[2], 'booked_usd', amount, 'booked_day', ARGV[6])
-end
-if r[4] then redis.call('HDEL', KEYS[2], 'settled_usd') end
-return 1
-"""
-"""Book a generation's expected cost against today's cap, or refuse (0) when it would go over;
--1 when the record is no longer this submit's. Check and booking are one step, so no burst,
-worker or host can book past the cap. A resubmit after a transient failure (nothing accepted)
-keeps its unsettled booking; a new paid attempt (the likeness retry) books again. With a
-``sent_at`` it also stamps ``submit_sent_at`` (the submit leaves next), in the same step.
-One read of the record; the day's hash gets its lifetime when this booking made it."""
+# Booking a generation's expected cost before its submit is part of the submit's own script
+# (worker/steps.py: _START_SUBMIT): check against the cap and booking in one step.
 
 _SETTLE = """
 local r = redis.call('HMGET', KEYS[2], 'booked_usd', 'settled_usd', 'booked_day', 'pool')
@@ -174,7 +140,6 @@ class Ledger:
     def __init__(self, redis_client: redis.Redis) -> None:
         self.redis = redis_client
         self._reserve = redis_client.register_script(_RESERVE)
-        self._book = redis_client.register_script(_BOOK)
         self._settle = redis_client.register_script(_SETTLE)
         self._give_back = redis_client.register_script(_GIVE_BACK)
 
@@ -235,24 +200,6 @@ class Ledger:
             pipe.execute()
         metrics.count(self.redis, "portraitbot_spend_usd_total", {"model": model}, usd)
 
-    def book(self, gen_id: str, token: str, model: str, usd: float, budget_usd: float,
-             pool_budget_usd: float = 0.0, sent_at: float | None = None) -> bool | None:
-        """Book the expected cost before a submit: True booked, False over the cap, None not ours.
-
-        ``sent_at``: stamp the record's ``submit_sent_at`` with the booking (the submit goes
-        out right after)."""
-        today = day()
-        booked = int(self._book(
-            keys=[cost_key(today), gen_key(gen_id)],
-            args=[budget_usd, usd, model, DAY_KEY_TTL_S, token, today, pool_budget_usd,
-                  "" if sent_at is None else repr(sent_at)],
-        ))
-        if booked < 0:
-            return None
-        if booked and usd:
-            metrics.count(self.redis, "portraitbot_spend_usd_total", {"model": model}, usd)
-        return bool(booked)
-
     def settle(self, gen_id: str, model: str, usd: float) -> None:
         """The submit's answer says what was charged (0 when nothing was): correct the booking.
 
@@ -296,6 +243,17 @@ class Ledger:
             # The day's first of this model and outcome may have made the hash: give it its
             # lifetime (every later count would only repeat that).
             self.redis.expire(stats, DAY_KEY_TTL_S)
+
+    @staticmethod
+    def tally_outcome(tally: metrics.Tally, model: str, outcome: str, latency_s: float | None = None) -> None:
+        """``record_outcome``'s counts, added to a worker process's tally (written in bulk)."""
+        stats = stats_key()
+        tally.add(stats, f"{model}:{outcome}", 1, DAY_KEY_TTL_S)
+        if latency_s is not None:
+            tally.add(stats, f"{model}:latency_sum", latency_s, DAY_KEY_TTL_S)
+        tally.count("portraitbot_generations_total", {"model": model, "outcome": outcome})
+        if latency_s is not None:
+            tally.observe("portraitbot_generation_seconds", {"model": model}, latency_s)
 
     def today(self) -> tuple[dict[str, float], dict[str, float]]:
         """(costs, stats) of today as plain dicts."""

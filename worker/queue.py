@@ -172,7 +172,9 @@ class GenerationQueue:
         ttl = self.settings.queue_ttl_seconds
         latest_end = created + ttl + self.settings.generation_deadline_seconds + GROUP_BACKSTOP_S
         kept = record_ttl_s(self.settings.retention_days)
-        with self.redis.pipeline() as pipe:
+        # One round trip, no MULTI/EXEC (two commands more): the due entries are written last,
+        # so a sweep that finds one finds its records.
+        with self.redis.pipeline(transaction=False) as pipe:
             pipe.hset(group_key(group_id), mapping={
                 "id": group_id, "person_id": person, "target": encode(target.to_dict()),
                 "gens": encode(list(gen_ids)), "state": "active", "label": label,
@@ -190,16 +192,17 @@ class GenerationQueue:
                     "attempts": 0, "created_at": created, "token": "",
                 })
                 pipe.expire(gen_key(gen_id), kept)
-                # Tiny offsets keep the items of a group in order in the waiting line.
-                pipe.zadd(WAITING, {gen_id: created + index * 1e-6})
-                # The sweep submits it (one owner per step: an RQ job besides it doubled the
-                # Redis work per generation and raced it to the submit).
-                pipe.zadd(DUE, {gen_member(gen_id): created})
-            pipe.zadd(DUE, {group_member(group_id): latest_end})
+            # Tiny offsets keep the items of a group in order in the waiting line.
+            pipe.zadd(WAITING, {gen_id: created + index * 1e-6 for index, gen_id in enumerate(gen_ids)})
+            # The sweep submits them (one owner per step: an RQ job besides it doubled the
+            # Redis work per generation and raced it to the submit).
+            pipe.zadd(DUE, {**{gen_member(gen_id): created for gen_id in gen_ids},
+                            group_member(group_id): latest_end})
             pipe.sadd(person_key(person), *(f"gen:{g}" for g in gen_ids), f"grp:{group_id}")
             pipe.expire(person_key(person), kept)
-            pipe.execute()
-        ahead = self._ahead(gen_ids[0])
+            pipe.zrank(WAITING, gen_ids[0])  # the queue position, in the same round trip
+            rank = pipe.execute()[-1]
+        ahead = int(rank) if isinstance(rank, int) else 0
         return Ticket(group_id, gen_ids, self._eta(models, ahead), ahead, models[0].key,
                       held.total if held else 0, held.balance if held else None, bool(held and held.pooled))
 

@@ -118,6 +118,7 @@ class Sweep:
                 self._clear_gone()
                 owned.renew(self.ctx.redis, timing.poll_lease_s)
                 self.ctx.submitting.renew(self.ctx.redis, timing.submit_lease_s)
+                self.ctx.tally.flush(self.ctx.redis)  # counters, every half second at most
                 # ... then what is due in pb:due: submits, takeovers, wake-ups, deliveries.
                 if room > 0 and time.monotonic() >= claim_at:
                     claimed = records.claim_due(time.time(), room, timing.poll_lease_s)
@@ -143,6 +144,8 @@ class Sweep:
         await self._drain(STOP_WAIT_S)
         with contextlib.suppress(redis.RedisError):
             owned.release(self.ctx.redis)  # another process polls them now, not after the lease
+        with contextlib.suppress(redis.RedisError):
+            self.ctx.tally.flush(self.ctx.redis, force=True)
 
     async def _drain(self, seconds: float) -> None:
         """Stopping: let the steps in flight end, renewing the leases of submits still on
