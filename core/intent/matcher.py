@@ -123,9 +123,10 @@ def _lexicon_entries() -> list[_Phrase]:
     table: list[_Phrase] = []
     for name, label in _LEXICON_KINDS:
         table += _entries(label, every(name))
+    weak = frozenset(every("weak"))
     for name, kind in _LEXICON_MAPS:
         for key, phrases in every_map(name).items():
-            table += _entries(f"{kind}:{key}", phrases)
+            table += _entries(f"{kind}:{key}", phrases, weak)
     for anchor, phrases in every_map("expressions").items():
         index = next(i for i, (known, _) in enumerate(expression_words.EXPRESSION_WORDS)
                      if anchor in known)
@@ -272,7 +273,12 @@ def find(text: str, extra_styles: Mapping[str, Sequence[str]] | None = None) -> 
                                 phrase.weak))
                 start = text.find(phrase.text, start + 1)
     hits += _compound_hits(tokens)
+    hits += [Hit("talk:", t.start, t.end, t.text) for t in tokens if _LAUGHTER.fullmatch(t.text)]
     return Found(text, tokens, _drop_contained(hits))
+
+
+_LAUGHTER = re.compile(r"(?:h[aeiu]){2,}h?|(?:j[aeiu]){3,}j?|a?(?:ha){2,}|k{4,}|(?:rs){2,}")
+"""Laughter however long it is typed ("hahahaha", "jajajaja", "kkkkk", "rsrsrs"): chat."""
 
 
 _STEMS: tuple[tuple[str, str], ...] = tuple(sorted(
