@@ -62,6 +62,9 @@ class Lexicon:
     unsure: tuple[str, ...] = ()
     """"I don't know what to pick": help unless something is asked for."""
     greetings: tuple[str, ...] = ()
+    laughs: tuple[str, ...] = ()
+    """Regexes for laughter however long it is typed ("(?:ha){2,}", "ㅋ{2,}"): chat. Latin ones
+    are matched as whole words of the normalized text."""
     not_expressions: tuple[str, ...] = ()
     """Chat holding an expression word: Japanese "いいじゃん笑" is "lol", not a smile."""
     thanks: tuple[str, ...] = ()
