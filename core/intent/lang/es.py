@@ -410,6 +410,7 @@ LEXICON = extended(
                          "con mi marido", "con mi mujer", "mis abuelos", "mis hermanos",
                          "con mi mama", "con mi papa", "toda la familia", "familiar"),
     },
+    laughs=("(?:ja){2,}j?", "(?:je){2,}j?", "(?:ji){2,}j?", "(?:js){2,}", "xd+"),
     weak=("bosque", "naturaleza", "selva", "cascada", "musica", "charla", "presentacion", "lienzo",
           "familiar", "lectura", "leer", "novela", "banda", "piano", "toga", "compromiso",
           "nocturno", "nocturna", "relajado", "relajada", "casual", "cocinar", "de traje"),
