@@ -704,3 +704,27 @@ def test_a_listed_series_keeps_each_pictures_scene_and_custom_prompt() -> None:
         ("anime", None, None), (None, None, "a superhero with a cape")]
     chinese = recognize("一组照片：动漫、油画、把我变成宇航员")
     assert [i.prompt for i in chinese.series or ()] == [None, None, "宇航员"]
+
+
+@pytest.mark.parametrize("text", ["thanksss", "thx a lottt", "cooool, thank youuu", "hiii"])
+def test_letters_typed_many_times_read_as_the_word(text: str) -> None:
+    assert recognize(text).action == "chat"
+
+
+def test_a_stretched_style_word_is_still_the_style() -> None:
+    assert recognize("animeee pleaseee").style == "anime"
+
+
+@pytest.mark.parametrize("text", ["hahahaha", "lmaoooo", "wkwkwkwk", "ㅋㅋㅋㅋㅋ", "哈哈哈哈哈", "ｗｗｗｗ"])
+def test_laughter_however_long_is_chat(text: str) -> None:
+    assert recognize(text).action == "chat"
+
+
+@pytest.mark.parametrize("text", ["졸업사진 세장", "졸업 사진 세 장"])
+def test_korean_words_are_read_however_they_are_spaced(text: str) -> None:
+    intent = recognize(text)
+    assert (intent.style, intent.count) == ("graduation", 3)
+
+
+def test_a_korean_phrase_written_with_a_space_also_reads_without_it() -> None:
+    assert recognize("책읽는 사진").style == "reading"

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from core.intent import expression_words, id_words, style_words, words
 from core.intent.lang import every, every_map
-from core.intent.text import Token, normalize, tokenize, word_matches
+from core.intent.text import Token, normalize, tokenize, unstretched, word_matches
 
 
 @dataclass(frozen=True)
@@ -123,9 +123,10 @@ def _lexicon_entries() -> list[_Phrase]:
     table: list[_Phrase] = []
     for name, label in _LEXICON_KINDS:
         table += _entries(label, every(name))
+    weak = frozenset(every("weak"))
     for name, kind in _LEXICON_MAPS:
         for key, phrases in every_map(name).items():
-            table += _entries(f"{kind}:{key}", phrases)
+            table += _entries(f"{kind}:{key}", phrases, weak)
     for anchor, phrases in every_map("expressions").items():
         index = next(i for i, (known, _) in enumerate(expression_words.EXPRESSION_WORDS)
                      if anchor in known)
@@ -235,7 +236,7 @@ class _Index:
 
 def _base_forms(token: str) -> set[str]:
     """The token and the singular it may be the plural of (word_matches decides)."""
-    forms = {token}
+    forms = {token, *unstretched(token)}
     if token.endswith("s"):
         forms.add(token[:-1])
     if token.endswith("es"):
@@ -265,14 +266,67 @@ def find(text: str, extra_styles: Mapping[str, Sequence[str]] | None = None) -> 
                     hits.append(hit)
         candidates = sorted(pair for char in set(text)
                             for pair in index.substrings_by_char.get(char, ()))
+        joined = _Joined.of(text)
         for _order, phrase in candidates:  # in table order, as if all were searched
+            if joined and _HANGUL.search(phrase.text):
+                hits += joined.hits(phrase)
+                continue
             start = text.find(phrase.text)
             while start >= 0:
                 hits.append(Hit(phrase.label, start, start + len(phrase.text), phrase.text,
                                 phrase.weak))
                 start = text.find(phrase.text, start + 1)
     hits += _compound_hits(tokens)
+    if _LAUGHS:
+        hits += [Hit("talk:", m.start(), m.end(), m.group()) for m in _LAUGHS.finditer(text)]
     return Found(text, tokens, _drop_contained(hits))
+
+
+_HANGUL = re.compile(r"[\uac00-\ud7a3\u3131-\u318e]")
+_SPACE_IN_HANGUL = re.compile(r"(?<=[\uac00-\ud7a3])\s+(?=[\uac00-\ud7a3])")
+
+
+@dataclass(frozen=True)
+class _Joined:
+    """Korean text with the spaces between its syllables left out, and where each of its
+    characters sits in the text: people space Korean words as they like ("졸업사진",
+    "가족 사진", "책읽는"), so a Korean phrase is looked for with its spaces left out too."""
+
+    text: str
+    origin: tuple[int, ...]
+
+    @classmethod
+    def of(cls, text: str) -> _Joined | None:
+        if not _SPACE_IN_HANGUL.search(text):
+            return None
+        keep = [i for i, char in enumerate(text)
+                if not (char.isspace() and 0 < i < len(text) - 1
+                        and _HANGUL.match(text[i - 1]) and _HANGUL.match(text[i + 1]))]
+        return cls("".join(text[i] for i in keep), tuple(keep))
+
+    def hits(self, phrase: _Phrase) -> list[Hit]:
+        """The phrase's hits, spans in the text's own characters."""
+        squeezed = _SPACE_IN_HANGUL.sub("", phrase.text)
+        out = []
+        start = self.text.find(squeezed)
+        while start >= 0:
+            end = start + len(squeezed)
+            out.append(Hit(phrase.label, self.origin[start], self.origin[end - 1] + 1,
+                           phrase.text, phrase.weak))
+            start = self.text.find(squeezed, start + 1)
+        return out
+
+
+def _laughs() -> re.Pattern[str] | None:
+    patterns = []
+    for pattern in every("laughs"):
+        latin = bool(re.match(r"^[\x00-\x7f]+$", pattern))
+        patterns.append(rf"(?<![a-z0-9])(?:{pattern})(?![a-z0-9])" if latin else f"(?:{pattern})")
+    return re.compile("|".join(patterns)) if patterns else None
+
+
+_LAUGHS = _laughs()
+"""Every lexicon's laughter, however long ("hahahaha", "wkwkwk", "ㅋㅋㅋㅋ")."""
 
 
 _STEMS: tuple[tuple[str, str], ...] = tuple(sorted(

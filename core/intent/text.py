@@ -31,9 +31,9 @@ def clean_text(text: str) -> str:
     return text[:MAX_TEXT_CHARS].strip()
 
 
-_UNFOLDABLE = {"ß": "ss", "đ": "d", "Đ": "D", "ø": "o", "Ø": "O", "æ": "ae", "ł": "l", "ı": "i",
+_UNFOLDABLE = {"ß": "ss", "đ": "d", "Đ": "D", "ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ł": "l", "ı": "i",
                "İ": "I", "ё": "е", "Ё": "Е"}
-"""Letters NFKD leaves whole ("weiß" is read "weiss", Vietnamese "đ" as "d"), and Russian "ё",
+"""Letters NFKD leaves whole ("weiß" is read "weiss", "œil" "oeil", Vietnamese "đ" as "d"), and Russian "ё",
 which most people type as "е"."""
 
 
@@ -250,9 +250,25 @@ def typo_of(token: str, word: str) -> bool:
     return damerau(token, word, limit) <= limit
 
 
+_RUN = re.compile(r"([a-z])\1{2,}")
+"""A letter typed three or more times running ("thxxx", "pleaseee", "cooool")."""
+
+
+@lru_cache(maxsize=1 << 14)
+def unstretched(token: str) -> tuple[str, ...]:
+    """The token with each stretched letter typed once and twice ("cooool" -> "col",
+    "cool"); empty when no letter is stretched."""
+    if not _RUN.search(token):
+        return ()
+    return tuple(dict.fromkeys((_RUN.sub(r"\1", token), _RUN.sub(r"\1\1", token))))
+
+
 def word_matches(token: str, word: str, *, fuzzy: bool) -> bool:
-    """Token equals the keyword word, its plural, or (when fuzzy) a typo of it."""
+    """Token equals the keyword word, its plural, a stretched spelling of it ("thanksss"), or
+    (when fuzzy) a typo of it."""
     if token == word:
+        return True
+    if word in unstretched(token):
         return True
     if len(word) >= 3 and token in (word + "s", word + "es") and not word.endswith("s"):
         return True
