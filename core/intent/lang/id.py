@@ -251,7 +251,7 @@ LEXICON = Lexicon(
         "kamu manusia", "bayarnya", "harus bayar", "biayanya", "biaya", "tarif",
         "bisa bahasa indonesia", "kirim foto gimana", "gimana kirim foto", "gaya apa aja",
         "ada gaya apa", "model apa", "bisa bikin apa", "gimana cara pakainya", "gimana pakainya",
-        "caranya gimana", "tutorial",
+        "caranya gimana", "tutorial", "apa aja", "apa saja", "gaya apa",
     ),
     greetings=(
         "apa kabar", "gimana kabarnya", "kabar baik", "wkwk", "wkwkwk", "haha", "dadah",

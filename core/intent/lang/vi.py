@@ -70,7 +70,8 @@ LEXICON = Lexicon(
         "travel_tropical": (
             "cay dua", "dao nhiet doi", "nhiet doi", "bien dao", "bai bien", "bien xanh", "resort",
             "khu nghi duong", "nghi duong", "bali", "maldives", "hawaii", "phu quoc", "nha trang",
-            "con dao", "dao hoang", "hon dao",
+            "con dao", "dao hoang", "hon dao", "di bien", "o bien", "ra bien", "tren bien",
+            "ben bien", "bo bien",
         ),
         "sports_gym": (
             "phong gym", "tap gym", "gym", "tap the hinh", "the hinh", "tap ta", "co bap",
@@ -156,7 +157,7 @@ LEXICON = Lexicon(
     ),
     speed=(
         "nhanh", "nhanh nhat", "gap", "lam nhanh", "nhanh len", "ban nhap", "tiet kiem", "re nhat",
-        "nhanh gon",
+        "nhanh gon", "can gap", "gap gap",
     ),
     expressions={
         "look right": ("nhin sang phai", "nhin ben phai"),
