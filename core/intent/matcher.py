@@ -123,9 +123,10 @@ def _lexicon_entries() -> list[_Phrase]:
     table: list[_Phrase] = []
     for name, label in _LEXICON_KINDS:
         table += _entries(label, every(name))
+    weak = frozenset(every("weak"))
     for name, kind in _LEXICON_MAPS:
         for key, phrases in every_map(name).items():
-            table += _entries(f"{kind}:{key}", phrases)
+            table += _entries(f"{kind}:{key}", phrases, weak)
     for anchor, phrases in every_map("expressions").items():
         index = next(i for i, (known, _) in enumerate(expression_words.EXPRESSION_WORDS)
                      if anchor in known)

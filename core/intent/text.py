@@ -31,9 +31,9 @@ def clean_text(text: str) -> str:
     return text[:MAX_TEXT_CHARS].strip()
 
 
-_UNFOLDABLE = {"ß": "ss", "đ": "d", "Đ": "D", "ø": "o", "Ø": "O", "æ": "ae", "ł": "l", "ı": "i",
+_UNFOLDABLE = {"ß": "ss", "đ": "d", "Đ": "D", "ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ł": "l", "ı": "i",
                "İ": "I", "ё": "е", "Ё": "Е"}
-"""Letters NFKD leaves whole ("weiß" is read "weiss", Vietnamese "đ" as "d"), and Russian "ё",
+"""Letters NFKD leaves whole ("weiß" is read "weiss", "œil" "oeil", Vietnamese "đ" as "d"), and Russian "ё",
 which most people type as "е"."""
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 
 def _none() -> dict[str, tuple[str, ...]]:
@@ -25,6 +25,9 @@ class Lexicon:
     code: str
     styles: Mapping[str, tuple[str, ...]] = field(default_factory=_none)
     """Style key -> phrases naming it ("pintura al oleo" -> oil_painting)."""
+    weak: tuple[str, ...] = ()
+    """Style phrases that only decide the style when nothing stronger is named ("bosque"
+    beside "reina elfa" is where, not which preset), like English's ``WEAK_PHRASES``."""
     stems: Mapping[str, tuple[str, ...]] = field(default_factory=_none)
     """Style key -> word beginnings that name it inside a compound ("hochzeit" in
     "Hochzeitsporträt"), for languages that glue nouns together."""
@@ -105,6 +108,24 @@ class Lexicon:
     """A whole message that only says stop (followups)."""
     go_on: tuple[str, ...] = ()
     """Answers meaning "go ahead" to a photo warning (followups)."""
+
+
+def extended(base: Lexicon, **more: object) -> Lexicon:
+    """``base`` with more phrases: tuple fields joined, mapping fields merged key by key
+    (a language module can keep a block of words filled in later beside its first one)."""
+    changes: dict[str, object] = {}
+    for name, extra in more.items():
+        old = getattr(base, name)
+        if isinstance(old, tuple):
+            changes[name] = tuple(dict.fromkeys((*old, *extra)))  # type: ignore[misc]
+        elif isinstance(extra, Mapping) and all(isinstance(v, int) for v in extra.values()):
+            changes[name] = {**old, **extra}
+        else:
+            merged = {key: tuple(phrases) for key, phrases in old.items()}
+            for key, phrases in extra.items():  # type: ignore[attr-defined]
+                merged[key] = tuple(dict.fromkeys((*merged.get(key, ()), *phrases)))
+            changes[name] = merged
+    return replace(base, **changes)  # type: ignore[arg-type]
 
 
 CODES: tuple[str, ...] = ("en", "zh", "es", "pt", "fr", "de", "it", "ru", "ja", "ko", "vi", "id")
