@@ -39,6 +39,8 @@ which most people type as "е"."""
 
 def _fold_latin(text: str) -> str:
     """Accents off Latin letters ("café" -> "cafe"); other scripts untouched."""
+    if text.isascii():
+        return text
     out: list[str] = []
     for char in text:
         if char in _UNFOLDABLE:
@@ -132,8 +134,15 @@ def normalize_mapped(text: str) -> Mapped:
 
 def normalize(text: str) -> str:
     """Lower-cased, accent-folded, simplified-Chinese text; possessive 's dropped; spaces
-    between Chinese characters removed."""
-    return normalize_mapped(text).text
+    between Chinese characters removed. The text of ``normalize_mapped``, made without the
+    character map (the phrase tables normalize some ten thousand phrases at start-up)."""
+    folded = _fold_latin(clean_text(text))
+    out = folded.lower() if folded.isascii() else "".join(char.lower() for char in folded)
+    out = out.translate(TO_SIMPLIFIED)
+    out = re.sub(r"[’`´]", "'", out)
+    out = re.sub(r"\b([a-z]+)'s\b", _expand_s, out)
+    out = out.replace("'", " ")
+    return _SPACE_BETWEEN_CJK.sub("", out)
 
 
 _CJK_COMMA = re.compile(r"(?<=[\u3400-\u9fff])[,;](?=[\u3400-\u9fff])")

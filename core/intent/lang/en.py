@@ -29,8 +29,8 @@ LEXICON = Lexicon(
         "nvmd", "dont want it anymore", "don t want it anymore", "do not want it anymore",
         "don t want it", "dont want it", "changed my mind", "i changed my mind", "not anymore",
         "no longer want", "no longer need", "don t need it anymore", "dont need it anymore",
-        "skip it", "forget that", "drop it", "never mind that", "nah forget it",
-        "don t bother", "dont bother", "don t do it", "hold off", "not now",
+        "skip it", "forget that", "drop it", "never mind that", "nah forget it", "don t bother",
+        "dont bother", "don t do it", "hold off", "not now",
     ),
     questions=(
         "money back", "refund", "get a refund", "first time here", "how do i get started",
@@ -45,13 +45,21 @@ LEXICON = Lexicon(
         "stored on your servers", "what happens to my photo", "is it free", "who are you",
         "what are you",
     ),
-    greetings=("good morning", "good evening", "good night", "good afternoon", "hiya", "howdy"),
+    greetings=(
+        "good morning", "good evening", "good night", "good afternoon", "hiya", "howdy", "bruh",
+        "bro", "dude", "i m ready", "im ready", "ready", "ok then", "alright", "kk", "sounds good",
+        "nice one", "gm", "gn", "wassup", "whats up", "what is up", "sup", "hmm ok", "yup", "yep",
+        "nope", "oh nice", "oh cool", "oh ok",
+    ),
     laughs=("(?:ha){2,}h?", "(?:he){2,}h?", "l+o+l+[sz]?", "lmf?a+o+", "rofl", "xd+"),
     thanks=(
         "you re the best", "youre the best", "you rock", "best bot ever", "you are the best",
         "cheers mate", "cheers", "appreciate it", "appreciate you", "much appreciated", "loved it",
         "she loved it", "my mom loved it", "thanks so much", "thank you so much", "love it",
-        "these look great", "looks great", "awesome thanks", "perfect thanks",
+        "these look great", "looks great", "awesome thanks", "perfect thanks", "thank u",
+        "thankyou", "tysm", "thnx", "thanx", "tq", "ty so much", "legend", "you re a legend",
+        "goated", "this is fire", "so good", "love these", "love them", "obsessed", "nailed it",
+        "amazing work", "incredible",
     ),
     requests=(
         "can i get", "can i have", "could i get", "could i have", "may i have", "i d like",
@@ -62,6 +70,7 @@ LEXICON = Lexicon(
         "drop the", "not the", "no more",
     ),
     negation_ends=("i want", "i d like", "want", "instead"),
+    joiners=("one",),
     become=(r"\bme as (?:an? )?(?P<x>.+)",),
     instead=("make it", "instead", "rather"),
     fillers=(

@@ -481,7 +481,7 @@ LEXICON = extended(
     joiners=("ademas", "tambien", "mas otra", "y tambien"),
     become=(r"\byo de (?:un |una )?(?P<x>.+)", r"\bdisfrazad[oa] de (?:un |una )?(?P<x>.+)",
             r"\bconvertid[oa] en (?:un |una )?(?P<x>.+)",
-            r"\bcomo si fuera (?:un |una )?(?P<x>.+)", r"\bvestid[oa] de (?P<x>.+)"),
+            r"\bcomo si fuera (?:un |una )?(?P<x>.+)"),
     instead=("mas bien", "cambialo a", "cambia a", "pasalo a", "en vez", "ahora en"),
     fillers=("si no es molestia", "si no te molesta", "porfis", "porfavor", "xfa", "plis",
              "please", "gracias de antemano", "de antemano", "te agradeceria", "seria posible",
