@@ -730,6 +730,24 @@ def test_a_korean_phrase_written_with_a_space_also_reads_without_it() -> None:
     assert recognize("책읽는 사진").style == "reading"
 
 
+@pytest.mark.parametrize("text, kept", [
+    ("メガネをかけてグレーのジャケットでビジネス写真", ("メガネ", "グレー")),
+    ("안경 쓰고 회색 재킷 입은 비즈니스 프로필", ("안경", "회색")),
+])
+def test_wishes_written_one_after_another_before_the_picture_all_reach_the_scene(
+        text: str, kept: tuple[str, ...]) -> None:
+    scene = recognize(text).scene or ""
+    assert all(word in scene for word in kept), scene
+
+
+@pytest.mark.parametrize("text", ["one anime one cyberpunk", "satu anime satu cyberpunk",
+                                  "애니 하나 사이버펑크 하나"])
+def test_one_of_each_style_counted_out_is_a_series(text: str) -> None:
+    intent = recognize(text)
+    assert intent.action == "series"
+    assert [item.style for item in intent.series or ()] == ["anime", "cyberpunk"]
+
+
 @pytest.mark.parametrize("text", ["jajajajaja", "kkkkkkk", "rsrsrs", "mdrrr", "ахахахах"])
 def test_laughter_of_every_language_is_chat(text: str) -> None:
     assert recognize(text).action == "chat"

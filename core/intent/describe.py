@@ -227,14 +227,26 @@ def scene_for(found: Found, consumed: list[tuple[int, int]], after: int) -> str 
         if content_left(body, local):
             return tidy("在" + body)
     for pattern in _SCENE_BEFORE:
-        for match in pattern.finditer(text, after):
-            start, end = match.span("x")
+        for start, end in _adjacent_spans(pattern, text, after):
             local = [(max(0, s - start), max(0, e - start)) for s, e in consumed]
             if content_left(text[start:end], local):
                 scene = tidy(_strip_spans(text, start, end, consumed))
                 if scene:
                     return scene
     return None
+
+
+def _adjacent_spans(pattern: re.Pattern[str], text: str, after: int) -> list[tuple[int, int]]:
+    """The pattern's ``x`` spans, wishes written one after another joined into one
+    ("メガネをかけてグレーのジャケットで": the glasses and the jacket)."""
+    spans: list[tuple[int, int]] = []
+    for match in pattern.finditer(text, after):
+        start, end = match.span("x")
+        if spans and not text[spans[-1][1]:start].strip():
+            spans[-1] = (spans[-1][0], end)
+        else:
+            spans.append((start, end))
+    return spans
 
 
 def _noise_only(found: Found) -> list[tuple[int, int]]:

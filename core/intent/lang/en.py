@@ -70,6 +70,7 @@ LEXICON = Lexicon(
         "drop the", "not the", "no more",
     ),
     negation_ends=("i want", "i d like", "want", "instead"),
+    joiners=("one",),
     become=(r"\bme as (?:an? )?(?P<x>.+)",),
     instead=("make it", "instead", "rather"),
     fillers=(

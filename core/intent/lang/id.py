@@ -289,7 +289,7 @@ LEXICON = Lexicon(
     negations=("bukan", "jangan", "ga usah", "gak usah", "nggak usah", "tanpa", "tidak"),
     post_negations=("nggak usah", "gak usah", "ga usah", "nggak mau"),
     negation_ends=("bikin", "aku mau", "saya mau", "ganti", "tapi"),
-    joiners=("terus", "lalu", "kemudian", "habis itu", "abis itu", "dan"),
+    joiners=("terus", "lalu", "kemudian", "habis itu", "abis itu", "dan", "satu"),
     numbers={"dua": 2, "tiga": 3, "empat": 4, "lima": 5, "enam": 6, "tujuh": 7, "delapan": 8},
     become=(
         r"\b(?:aku|saya|gue) jadi (?:seorang )?(?P<x>.+)", r"\bjadikan (?:aku|saya) (?P<x>.+)",

@@ -269,7 +269,8 @@ LEXICON = Lexicon(
         "gia ca", "tinh phi", "thanh toan", "nap tien", "ho tro tieng viet", "noi tieng viet",
         "gui anh the nao", "gui anh nhu the nao", "phong cach nao", "co nhung phong cach",
         "model nao", "nhung kieu nao", "lam duoc nhung gi", "lam nhung gi", "co the lam gi",
-        "huong dan", "cach su dung", "cach lam",
+        "huong dan", "cach su dung", "cach lam", "toi da", "duoc may anh", "may anh",
+        "bao nhieu anh",
     ),
     greetings=(
         "khoe khong", "dao nay khoe khong", "ban khoe khong", "the nao roi", "tam biet",
@@ -302,7 +303,7 @@ LEXICON = Lexicon(
     negations=("bo", "thay vi", "khong phai", "khong muon", "khong", "dung lam"),
     post_negations=("thoi,",),
     negation_ends=("lam", "toi muon", "muon", "ma", "thay vao do"),
-    joiners=("roi", "sau do", "roi sau do", "tiep theo", "va"),
+    joiners=("roi", "sau do", "roi sau do", "tiep theo", "va", "mot"),
     numbers={"hai": 2, "ba": 3, "bon": 4, "nam": 5, "sau": 6, "bay": 7, "tam": 8, "chin": 9, "muoi": 10},
     counters=("tam", "buc"),
     numbers_alone={"hai": 2, "ba": 3, "bon": 4, "nam": 5, "bay": 7, "chin": 9, "muoi": 10},
