@@ -774,3 +774,23 @@ def test_a_weak_lexicon_phrase_leaves_the_character_to_the_scene() -> None:
     intent = recognize("yo como reina elfa en un bosque brillante")
     assert intent.style is None
     assert "elfa" in f"{intent.scene} {intent.prompt}".lower()
+
+
+@pytest.mark.parametrize(("text", "kept"), [
+    ("foto de casamento na praia ao pôr do sol", "na praia"),
+    ("photo de mariage sur la plage au coucher du soleil", "sur la plage"),
+    ("Hochzeitsfoto am Strand bei Sonnenuntergang", "am Strand"),
+    ("свадебное фото на пляже на закате", "на пляже"),
+    ("foto di matrimonio sulla spiaggia al tramonto", "sulla spiaggia"),
+])
+def test_a_place_after_a_style_reaches_the_scene_in_every_language(text: str, kept: str) -> None:
+    intent = recognize(text)
+    assert intent.style == "wedding"
+    assert kept in (intent.scene or "")
+
+
+@pytest.mark.parametrize("text", ["avec le modèle gpt, un portrait de mariage",
+                                  "mit dem GPT-Modell ein Hochzeitsfoto"])
+def test_naming_the_model_never_reaches_the_scene(text: str) -> None:
+    intent = recognize(text)
+    assert (intent.model, intent.scene) == ("gpt", None)
