@@ -352,6 +352,7 @@ LEXICON = Lexicon(
 # adjectives in the forms their cases give them, compounds by their first part (stems).
 LEXICON = extended(
     LEXICON,
+    numbers={"paar": 3, "einige": 3, "mehrere": 3},
     styles={
         "professional": ("bewerbungsbild", "bewerbungsfotos", "business headshot", "headshot",
                          "portrat fur die bewerbung", "fur die bewerbung", "fur meinen lebenslauf",

@@ -333,6 +333,7 @@ LEXICON = Lexicon(
 # Filled field by field from English's tables (every preset, feature and phrasing kind).
 LEXICON = extended(
     LEXICON,
+    numbers={"par": 2, "cuantas": 3, "cuantos": 3, "algunas": 3, "algunos": 3},
     styles={
         "professional": ("foto de perfil profesional", "foto para entrevista", "entrevista de trabajo",
                          "buscar trabajo", "foto para el trabajo", "foto de trabajo", "foto formal",

@@ -310,6 +310,7 @@ LEXICON = Lexicon(
 # Filled field by field from English's tables (every preset, feature and phrasing kind).
 LEXICON = extended(
     LEXICON,
+    numbers={"quelques": 3},
     styles={
         "professional": ("photo professionnelle", "portrait professionnel", "photo pro",
                          "portrait pro", "photo de profil pro", "photo pour cv", "photo de cv",

@@ -290,6 +290,7 @@ LEXICON = Lexicon(
 # Filled field by field from English's tables (every preset, feature and phrasing kind).
 LEXICON = extended(
     LEXICON,
+    numbers={"paio": 2, "qualche": 3, "alcune": 3, "alcuni": 3},
     styles={
         "professional": ("foto professionale", "ritratto professionale", "foto aziendale",
                          "ritratto aziendale", "aziendale", "foto per il cv", "foto per il curriculum",

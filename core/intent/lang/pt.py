@@ -326,6 +326,7 @@ LEXICON = Lexicon(
 # Filled field by field from English's tables (every preset, feature and phrasing kind).
 LEXICON = extended(
     LEXICON,
+    numbers={"par": 2, "algumas": 3, "alguns": 3},
     styles={
         "professional": ("foto de perfil profissional", "foto para entrevista",
                          "entrevista de emprego", "procurar emprego", "foto para o trabalho",
