@@ -758,3 +758,51 @@ def test_katakana_is_read_however_its_long_and_small_letters_are_typed(
 
 def test_a_katakana_wish_keeps_its_long_marks_in_the_scene() -> None:
     assert recognize("紺のスーツでビジネス写真").scene == "紺のスーツで"
+
+
+@pytest.mark.parametrize("text", ["jajajajaja", "kkkkkkk", "rsrsrs", "mdrrr", "ахахахах"])
+def test_laughter_of_every_language_is_chat(text: str) -> None:
+    assert recognize(text).action == "chat"
+
+
+@pytest.mark.parametrize(("text", "style", "count"), [
+    ("несколько свадебных фото", "wedding", 3),  # "сколько" (how much) is no question here
+    ("рождественское фото", "christmas", None),  # no Vienna ("вен") inside the word
+    ("un par de fotos de anime", "anime", 2),
+    ("qualche foto di matrimonio", "wedding", 3),
+    ("ein paar Hochzeitsfotos", "wedding", 3),
+])
+def test_russian_stems_start_words_and_a_few_counts_three(text: str, style: str,
+                                                          count: int | None) -> None:
+    intent = recognize(text)
+    assert (intent.action, intent.style, intent.count) == ("generate", style, count)
+
+
+def test_a_ligature_folds_like_an_accent() -> None:
+    assert recognize("fais-moi un clin d'œil").action == "edit_expression"
+
+
+def test_a_weak_lexicon_phrase_leaves_the_character_to_the_scene() -> None:
+    intent = recognize("yo como reina elfa en un bosque brillante")
+    assert intent.style is None
+    assert "elfa" in f"{intent.scene} {intent.prompt}".lower()
+
+
+@pytest.mark.parametrize(("text", "kept"), [
+    ("foto de casamento na praia ao pôr do sol", "na praia"),
+    ("photo de mariage sur la plage au coucher du soleil", "sur la plage"),
+    ("Hochzeitsfoto am Strand bei Sonnenuntergang", "am Strand"),
+    ("свадебное фото на пляже на закате", "на пляже"),
+    ("foto di matrimonio sulla spiaggia al tramonto", "sulla spiaggia"),
+])
+def test_a_place_after_a_style_reaches_the_scene_in_every_language(text: str, kept: str) -> None:
+    intent = recognize(text)
+    assert intent.style == "wedding"
+    assert kept in (intent.scene or "")
+
+
+@pytest.mark.parametrize("text", ["avec le modèle gpt, un portrait de mariage",
+                                  "mit dem GPT-Modell ein Hochzeitsfoto"])
+def test_naming_the_model_never_reaches_the_scene(text: str) -> None:
+    intent = recognize(text)
+    assert (intent.model, intent.scene) == ("gpt", None)

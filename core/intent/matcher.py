@@ -272,9 +272,11 @@ def find(text: str, extra_styles: Mapping[str, Sequence[str]] | None = None) -> 
                 hits += joined.hits(phrase)
                 continue
             start = text.find(phrase.text)
+            cyrillic = _CYRILLIC.match(phrase.text) is not None
             while start >= 0:
-                hits.append(Hit(phrase.label, start, start + len(phrase.text), phrase.text,
-                                phrase.weak))
+                if not (cyrillic and start and _CYRILLIC.match(text, start - 1)):
+                    hits.append(Hit(phrase.label, start, start + len(phrase.text), phrase.text,
+                                    phrase.weak))
                 start = text.find(phrase.text, start + 1)
     hits += _compound_hits(tokens)
     if _LAUGHS:
@@ -282,6 +284,9 @@ def find(text: str, extra_styles: Mapping[str, Sequence[str]] | None = None) -> 
     return Found(text, tokens, _drop_contained(hits))
 
 
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+"""Cyrillic phrases are stems matched at the start of a word, so one covers every case ending
+("акварел" in "акварельный") but "сколько" is not read inside "несколько", nor "топ" in "стоп"."""
 _HANGUL = re.compile(r"[\uac00-\ud7a3\u3131-\u318e]")
 _SPACE_IN_HANGUL = re.compile(r"(?<=[\uac00-\ud7a3])\s+(?=[\uac00-\ud7a3])")
 

@@ -352,6 +352,8 @@ LEXICON = Lexicon(
 # adjectives in the forms their cases give them, compounds by their first part (stems).
 LEXICON = extended(
     LEXICON,
+    scene_openers=("am", "auf", "vor", "unter", "neben", "beim", "bei", "in der", "im"),
+    numbers={"paar": 3, "einige": 3, "mehrere": 3},
     styles={
         "professional": ("bewerbungsbild", "bewerbungsfotos", "business headshot", "headshot",
                          "portrat fur die bewerbung", "fur die bewerbung", "fur meinen lebenslauf",
@@ -553,7 +555,8 @@ LEXICON = extended(
             r"\bverkleidet als (?:ein |eine |einen )?(?P<x>.+)"),
     instead=("lieber", "stattdessen", "doch lieber", "eher", "mach es", "mach daraus",
              "andere es zu", "anderst du es zu", "jetzt als"),
-    fillers=("bitte", "bitte bitte", "danke", "danke im voraus", "wenn moglich",
+    fillers=("mit dem modell", "nimm das modell", "im modell", "modell",
+             "bitte", "bitte bitte", "danke", "danke im voraus", "wenn moglich",
              "wenn es geht", "wenn s geht", "konnten sie", "konnten sie mir", "konntest du",
              "konntest du mir", "kannst du mir", "konnen sie", "wurden sie", "wurdest du",
              "vielen dank", "mal", "doch", "eben", "krass", "bitteschon", "ganz lieb"),

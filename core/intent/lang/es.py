@@ -333,6 +333,8 @@ LEXICON = Lexicon(
 # Filled field by field from English's tables (every preset, feature and phrasing kind).
 LEXICON = extended(
     LEXICON,
+    scene_openers=("junto a", "junto al", "frente a", "delante de", "bajo", "sobre", "cerca de"),
+    numbers={"par": 2, "cuantas": 3, "cuantos": 3, "algunas": 3, "algunos": 3},
     styles={
         "professional": ("foto de perfil profesional", "foto para entrevista", "entrevista de trabajo",
                          "buscar trabajo", "foto para el trabajo", "foto de trabajo", "foto formal",
@@ -483,7 +485,8 @@ LEXICON = extended(
             r"\bconvertid[oa] en (?:un |una )?(?P<x>.+)",
             r"\bcomo si fuera (?:un |una )?(?P<x>.+)"),
     instead=("mas bien", "cambialo a", "cambia a", "pasalo a", "en vez", "ahora en"),
-    fillers=("si no es molestia", "si no te molesta", "porfis", "porfavor", "xfa", "plis",
+    fillers=("con el modelo", "usa el modelo", "usando el modelo", "el modelo", "modelo",
+             "si no es molestia", "si no te molesta", "porfis", "porfavor", "xfa", "plis",
              "please", "gracias de antemano", "de antemano", "te agradeceria", "seria posible",
              "me harias el favor", "si se puede", "cuando puedas"),
     again=("otra mas", "una mas", "otra igual", "repitelo", "hazlo otra vez", "otra vez porfa"),

@@ -310,6 +310,8 @@ LEXICON = Lexicon(
 # Filled field by field from English's tables (every preset, feature and phrasing kind).
 LEXICON = extended(
     LEXICON,
+    scene_openers=("a la", "au", "aux", "sur", "dans", "devant", "sous", "pres de", "a cote de"),
+    numbers={"quelques": 3},
     styles={
         "professional": ("photo professionnelle", "portrait professionnel", "photo pro",
                          "portrait pro", "photo de profil pro", "photo pour cv", "photo de cv",
@@ -493,7 +495,8 @@ LEXICON = extended(
             r"\bdeguise(?:e)? en (?:un |une )?(?P<x>.+)"),
     instead=("plutot", "finalement", "change pour", "change en", "passe en", "mets plutot",
              "en fait"),
-    fillers=("s il te plait", "s il vous plait", "stp", "svp", "merci d avance",
+    fillers=("avec le modele", "utilise le modele", "le modele", "modele",
+             "s il te plait", "s il vous plait", "stp", "svp", "merci d avance",
              "si c est possible", "si possible", "si ca ne te derange pas",
              "si ca ne vous derange pas", "est ce que tu peux", "est ce que vous pouvez",
              "est ce que vous pourriez", "est ce que tu pourrais", "pourriez vous",

@@ -290,6 +290,8 @@ LEXICON = Lexicon(
 # Filled field by field from English's tables (every preset, feature and phrasing kind).
 LEXICON = extended(
     LEXICON,
+    scene_openers=("al", "alla", "allo", "ai", "sul", "sulla", "nel", "nella", "davanti", "sotto", "vicino"),
+    numbers={"paio": 2, "qualche": 3, "alcune": 3, "alcuni": 3},
     styles={
         "professional": ("foto professionale", "ritratto professionale", "foto aziendale",
                          "ritratto aziendale", "aziendale", "foto per il cv", "foto per il curriculum",
@@ -475,7 +477,8 @@ LEXICON = extended(
             r"\btravestit[oa] da (?:un |una |uno )?(?P<x>.+)"),
     instead=("meglio", "piuttosto", "invece", "cambia in", "passa a", "mettilo in",
              "fallo in", "ora in", "anzi"),
-    fillers=("per favore", "per piacere", "per cortesia", "gentilmente", "se possibile",
+    fillers=("col modello", "con il modello", "usa il modello", "il modello", "modello",
+             "per favore", "per piacere", "per cortesia", "gentilmente", "se possibile",
              "se puoi", "se potete", "se non ti dispiace", "grazie in anticipo",
              "grazie mille in anticipo", "potresti", "potreste", "potrebbe", "puoi", "per piacere",
              "pf", "plz", "pls", "in stile"),

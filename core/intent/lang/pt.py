@@ -326,6 +326,8 @@ LEXICON = Lexicon(
 # Filled field by field from English's tables (every preset, feature and phrasing kind).
 LEXICON = extended(
     LEXICON,
+    scene_openers=("na", "nas", "em", "numa", "num", "em frente", "perto de", "sob", "debaixo de"),
+    numbers={"par": 2, "algumas": 3, "alguns": 3},
     styles={
         "professional": ("foto de perfil profissional", "foto para entrevista",
                          "entrevista de emprego", "procurar emprego", "foto para o trabalho",
@@ -502,7 +504,8 @@ LEXICON = extended(
             r"\bme (?:transforma|transforme) num(?:a)? (?P<x>.+)"),
     instead=("muda pra", "muda para", "troca pra", "troca por", "agora em", "ao inves",
              "na verdade"),
-    fillers=("se nao for incomodo", "se possivel", "se der", "por gentileza", "pfvr", "pls",
+    fillers=("com o modelo", "usa o modelo", "usando o modelo", "o modelo", "modelo",
+             "se nao for incomodo", "se possivel", "se der", "por gentileza", "pfvr", "pls",
              "please", "desde ja", "desde ja obrigado", "desde ja obrigada", "sera que da",
              "sera que dava pra", "dava pra", "sera que", "quando puder", "mano", "cara",
              "tipo", "ai"),
