@@ -88,13 +88,15 @@ async def collect(
     return sets.answer_photos(conv, replace(incoming, text=text or None), target, text, session, new)
 
 
-async def answer_run(conv: Conversation, incoming: Incoming, target: ChatTarget) -> list[Reply]:
+async def answer_run(conv: Conversation, incoming: Incoming, target: ChatTarget) -> list[Reply] | None:
     """The one answer to a run of images whose photos are already in the set (``add``), for the
-    part that claims it; nothing for the others. A request made meanwhile already used them:
-    then the answer only says how many faces count."""
+    part that claims it; None for the others. A request made meanwhile already used them: then
+    the answer only says how many faces count (nothing, for one photo)."""
     assert incoming.album
     claimed = await _claim(conv, target, incoming.album)
-    if claimed is None or not claimed[0]:
+    if claimed is None:
+        return None
+    if not claimed[0]:  # every image failed, and each said why
         return []
     new, text = claimed
     session = conv.sessions.get(target.person_id)

@@ -145,10 +145,10 @@ class Conversation:
             edits.remember(self.redis, incoming, self._read(incoming), replies)
         return [*first, *replies]
 
-    async def answer_album(self, incoming: Incoming) -> list[Reply]:
+    async def answer_album(self, incoming: Incoming) -> list[Reply] | None:
         """The one answer to a run of images (``Incoming.album_adds``) once it is complete, for
-        the part that finishes it; nothing for the other parts. Call it after ``handle`` took
-        the part in."""
+        the part that claims it (possibly no reply at all); None for the other parts. Call it
+        after ``handle`` took the part in."""
         target = incoming.target
         session = self.sessions.get(target.person_id, now=time.time())
         target = replace(target, language=_chosen_language(session, None, target))

@@ -78,9 +78,9 @@ class Dialogue(Protocol):
 
     async def handle(self, incoming: Incoming) -> list[Reply]: ...
 
-    async def answer_album(self, incoming: Incoming) -> list[Reply]:
+    async def answer_album(self, incoming: Incoming) -> list[Reply] | None:
         """The one answer to a run of images (``Incoming.album_adds``), for the part that
-        finishes it; nothing for the others."""
+        claims it (possibly no reply at all); None for the others."""
         ...
 
     def attach_ack(self, generation_id: str, message_id: str) -> None:

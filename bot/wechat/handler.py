@@ -172,7 +172,7 @@ class WeChatHandler:
                 replies = [Reply(self.catalogues.error_text(target.language, error))]
             arrived = True  # in the set now: their next request need not wait for the run's answer
             photo_arrived(self.redis, target.person_id)
-            replies += await self.conversation.answer_album(incoming)
+            replies += await self.conversation.answer_album(incoming) or []
             rendered = merge([], replies, self._say(target.language, "wechat.choose_prompt"))
             if rendered.callbacks:
                 self.choices.remember(target.chat_id, list(rendered.callbacks))
