@@ -748,6 +748,18 @@ def test_one_of_each_style_counted_out_is_a_series(text: str) -> None:
     assert [item.style for item in intent.series or ()] == ["anime", "cyberpunk"]
 
 
+@pytest.mark.parametrize("text, style", [("ハローウィンの写真", "halloween"),
+                                         ("ウエディングフォト", "wedding"),
+                                         ("ヴィンテージ風", "vintage")])
+def test_katakana_is_read_however_its_long_and_small_letters_are_typed(
+        text: str, style: str) -> None:
+    assert recognize(text).style == style
+
+
+def test_a_katakana_wish_keeps_its_long_marks_in_the_scene() -> None:
+    assert recognize("紺のスーツでビジネス写真").scene == "紺のスーツで"
+
+
 @pytest.mark.parametrize("text", ["jajajajaja", "kkkkkkk", "rsrsrs", "mdrrr", "ахахахах"])
 def test_laughter_of_every_language_is_chat(text: str) -> None:
     assert recognize(text).action == "chat"

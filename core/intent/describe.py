@@ -142,9 +142,10 @@ def filler_spans(found: Found) -> list[tuple[int, int]]:
 
 _OTHER_STOPWORDS = frozenset(normalize(w) for w in every("stopwords"))
 """The language modules' words without content ("una", "mich", "toi")."""
-_OTHER_SCRIPT_WORD = re.compile(r"[\u0400-\u04ff\u30a0-\u30ff]{3,}|[\uac00-\ud7af]{2,}")
-"""A Cyrillic or katakana word long enough to name something ("космонавта"), or a Hangul one
-(two syllables already do: "셔츠", "정장")."""
+_OTHER_SCRIPT_WORD = re.compile(r"[\u0400-\u04ff]{3,}|[\u30a0-\u30ff\uac00-\ud7af]{2,}")
+"""A Cyrillic word long enough to name something ("космонавта"), or a katakana or Hangul one
+(two letters already do once long marks are folded away: "スーツ" is read "スツ"; "셔츠",
+"정장")."""
 _BECOME = tuple(every("become"))
 
 
