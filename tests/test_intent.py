@@ -748,6 +748,18 @@ def test_one_of_each_style_counted_out_is_a_series(text: str) -> None:
     assert [item.style for item in intent.series or ()] == ["anime", "cyberpunk"]
 
 
+@pytest.mark.parametrize("text, style", [("ハローウィンの写真", "halloween"),
+                                         ("ウエディングフォト", "wedding"),
+                                         ("ヴィンテージ風", "vintage")])
+def test_katakana_is_read_however_its_long_and_small_letters_are_typed(
+        text: str, style: str) -> None:
+    assert recognize(text).style == style
+
+
+def test_a_katakana_wish_keeps_its_long_marks_in_the_scene() -> None:
+    assert recognize("紺のスーツでビジネス写真").scene == "紺のスーツで"
+
+
 @pytest.mark.parametrize("text", ["jajajajaja", "kkkkkkk", "rsrsrs", "mdrrr", "ахахахах"])
 def test_laughter_of_every_language_is_chat(text: str) -> None:
     assert recognize(text).action == "chat"
@@ -794,3 +806,13 @@ def test_a_place_after_a_style_reaches_the_scene_in_every_language(text: str, ke
 def test_naming_the_model_never_reaches_the_scene(text: str) -> None:
     intent = recognize(text)
     assert (intent.model, intent.scene) == ("gpt", None)
+
+
+@pytest.mark.parametrize("text", ["beach wedding photo", "ビーチでウェディングフォト", "해변 웨딩 사진"])
+def test_a_place_right_before_the_kind_of_picture_is_its_setting(text: str) -> None:
+    intent = recognize(text)
+    assert intent.style == "wedding" and intent.scene
+
+
+def test_a_forest_beside_who_i_become_is_only_where() -> None:
+    assert recognize("aku jadi ratu elf di hutan bercahaya").style is None

@@ -142,10 +142,13 @@ def filler_spans(found: Found) -> list[tuple[int, int]]:
 
 _OTHER_STOPWORDS = frozenset(normalize(w) for w in every("stopwords"))
 """The language modules' words without content ("una", "mich", "toi")."""
-_OTHER_SCRIPT_WORD = re.compile(r"[\u0400-\u04ff\u30a0-\u30ff]{3,}|[\uac00-\ud7af]{2,}")
-"""A Cyrillic or katakana word long enough to name something ("космонавта"), or a Hangul one
-(two syllables already do: "셔츠", "정장")."""
+_OTHER_SCRIPT_WORD = re.compile(r"[\u0400-\u04ff]{3,}|[\u30a0-\u30ff\uac00-\ud7af]{2,}")
+"""A Cyrillic word long enough to name something ("космонавта"), or a katakana or Hangul one
+(two letters already do once long marks are folded away: "スーツ" is read "スツ"; "셔츠",
+"정장")."""
 _BECOME = tuple(every("become"))
+_TRIGGERS = tuple(re.compile(p) for p in (*_TRIGGERS_EN, *_TRIGGERS_ZH, *_BECOME))
+"""Every "me as" pattern, compiled once, in the order they are tried."""
 
 
 def content_left(text: str, consumed: list[tuple[int, int]]) -> bool:
@@ -166,8 +169,8 @@ def custom_description(
 ) -> tuple[str, int, int] | None:
     """What follows "me as" / "turn me into" / "把我变成": the person's own picture, and where."""
     text = found.text
-    for pattern in (*_TRIGGERS_EN, *_TRIGGERS_ZH, *_BECOME):
-        match = re.search(pattern, text)
+    for pattern in _TRIGGERS:
+        match = pattern.search(text)
         if match:
             start, end = match.span("x")
             described = tidy(_strip_spans(text, start, end, noise))

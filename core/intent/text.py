@@ -118,8 +118,17 @@ class Mapped:
         return out.cut(left, left + len(out.text.strip()))
 
 
+_KANA = str.maketrans("ァィゥェォヵヶッャュョヮヴ", "アイウエオカケツヤユヨワブ", "ー")
+"""Katakana as people spell it either way: small letters as big ones, ヴ as ブ and the long
+mark dropped, so "サイバパンク" is "サイバーパンク" and "ウエディング" "ウェディング"."""
+
+
+_SCRIPTS = {**TO_SIMPLIFIED, **_KANA}
+"""Traditional Chinese as Simplified, and katakana folded, in one table."""
+
+
 def _simplify(char: str) -> str:
-    return char.translate(TO_SIMPLIFIED)
+    return char.translate(_SCRIPTS)
 
 
 def normalize_mapped(text: str) -> Mapped:
@@ -138,7 +147,7 @@ def normalize(text: str) -> str:
     character map (the phrase tables normalize some ten thousand phrases at start-up)."""
     folded = _fold_latin(clean_text(text))
     out = folded.lower() if folded.isascii() else "".join(char.lower() for char in folded)
-    out = out.translate(TO_SIMPLIFIED)
+    out = out.translate(_SCRIPTS)
     out = re.sub(r"[’`´]", "'", out)
     out = re.sub(r"\b([a-z]+)'s\b", _expand_s, out)
     out = out.replace("'", " ")
@@ -277,7 +286,7 @@ def word_matches(token: str, word: str, *, fuzzy: bool) -> bool:
     (when fuzzy) a typo of it."""
     if token == word:
         return True
-    if word in unstretched(token):
+    if len(token) > len(word) and word in unstretched(token):
         return True
     if len(word) >= 3 and token in (word + "s", word + "es") and not word.endswith("s"):
         return True
