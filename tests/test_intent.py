@@ -816,3 +816,7 @@ def test_a_place_right_before_the_kind_of_picture_is_its_setting(text: str) -> N
 
 def test_a_forest_beside_who_i_become_is_only_where() -> None:
     assert recognize("aku jadi ratu elf di hutan bercahaya").style is None
+
+
+def test_a_korean_phrase_written_with_a_space_is_found_in_a_message_without_any() -> None:
+    assert recognize("좋은아침~").action == "chat"
