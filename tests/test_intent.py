@@ -806,3 +806,20 @@ def test_a_place_after_a_style_reaches_the_scene_in_every_language(text: str, ke
 def test_naming_the_model_never_reaches_the_scene(text: str) -> None:
     intent = recognize(text)
     assert (intent.model, intent.scene) == ("gpt", None)
+
+
+@pytest.mark.parametrize("text", ["Portrait de ma fille de 5 ans", "портрет сына 5 лет",
+                                  "ritratto di mio figlio di 3 anni"])
+def test_an_age_is_no_count_of_pictures(text: str) -> None:
+    intent = recognize(text)
+    assert (intent.style, intent.count) == ("child_portrait", None)
+
+
+def test_a_price_in_a_question_is_no_count() -> None:
+    intent = recognize("¿Cuántas fotos me salen por 5 dólares?")
+    assert (intent.action, intent.count) == ("help", None)
+
+
+def test_could_you_in_russian_rules_nothing_out() -> None:
+    intent = recognize("Добрый день, не могли бы вы сделать фото с выпускного, заранее спасибо")
+    assert (intent.action, intent.style) == ("generate", "graduation")
