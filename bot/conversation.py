@@ -26,7 +26,7 @@ from bot.intake import IntakePool, photo_arrived, photo_arriving, wait_for_photo
 from bot.llm_fallback import LLMFallback
 from bot.messages import Incoming, Reply
 from bot.paying import EVERY_COMMAND as COMMANDS
-from bot.photos import PhotoDesk, joins_set, with_photos
+from bot.photos import PhotoDesk, crown_cut, joins_set, with_photos
 from core.chat import Button, ButtonAction, ChatTarget
 from core.errors import PortraitBotError, QuotaError, UserInputError
 from core.i18n import Catalogues, normalize_language
@@ -325,6 +325,11 @@ class Conversation:
                     buttons=((Button.of(self.say(target, "conv.button_go_anyway"), ButtonAction.go, "anyway"),),),
                 )
             ]
+        if result.needs_photo and not intent.go_anyway and crown_cut(reference) and self._makes_id_photo(result):
+            # The measured crop would refuse it after the (paid) generation: say so first.
+            self.sessions.update(person, pending=Pending("confirm", intent.to_dict(), time.time()))
+            return [Reply(self.say(target, "preflight.crown_cut_id"),
+                          buttons=((Button.of(self.say(target, "conv.button_go_anyway"), ButtonAction.go, "anyway"),),))]
         what = self._request_name(result, target, intent)
         try:
             ticket = self.queue.enqueue(
@@ -339,6 +344,13 @@ class Conversation:
         self.sessions.update(person, pending=None)
         self.sessions.remember_generation(person, ticket.generation_ids[0], replace(intent, go_anyway=False).to_dict())
         return [Reply(acks.ack_text(self, result, ticket, target, what), generation_id=ticket.generation_ids[0])]
+
+    def _makes_id_photo(self, result: Plan) -> bool:
+        for request in result.requests:
+            style = self.styles.get(request.style)
+            if request.id_spec or (style is not None and style.is_id_photo):
+                return True
+        return False
 
     def _plan(self, intent: Intent, session: Session, *, has_reference: bool) -> Plan:
         if intent.style and self.styles.get(intent.style) is None:

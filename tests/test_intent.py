@@ -808,6 +808,16 @@ def test_naming_the_model_never_reaches_the_scene(text: str) -> None:
     assert (intent.model, intent.scene) == ("gpt", None)
 
 
+@pytest.mark.parametrize("text", ["beach wedding photo", "ビーチでウェディングフォト", "해변 웨딩 사진"])
+def test_a_place_right_before_the_kind_of_picture_is_its_setting(text: str) -> None:
+    intent = recognize(text)
+    assert intent.style == "wedding" and intent.scene
+
+
+def test_a_forest_beside_who_i_become_is_only_where() -> None:
+    assert recognize("aku jadi ratu elf di hutan bercahaya").style is None
+
+
 @pytest.mark.parametrize("text", ["Portrait de ma fille de 5 ans", "портрет сына 5 лет",
                                   "ritratto di mio figlio di 3 anni"])
 def test_an_age_is_no_count_of_pictures(text: str) -> None:

@@ -147,6 +147,8 @@ _OTHER_SCRIPT_WORD = re.compile(r"[\u0400-\u04ff]{3,}|[\u30a0-\u30ff\uac00-\ud7a
 (two letters already do once long marks are folded away: "スーツ" is read "スツ"; "셔츠",
 "정장")."""
 _BECOME = tuple(every("become"))
+_TRIGGERS = tuple(re.compile(p) for p in (*_TRIGGERS_EN, *_TRIGGERS_ZH, *_BECOME))
+"""Every "me as" pattern, compiled once, in the order they are tried."""
 
 
 def content_left(text: str, consumed: list[tuple[int, int]]) -> bool:
@@ -167,8 +169,8 @@ def custom_description(
 ) -> tuple[str, int, int] | None:
     """What follows "me as" / "turn me into" / "把我变成": the person's own picture, and where."""
     text = found.text
-    for pattern in (*_TRIGGERS_EN, *_TRIGGERS_ZH, *_BECOME):
-        match = re.search(pattern, text)
+    for pattern in _TRIGGERS:
+        match = pattern.search(text)
         if match:
             start, end = match.span("x")
             described = tidy(_strip_spans(text, start, end, noise))

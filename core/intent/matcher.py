@@ -338,13 +338,17 @@ _STEMS: tuple[tuple[str, str], ...] = tuple(sorted(
     ((normalize(stem), f"style:{key}") for key, stems in every_map("stems").items()
      for stem in stems), key=lambda pair: -len(pair[0])))
 """Compound beginnings, longest first ("weihnachts" before "weih")."""
+_STEMS_BY_START: dict[str, tuple[tuple[str, str], ...]] = {
+    start: tuple(pair for pair in _STEMS if pair[0][:3] == start)
+    for start in {stem[:3] for stem, _ in _STEMS}}
+"""The same, by their first three letters (every stem has at least three)."""
 
 
 def _compound_hits(tokens: list[Token]) -> list[Hit]:
     """A style named at the start of a compound word ("Aquarellporträt", "Wanderfoto")."""
     hits = []
     for token in tokens:
-        for stem, label in _STEMS:
+        for stem, label in _STEMS_BY_START.get(token.text[:3], ()):
             if len(token.text) > len(stem) + 2 and token.text.startswith(stem):
                 hits.append(Hit(label, token.start, token.end, token.text))
                 break

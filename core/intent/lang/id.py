@@ -12,7 +12,7 @@ LEXICON = Lexicon(
         "outdoor_adventure": (
             "gunung", "mendaki", "hiking", "kemah", "petualangan", "naik gunung", "camping",
             "berkemah", "petualang", "panjat tebing", "arung jeram", "rafting", "diving",
-            "menyelam", "snorkeling", "trekking", "air terjun", "alam terbuka",
+            "menyelam", "snorkeling", "trekking", "air terjun", "alam terbuka", "hutan", "alam",
         ),
         "business_speech": (
             "presentasi", "konferensi", "pidato", "seminar", "pembicara", "ngisi seminar",
@@ -39,7 +39,7 @@ LEXICON = Lexicon(
             "wibu", "chibi", "kartun jepang",
         ),
         "cyberpunk": (
-            "cyberpunk", "futuristik", "siberpunk", "sci fi", "fiksi ilmiah", "masa depan",
+            "cyberpunk", "futuristik", "siberpunk", "sci fi", "fiksi ilmiah", "masa depan", "neon",
         ),
         "oil_painting": (
             "lukisan cat minyak", "cat minyak", "lukisan minyak", "lukisan klasik", "renaisans",
@@ -129,6 +129,10 @@ LEXICON = Lexicon(
             "konten", "facebook", "twitter", "feed ig",
         ),
     },
+    weak=(
+        "hutan", "alam", "neon", "musik", "panggung", "seni", "bisnis", "game", "dapur", "masak",
+        "buku", "di panggung",
+    ),
     venues={
         "dating_city": ("kota", "jalanan", "di kota", "rooftop", "pusat kota"),
         "dating_cafe": ("kafe", "cafe", "kedai kopi", "ngopi", "coffee shop", "kopi"),

@@ -11,7 +11,7 @@ LEXICON = Lexicon(
         ),
         "outdoor_adventure": (
             "leo nui", "cam trai", "phuot", "da ngoai", "tren nui", "nui", "kham pha", "phieu luu",
-            "trekking", "leo vach", "thien nhien", "ngoai troi", "trek", "chinh phuc dinh",
+            "trekking", "leo vach", "thien nhien", "ngoai troi", "trek", "chinh phuc dinh", "rung",
         ),
         "business_speech": (
             "thuyet trinh", "hoi nghi", "dien thuyet", "phat bieu", "dien gia", "bai noi chuyen",
@@ -141,6 +141,10 @@ LEXICON = Lexicon(
             "influencer", "kol", "zalo", "youtuber",
         ),
     },
+    weak=(
+        "rung", "thien nhien", "nui", "am nhac", "san khau", "nghe thuat", "kham pha",
+        "tren san khau",
+    ),
     venues={
         "dating_city": (
             "thanh pho", "pho", "duong pho", "tren pho", "sai gon", "ha noi", "rooftop",
