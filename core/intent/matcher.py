@@ -198,6 +198,10 @@ _LATIN_ONLY = re.compile(r"^[a-z0-9 ]+$")
 """Phrases matched word by word; any other script (or a mix: "3d аватар") is a substring."""
 
 
+_MAX_CACHED_TOKENS = 50_000
+"""Tokens whose candidate phrases are kept; past this the cache starts again."""
+
+
 class _Index:
     """Phrases grouped so a message is only compared with the phrases that could match it:
     word phrases by their first word (and, for forgivable words, by first letter), the rest
@@ -212,7 +216,8 @@ class _Index:
         self.substrings_by_char: dict[str, list[tuple[int, _Phrase]]] = {}
         """Substring phrases by their first character: only those whose first character
         occurs in a message are searched for."""
-        for phrase in phrases:
+        self._candidates: dict[str, tuple[_Phrase, ...]] = {}
+        for phrase in dict.fromkeys(phrases):  # one of each, as the sets of candidates were
             if phrase.words and _LATIN_ONLY.match(phrase.text):
                 first = phrase.words[0]
                 self.by_first.setdefault(first, []).append(phrase)
@@ -223,15 +228,22 @@ class _Index:
                 self.substrings_by_char.setdefault(phrase.text[0], []).append(
                     (len(self.substrings), phrase))
 
-    def candidates(self, token: str) -> set[_Phrase]:
-        """Word phrases whose first word this token might be."""
-        found: set[_Phrase] = set()
+    def candidates(self, token: str) -> tuple[_Phrase, ...]:
+        """Word phrases whose first word this token might be (kept per token: the same words
+        come back in message after message)."""
+        known = self._candidates.get(token)
+        if known is not None:
+            return known
+        found: dict[int, _Phrase] = {}
         for form in _base_forms(token):
-            found.update(self.by_first.get(form, ()))
+            found.update((id(p), p) for p in self.by_first.get(form, ()))
         letter, size = token[:1], len(token)
         for length in range(size - 2, size + 3):
-            found.update(self.fuzzy_by_start.get((letter, length), ()))
-        return found
+            found.update((id(p), p) for p in self.fuzzy_by_start.get((letter, length), ()))
+        if len(self._candidates) > _MAX_CACHED_TOKENS:
+            self._candidates.clear()
+        self._candidates[token] = out = tuple(found.values())
+        return out
 
 
 def _base_forms(token: str) -> set[str]:
