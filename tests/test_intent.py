@@ -818,6 +818,10 @@ def test_a_forest_beside_who_i_become_is_only_where() -> None:
     assert recognize("aku jadi ratu elf di hutan bercahaya").style is None
 
 
+def test_a_korean_phrase_written_with_a_space_is_found_in_a_message_without_any() -> None:
+    assert recognize("좋은아침~").action == "chat"
+
+
 @pytest.mark.parametrize("text", ["Portrait de ma fille de 5 ans", "портрет сына 5 лет",
                                   "ritratto di mio figlio di 3 anni"])
 def test_an_age_is_no_count_of_pictures(text: str) -> None:

@@ -306,7 +306,7 @@ class _Joined:
 
     @classmethod
     def of(cls, text: str) -> _Joined | None:
-        if not _SPACE_IN_HANGUL.search(text):
+        if not _HANGUL.search(text):
             return None
         keep = [i for i, char in enumerate(text)
                 if not (char.isspace() and 0 < i < len(text) - 1
