@@ -209,9 +209,10 @@ class _Index:
 
     def __init__(self, phrases: Iterable[_Phrase]) -> None:
         self.by_first: dict[str, list[_Phrase]] = {}
-        self.fuzzy_by_start: dict[tuple[str, int], list[_Phrase]] = {}
-        """Forgivable word phrases by first letter and first word's length: a token only
-        matches a first word within two letters of its own length (plural, typo)."""
+        self.fuzzy_by_start: dict[tuple[str, int], dict[str, list[_Phrase]]] = {}
+        """Forgivable word phrases by first letter and first word's length, then by that
+        word: a token only matches a first word within two letters of its own length (plural,
+        typo), and only phrases whose first word it does match are tried."""
         self.substrings: list[_Phrase] = []
         self.substrings_by_char: dict[str, list[tuple[int, _Phrase]]] = {}
         """Substring phrases by their first character: only those whose first character
@@ -222,7 +223,8 @@ class _Index:
                 first = phrase.words[0]
                 self.by_first.setdefault(first, []).append(phrase)
                 if first in _FUZZY:
-                    self.fuzzy_by_start.setdefault((first[0], len(first)), []).append(phrase)
+                    self.fuzzy_by_start.setdefault((first[0], len(first)), {}).setdefault(
+                        first, []).append(phrase)
             else:
                 self.substrings.append(phrase)
                 self.substrings_by_char.setdefault(phrase.text[0], []).append(
@@ -239,7 +241,9 @@ class _Index:
             found.update((id(p), p) for p in self.by_first.get(form, ()))
         letter, size = token[:1], len(token)
         for length in range(size - 2, size + 3):
-            found.update((id(p), p) for p in self.fuzzy_by_start.get((letter, length), ()))
+            for first, phrases in self.fuzzy_by_start.get((letter, length), {}).items():
+                if word_matches(token, first, fuzzy=True):
+                    found.update((id(p), p) for p in phrases)
         if len(self._candidates) > _MAX_CACHED_TOKENS:
             self._candidates.clear()
         self._candidates[token] = out = tuple(found.values())
