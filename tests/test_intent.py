@@ -816,3 +816,24 @@ def test_a_place_right_before_the_kind_of_picture_is_its_setting(text: str) -> N
 
 def test_a_forest_beside_who_i_become_is_only_where() -> None:
     assert recognize("aku jadi ratu elf di hutan bercahaya").style is None
+
+
+def test_a_korean_phrase_written_with_a_space_is_found_in_a_message_without_any() -> None:
+    assert recognize("좋은아침~").action == "chat"
+
+
+@pytest.mark.parametrize("text", ["Portrait de ma fille de 5 ans", "портрет сына 5 лет",
+                                  "ritratto di mio figlio di 3 anni"])
+def test_an_age_is_no_count_of_pictures(text: str) -> None:
+    intent = recognize(text)
+    assert (intent.style, intent.count) == ("child_portrait", None)
+
+
+def test_a_price_in_a_question_is_no_count() -> None:
+    intent = recognize("¿Cuántas fotos me salen por 5 dólares?")
+    assert (intent.action, intent.count) == ("help", None)
+
+
+def test_could_you_in_russian_rules_nothing_out() -> None:
+    intent = recognize("Добрый день, не могли бы вы сделать фото с выпускного, заранее спасибо")
+    assert (intent.action, intent.style) == ("generate", "graduation")

@@ -205,9 +205,10 @@ class _Index:
 
     def __init__(self, phrases: Iterable[_Phrase]) -> None:
         self.by_first: dict[str, list[_Phrase]] = {}
-        self.fuzzy_by_start: dict[tuple[str, int], list[_Phrase]] = {}
-        """Forgivable word phrases by first letter and first word's length: a token only
-        matches a first word within two letters of its own length (plural, typo)."""
+        self.fuzzy_by_start: dict[tuple[str, int], dict[str, list[_Phrase]]] = {}
+        """Forgivable word phrases by first letter and first word's length, then by that
+        word: a token only matches a first word within two letters of its own length (plural,
+        typo), and only phrases whose first word it does match are tried."""
         self.substrings: list[_Phrase] = []
         self.substrings_by_char: dict[str, list[tuple[int, _Phrase]]] = {}
         """Substring phrases by their first character: only those whose first character
@@ -217,7 +218,8 @@ class _Index:
                 first = phrase.words[0]
                 self.by_first.setdefault(first, []).append(phrase)
                 if first in _FUZZY:
-                    self.fuzzy_by_start.setdefault((first[0], len(first)), []).append(phrase)
+                    self.fuzzy_by_start.setdefault((first[0], len(first)), {}).setdefault(
+                        first, []).append(phrase)
             else:
                 self.substrings.append(phrase)
                 self.substrings_by_char.setdefault(phrase.text[0], []).append(
@@ -230,7 +232,9 @@ class _Index:
             found.update(self.by_first.get(form, ()))
         letter, size = token[:1], len(token)
         for length in range(size - 2, size + 3):
-            found.update(self.fuzzy_by_start.get((letter, length), ()))
+            for first, phrases in self.fuzzy_by_start.get((letter, length), {}).items():
+                if word_matches(token, first, fuzzy=True):
+                    found.update(phrases)
         return found
 
 
@@ -302,7 +306,7 @@ class _Joined:
 
     @classmethod
     def of(cls, text: str) -> _Joined | None:
-        if not _SPACE_IN_HANGUL.search(text):
+        if not _HANGUL.search(text):
             return None
         keep = [i for i, char in enumerate(text)
                 if not (char.isspace() and 0 < i < len(text) - 1

@@ -76,6 +76,9 @@ class Lexicon:
     series: tuple[str, ...] = ()
     negations: tuple[str, ...] = ()
     """Words ruling out what follows in their clause ("no quiero", "kein")."""
+    not_negations: tuple[str, ...] = ()
+    """Phrases that hold a negation word but rule nothing out ("не могли бы вы" is "could
+    you", "nicht schlecht" praise), like English's "not sure"."""
     post_negations: tuple[str, ...] = ()
     """Words ruling out what comes just before them ("아니고", "じゃなくて", "말고")."""
     negation_ends: tuple[str, ...] = ()
@@ -84,6 +87,9 @@ class Lexicon:
     """Words listing pictures ("y", "und", "이랑"): two styles joined by one are a series."""
     numbers: Mapping[str, int] = field(default_factory=dict)
     """Number words that count pictures when a picture noun or style follows (never "a")."""
+    units: tuple[str, ...] = ()
+    """Words after a number that make it a price, an age, a time or a size, not a count of
+    pictures ("5 dólares", "ma fille de 5 ans", "5 лет")."""
     counters: tuple[str, ...] = ()
     """Counter words after a number ("枚", "장", "tấm")."""
     numbers_alone: Mapping[str, int] = field(default_factory=dict)

@@ -352,6 +352,8 @@ LEXICON = Lexicon(
 # adjectives in the forms their cases give them, compounds by their first part (stems).
 LEXICON = extended(
     LEXICON,
+    not_negations=("nicht schlecht", "weiss nicht", "keine ahnung", "kein problem", "nicht sicher"),
+    units=("euro", "dollar", "franken", "jahre", "jahren", "jahr", "monate", "monaten", "tage", "tagen", "minuten", "sekunden", "stunden", "cent", "uhr"),
     scene_openers=("am", "auf", "vor", "unter", "neben", "beim", "bei", "in der", "im"),
     numbers={"paar": 3, "einige": 3, "mehrere": 3},
     styles={
@@ -440,7 +442,7 @@ LEXICON = extended(
                           "rpg", "rpg figur", "rollenspiel", "krieger"),
         "avatar_vtuber": ("vtuber", "streamer", "streamerin", "stream avatar", "twitch",
                           "fur meinen stream", "livestream"),
-        "child_portrait": ("kind", "kinder", "mein sohn", "meine tochter", "meinem sohn",
+        "child_portrait": ("sohn", "sohnes", "tochter", "meines sohnes", "unseres sohnes", "unserer tochter", "kindes", "babys", "kind", "kinder", "mein sohn", "meine tochter", "meinem sohn",
                            "meiner tochter", "baby", "kleinkind", "neugeborenes", "kinderfoto",
                            "kinderportrat", "unser kleiner", "unsere kleine"),
         "family_photo": ("familie", "familienfoto", "familienportrat", "meine familie",
@@ -528,7 +530,7 @@ LEXICON = extended(
                "welches modell", "welche modelle", "testen", "probeversion", "hilfe",
                "brauche hilfe", "wie schicke ich", "wie sende ich", "welches foto",
                "wie viele fotos", "geld zuruck", "zum ersten mal", "wie starte ich"),
-    greetings=("hallo", "hi", "hey", "moin", "servus", "gruss gott", "gruezi", "na", "na du",
+    greetings=("alles fit", "alles klar bei dir", "was geht", "wie lauft s", "wie lauft es", "hallo", "hi", "hey", "moin", "servus", "gruss gott", "gruezi", "na", "na du",
                "guten morgen", "guten tag", "guten abend", "gute nacht", "tschuss", "ciao",
                "bis bald", "bis spater", "bis morgen", "wie gehts", "alles klar",
                "alles gut", "schonen tag", "schones wochenende", "huhu", "jo"),
@@ -572,7 +574,7 @@ LEXICON = extended(
            "reisepass", "bewerbungsfoto", "fitnessstudio", "bibliothek", "familie",
            "familienfoto", "olgemalde", "musiker", "gitarre", "konferenz", "abschluss",
            "zeichentrick", "personalausweis"),
-    random_face=("irgendein gesicht", "beliebiges gesicht", "jemand der nicht existiert",
+    random_face=("erfundenen person", "erfundene person", "ausgedachte person", "ausgedachten person", "fiktiven person", "nicht existierende person", "nicht existierenden person", "zufalligen person", "zufalliges gesicht", "irgendein gesicht", "beliebiges gesicht", "jemand der nicht existiert",
                  "person die es nicht gibt", "generiertes gesicht", "fiktives gesicht",
                  "erfundene person", "zufallsperson", "zufalliges portrat"),
 )

@@ -43,13 +43,16 @@ LEXICON = Lexicon(
         "how does this work", "how do i use", "how much does", "how much is", "do you store",
         "is my photo stored", "are my photos stored", "do you keep my", "do you save my",
         "stored on your servers", "what happens to my photo", "is it free", "who are you",
-        "what are you",
+        "what are you", "wtf is this", "what the hell is this", "what is this bot",
+        "keep my selfies", "keep my photos", "keep my pics", "train on my", "use my photos for",
+        "train your ai", "train ai on", "who made this bot", "who made this",
     ),
     greetings=(
         "good morning", "good evening", "good night", "good afternoon", "hiya", "howdy", "bruh",
         "bro", "dude", "i m ready", "im ready", "ready", "ok then", "alright", "kk", "sounds good",
         "nice one", "gm", "gn", "wassup", "whats up", "what is up", "sup", "hmm ok", "yup", "yep",
-        "nope", "oh nice", "oh cool", "oh ok",
+        "nope", "oh nice", "oh cool", "oh ok", "gud morning", "gud night", "gud evening", "mornin",
+        "morning", "gd morning", "good mornin",
     ),
     laughs=("(?:ha){2,}h?", "(?:he){2,}h?", "l+o+l+[sz]?", "lmf?a+o+", "rofl", "xd+"),
     thanks=(

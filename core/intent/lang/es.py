@@ -333,8 +333,10 @@ LEXICON = Lexicon(
 # Filled field by field from English's tables (every preset, feature and phrasing kind).
 LEXICON = extended(
     LEXICON,
+    not_negations=("no se si", "no se cual", "no hay problema", "no esta mal", "nada mal"),
+    units=("dolares", "dolar", "euros", "euro", "pesos", "anos", "ano", "meses", "dias", "minutos", "segundos", "horas", "centimos", "soles", "reales"),
     scene_openers=("junto a", "junto al", "frente a", "delante de", "bajo", "sobre", "cerca de"),
-    numbers={"par": 2, "cuantas": 3, "cuantos": 3, "algunas": 3, "algunos": 3},
+    numbers={"par": 2, "unas cuantas": 3, "unos cuantos": 3, "algunas": 3, "algunos": 3},
     styles={
         "professional": ("foto de perfil profesional", "foto para entrevista", "entrevista de trabajo",
                          "buscar trabajo", "foto para el trabajo", "foto de trabajo", "foto formal",
@@ -407,7 +409,7 @@ LEXICON = extended(
                           "guerrero de rpg", "estilo videojuego", "gaming", "avatar de juego"),
         "avatar_vtuber": ("streamer", "avatar para stream", "para mi stream", "twitch",
                           "streaming", "para stream", "mi canal de twitch"),
-        "child_portrait": ("nino", "nina", "mi pequeno", "mi pequena", "bebes", "recien nacido",
+        "child_portrait": ("mi hijo pequeno", "mi hija pequena", "nino", "nina", "mi pequeno", "mi pequena", "bebes", "recien nacido",
                            "recien nacida", "infantil", "mis hijos", "mi hijito", "mi hijita"),
         "family_photo": ("familia", "mi familia", "mis padres", "con mi esposo", "con mi esposa",
                          "con mi marido", "con mi mujer", "mis abuelos", "mis hermanos",

@@ -310,6 +310,8 @@ LEXICON = Lexicon(
 # Filled field by field from English's tables (every preset, feature and phrasing kind).
 LEXICON = extended(
     LEXICON,
+    not_negations=("je ne sais pas", "je sais pas", "pas mal", "pas de souci", "pas de probleme"),
+    units=("euros", "euro", "dollars", "ans", "an", "mois", "jours", "minutes", "secondes", "heures", "centimes"),
     scene_openers=("a la", "au", "aux", "sur", "dans", "devant", "sous", "pres de", "a cote de"),
     numbers={"quelques": 3},
     styles={

@@ -31,7 +31,8 @@ LEXICON = Lexicon(
             "foto kerja", "foto cv", "pas foto kerja", "headshot", "foto lamaran kerja",
             "lamaran kerja", "melamar kerja", "interview kerja", "wawancara kerja",
             "foto kantoran", "kantoran", "pakai jas", "foto bisnis", "bisnis", "foto resmi",
-            "pengacara", "konsultan", "foto profesi",
+            "pengacara", "konsultan", "foto profesi", "website kantor", "web kantor",
+            "website perusahaan", "company profile", "profil perusahaan",
         ),
         "linkedin": ("linkedin",),
         "anime": (
@@ -125,8 +126,8 @@ LEXICON = Lexicon(
             "sama keluarga",
         ),
         "social_media": (
-            "instagram", "foto profil", "medsos", "tiktok", "youtube", "selebgram", "influencer",
-            "konten", "facebook", "twitter", "feed ig",
+            "instagram", "medsos", "tiktok", "youtube", "selebgram", "influencer", "konten",
+            "facebook", "twitter", "feed ig",
         ),
     },
     weak=(
@@ -214,7 +215,10 @@ LEXICON = Lexicon(
         "schengen": ("schengen", "visa eropa"),
         "jp_visa": ("visa jepang",),
     },
-    scene_openers=("pakai", "memakai", "dengan"),
+    scene_openers=(
+        "pakai", "memakai", "dengan", "di", "di depan", "dekat", "di samping", "di tengah",
+        "di bawah", "di atas", "di dalam",
+    ),
     backgrounds={
         "white": ("latar putih", "background putih", "bg putih", "latar belakang putih"),
         "blue": ("latar biru", "background biru", "bg biru", "latar belakang biru"),
@@ -255,7 +259,9 @@ LEXICON = Lexicon(
         "kamu manusia", "bayarnya", "harus bayar", "biayanya", "biaya", "tarif",
         "bisa bahasa indonesia", "kirim foto gimana", "gimana kirim foto", "gaya apa aja",
         "ada gaya apa", "model apa", "bisa bikin apa", "gimana cara pakainya", "gimana pakainya",
-        "caranya gimana", "tutorial", "apa aja", "apa saja", "gaya apa",
+        "caranya gimana", "tutorial", "apa aja", "apa saja", "gaya apa", "siapa yang bikin",
+        "yang bikin bot", "bot ini siapa", "siapa pembuat", "dibuat oleh siapa", "buat training",
+        "dipake buat", "dipakai untuk", "training ai", "melatih ai",
     ),
     greetings=(
         "apa kabar", "gimana kabarnya", "kabar baik", "wkwk", "wkwkwk", "haha", "dadah",
@@ -284,6 +290,7 @@ LEXICON = Lexicon(
     ),
     pictures=(
         "foto", "gambar", "potret", "lukisan", "pic", "foto foto", "gambar gambar", "selfie", "pp",
+        "foto profil",
     ),
     series=(
         "gaya berbeda", "beda gaya", "gaya yang berbeda", "beberapa gaya", "satu set",

@@ -290,6 +290,8 @@ LEXICON = Lexicon(
 # Filled field by field from English's tables (every preset, feature and phrasing kind).
 LEXICON = extended(
     LEXICON,
+    units=("euro", "dollari", "anni", "anno", "mesi", "giorni", "minuti", "secondi", "ore", "centesimi"),
+    not_negations=("non so se", "non so quale", "non male", "niente male", "non c e problema"),
     scene_openers=("al", "alla", "allo", "ai", "sul", "sulla", "nel", "nella", "davanti", "sotto", "vicino"),
     numbers={"paio": 2, "qualche": 3, "alcune": 3, "alcuni": 3},
     styles={
@@ -437,7 +439,7 @@ LEXICON = extended(
                      "sfondo per il cellulare", "per il cellulare", "in verticale"),
             "16:9": ("panoramica", "sfondo del desktop", "per il pc", "in orizzontale"),
             "1:1": ("quadrata", "formato quadrato")},
-    cancel=("annulla", "annulla tutto", "lascia stare", "lascia perdere", "fermati", "stop",
+    cancel=("fermo", "ferma", "fermi", "ferma tutto", "fermo tutto", "annulla", "annulla tutto", "lascia stare", "lascia perdere", "fermati", "stop",
             "basta cosi", "non importa", "non fa niente", "non voglio piu", "ci ho ripensato", "no grazie", "interrompi"),
     questions=("quanto costa", "quanto costano", "quanto si paga", "quanto viene", "prezzo",
                "prezzi", "costi", "gratis", "e gratuito", "a pagamento", "si paga", "devo pagare",

@@ -326,6 +326,8 @@ LEXICON = Lexicon(
 # Filled field by field from English's tables (every preset, feature and phrasing kind).
 LEXICON = extended(
     LEXICON,
+    not_negations=("nao sei se", "nao sei qual", "nao tem problema", "nada mal"),
+    units=("reais", "real", "dolares", "euros", "anos", "ano", "meses", "dias", "minutos", "segundos", "horas", "centavos"),
     scene_openers=("na", "nas", "em", "numa", "num", "em frente", "perto de", "sob", "debaixo de"),
     numbers={"par": 2, "algumas": 3, "alguns": 3},
     styles={
@@ -481,10 +483,10 @@ LEXICON = extended(
                "qual modelo", "quais modelos", "teste gratis", "ajuda", "preciso de ajuda",
                "como mando", "como envio", "que foto mando", "quantas fotos", "reembolso",
                "devolver o dinheiro", "estorno", "primeira vez", "como comeco"),
-    greetings=("oi", "ola", "oie", "oii", "eae", "e ai", "salve", "bom dia", "boa tarde",
+    greetings=("suave", "de boa", "firmeza", "tranquilo", "tudo tranquilo", "e ai suave", "oi", "ola", "oie", "oii", "eae", "e ai", "salve", "bom dia", "boa tarde",
                "boa noite", "tudo bem", "tudo bom", "beleza", "blz", "fala", "tchau", "ate mais",
                "ate logo", "falou", "flw", "vou dormir", "como vai", "tudo certo"),
-    thanks=("valeu", "valeu demais", "obrigado", "obrigada", "muito obrigado",
+    thanks=("ficou show", "muito show", "que show", "brigadao", "brigadinha", "valeu", "valeu demais", "obrigado", "obrigada", "muito obrigado",
             "muito obrigada", "brigado", "brigada", "obg", "vlw", "ficou top", "ficou lindo",
             "ficou linda", "ficou otimo", "ficou perfeito", "amei", "adorei", "perfeito",
             "incrivel", "maravilhoso", "maravilhosa", "top demais", "show de bola", "sensacional",

@@ -31,7 +31,8 @@ LEXICON = Lexicon(
             "anh chuyen nghiep", "anh ho so", "anh cong so", "anh doanh nhan", "anh profile",
             "anh xin viec", "xin viec", "phong van", "anh cv", "ho so xin viec", "anh lam viec",
             "anh van phong", "anh cong ty", "doanh nhan", "luat su", "chan dung doanh nhan",
-            "headshot", "anh nghe nghiep",
+            "headshot", "anh nghe nghiep", "website cong ty", "trang web cong ty", "web cong ty",
+            "ho so cong ty",
         ),
         "linkedin": ("linkedin",),
         "anime": (
@@ -214,7 +215,10 @@ LEXICON = Lexicon(
         "hk": ("hong kong",),
         "nz": ("new zealand", "tan tay lan"),
         "ca": ("canada",),
-        "uk": ("anh quoc", "vuong quoc anh", "nuoc anh"),
+        "uk": (
+            "anh quoc", "vuong quoc anh", "nuoc anh", "ho chieu anh", "visa anh",
+            "ho chieu vuong quoc anh",
+        ),
         "de": ("duc",),
         "fr": ("phap",),
         "it": ("y",),
@@ -231,7 +235,10 @@ LEXICON = Lexicon(
         "schengen": ("schengen",),
         "jp_visa": ("visa nhat", "visa nhat ban"),
     },
-    scene_openers=("mac", "voi", "deo"),
+    scene_openers=(
+        "mac", "voi", "deo", "ben", "canh", "tai", "trong", "tren", "truoc", "giua", "ngoai",
+        "duoi", "o",
+    ),
     backgrounds={
         "white": ("nen trang", "phong nen trang", "phong trang", "nen mau trang"),
         "blue": (
@@ -274,7 +281,8 @@ LEXICON = Lexicon(
         "gui anh the nao", "gui anh nhu the nao", "phong cach nao", "co nhung phong cach",
         "model nao", "nhung kieu nao", "lam duoc nhung gi", "lam nhung gi", "co the lam gi",
         "huong dan", "cach su dung", "cach lam", "toi da", "duoc may anh", "may anh",
-        "bao nhieu anh",
+        "bao nhieu anh", "ai tao ra", "ai tao", "ai lam", "ai phat trien", "ai viet",
+        "dung de train", "train ai", "huan luyen ai", "huan luyen",
     ),
     greetings=(
         "khoe khong", "dao nay khoe khong", "ban khoe khong", "the nao roi", "tam biet",
