@@ -125,9 +125,10 @@ def served(
 
 
 @pytest.fixture
-def chat(served: Chat, redis_client: redis.Redis) -> Chat:
+def chat(served: Chat, redis_client: redis.Redis) -> Iterator[Chat]:
     served.api.reset()
-    return served
+    yield served
+    served.wait_for_photos()  # nothing of this test's photos spills into the next one
 
 
 def selfie_jpeg() -> bytes:
@@ -226,13 +227,29 @@ def test_several_images_in_a_row_then_a_request_give_one_answer_using_every_face
     first, *later = passive
     assert first is not None and first["Content"] == "收到照片，正在查看…"
     assert later == [None, None], "the later images of the run get the empty reply, not a second 收到照片"
+    chat.wait_for_photos()  # checked, and the run answered (a request right after: see below)
+    (job,) = chat.wechat_jobs()
+    (pushed,) = job.args[0]["texts"]
+    assert pushed.startswith("收到 3 张照片——我会用其中脸部清晰的 2 张。") and "回复数字选择" in pushed, pushed
+    job.delete()
     answer = chat.say("帮我做一张领英职业照")
     assert answer.startswith("正在生成") and chat.generations_waiting() == 1, answer
-    (job,) = chat.wait_for_jobs()
-    assert job.args[0]["texts"] == ["收到 3 张照片——我会用其中脸部清晰的 2 张。"], "one answer for the run"
     (gen_id,) = [raw.decode() for raw in chat.redis.zrange(WAITING, 0, -1)]
     record = Records(chat.redis).gen(gen_id)
     assert record is not None and len(record.references()) == 2, "both faces, not the empty photo"
+
+
+def test_a_request_right_after_several_images_uses_them_and_the_run_only_counts_them(chat: Chat) -> None:
+    for seed in (1, 2):
+        buffer = io.BytesIO()
+        make_face_photo((640, 800), seed=seed).save(buffer, "JPEG", quality=92)
+        media_id = chat.api.add_media(buffer.getvalue())
+        chat.wechat.post(message_xml(OPENID, "image", PicUrl="http://mmbiz.qpic.cn/a", MediaId=media_id))
+    answer = chat.say("把我变成动漫")  # waits for the checks, not for the run's window
+    assert answer.startswith("正在生成") and chat.generations_waiting() == 1, answer
+    chat.wait_for_photos()
+    (job,) = chat.wechat_jobs()
+    assert job.args[0]["texts"] == ["收到 2 张照片——2 张脸我都会用上。"], "no second question after the request"
 
 
 def test_images_far_apart_are_answered_each(chat: Chat, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -247,8 +264,6 @@ def test_images_far_apart_are_answered_each(chat: Chat, monkeypatch: pytest.Monk
         response = chat.wechat.post(message_xml(OPENID, "image", PicUrl="http://mmbiz.qpic.cn/a", MediaId=media_id))
         reply = chat.wechat.reply(response)
         assert reply is not None and reply["Content"] == "收到照片，正在查看…"
-        deadline = time.monotonic() + 10
-        while len(chat.wechat_jobs()) < seed and time.monotonic() < deadline:
-            time.sleep(0.05)
+        chat.wait_for_photos()
     texts = [job.args[0]["texts"][0] for job in chat.wechat_jobs()]
     assert texts[0].startswith("收到照片！") and texts[1].startswith("收到 2 张照片"), texts
