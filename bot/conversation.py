@@ -18,7 +18,7 @@ from typing import Any
 
 import redis
 
-from bot import acks, albums, edits, fewer, followups, idcountry, sets
+from bot import acks, albums, edits, fewer, followups, idcountry, sets, together
 from bot.buttons import pressed
 from bot.choices import pick_by_words, random_prompts, style_buttons
 from bot.commands import command_name
@@ -26,7 +26,7 @@ from bot.intake import IntakePool, photo_arrived, photo_arriving, wait_for_photo
 from bot.llm_fallback import LLMFallback
 from bot.messages import Incoming, Reply
 from bot.paying import EVERY_COMMAND as COMMANDS
-from bot.photos import PhotoDesk, joins_set, with_photos
+from bot.photos import PhotoDesk, crown_cut, joins_set, with_photos
 from core.chat import Button, ButtonAction, ChatTarget
 from core.errors import PortraitBotError, QuotaError, UserInputError
 from core.i18n import Catalogues, normalize_language
@@ -101,6 +101,8 @@ class Conversation:
     async def handle(self, incoming: Incoming) -> list[Reply]:
         """Answer one message or button press. Duplicates (same message key) get nothing."""
         if incoming.message_key and not first_time(self.redis, incoming.message_key):
+            if incoming.album and incoming.photo is not None:  # announced twice, taken once
+                together.withdraw(self.redis, incoming.target.person_id, incoming.album)
             return []
         target = incoming.target
         takes_photo = incoming.photo is not None and (incoming.addressed or not target.is_group)
@@ -118,8 +120,19 @@ class Conversation:
                 go_on, first = edits.revise(self, self.redis, replace(incoming, target=target), self._read(incoming))
                 if not go_on:
                     return first
-            reference = await self._take_photo(incoming) if takes_photo else None
-            if reference is not None and incoming.album:
+            try:
+                reference = await self._take_photo(incoming) if takes_photo else None
+            except PortraitBotError:
+                if incoming.album:  # the album's other parts no longer wait for this one
+                    together.withdraw(self.redis, target.person_id, incoming.album)
+                raise
+            if reference is not None and incoming.album and incoming.album_adds:
+                # Into the set now, so a request sent meanwhile uses it; the run's one answer
+                # comes from ``answer_album``.
+                self._take_into_set(target, reference)
+                together.add(self.redis, target.person_id, incoming.album, reference, incoming.text)
+                replies = []
+            elif reference is not None and incoming.album:
                 replies = await albums.collect(self, incoming, target, reference)
             elif self.llm is not None and reference is None:
                 # The optional model may take seconds: keep the event loop free meanwhile.
@@ -131,6 +144,18 @@ class Conversation:
         if incoming.origin and any(r.generation_id for r in replies):
             edits.remember(self.redis, incoming, self._read(incoming), replies)
         return [*first, *replies]
+
+    async def answer_album(self, incoming: Incoming) -> list[Reply] | None:
+        """The one answer to a run of images (``Incoming.album_adds``) once it is complete, for
+        the part that claims it (possibly no reply at all); None for the other parts. Call it
+        after ``handle`` took the part in."""
+        target = incoming.target
+        session = self.sessions.get(target.person_id, now=time.time())
+        target = replace(target, language=_chosen_language(session, None, target))
+        try:
+            return await albums.answer_run(self, incoming, target)
+        except PortraitBotError as error:
+            return [Reply(self.catalogues.error_text(target.language, error))]
 
     async def _take_photo(self, incoming: Incoming) -> Reference:
         """Decode, check and save the photo (a few hundred ms) where it holds up no one else."""
@@ -268,13 +293,16 @@ class Conversation:
         if target.is_group and not incoming.addressed:
             return []
         assert incoming.photo is not None and reference is not None
-        # Photos in a row may be taken side by side (WeChat images, web uploads): one at a time
-        # into the set, or one would overwrite another's.
+        session = self._take_into_set(target, reference)
+        return sets.answer_photos(self, incoming, target, text, session, [reference])
+
+    def _take_into_set(self, target: ChatTarget, reference: Reference) -> Session:
+        """The photo into the person's set (or a new one). Photos in a row may be taken side by
+        side (WeChat images, web uploads): one at a time, or one would overwrite another's."""
         with self.redis.lock(f"{KEY_PREFIX}photoset:{target.person_id}", timeout=10, blocking_timeout=10):
             current = self.sessions.get(target.person_id)
             joined = joins_set(current, reference.received_at)
-            session = self.sessions.save(target.person_id, with_photos(current, [reference], join=joined))
-        return sets.answer_photos(self, incoming, target, text, session, [reference])
+            return self.sessions.save(target.person_id, with_photos(current, [reference], join=joined))
 
     # ----------------------------------------------------------------- starting work
     def start(self, intent: Intent, target: ChatTarget, session: Session) -> list[Reply]:
@@ -297,6 +325,11 @@ class Conversation:
                     buttons=((Button.of(self.say(target, "conv.button_go_anyway"), ButtonAction.go, "anyway"),),),
                 )
             ]
+        if result.needs_photo and not intent.go_anyway and crown_cut(reference) and self._makes_id_photo(result):
+            # The measured crop would refuse it after the (paid) generation: say so first.
+            self.sessions.update(person, pending=Pending("confirm", intent.to_dict(), time.time()))
+            return [Reply(self.say(target, "preflight.crown_cut_id"),
+                          buttons=((Button.of(self.say(target, "conv.button_go_anyway"), ButtonAction.go, "anyway"),),))]
         what = self._request_name(result, target, intent)
         try:
             ticket = self.queue.enqueue(
@@ -311,6 +344,13 @@ class Conversation:
         self.sessions.update(person, pending=None)
         self.sessions.remember_generation(person, ticket.generation_ids[0], replace(intent, go_anyway=False).to_dict())
         return [Reply(acks.ack_text(self, result, ticket, target, what), generation_id=ticket.generation_ids[0])]
+
+    def _makes_id_photo(self, result: Plan) -> bool:
+        for request in result.requests:
+            style = self.styles.get(request.style)
+            if request.id_spec or (style is not None and style.is_id_photo):
+                return True
+        return False
 
     def _plan(self, intent: Intent, session: Session, *, has_reference: bool) -> Plan:
         if intent.style and self.styles.get(intent.style) is None:

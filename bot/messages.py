@@ -36,7 +36,13 @@ class Incoming:
     """This is an edit of the message ``origin`` names, not a new message."""
     album: str | None = None
     """The channel's id of photos sent together (Telegram's ``media_group_id``): the album is
-    collected and answered once (``bot.albums``)."""
+    collected and answered once (``bot.albums``). The web page names the files picked together;
+    WeChat and WeCom name a run of images in a row (``bot.albums.run_of``)."""
+    album_adds: bool = False
+    """The album is a run of images in a row: each photo joins the person's set as it comes
+    (a request sent meanwhile uses it), and ``Dialogue.answer_album`` gives the run's one
+    answer. False: the album is a new set of its own, answered by ``handle`` (a Telegram
+    album, files picked together)."""
 
 
 @dataclass(frozen=True)
@@ -71,6 +77,11 @@ class Dialogue(Protocol):
     """The conversation as a channel sees it: one turn in, replies out (``bot.conversation``)."""
 
     async def handle(self, incoming: Incoming) -> list[Reply]: ...
+
+    async def answer_album(self, incoming: Incoming) -> list[Reply] | None:
+        """The one answer to a run of images (``Incoming.album_adds``), for the part that
+        claims it (possibly no reply at all); None for the others."""
+        ...
 
     def attach_ack(self, generation_id: str, message_id: str) -> None:
         """Remember which chat message shows this generation's progress."""

@@ -17,6 +17,12 @@ SET_WINDOW_S = 120.0
 """Seconds after the newest photo of a set within which another photo joins it (several web
 uploads or WeChat images in a row); later, or after a generation was queued, a photo starts a
 new set. A Telegram album is one set however long its parts take."""
+CROWN_ROOM_MIN = 0.35
+"""Face heights of room above the face box below which an ID photo's crown is surely cut off:
+measured on the real faces here (``tests/images/face.jpg``, the astronaut) cropped ever closer
+above the head, the measured ID-photo crop (``engine.idphoto``) refuses every photo under 0.35
+and passes face.jpg from 0.41 (the astronaut's fuller hair needs about 0.7). So the warning
+before a paid ID photo catches the clear cases; the measured crop still refuses the others."""
 SHARP_ENOUGH = 20.0
 """Pre-flight sharpness at which a face counts as fully sharp when ranking a set (sharp faces
 measure 10-40, ``engine.preflight.TOO_BLURRY_BELOW`` is 2)."""
@@ -25,6 +31,11 @@ measure 10-40, ``engine.preflight.TOO_BLURRY_BELOW`` is 2)."""
 def face_score(width: int, sharpness: float | None) -> float:
     """How good a reference a face is: its width in pixels, discounted when it is soft."""
     return round(width * min(1.0, (sharpness or 0.0) / SHARP_ENOUGH), 1)
+
+
+def crown_cut(reference: Reference | None) -> bool:
+    """True when the top of the head is surely outside this photo (``CROWN_ROOM_MIN``)."""
+    return reference is not None and reference.crown_room is not None and reference.crown_room < CROWN_ROOM_MIN
 
 
 def joins_set(session: Session, now: float) -> bool:
@@ -87,6 +98,7 @@ class PhotoDesk:
             verdict_params=None if verdict.ok else dict(verdict.params) or None,
             source=source.to_dict() if source else None,
             face_score=face_score(verdict.face.w, verdict.sharpness) if verdict.face else None,
+            crown_room=round(verdict.face.y / verdict.face.h, 3) if verdict.face and verdict.face.h else None,
         )
 
     def forget(self, person_id: str) -> int:

@@ -704,3 +704,136 @@ def test_a_listed_series_keeps_each_pictures_scene_and_custom_prompt() -> None:
         ("anime", None, None), (None, None, "a superhero with a cape")]
     chinese = recognize("一组照片：动漫、油画、把我变成宇航员")
     assert [i.prompt for i in chinese.series or ()] == [None, None, "宇航员"]
+
+
+@pytest.mark.parametrize("text", ["thanksss", "thx a lottt", "cooool, thank youuu", "hiii"])
+def test_letters_typed_many_times_read_as_the_word(text: str) -> None:
+    assert recognize(text).action == "chat"
+
+
+def test_a_stretched_style_word_is_still_the_style() -> None:
+    assert recognize("animeee pleaseee").style == "anime"
+
+
+@pytest.mark.parametrize("text", ["hahahaha", "lmaoooo", "wkwkwkwk", "ㅋㅋㅋㅋㅋ", "哈哈哈哈哈", "ｗｗｗｗ"])
+def test_laughter_however_long_is_chat(text: str) -> None:
+    assert recognize(text).action == "chat"
+
+
+@pytest.mark.parametrize("text", ["졸업사진 세장", "졸업 사진 세 장"])
+def test_korean_words_are_read_however_they_are_spaced(text: str) -> None:
+    intent = recognize(text)
+    assert (intent.style, intent.count) == ("graduation", 3)
+
+
+def test_a_korean_phrase_written_with_a_space_also_reads_without_it() -> None:
+    assert recognize("책읽는 사진").style == "reading"
+
+
+@pytest.mark.parametrize("text, kept", [
+    ("メガネをかけてグレーのジャケットでビジネス写真", ("メガネ", "グレー")),
+    ("안경 쓰고 회색 재킷 입은 비즈니스 프로필", ("안경", "회색")),
+])
+def test_wishes_written_one_after_another_before_the_picture_all_reach_the_scene(
+        text: str, kept: tuple[str, ...]) -> None:
+    scene = recognize(text).scene or ""
+    assert all(word in scene for word in kept), scene
+
+
+@pytest.mark.parametrize("text", ["one anime one cyberpunk", "satu anime satu cyberpunk",
+                                  "애니 하나 사이버펑크 하나"])
+def test_one_of_each_style_counted_out_is_a_series(text: str) -> None:
+    intent = recognize(text)
+    assert intent.action == "series"
+    assert [item.style for item in intent.series or ()] == ["anime", "cyberpunk"]
+
+
+@pytest.mark.parametrize("text, style", [("ハローウィンの写真", "halloween"),
+                                         ("ウエディングフォト", "wedding"),
+                                         ("ヴィンテージ風", "vintage")])
+def test_katakana_is_read_however_its_long_and_small_letters_are_typed(
+        text: str, style: str) -> None:
+    assert recognize(text).style == style
+
+
+def test_a_katakana_wish_keeps_its_long_marks_in_the_scene() -> None:
+    assert recognize("紺のスーツでビジネス写真").scene == "紺のスーツで"
+
+
+@pytest.mark.parametrize("text", ["jajajajaja", "kkkkkkk", "rsrsrs", "mdrrr", "ахахахах"])
+def test_laughter_of_every_language_is_chat(text: str) -> None:
+    assert recognize(text).action == "chat"
+
+
+@pytest.mark.parametrize(("text", "style", "count"), [
+    ("несколько свадебных фото", "wedding", 3),  # "сколько" (how much) is no question here
+    ("рождественское фото", "christmas", None),  # no Vienna ("вен") inside the word
+    ("un par de fotos de anime", "anime", 2),
+    ("qualche foto di matrimonio", "wedding", 3),
+    ("ein paar Hochzeitsfotos", "wedding", 3),
+])
+def test_russian_stems_start_words_and_a_few_counts_three(text: str, style: str,
+                                                          count: int | None) -> None:
+    intent = recognize(text)
+    assert (intent.action, intent.style, intent.count) == ("generate", style, count)
+
+
+def test_a_ligature_folds_like_an_accent() -> None:
+    assert recognize("fais-moi un clin d'œil").action == "edit_expression"
+
+
+def test_a_weak_lexicon_phrase_leaves_the_character_to_the_scene() -> None:
+    intent = recognize("yo como reina elfa en un bosque brillante")
+    assert intent.style is None
+    assert "elfa" in f"{intent.scene} {intent.prompt}".lower()
+
+
+@pytest.mark.parametrize(("text", "kept"), [
+    ("foto de casamento na praia ao pôr do sol", "na praia"),
+    ("photo de mariage sur la plage au coucher du soleil", "sur la plage"),
+    ("Hochzeitsfoto am Strand bei Sonnenuntergang", "am Strand"),
+    ("свадебное фото на пляже на закате", "на пляже"),
+    ("foto di matrimonio sulla spiaggia al tramonto", "sulla spiaggia"),
+])
+def test_a_place_after_a_style_reaches_the_scene_in_every_language(text: str, kept: str) -> None:
+    intent = recognize(text)
+    assert intent.style == "wedding"
+    assert kept in (intent.scene or "")
+
+
+@pytest.mark.parametrize("text", ["avec le modèle gpt, un portrait de mariage",
+                                  "mit dem GPT-Modell ein Hochzeitsfoto"])
+def test_naming_the_model_never_reaches_the_scene(text: str) -> None:
+    intent = recognize(text)
+    assert (intent.model, intent.scene) == ("gpt", None)
+
+
+@pytest.mark.parametrize("text", ["beach wedding photo", "ビーチでウェディングフォト", "해변 웨딩 사진"])
+def test_a_place_right_before_the_kind_of_picture_is_its_setting(text: str) -> None:
+    intent = recognize(text)
+    assert intent.style == "wedding" and intent.scene
+
+
+def test_a_forest_beside_who_i_become_is_only_where() -> None:
+    assert recognize("aku jadi ratu elf di hutan bercahaya").style is None
+
+
+def test_a_korean_phrase_written_with_a_space_is_found_in_a_message_without_any() -> None:
+    assert recognize("좋은아침~").action == "chat"
+
+
+@pytest.mark.parametrize("text", ["Portrait de ma fille de 5 ans", "портрет сына 5 лет",
+                                  "ritratto di mio figlio di 3 anni"])
+def test_an_age_is_no_count_of_pictures(text: str) -> None:
+    intent = recognize(text)
+    assert (intent.style, intent.count) == ("child_portrait", None)
+
+
+def test_a_price_in_a_question_is_no_count() -> None:
+    intent = recognize("¿Cuántas fotos me salen por 5 dólares?")
+    assert (intent.action, intent.count) == ("help", None)
+
+
+def test_could_you_in_russian_rules_nothing_out() -> None:
+    intent = recognize("Добрый день, не могли бы вы сделать фото с выпускного, заранее спасибо")
+    assert (intent.action, intent.style) == ("generate", "graduation")

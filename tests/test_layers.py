@@ -6,7 +6,8 @@ The layers, lowest first (a module may import its own layer and the ones below i
 
 * channel base: ``bot.messages`` (the shapes of a turn and the ``Dialogue`` a channel talks to),
   ``bot.parts`` (what the server hands a channel) and photo intake (``bot.photos``, ``bot.intake``:
-  every channel takes photos in through them, off the event loop);
+  every channel takes photos in through them, off the event loop; ``bot.together``: photos
+  sent together);
 * channels: one package each under ``bot/`` (``bot.telegram``, ``bot.wechat`` …); a channel does
   not import another, except WeCom reusing WeChat's rendering and media (``SIBLINGS``);
 * conversation: the channel-neutral modules of ``bot/`` (``bot.conversation``, ``bot.commands`` …);
@@ -24,7 +25,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("core", "engine", "worker", "bot", "portraitbot", "locales")
-CHANNEL_BASE = frozenset({"bot.messages", "bot.parts", "bot.photos", "bot.intake"})
+CHANNEL_BASE = frozenset({"bot.messages", "bot.parts", "bot.photos", "bot.intake", "bot.together"})
 SERVER = frozenset({"bot.http"})
 SIBLINGS = {("wecom", "wechat")}
 """Channel packages allowed to import another: (importer, imported)."""

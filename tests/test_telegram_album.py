@@ -90,3 +90,23 @@ async def test_an_album_of_three_with_a_caption_gets_one_answer_and_one_generati
         fake.push(fake.message(ann, text="/forget"))
         await fake.until(lambda: len(fake.sent_to(ANN)) > before, timeout=20)
         assert not any(p.is_file() for p in photos.rglob("*")), "/forget removes every photo of the set"
+
+
+@pytest.mark.slow
+async def test_an_album_part_that_downloads_slowly_is_waited_for(
+    fake: FakeBotApi, fal: FakeFalQueue, env: dict[str, str]
+) -> None:
+    """A busy link or machine: one part of the album takes seconds longer than the others to
+    fetch. The album is still answered once, counting all three photos."""
+    ann = fake.user(ANN)
+    async with server(env):
+        for index, photo in enumerate([FACE, smaller(FACE, 0.9), smaller(FACE, 0.8)]):
+            sizes = fake.photo_sizes(photo)
+            if index == 1:
+                fake.download_delay[sizes[-1]["file_id"]] = 3.0
+            caption = "make me a linkedin headshot" if index == 0 else None
+            fake.push(fake.message(ann, photo=sizes, caption=caption, media_group_id="A2"))
+        await fake.until(lambda: fake.sent_to(ANN), timeout=20)
+        await asyncio.sleep(2.5)  # nothing more comes for this album
+        (ack,) = fake.sent_to(ANN)
+        assert "Got 3 photos" in ack["text"], ack["text"]

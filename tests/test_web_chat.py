@@ -147,3 +147,25 @@ def test_a_series_names_each_picture_by_its_style_and_downloads_say_so(site: str
     downloads = [page.locator("a.dl").nth(n).get_attribute("download") for n in range(2)]
     assert [d.rsplit(".", 1)[0] for d in downloads if d] == ["portrait-anime-1", "portrait-watercolor-2"], downloads
     assert page.request.get(page.url.rstrip("/") + "/favicon.ico").status == 200
+
+
+def test_three_photos_picked_at_once_get_one_answer(site: str, browser, tmp_path: Path) -> None:
+    from PIL import Image
+
+    paths = []
+    for n, scale in enumerate((1.0, 0.9, 0.8)):
+        with Image.open(FACE) as image:
+            path = tmp_path / f"me{n}.jpg"
+            image.convert("RGB").resize((int(image.width * scale), int(image.height * scale))).save(path, quality=90)
+        paths.append(str(path))
+    page = browser.new_page(locale="en-US")
+    page.goto(site)
+    page.wait_for_selector("text=Send me a selfie")
+    page.set_input_files("#photo", paths)
+    page.wait_for_selector("text=/Got 3 photos — I'll use all 3 faces/")
+    assert page.locator(".msg.me img.thumb").count() == 3
+    page.fill("#text", "make me anime")
+    page.click("#send")
+    page.wait_for_selector(".msg.bot >> text=/On it: Anime/")
+    answers = page.locator(".msg.bot").all_inner_texts()
+    assert len([a for a in answers if a.startswith("Got ")]) == 1, answers

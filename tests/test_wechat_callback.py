@@ -68,6 +68,9 @@ class ScriptedDialogue:
             return [Reply("Making an anime portrait, about 25 s…", generation_id="g-2")]
         return [Reply("正在生成动漫风格头像，约 25 秒…", generation_id="g-3")]
 
+    async def answer_album(self, incoming: Incoming) -> list[Reply] | None:
+        return None  # the photo's own answer above stands for its run
+
 
 @dataclass
 class World:

@@ -19,6 +19,7 @@ import locales
 from bot.conversation import Conversation
 from bot.photos import PhotoDesk
 from bot.wechat import wechat_routes
+from bot.wechat.handler import WeChatHandler
 from bot.wechat.jobs import JOB_FUNCTION, QUEUE_NAME, WeChatJobParts, enqueuer, run_job
 from bot.wechat.sender import build_photo_source, build_sender
 from core.settings import Secret, Settings
@@ -49,6 +50,14 @@ class Chat:
     settings: Settings
     redis: redis.Redis
     conversation: Conversation
+    handler: WeChatHandler
+
+    def wait_for_photos(self, timeout: float = 20.0) -> None:
+        """Until the server's photo tasks (fetch, check, the run's answer) are all done."""
+        deadline = time.monotonic() + timeout
+        while self.handler._photos and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert not self.handler._photos
 
     def say(self, content: str) -> str:
         reply = self.wechat.reply(self.wechat.post(message_xml(OPENID, "text", Content=content)))
@@ -110,14 +119,16 @@ def served(
         routes = wechat_routes(settings, redis_client, conversation, enqueuer(redis_client))
         with serve(Starlette(routes=routes)) as base_url, httpx.Client(base_url=base_url, timeout=10) as client:
             server = WeChatServer(client, APP_ID, aes_key=AES_KEY if aes else "")
-            yield Chat(server, api, settings, redis_client, conversation)
+            handler = routes[1].endpoint.__self__.handler  # type: ignore[attr-defined]
+            yield Chat(server, api, settings, redis_client, conversation, handler)
     redis_client.close()
 
 
 @pytest.fixture
-def chat(served: Chat, redis_client: redis.Redis) -> Chat:
+def chat(served: Chat, redis_client: redis.Redis) -> Iterator[Chat]:
     served.api.reset()
-    return served
+    yield served
+    served.wait_for_photos()  # nothing of this test's photos spills into the next one
 
 
 def selfie_jpeg() -> bytes:
@@ -150,7 +161,7 @@ def test_a_visa_photo_lists_countries_by_number_and_3_picks_the_third(chat: Chat
     assert "自拍" in picked and "哪个国家" not in picked
 
 
-async def test_photo_then_text_queues_a_generation_with_a_passive_acknowledgement(chat: Chat) -> None:
+def test_photo_then_text_queues_a_generation_with_a_passive_acknowledgement(chat: Chat) -> None:
     media_id = chat.api.add_media(selfie_jpeg())
     ack = chat.wechat.reply(chat.wechat.post(message_xml(OPENID, "image", PicUrl="http://mmbiz.qpic.cn/a", MediaId=media_id)))
     assert ack is not None and ack["Content"] == "收到照片，正在查看…"
@@ -159,9 +170,8 @@ async def test_photo_then_text_queues_a_generation_with_a_passive_acknowledgemen
     assert chat.generations_waiting() == 1
     assert chat.api.calls.count("cgi-bin/media/get") == 1
 
-    assert chat.wait_for_jobs()
-    await chat.run_wechat_jobs()
-    assert chat.api.sent_of("text"), "the Conversation's answer to the photo was pushed"
+    chat.wait_for_photos()
+    assert chat.wechat_jobs() == [], "the request answered the photo: no second answer to it"
 
 
 def test_lang_command_beats_the_script_for_wechats_own_messages(chat: Chat) -> None:
@@ -209,11 +219,51 @@ def test_several_images_in_a_row_then_a_request_give_one_answer_using_every_face
 
     photos = [jpeg(make_face_photo((640, 800), seed=1)), jpeg(make_face_photo((640, 800), seed=2)),
               jpeg(make_empty_photo())]
+    passive = []
     for data in photos:
         media_id = chat.api.add_media(data)
-        chat.wechat.post(message_xml(OPENID, "image", PicUrl="http://mmbiz.qpic.cn/a", MediaId=media_id))
+        response = chat.wechat.post(message_xml(OPENID, "image", PicUrl="http://mmbiz.qpic.cn/a", MediaId=media_id))
+        passive.append(chat.wechat.reply(response))
+    first, *later = passive
+    assert first is not None and first["Content"] == "收到照片，正在查看…"
+    assert later == [None, None], "the later images of the run get the empty reply, not a second 收到照片"
+    chat.wait_for_photos()  # checked, and the run answered (a request right after: see below)
+    (job,) = chat.wechat_jobs()
+    (pushed,) = job.args[0]["texts"]
+    assert pushed.startswith("收到 3 张照片——我会用其中脸部清晰的 2 张。") and "回复数字选择" in pushed, pushed
+    job.delete()
     answer = chat.say("帮我做一张领英职业照")
-    assert "自拍" not in answer and chat.generations_waiting() == 1
+    assert answer.startswith("正在生成") and chat.generations_waiting() == 1, answer
     (gen_id,) = [raw.decode() for raw in chat.redis.zrange(WAITING, 0, -1)]
     record = Records(chat.redis).gen(gen_id)
     assert record is not None and len(record.references()) == 2, "both faces, not the empty photo"
+
+
+def test_a_request_right_after_several_images_uses_them_and_the_run_only_counts_them(chat: Chat) -> None:
+    for seed in (1, 2):
+        buffer = io.BytesIO()
+        make_face_photo((640, 800), seed=seed).save(buffer, "JPEG", quality=92)
+        media_id = chat.api.add_media(buffer.getvalue())
+        chat.wechat.post(message_xml(OPENID, "image", PicUrl="http://mmbiz.qpic.cn/a", MediaId=media_id))
+    answer = chat.say("把我变成动漫")  # waits for the checks, not for the run's window
+    assert answer.startswith("正在生成") and chat.generations_waiting() == 1, answer
+    chat.wait_for_photos()
+    (job,) = chat.wechat_jobs()
+    assert job.args[0]["texts"] == ["收到 2 张照片——2 张脸我都会用上。"], "no second question after the request"
+
+
+def test_images_far_apart_are_answered_each(chat: Chat, monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot import albums, together
+
+    monkeypatch.setattr(together, "RUN_GAP_S", 0.3)
+    monkeypatch.setattr(albums, "WINDOWS_S", {"wechat": 0.4})
+    for seed in (1, 2):
+        buffer = io.BytesIO()
+        make_face_photo((640, 800), seed=seed).save(buffer, "JPEG", quality=92)
+        media_id = chat.api.add_media(buffer.getvalue())
+        response = chat.wechat.post(message_xml(OPENID, "image", PicUrl="http://mmbiz.qpic.cn/a", MediaId=media_id))
+        reply = chat.wechat.reply(response)
+        assert reply is not None and reply["Content"] == "收到照片，正在查看…"
+        chat.wait_for_photos()
+    texts = [job.args[0]["texts"][0] for job in chat.wechat_jobs()]
+    assert texts[0].startswith("收到照片！") and texts[1].startswith("收到 2 张照片"), texts

@@ -17,8 +17,11 @@ import httpx
 import pytest
 import redis
 from PIL import Image
+from rq import Queue
+from rq.serializers import JSONSerializer
 
 from bot.wechat.handler import only_emoticons
+from bot.wechat.jobs import QUEUE_NAME
 from bot.wechat.sender import build_sender
 from bot.wechat.store import Held, HeldResults, is_passive_only, note_refusal, saw
 from core.chat import ChatTarget
@@ -102,6 +105,10 @@ def test_photo_oil_painting_then_any_message_collects_the_picture(account: Accou
     media_id = account.api.add_media(selfie())
     ack = account.wechat.reply(account.wechat.post(message_xml(OPENID, "image", PicUrl="http://mmbiz.qpic.cn/a", MediaId=media_id)))
     assert ack is not None and ack["Content"].startswith("收到照片")
+    queue = Queue(QUEUE_NAME, connection=account.redis, serializer=JSONSerializer)
+    deadline = time.monotonic() + 20
+    while not queue.count and time.monotonic() < deadline:  # the photo's answer, after its run's window
+        time.sleep(0.05)
     account.run_worker(tmp_path / "worker.log")  # the photo job: its answer cannot be pushed
     assert is_passive_only(account.redis), "48001 is remembered"
 

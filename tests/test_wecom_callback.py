@@ -157,6 +157,26 @@ def test_a_request_right_after_a_photo_waits_for_the_photo(bot: Bot, tmp_path: P
     assert bot.settle(ann, photo)["stream"]["content"]
 
 
+def test_several_images_in_a_row_get_one_answer_and_the_request_uses_every_face(bot: Bot) -> None:
+    from tests.faces import make_empty_photo
+    from worker.records import Records
+
+    buffer = io.BytesIO()
+    make_empty_photo().save(buffer, "JPEG", quality=92)
+    ann = Chat("ann")
+    firsts = [bot.answer(bot.platform.image(ann, photo))
+              for photo in (FACE, tinted(FACE, (255, 200, 200)), buffer.getvalue())]
+    done = [bot.platform.until_finished(ann, first)["stream"]["content"] for first in firsts]
+    assert done[0].startswith("收到 3 张照片——我会用其中脸部清晰的 2 张。"), done
+    assert done[1:] == ["照片已收到 ✓", "照片已收到 ✓"], "one answer for the run, in its first stream"
+
+    request = bot.answer(bot.platform.text(ann, "帮我做一张领英职业照"))
+    assert "正在生成" in bot.settle(ann, request, needle="正在生成")["stream"]["content"]
+    (gen_id,) = [raw.decode() for raw in bot.redis.zrange(WAITING, 0, -1)]
+    record = Records(bot.redis).gen(gen_id)
+    assert record is not None and len(record.references()) == 2, "both faces, not the empty photo"
+
+
 @pytest.mark.slow
 def test_two_people_in_a_group_each_get_their_own_portrait(bot: Bot, tmp_path: Path) -> None:
     ann, bob = Chat("ann", GROUP), Chat("bob", GROUP)

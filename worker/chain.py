@@ -324,12 +324,12 @@ async def poll(ctx: WorkerContext, light: Record, polls_before: int | None = Non
             ctx.owned.own(_light(light), now() + ctx.timing.poll_interval_max_s, polls)  # again soon
             return
         except PortraitBotError as error:
-            await fail(ctx, whole, ("submitted", "running"), error.message_id, error.params)
+            await fail(ctx, whole, ("submitted", "running"), error.message_id, error.params,
+                       expect_token=whole["token"])
             return
-        # Under this attempt's token: a poll of an earlier attempt (a takeover while the
-        # likeness check sent it back for one more) must not move the new attempt on.
-        await finish(ctx, whole, images, ("submitted", "running"), expect_token=whole["token"],
-                     polls=polls)
+        # Only for this attempt (its token): a late second poller of a result that the likeness
+        # check already sent back for one more attempt must not send the new attempt back too.
+        await finish(ctx, whole, images, ("submitted", "running"), expect_token=whole["token"], polls=polls)
         return
     if overdue:
         await _timed_out(ctx, _whole(ctx, light), provider, handle)

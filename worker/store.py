@@ -41,6 +41,9 @@ class Reference:
     """Placeholders of the tip ("I see {count} faces")."""
     face_score: float | None = None
     """How good a reference the main face is (bigger and sharper is higher); orders a set."""
+    crown_room: float | None = None
+    """Room in the photo above the main face's box, in face heights: too little and the top of
+    the hair is cut off, which an ID photo cannot have (``bot.photos.CROWN_ROOM_MIN``)."""
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from telegram import Bot, Chat, Message, Update, User
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
+from bot import together
 from bot.intake import photo_arrived, photo_arriving
 from bot.messages import Dialogue, Incoming, Reply
 from bot.telegram.groups import IntroRecord, added, bot_joined, owner_of
@@ -132,8 +133,15 @@ class TelegramHandlers:
             await self.reply(context.bot, target, message, edited, update, photo)
             return
         photo_arriving(self.redis, target.person_id)  # their next request waits for this photo
+        album = message.media_group_id if not edited and photo_in(message) is not None else None
+        if album:  # the album waits for this part, however long its download and check take
+            together.announce(self.redis, target.person_id, album)
         try:
             await self.reply(context.bot, target, message, edited, update, photo)
+        except BaseException:
+            if album:
+                together.withdraw(self.redis, target.person_id, album)
+            raise
         finally:
             photo_arrived(self.redis, target.person_id)
 

@@ -21,6 +21,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
 
+from bot import together
 from bot.messages import Dialogue, Incoming, Reply
 from bot.web.history import History, thumbnail
 from bot.web.sender import WebFeed, buttons_json, media_dir
@@ -42,6 +43,12 @@ EVENTS_PER_READ = 100
 """Feed events per poll; a reload reads on while ``more`` says there are."""
 MAX_TEXT_CHARS = 2000
 """Longer messages are cut; prompts are capped again by core.prompts."""
+
+
+def album_id(raw: str) -> str | None:
+    """The page's id for files picked together (letters, digits, ``-``; at most 40), else None.
+    Redis keys name it under the person, so one browser's id never reaches another's album."""
+    return raw if 0 < len(raw) <= 40 and raw.replace("-", "").isalnum() and raw.isascii() else None
 
 
 def user_id_for(token: str) -> str:
@@ -142,6 +149,22 @@ def web_routes(
     async def message(request: Request) -> Response:
         token, new = _session_token(request)
         user = user_id_for(token)
+        # Files picked together are posted side by side, one each, with one album id in the URL:
+        # announced before the body is read, so the album waits for every upload (bot.together).
+        album = album_id(request.query_params.get("album", ""))
+        person = ChatTarget("web", chat_id=user, user_id=user).person_id
+        if not album:
+            return await _message(request, token, new, user, None)
+        together.announce(feed.redis, person, album)
+        handed: list[bool] = []
+        try:
+            return await _message(request, token, new, user, album, handed)
+        finally:
+            if not handed:  # refused, cut short or without a photo: the album no longer waits for it
+                together.withdraw(feed.redis, person, album)
+
+    async def _message(request: Request, token: str, new: bool, user: str, album: str | None,
+                       handed: list[bool] | None = None) -> Response:
         declared = int(request.headers.get("content-length") or 0)
         if declared > MAX_UPLOAD_BYTES + 64 * 1024:
             text = catalogues.text(_language(request), "web.too_large", mb=MAX_UPLOAD_BYTES // 2**20)
@@ -171,7 +194,10 @@ def web_routes(
             photo=photo_bytes,
             photo_ref=PhotoRef("web", "upload") if photo_bytes else None,
             callback=callback,
+            album=album if photo_bytes else None,
         )
+        if handed is not None and photo_bytes:
+            handed.append(True)  # the conversation takes the part into the album, or withdraws it
         replies = await conversation.handle(incoming)
         for reply in replies:
             if reply.generation_id:

@@ -3,7 +3,9 @@
 Text goes straight through the Conversation (it is fast); a bare number picks from the last
 numbered list. A photo is answered at once ("收到照片") and then fetched, checked and answered
 by a task of this process (``_take_photo``), never in the worker's queue; the person's next
-message waits for it (``bot.intake``). Results the
+message waits for it (``bot.intake``). Images in a row are one run (``bot.together.run_of``):
+only the first is acknowledged, the later ones get the empty reply, and the run's answer is
+pushed once (``bot.albums.answer_run``). Results the
 worker could not push (48001/45015) are handed back first, the next time the person writes.
 
 On an account that cannot push at all (passive-only: unverified subscription accounts, or
@@ -26,10 +28,12 @@ import logging
 import re
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 import redis
 
+from bot import together
 from bot.intake import photo_arrived, photo_arriving
 from bot.messages import Dialogue, Incoming, Reply
 from bot.wechat.api import WeChatApi, WeChatError
@@ -120,10 +124,16 @@ class WeChatHandler:
             if self.api is None:  # WECHAT_TOKEN without WECHAT_APP_ID: no way to fetch photos
                 return Passive(text=self._say(language, "error.config"))
             photo_arriving(self.redis, target.person_id)  # their next request waits for it
-            task = asyncio.create_task(self._take_photo(target, message_key(message), str(message["MediaId"])))
+            key = message_key(message)
+            run, first = together.run_of(self.redis, target.person_id, key)
+            together.announce(self.redis, target.person_id, run)
+            task = asyncio.create_task(self._take_photo(target, key, str(message["MediaId"]), run))
             self._photos.add(task)
             task.add_done_callback(self._photos.discard)
-            return await self._reply(target, [Reply(self._say(language, "wechat.photo_received"))])
+            # Images in a row are one set with one answer: the first is acknowledged, the
+            # others get the empty reply ("success"), unless a held result is waiting.
+            received = [Reply(self._say(language, "wechat.photo_received"))] if first else []
+            return await self._reply(target, received)
         if kind not in TEXT_MESSAGE_TYPES or not text:
             return await self._reply(target, [Reply(self._say(language, "wechat.unsupported"))])
         if only_emoticons(text):
@@ -142,18 +152,27 @@ class WeChatHandler:
             replies = [Reply(self.catalogues.error_text(language, error))]
         return await self._reply(target, replies, asked=text)
 
-    async def _take_photo(self, target: ChatTarget, key: str, media_id: str) -> None:
+    async def _take_photo(self, target: ChatTarget, key: str, media_id: str, run: str) -> None:
         """After the passive reply: fetch the photo (``media/get``), let the conversation check
-        it (in the intake processes) and push its answer. Here in the server, never queued
-        behind generations in the worker."""
+        it (in the intake processes) and push its answer -- the answer to its whole run of
+        images, from whichever of them finishes it (``bot.albums``). Here in the server, never
+        queued behind generations in the worker."""
+        arrived = False
         try:
             ref = PhotoRef("wechat", media_id, time.time())
+            incoming = Incoming(target=target, message_key=key, photo_ref=ref, album=run, album_adds=True)
             try:
-                photo = await self._fetch(ref)
-                replies = await self.conversation.handle(
-                    Incoming(target=target, message_key=key, photo=photo, photo_ref=ref))
+                try:
+                    photo = await self._fetch(ref)
+                except PortraitBotError:
+                    together.withdraw(self.redis, target.person_id, run)
+                    raise
+                replies = await self.conversation.handle(replace(incoming, photo=photo))
             except PortraitBotError as error:
                 replies = [Reply(self.catalogues.error_text(target.language, error))]
+            arrived = True  # in the set now: their next request need not wait for the run's answer
+            photo_arrived(self.redis, target.person_id)
+            replies += await self.conversation.answer_album(incoming) or []
             rendered = merge([], replies, self._say(target.language, "wechat.choose_prompt"))
             if rendered.callbacks:
                 self.choices.remember(target.chat_id, list(rendered.callbacks))
@@ -163,7 +182,8 @@ class WeChatHandler:
         except Exception:
             log.exception("wechat: taking a photo failed")
         finally:
-            photo_arrived(self.redis, target.person_id)
+            if not arrived:
+                photo_arrived(self.redis, target.person_id)
 
     async def _fetch(self, ref: PhotoRef) -> bytes:
         """The photo, tried again while WeChat's API is busy (``FETCH_RETRY_DELAYS_SECONDS``)."""

@@ -25,10 +25,12 @@ import hashlib
 import logging
 import time
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from typing import Any
 
 import redis
 
+from bot import together
 from bot.intake import photo_arrived, photo_arriving, wait_for_photo
 from bot.messages import Dialogue, Incoming, Reply
 from bot.wechat.media import wechat_jpeg
@@ -122,7 +124,11 @@ class WeComBot:
             reply_to=stream_id, is_group=message.is_group,
         )
         self.streams.open(stream_id, target, message.response_url, self._say(language, "wecom.working"))
-        task = asyncio.create_task(self._process(message, target))
+        run = ""
+        if message.photo is not None:  # images in a row are one run, answered once (bot.albums)
+            run, _ = together.run_of(self.redis, target.person_id, stream_id)
+            together.announce(self.redis, target.person_id, run)
+        task = asyncio.create_task(self._process(message, target, run))
         self.tasks.add(task)
         task.add_done_callback(self.tasks.discard)
         await asyncio.wait({task}, timeout=self.first_wait)
@@ -145,40 +151,69 @@ class WeComBot:
             await asyncio.gather(*list(self.tasks), return_exceptions=True)
 
     # ---- the work ------------------------------------------------------------------------------
-    async def _process(self, message: WeComMessage, target: ChatTarget) -> None:
+    async def _process(self, message: WeComMessage, target: ChatTarget, run: str) -> None:
         if message.photo is not None:  # until it is their reference, their requests wait for it
             photo_arriving(self.redis, target.person_id)
+        arrived = message.photo is None
         try:
+            incoming: Incoming | None = None
             try:
-                replies = await self._answer(message, target)
+                incoming, replies = await self._answer(message, target, run)
             except PortraitBotError as error:
                 replies = [Reply(self.catalogues.error_text(target.language, error))]
             except Exception:
                 log.exception("wecom: message %s failed", message.msgid[:12])
                 replies = [Reply(self._say(target.language, "error.internal"))]
-            self._finish(target, replies)
+            if incoming is None or incoming.album is None or replies:
+                self._finish(target, replies)  # a text, or a photo that could not be taken: its own answer
+                return
+            arrived = True  # in the set now: their next request need not wait for the run's answer
+            photo_arrived(self.redis, target.person_id)
+            await self._answer_run(target, incoming)
         finally:
-            if message.photo is not None:
+            if not arrived:
                 photo_arrived(self.redis, target.person_id)
 
-    async def _answer(self, message: WeComMessage, target: ChatTarget) -> list[Reply]:
+    async def _answer_run(self, target: ChatTarget, incoming: Incoming) -> None:
+        """One stream per image, one answer per run: the part that claims the run writes the
+        answer into the run's first stream (named by it) while that is still open, else its own;
+        every other stream finishes with a short note."""
+        assert target.reply_to is not None and incoming.album is not None
+        own, head = target.reply_to, incoming.album
+        answer = await self.conversation.answer_album(incoming)
+        taken = self._say(target.language, "wecom.photo_taken")
+        if answer is None:  # another image of the run answers
+            if own != head:
+                self.streams.say(own, taken, finish=True)
+            return  # the first stream stays open for that answer
+        first = self.streams.get(head)
+        into = head if first is not None and not first.finished else own
+        self._finish(replace(target, reply_to=into), answer or [Reply(taken)])
+        if into != own:
+            self.streams.say(own, taken, finish=True)
+
+    async def _answer(self, message: WeComMessage, target: ChatTarget, run: str) -> tuple[Incoming, list[Reply]]:
         key = f"{CHANNEL}:msg:{message.msgid}"
         photo = message.photo
         if photo is not None:
-            data = await self.fetch_photo(photo)
-            return await self.conversation.handle(
-                Incoming(
-                    target=target, message_key=key, text=message.text or None, photo=data,
-                    photo_ref=PhotoRef(CHANNEL, message.msgid, time.time()),
-                )
+            incoming = Incoming(
+                target=target, message_key=key, text=message.text or None,
+                photo_ref=PhotoRef(CHANNEL, message.msgid, time.time()), album=run, album_adds=True,
             )
+            try:
+                data = await self.fetch_photo(photo)
+            except BaseException:
+                together.withdraw(self.redis, target.person_id, run)
+                raise
+            return incoming, await self.conversation.handle(replace(incoming, photo=data))
+        incoming = Incoming(target=target, message_key=key, text=message.text or None)
         if not message.text:
-            return [Reply(self._say(target.language, "wechat.unsupported"))]
+            return incoming, [Reply(self._say(target.language, "wechat.unsupported"))]
         await wait_for_photo(self.redis, target.person_id)  # before a number picks from its list
         number = choice_number(message.text)
         callback = self.choices.pick(target.person_id, number) if number is not None else None
-        return await self.conversation.handle(
-            Incoming(target=target, message_key=key, text=None if callback else message.text, callback=callback)
+        return incoming, await self.conversation.handle(
+            replace(incoming, text=None if callback else message.text, callback=callback)
         )
 
     def _finish(self, target: ChatTarget, replies: list[Reply]) -> None:

@@ -142,10 +142,13 @@ def filler_spans(found: Found) -> list[tuple[int, int]]:
 
 _OTHER_STOPWORDS = frozenset(normalize(w) for w in every("stopwords"))
 """The language modules' words without content ("una", "mich", "toi")."""
-_OTHER_SCRIPT_WORD = re.compile(r"[\u0400-\u04ff\u30a0-\u30ff]{3,}|[\uac00-\ud7af]{2,}")
-"""A Cyrillic or katakana word long enough to name something ("космонавта"), or a Hangul one
-(two syllables already do: "셔츠", "정장")."""
+_OTHER_SCRIPT_WORD = re.compile(r"[\u0400-\u04ff]{3,}|[\u30a0-\u30ff\uac00-\ud7af]{2,}")
+"""A Cyrillic word long enough to name something ("космонавта"), or a katakana or Hangul one
+(two letters already do once long marks are folded away: "スーツ" is read "スツ"; "셔츠",
+"정장")."""
 _BECOME = tuple(every("become"))
+_TRIGGERS = tuple(re.compile(p) for p in (*_TRIGGERS_EN, *_TRIGGERS_ZH, *_BECOME))
+"""Every "me as" pattern, compiled once, in the order they are tried."""
 
 
 def content_left(text: str, consumed: list[tuple[int, int]]) -> bool:
@@ -166,8 +169,8 @@ def custom_description(
 ) -> tuple[str, int, int] | None:
     """What follows "me as" / "turn me into" / "把我变成": the person's own picture, and where."""
     text = found.text
-    for pattern in (*_TRIGGERS_EN, *_TRIGGERS_ZH, *_BECOME):
-        match = re.search(pattern, text)
+    for pattern in _TRIGGERS:
+        match = pattern.search(text)
         if match:
             start, end = match.span("x")
             described = tidy(_strip_spans(text, start, end, noise))
@@ -227,14 +230,26 @@ def scene_for(found: Found, consumed: list[tuple[int, int]], after: int) -> str 
         if content_left(body, local):
             return tidy("在" + body)
     for pattern in _SCENE_BEFORE:
-        for match in pattern.finditer(text, after):
-            start, end = match.span("x")
+        for start, end in _adjacent_spans(pattern, text, after):
             local = [(max(0, s - start), max(0, e - start)) for s, e in consumed]
             if content_left(text[start:end], local):
                 scene = tidy(_strip_spans(text, start, end, consumed))
                 if scene:
                     return scene
     return None
+
+
+def _adjacent_spans(pattern: re.Pattern[str], text: str, after: int) -> list[tuple[int, int]]:
+    """The pattern's ``x`` spans, wishes written one after another joined into one
+    ("メガネをかけてグレーのジャケットで": the glasses and the jacket)."""
+    spans: list[tuple[int, int]] = []
+    for match in pattern.finditer(text, after):
+        start, end = match.span("x")
+        if spans and not text[spans[-1][1]:start].strip():
+            spans[-1] = (spans[-1][0], end)
+        else:
+            spans.append((start, end))
+    return spans
 
 
 def _noise_only(found: Found) -> list[tuple[int, int]]:

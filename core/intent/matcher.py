@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from core.intent import expression_words, id_words, style_words, words
 from core.intent.lang import every, every_map
-from core.intent.text import Token, normalize, tokenize, word_matches
+from core.intent.text import Token, normalize, tokenize, unstretched, word_matches
 
 
 @dataclass(frozen=True)
@@ -123,9 +123,10 @@ def _lexicon_entries() -> list[_Phrase]:
     table: list[_Phrase] = []
     for name, label in _LEXICON_KINDS:
         table += _entries(label, every(name))
+    weak = frozenset(every("weak"))
     for name, kind in _LEXICON_MAPS:
         for key, phrases in every_map(name).items():
-            table += _entries(f"{kind}:{key}", phrases)
+            table += _entries(f"{kind}:{key}", phrases, weak)
     for anchor, phrases in every_map("expressions").items():
         index = next(i for i, (known, _) in enumerate(expression_words.EXPRESSION_WORDS)
                      if anchor in known)
@@ -197,6 +198,10 @@ _LATIN_ONLY = re.compile(r"^[a-z0-9 ]+$")
 """Phrases matched word by word; any other script (or a mix: "3d аватар") is a substring."""
 
 
+_MAX_CACHED_TOKENS = 50_000
+"""Tokens whose candidate phrases are kept; past this the cache starts again."""
+
+
 class _Index:
     """Phrases grouped so a message is only compared with the phrases that could match it:
     word phrases by their first word (and, for forgivable words, by first letter), the rest
@@ -204,38 +209,50 @@ class _Index:
 
     def __init__(self, phrases: Iterable[_Phrase]) -> None:
         self.by_first: dict[str, list[_Phrase]] = {}
-        self.fuzzy_by_start: dict[tuple[str, int], list[_Phrase]] = {}
-        """Forgivable word phrases by first letter and first word's length: a token only
-        matches a first word within two letters of its own length (plural, typo)."""
+        self.fuzzy_by_start: dict[tuple[str, int], dict[str, list[_Phrase]]] = {}
+        """Forgivable word phrases by first letter and first word's length, then by that
+        word: a token only matches a first word within two letters of its own length (plural,
+        typo), and only phrases whose first word it does match are tried."""
         self.substrings: list[_Phrase] = []
         self.substrings_by_char: dict[str, list[tuple[int, _Phrase]]] = {}
         """Substring phrases by their first character: only those whose first character
         occurs in a message are searched for."""
-        for phrase in phrases:
+        self._candidates: dict[str, tuple[_Phrase, ...]] = {}
+        for phrase in dict.fromkeys(phrases):  # one of each, as the sets of candidates were
             if phrase.words and _LATIN_ONLY.match(phrase.text):
                 first = phrase.words[0]
                 self.by_first.setdefault(first, []).append(phrase)
                 if first in _FUZZY:
-                    self.fuzzy_by_start.setdefault((first[0], len(first)), []).append(phrase)
+                    self.fuzzy_by_start.setdefault((first[0], len(first)), {}).setdefault(
+                        first, []).append(phrase)
             else:
                 self.substrings.append(phrase)
                 self.substrings_by_char.setdefault(phrase.text[0], []).append(
                     (len(self.substrings), phrase))
 
-    def candidates(self, token: str) -> set[_Phrase]:
-        """Word phrases whose first word this token might be."""
-        found: set[_Phrase] = set()
+    def candidates(self, token: str) -> tuple[_Phrase, ...]:
+        """Word phrases whose first word this token might be (kept per token: the same words
+        come back in message after message)."""
+        known = self._candidates.get(token)
+        if known is not None:
+            return known
+        found: dict[int, _Phrase] = {}
         for form in _base_forms(token):
-            found.update(self.by_first.get(form, ()))
+            found.update((id(p), p) for p in self.by_first.get(form, ()))
         letter, size = token[:1], len(token)
         for length in range(size - 2, size + 3):
-            found.update(self.fuzzy_by_start.get((letter, length), ()))
-        return found
+            for first, phrases in self.fuzzy_by_start.get((letter, length), {}).items():
+                if word_matches(token, first, fuzzy=True):
+                    found.update((id(p), p) for p in phrases)
+        if len(self._candidates) > _MAX_CACHED_TOKENS:
+            self._candidates.clear()
+        self._candidates[token] = out = tuple(found.values())
+        return out
 
 
 def _base_forms(token: str) -> set[str]:
     """The token and the singular it may be the plural of (word_matches decides)."""
-    forms = {token}
+    forms = {token, *unstretched(token)}
     if token.endswith("s"):
         forms.add(token[:-1])
     if token.endswith("es"):
@@ -265,27 +282,89 @@ def find(text: str, extra_styles: Mapping[str, Sequence[str]] | None = None) -> 
                     hits.append(hit)
         candidates = sorted(pair for char in set(text)
                             for pair in index.substrings_by_char.get(char, ()))
+        joined = _Joined.of(text)
         for _order, phrase in candidates:  # in table order, as if all were searched
+            if joined and _HANGUL.search(phrase.text):
+                hits += joined.hits(phrase)
+                continue
             start = text.find(phrase.text)
+            cyrillic = _CYRILLIC.match(phrase.text) is not None
             while start >= 0:
-                hits.append(Hit(phrase.label, start, start + len(phrase.text), phrase.text,
-                                phrase.weak))
+                if not (cyrillic and start and _CYRILLIC.match(text, start - 1)):
+                    hits.append(Hit(phrase.label, start, start + len(phrase.text), phrase.text,
+                                    phrase.weak))
                 start = text.find(phrase.text, start + 1)
     hits += _compound_hits(tokens)
+    if _LAUGHS:
+        hits += [Hit("talk:", m.start(), m.end(), m.group()) for m in _LAUGHS.finditer(text)]
     return Found(text, tokens, _drop_contained(hits))
+
+
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+"""Cyrillic phrases are stems matched at the start of a word, so one covers every case ending
+("акварел" in "акварельный") but "сколько" is not read inside "несколько", nor "топ" in "стоп"."""
+_HANGUL = re.compile(r"[\uac00-\ud7a3\u3131-\u318e]")
+_SPACE_IN_HANGUL = re.compile(r"(?<=[\uac00-\ud7a3])\s+(?=[\uac00-\ud7a3])")
+
+
+@dataclass(frozen=True)
+class _Joined:
+    """Korean text with the spaces between its syllables left out, and where each of its
+    characters sits in the text: people space Korean words as they like ("졸업사진",
+    "가족 사진", "책읽는"), so a Korean phrase is looked for with its spaces left out too."""
+
+    text: str
+    origin: tuple[int, ...]
+
+    @classmethod
+    def of(cls, text: str) -> _Joined | None:
+        if not _HANGUL.search(text):
+            return None
+        keep = [i for i, char in enumerate(text)
+                if not (char.isspace() and 0 < i < len(text) - 1
+                        and _HANGUL.match(text[i - 1]) and _HANGUL.match(text[i + 1]))]
+        return cls("".join(text[i] for i in keep), tuple(keep))
+
+    def hits(self, phrase: _Phrase) -> list[Hit]:
+        """The phrase's hits, spans in the text's own characters."""
+        squeezed = _SPACE_IN_HANGUL.sub("", phrase.text)
+        out = []
+        start = self.text.find(squeezed)
+        while start >= 0:
+            end = start + len(squeezed)
+            out.append(Hit(phrase.label, self.origin[start], self.origin[end - 1] + 1,
+                           phrase.text, phrase.weak))
+            start = self.text.find(squeezed, start + 1)
+        return out
+
+
+def _laughs() -> re.Pattern[str] | None:
+    patterns = []
+    for pattern in every("laughs"):
+        latin = bool(re.match(r"^[\x00-\x7f]+$", pattern))
+        patterns.append(rf"(?<![a-z0-9])(?:{pattern})(?![a-z0-9])" if latin else f"(?:{pattern})")
+    return re.compile("|".join(patterns)) if patterns else None
+
+
+_LAUGHS = _laughs()
+"""Every lexicon's laughter, however long ("hahahaha", "wkwkwk", "ㅋㅋㅋㅋ")."""
 
 
 _STEMS: tuple[tuple[str, str], ...] = tuple(sorted(
     ((normalize(stem), f"style:{key}") for key, stems in every_map("stems").items()
      for stem in stems), key=lambda pair: -len(pair[0])))
 """Compound beginnings, longest first ("weihnachts" before "weih")."""
+_STEMS_BY_START: dict[str, tuple[tuple[str, str], ...]] = {
+    start: tuple(pair for pair in _STEMS if pair[0][:3] == start)
+    for start in {stem[:3] for stem, _ in _STEMS}}
+"""The same, by their first three letters (every stem has at least three)."""
 
 
 def _compound_hits(tokens: list[Token]) -> list[Hit]:
     """A style named at the start of a compound word ("Aquarellporträt", "Wanderfoto")."""
     hits = []
     for token in tokens:
-        for stem, label in _STEMS:
+        for stem, label in _STEMS_BY_START.get(token.text[:3], ()):
             if len(token.text) > len(stem) + 2 and token.text.startswith(stem):
                 hits.append(Hit(label, token.start, token.end, token.text))
                 break

@@ -50,7 +50,7 @@ def _normalized(name: str) -> tuple[str, ...]:
 
 
 _NEGATION = _bounded(words.NEGATIONS, _normalized("negations"))
-_NOT_NEGATION = _bounded(words.NOT_NEGATIONS)
+_NOT_NEGATION = _bounded(words.NOT_NEGATIONS, _normalized("not_negations"))
 _ENDS = re.compile(r"[,.;:!?，。；：！？、\n]|" + _bounded(words.NEGATION_ENDS,
                                                          _normalized("negation_ends")).pattern)
 _POST = _bounded((), _normalized("post_negations")) if every("post_negations") else None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from core.intent.lang import LEXICONS
+from core.intent.lang import LEXICONS, every
 from core.intent.text import Token, normalize
 from core.request import MAX_COUNT
 
@@ -30,6 +30,16 @@ UNIT_AFTER: frozenset[str] = frozenset({
     "percent", "year", "years", "yo", "th", "st", "nd", "rd", "dpi", "mb", "kb", "by",
 })
 """A digit followed by one of these is a size, a time or a ratio, not a count."""
+
+_UNITS: frozenset[str] = frozenset(normalize(u) for u in every("units"))
+_NEXT_WORD = re.compile(r"\s*([^\W\d_]+)")
+
+
+def _unit_follows(text: str, end: int) -> bool:
+    """Whether the word after a number ending at ``end`` is a lexicon's unit ("5 ans")."""
+    match = _NEXT_WORD.match(text, end)
+    return bool(match and match.group(1) in _UNITS)
+
 
 NOUNS_AFTER: frozenset[str] = frozenset({
     "photo", "photos", "picture", "pictures", "pic", "pics", "image", "images", "portrait",
@@ -174,9 +184,11 @@ def find_count(text: str, tokens: list[Token], masked: list[tuple[int, int]],
         if token.text.isdigit() and len(token.text) <= 2:
             if glued == ":" and not re.match(r":\s*\d", text[token.end:]):
                 glued = ""  # "series of 3: anime, ..." is a count before a list
-            if after in UNIT_AFTER or glued in (":", "/", ".", "-", "寸", "%", "×", "*"):
+            if after in UNIT_AFTER or glued in (":", "/", ".", "-", "寸", "%", "×", "*", "€", "$"):
                 continue
-            if text[max(0, token.start - 1):token.start] in (":", "/", "#", "."):
+            if _unit_follows(text, token.end):
+                continue
+            if text[max(0, token.start - 1):token.start] in (":", "/", "#", ".", "$", "€", "£"):
                 continue
             return clamp_count(int(token.text))
         value = EN_NUMBERS.get(token.text)

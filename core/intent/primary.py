@@ -99,17 +99,27 @@ def primary(hits: list[Hit], found: Found) -> str:
 
 
 def _kind_after_place(found: Found, strong: list[Hit], keys: list[str]) -> tuple[Hit, Hit] | None:
-    """ "海边的婚纱照", "穿着旗袍的复古照": a place or a look, then 的, then the kind of picture
-    (the head of the phrase); the first is its setting."""
+    """ "海边的婚纱照", "穿着旗袍的复古照", "beach wedding photo": a place or a look, then 的 (or
+    nothing but a particle), then the kind of picture (the head of the phrase); the first is
+    its setting."""
     for place in (h for h in strong if h.value not in style_words.WHO_STYLES
                   and (h.value in style_words.PLACE_STYLES
                        or h.value not in style_words.SETTING_STYLES)):
         for kind in strong:
             if (kind.value in keys and kind.value not in style_words.SETTING_STYLES
                     and place.end <= kind.start
-                    and "的" in found.text[place.end:kind.start]):
+                    and _modifies(found.text[place.end:kind.start],
+                                  place.value in style_words.PLACE_STYLES)):
                 return place, kind
     return None
+
+
+def _modifies(between: str, is_place: bool) -> bool:
+    """Whether the words between a place and a kind of picture make the place its setting:
+    "的", or next to each other with at most a particle ("beach wedding photo",
+    "ビーチでウェディング", "해변 웨딩", a place only), no clause mark."""
+    return "的" in between or (is_place and len(between.strip()) <= 2
+                               and not any(mark in between for mark in ",，、;；.。!！?？"))
 
 
 def place_of(found: Found, strong: list[Hit], key: str) -> str | None:

@@ -31,14 +31,16 @@ def clean_text(text: str) -> str:
     return text[:MAX_TEXT_CHARS].strip()
 
 
-_UNFOLDABLE = {"ß": "ss", "đ": "d", "Đ": "D", "ø": "o", "Ø": "O", "æ": "ae", "ł": "l", "ı": "i",
+_UNFOLDABLE = {"ß": "ss", "đ": "d", "Đ": "D", "ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ł": "l", "ı": "i",
                "İ": "I", "ё": "е", "Ё": "Е"}
-"""Letters NFKD leaves whole ("weiß" is read "weiss", Vietnamese "đ" as "d"), and Russian "ё",
+"""Letters NFKD leaves whole ("weiß" is read "weiss", "œil" "oeil", Vietnamese "đ" as "d"), and Russian "ё",
 which most people type as "е"."""
 
 
 def _fold_latin(text: str) -> str:
     """Accents off Latin letters ("café" -> "cafe"); other scripts untouched."""
+    if text.isascii():
+        return text
     out: list[str] = []
     for char in text:
         if char in _UNFOLDABLE:
@@ -116,8 +118,17 @@ class Mapped:
         return out.cut(left, left + len(out.text.strip()))
 
 
+_KANA = str.maketrans("ァィゥェォヵヶッャュョヮヴ", "アイウエオカケツヤユヨワブ", "ー")
+"""Katakana as people spell it either way: small letters as big ones, ヴ as ブ and the long
+mark dropped, so "サイバパンク" is "サイバーパンク" and "ウエディング" "ウェディング"."""
+
+
+_SCRIPTS = {**TO_SIMPLIFIED, **_KANA}
+"""Traditional Chinese as Simplified, and katakana folded, in one table."""
+
+
 def _simplify(char: str) -> str:
-    return char.translate(TO_SIMPLIFIED)
+    return char.translate(_SCRIPTS)
 
 
 def normalize_mapped(text: str) -> Mapped:
@@ -132,8 +143,15 @@ def normalize_mapped(text: str) -> Mapped:
 
 def normalize(text: str) -> str:
     """Lower-cased, accent-folded, simplified-Chinese text; possessive 's dropped; spaces
-    between Chinese characters removed."""
-    return normalize_mapped(text).text
+    between Chinese characters removed. The text of ``normalize_mapped``, made without the
+    character map (the phrase tables normalize some ten thousand phrases at start-up)."""
+    folded = _fold_latin(clean_text(text))
+    out = folded.lower() if folded.isascii() else "".join(char.lower() for char in folded)
+    out = out.translate(_SCRIPTS)
+    out = re.sub(r"[’`´]", "'", out)
+    out = re.sub(r"\b([a-z]+)'s\b", _expand_s, out)
+    out = out.replace("'", " ")
+    return _SPACE_BETWEEN_CJK.sub("", out)
 
 
 _CJK_COMMA = re.compile(r"(?<=[\u3400-\u9fff])[,;](?=[\u3400-\u9fff])")
@@ -250,9 +268,25 @@ def typo_of(token: str, word: str) -> bool:
     return damerau(token, word, limit) <= limit
 
 
+_RUN = re.compile(r"([a-z])\1{2,}")
+"""A letter typed three or more times running ("thxxx", "pleaseee", "cooool")."""
+
+
+@lru_cache(maxsize=1 << 14)
+def unstretched(token: str) -> tuple[str, ...]:
+    """The token with each stretched letter typed once and twice ("cooool" -> "col",
+    "cool"); empty when no letter is stretched."""
+    if not _RUN.search(token):
+        return ()
+    return tuple(dict.fromkeys((_RUN.sub(r"\1", token), _RUN.sub(r"\1\1", token))))
+
+
 def word_matches(token: str, word: str, *, fuzzy: bool) -> bool:
-    """Token equals the keyword word, its plural, or (when fuzzy) a typo of it."""
+    """Token equals the keyword word, its plural, a stretched spelling of it ("thanksss"), or
+    (when fuzzy) a typo of it."""
     if token == word:
+        return True
+    if len(token) > len(word) and word in unstretched(token):
         return True
     if len(word) >= 3 and token in (word + "s", word + "es") and not word.endswith("s"):
         return True

@@ -170,6 +170,8 @@ class FakeBotApi:
         """Seconds a method takes to answer AFTER it has taken effect (the message is in the
         chat), by method name: Telegram processing a big photo. A client that dies meanwhile
         never learns its message arrived."""
+        self.download_delay: dict[str, float] = {}
+        """Seconds a file's download takes, by file id: a big photo on a slow link."""
         self._ids = itertools.count(1)
         self._update_ids = itertools.count(900001)
         self._releasing = False
@@ -359,8 +361,10 @@ class FakeBotApi:
         path = request.path_params["path"]
         with self.lock:
             found = [data for p, data in self.files.values() if p == path]
+            delay = max((self.download_delay.get(i, 0.0) for i, (p, _) in self.files.items() if p == path), default=0.0)
         if not found:
             return Response(b"Not Found", status_code=404)
+        await asyncio.sleep(delay)
         return Response(found[0], media_type="application/octet-stream")
 
     async def _api(self, request: Request) -> Response:

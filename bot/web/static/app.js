@@ -86,7 +86,7 @@ function showAck(id, status) {
 
 const newClientId = () => (crypto.randomUUID ? crypto.randomUUID() : String(Date.now()) + String(Math.random()).slice(2));
 
-async function send(fields) {
+async function send(fields, album) {
   const form = new FormData();
   const clientId = newClientId();
   state.mine.add(clientId);  // this page draws its own side and the replies: the feed's copies are for a reload
@@ -94,7 +94,9 @@ async function send(fields) {
   form.append("client_id", clientId);
   for (const [k, v] of Object.entries(fields)) if (v !== undefined && v !== null) form.append(k, v);
   try {
-    const r = await fetch("/api/message", { method: "POST", body: form });
+    // Files picked together share an album id: the server answers them once, as one set.
+    const url = album ? "/api/message?album=" + encodeURIComponent(album) : "/api/message";
+    const r = await fetch(url, { method: "POST", body: form });
     const data = await r.json();
     for (const reply of data.replies || []) showReply(reply, !r.ok);
     if (data.lang && data.lang !== state.lang) await setLanguage(data.lang);
@@ -193,14 +195,21 @@ async function poll() {
   state.polling = setTimeout(poll, again ? 0 : 1500);
 }
 
-function sendPhoto(file) {
-  if (!file) return;
-  const div = bubble("me", "");
-  const img = document.createElement("img"); img.className = "thumb"; img.alt = t("web.you_sent_photo");
-  img.src = URL.createObjectURL(file); div.appendChild(img);
+const MAX_PHOTOS = 5;  // a reference set holds five faces at most
+
+function sendPhotos(list) {
+  // One photo, or several picked together: those go side by side with one album id and get one answer.
+  const files = [...(list || [])].slice(0, MAX_PHOTOS);
+  if (!files.length) return;
+  const album = files.length > 1 ? newClientId() : undefined;
   const text = $("text").value.trim(); $("text").value = "";
-  if (text) div.appendChild(document.createTextNode("\n" + text));
-  send({ photo: file, text });
+  files.forEach((file, n) => {
+    const div = bubble("me", "");
+    const img = document.createElement("img"); img.className = "thumb"; img.alt = t("web.you_sent_photo");
+    img.src = URL.createObjectURL(file); div.appendChild(img);
+    if (text && n === 0) div.appendChild(document.createTextNode("\n" + text));
+    send({ photo: file, text: n === 0 ? text : undefined }, album);
+  });
 }
 
 async function openGallery(restyle) {
@@ -298,7 +307,7 @@ $("composer").addEventListener("submit", (e) => {
   send({ text });
 });
 $("upload-button").addEventListener("click", () => $("photo").click());
-$("photo").addEventListener("change", (e) => { sendPhoto(e.target.files[0]); e.target.value = ""; $("text").focus(); });
+$("photo").addEventListener("change", (e) => { sendPhotos(e.target.files); e.target.value = ""; $("text").focus(); });
 $("styles-button").addEventListener("click", () => openGallery(null));
 $("gallery-close").addEventListener("click", () => closeGallery(true));
 $("gallery-search").addEventListener("input", filterGallery);
@@ -313,6 +322,6 @@ $("lang-button").addEventListener("click", async () => {
 });
 window.addEventListener("dragover", (e) => { e.preventDefault(); $("drop").hidden = false; });
 window.addEventListener("dragleave", (e) => { if (e.target === $("drop")) $("drop").hidden = true; });
-window.addEventListener("drop", (e) => { e.preventDefault(); $("drop").hidden = true; sendPhoto(e.dataTransfer.files[0]); });
+window.addEventListener("drop", (e) => { e.preventDefault(); $("drop").hidden = true; sendPhotos(e.dataTransfer.files); });
 
 loadStrings().then(() => { bubble("bot", t("web.greeting")); poll(); });

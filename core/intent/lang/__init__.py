@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 
 def _none() -> dict[str, tuple[str, ...]]:
@@ -25,6 +25,9 @@ class Lexicon:
     code: str
     styles: Mapping[str, tuple[str, ...]] = field(default_factory=_none)
     """Style key -> phrases naming it ("pintura al oleo" -> oil_painting)."""
+    weak: tuple[str, ...] = ()
+    """Style phrases that only decide the style when nothing stronger is named ("bosque"
+    beside "reina elfa" is where, not which preset), like English's ``WEAK_PHRASES``."""
     stems: Mapping[str, tuple[str, ...]] = field(default_factory=_none)
     """Style key -> word beginnings that name it inside a compound ("hochzeit" in
     "Hochzeitsporträt"), for languages that glue nouns together."""
@@ -59,6 +62,9 @@ class Lexicon:
     unsure: tuple[str, ...] = ()
     """"I don't know what to pick": help unless something is asked for."""
     greetings: tuple[str, ...] = ()
+    laughs: tuple[str, ...] = ()
+    """Regexes for laughter however long it is typed ("(?:ha){2,}", "ㅋ{2,}"): chat. Latin ones
+    are matched as whole words of the normalized text."""
     not_expressions: tuple[str, ...] = ()
     """Chat holding an expression word: Japanese "いいじゃん笑" is "lol", not a smile."""
     thanks: tuple[str, ...] = ()
@@ -70,6 +76,9 @@ class Lexicon:
     series: tuple[str, ...] = ()
     negations: tuple[str, ...] = ()
     """Words ruling out what follows in their clause ("no quiero", "kein")."""
+    not_negations: tuple[str, ...] = ()
+    """Phrases that hold a negation word but rule nothing out ("не могли бы вы" is "could
+    you", "nicht schlecht" praise), like English's "not sure"."""
     post_negations: tuple[str, ...] = ()
     """Words ruling out what comes just before them ("아니고", "じゃなくて", "말고")."""
     negation_ends: tuple[str, ...] = ()
@@ -78,6 +87,9 @@ class Lexicon:
     """Words listing pictures ("y", "und", "이랑"): two styles joined by one are a series."""
     numbers: Mapping[str, int] = field(default_factory=dict)
     """Number words that count pictures when a picture noun or style follows (never "a")."""
+    units: tuple[str, ...] = ()
+    """Words after a number that make it a price, an age, a time or a size, not a count of
+    pictures ("5 dólares", "ma fille de 5 ans", "5 лет")."""
     counters: tuple[str, ...] = ()
     """Counter words after a number ("枚", "장", "tấm")."""
     numbers_alone: Mapping[str, int] = field(default_factory=dict)
@@ -102,6 +114,24 @@ class Lexicon:
     """A whole message that only says stop (followups)."""
     go_on: tuple[str, ...] = ()
     """Answers meaning "go ahead" to a photo warning (followups)."""
+
+
+def extended(base: Lexicon, **more: object) -> Lexicon:
+    """``base`` with more phrases: tuple fields joined, mapping fields merged key by key
+    (a language module can keep a block of words filled in later beside its first one)."""
+    changes: dict[str, object] = {}
+    for name, extra in more.items():
+        old = getattr(base, name)
+        if isinstance(old, tuple):
+            changes[name] = tuple(dict.fromkeys((*old, *extra)))  # type: ignore[misc]
+        elif isinstance(extra, Mapping) and all(isinstance(v, int) for v in extra.values()):
+            changes[name] = {**old, **extra}
+        else:
+            merged = {key: tuple(phrases) for key, phrases in old.items()}
+            for key, phrases in extra.items():  # type: ignore[attr-defined]
+                merged[key] = tuple(dict.fromkeys((*merged.get(key, ()), *phrases)))
+            changes[name] = merged
+    return replace(base, **changes)  # type: ignore[arg-type]
 
 
 CODES: tuple[str, ...] = ("en", "zh", "es", "pt", "fr", "de", "it", "ru", "ja", "ko", "vi", "id")
