@@ -282,7 +282,8 @@ LEXICON = Lexicon(
         "model nao", "nhung kieu nao", "lam duoc nhung gi", "lam nhung gi", "co the lam gi",
         "huong dan", "cach su dung", "cach lam", "toi da", "duoc may anh", "may anh",
         "bao nhieu anh", "ai tao ra", "ai tao", "ai lam", "ai phat trien", "ai viet",
-        "dung de train", "train ai", "huan luyen ai", "huan luyen",
+        "dung de train", "train ai", "huan luyen ai", "huan luyen", "bot gi", "la bot gi",
+        "day la gi", "cai nay la gi", "bot nay la gi", "la cai gi",
     ),
     greetings=(
         "khoe khong", "dao nay khoe khong", "ban khoe khong", "the nao roi", "tam biet",
