@@ -21,7 +21,6 @@ from bot.web.sender import WebFeed, media_dir
 from core.chat import ChatTarget
 from worker import shared_files
 from worker.chain import early_wake_key
-from worker.finishing import UPSTREAM
 from worker.queue import person_key, request_key
 from worker.records import Records
 from worker.redis_conn import key, text
@@ -66,7 +65,6 @@ def _forget_upstream_links(client: redis.Redis, person_id: str) -> set[str]:
         request_id = str((record.json("handle") or {}).get("request_id") or "")
         if request_id:
             client.delete(request_key(request_id), early_wake_key(request_id))
-        client.srem(UPSTREAM, record_id)
     return ids
 
 

@@ -174,18 +174,25 @@ def test_forget_deletes_the_persons_records_and_pictures(
 
 
 def test_fals_webhook_wakes_a_running_generation_for_an_early_poll(
-    queue: GenerationQueue, redis_client: redis.Redis, fal: FakeFalQueue, reference: str, start  # noqa: F811
+    queue: GenerationQueue, redis_client: redis.Redis, fal: FakeFalQueue, reference: str,  # noqa: F811
+    env: dict[str, str], tmp_path: Path,  # noqa: F811
 ) -> None:
+    from tests.fakes.worker_process import workers
+
     fal.run_seconds = 30.0
-    start()
-    ticket = queue.enqueue(PERSON, [nano()], reference=reference)
-    gen_id = ticket.generation_ids[0]
-    wait_for(lambda: any(r.status_calls for r in fal.requests.values()), what="a poll")
-    request_id = Records(redis_client).gen(gen_id).json("handle")["request_id"]
-    assert queue.wake("unknown-request") is False
-    fal.complete(request_id)
-    assert queue.wake(request_id) is True
-    wait_for(lambda: images_sent(redis_client), timeout=5, what="the woken delivery")
+    # The request id's mapping is written only when fal is given a webhook (PUBLIC_URL); the
+    # fake's own call to it goes to a closed loopback port, never out.
+    fal.webhook_base = "http://127.0.0.1:9"
+    with workers({**env, "PUBLIC_URL": "https://bot.example.com"}, tmp_path) as start:  # noqa: F811
+        start()
+        ticket = queue.enqueue(PERSON, [nano()], reference=reference)
+        gen_id = ticket.generation_ids[0]
+        wait_for(lambda: any(r.status_calls for r in fal.requests.values()), what="a poll")
+        request_id = Records(redis_client).gen(gen_id).json("handle")["request_id"]
+        assert queue.wake("unknown-request") is False
+        fal.complete(request_id)
+        assert queue.wake(request_id) is True
+        wait_for(lambda: images_sent(redis_client), timeout=5, what="the woken delivery")
 
 
 def test_forget_while_generating_upstream_saves_and_sends_nothing_when_fal_finishes(

@@ -82,9 +82,11 @@ def is_free(model: Model) -> bool:
 # -- submit ---------------------------------------------------------------------------------
 
 
-async def submit(ctx: WorkerContext, gen_id: str, record: Record | None = None) -> None:
+async def submit(ctx: WorkerContext, gen_id: str, record: Record | None = None,
+                 claimed_at: float | None = None) -> None:
     """Submit one queued generation (the sweep runs it as soon as it is due, with the record
-    it just read), when one of the process's submit slots is free."""
+    it just read and when its claim pushed the due score a poll lease ahead), when one of the
+    process's submit slots is free."""
     slots = ctx.submit_slots()
     if slots.locked():
         record = None  # it waits its turn: read it again then (it may be cancelled by then)
@@ -94,10 +96,22 @@ async def submit(ctx: WorkerContext, gen_id: str, record: Record | None = None) 
             # the claim's lease (and not on this process's closing HTTP client).
             ctx.redis.zadd(DUE, {gen_member(gen_id): now()}, xx=True)
             return
-        await _submit(ctx, gen_id, record)
+        await _submit(ctx, gen_id, record, claimed_at)
 
 
-async def _submit(ctx: WorkerContext, gen_id: str, record: Record | None) -> None:
+def _claim_covers(ctx: WorkerContext, claimed_at: float | None) -> bool:
+    """Whether the sweep's claim still leases this generation's due entry long enough that a
+    step needs not write its own (two ``ZADD`` a submit): the claim is fresh (a third of a poll
+    lease, the renewals' period) and no longer than a submit's lease, so the sweep looks no
+    later than the submit's own lease would have it (``take_over`` then answers "alive" from
+    ``lease_until``, renewed while the request is on the wire)."""
+    timing = ctx.timing
+    return (claimed_at is not None and timing.poll_lease_s <= timing.submit_lease_s
+            and now() - claimed_at < timing.poll_lease_s / 3)
+
+
+async def _submit(ctx: WorkerContext, gen_id: str, record: Record | None,
+                  claimed_at: float | None = None) -> None:
     records = Records(ctx.redis)
     record = record if record is not None else records.gen(gen_id)
     if record is None or record.state != "queued":
@@ -127,7 +141,8 @@ async def _submit(ctx: WorkerContext, gen_id: str, record: Record | None) -> Non
     begun = Steps(ctx.redis).start_submit(
         record, token, attempts, started, lease_until, now(), paid=not is_free(model),
         amount_usd=model.price_usd * job.count, budget_usd=ctx.settings.daily_budget_usd,
-        pool_budget_usd=ctx.settings.web_daily_budget_usd)
+        pool_budget_usd=ctx.settings.web_daily_budget_usd,
+        set_due=not _claim_covers(ctx, claimed_at))
     if begun.outcome < 0:
         return  # cancelled, or another process's submit
     if begun.outcome == 0:
@@ -141,13 +156,15 @@ async def _submit(ctx: WorkerContext, gen_id: str, record: Record | None) -> Non
     # while on the wire, however long fal takes to answer.
     ctx.submitting.hold(gen_id, token)
     try:
-        await _submit_owned(ctx, record, token, attempts, model, provider, job, begun.ack)  # type: ignore[arg-type]
+        await _submit_owned(ctx, record, token, attempts, model, provider, job, begun.ack,  # type: ignore[arg-type]
+                            claimed_at)
     finally:
         ctx.submitting.let_go(gen_id)
 
 
 async def _submit_owned(ctx: WorkerContext, record: Record, token: str, attempts: int,
-                        model: Model, provider: Provider, job: ProviderJob, ack: str | None) -> None:
+                        model: Model, provider: Provider, job: ProviderJob, ack: str | None,
+                        claimed_at: float | None = None) -> None:
     gen_id = record.id
     ledger = Ledger(ctx.redis)
     try:
@@ -176,17 +193,23 @@ async def _submit_owned(ctx: WorkerContext, record: Record, token: str, attempts
     if submitted.images is not None:
         # The images are in hand and only here: no status call may race this worker to them
         # (a poll would fetch from a provider that keeps nothing). Claim the fetch step now.
-        state, due = "fetching", now() + max(ctx.timing.submit_lease_s, ctx.timing.poll_lease_s)
+        due: float | None = now() + max(ctx.timing.submit_lease_s, ctx.timing.poll_lease_s)
+        state = "fetching"
     else:
-        # This process polls it from its own clock (worker/owned.py); pb:due holds the lease.
-        state, due = "submitted", now() + ctx.timing.poll_lease_s
+        # This process polls it from its own clock (worker/owned.py); pb:due holds the lease
+        # (the claim's, while fresh: the owned polls' renewal pushes it on).
+        state = "submitted"
+        due = None if _claim_covers(ctx, claimed_at) else now() + ctx.timing.poll_lease_s
     submitted_at = now()
     handle_json = _json(handle.to_dict())
     # One script: the handle (fal has charged for it: retried through a Redis restart), the
-    # booking settled to the answer's cost, in flight, and the webhook's request-id mapping.
+    # booking settled to the answer's cost, in flight, and the webhook's request-id mapping
+    # (only when fal was given a webhook: without one nothing reads it, two commands saved).
+    hooked = job.webhook_url is not None
     done = await persist(lambda: Steps(ctx.redis).submitted(
         gen_id, token, state, due, handle_json, submitted_at, cost, model.key,
-        key("req", handle.request_id), early_wake_key(handle.request_id),
+        key("req", handle.request_id) if hooked else None,
+        early_wake_key(handle.request_id) if hooked else None,
         record_ttl_s(ctx.settings.retention_days)))
     if not done.written:
         # Cancelled (or given up) while we were submitting: keep the handle, stop upstream.
@@ -201,9 +224,12 @@ async def _submit_owned(ctx: WorkerContext, record: Record, token: str, attempts
         name = "portraitbot_spend_usd_total" if done.change_usd > 0 else "portraitbot_spend_refunded_usd_total"
         ctx.tally.count(name, {"model": model.key}, abs(done.change_usd))
     if submitted.images is None:
-        light = Record(gen_id, {"state": "submitted", "model": model.key, "submitted_at": repr(submitted_at),
-                                "handle": handle_json, "polls": "0"})
-        ctx.owned.own(light, submitted_at + ctx.timing.first_poll_delay(model.latency_s), 0)
+        # The whole record, as the two scripts left it, is kept between polls: a finished
+        # poll needs no read (the end's compare-and-set on state and token still decides).
+        kept = Record(gen_id, {**record.fields, "state": "submitted", "token": token,
+                               "attempts": str(attempts), "submitted_at": repr(submitted_at),
+                               "handle": handle_json, "polls": "0"})
+        ctx.owned.own(kept, submitted_at + ctx.timing.first_poll_delay(model.latency_s), 0)
     if done.woke:
         # fal finished and called the webhook before its submit answer reached us: poll now.
         ctx.redis.zadd(DUE, {gen_member(gen_id): now()}, xx=True)
@@ -267,19 +293,17 @@ def record_count(record: Record) -> int:
 # -- poll and fetch (run by the sweep) -------------------------------------------------------
 
 
-POLL_FIELDS = ("state", "model", "handle", "submitted_at", "polls")
-"""What a status call needs of a record (the sweep reads only these for a poll)."""
-KEPT_FIELDS = (*POLL_FIELDS, "not_done_at")
-"""Kept in memory between polls: the poll's fields and when it last said "not done"."""
 
 
 async def poll(ctx: WorkerContext, light: Record, polls_before: int | None = None) -> None:
     """One status call for a submitted generation; reschedule it, or fetch the result.
 
-    ``light`` may hold only ``POLL_FIELDS``; the whole record is read when the generation
-    leaves this step (done, failed, timed out). The next poll is this process's own
-    (``worker/owned.py``: no Redis command until then; ``pb:due`` holds its lease), and the
-    poll count is written when the generation moves on."""
+    ``light`` is the record as this process last knew it (kept in memory since its submit or
+    takeover, or only the poll's fields: then the whole record is read when the generation
+    leaves this step). The next poll is this process's own (``worker/owned.py``: no Redis
+    command until then; ``pb:due`` holds its lease), and the poll count is written when the
+    generation moves on. A generation cancelled or forgotten meanwhile loses the end's
+    compare-and-set, and what was fetched for it is deleted (``finish``)."""
     model = model_of(light)
     provider = ctx.providers.get(model.provider)
     handle = Handle.from_dict(light.json("handle"))
@@ -315,9 +339,9 @@ async def poll(ctx: WorkerContext, light: Record, polls_before: int | None = Non
         # Fetched straight away, no "fetching" step first: the lease this poll runs under
         # covers the download, and the move to delivering is the compare-and-set (a second
         # poller, after a wake-up or a takeover, fetches the same files and loses it).
-        whole = Records(ctx.redis).gen(light.id)
-        if whole is None or whole.state not in ("submitted", "running"):
-            return  # cancelled or forgotten since its last poll: nothing is fetched or saved
+        whole = _whole(ctx, light)
+        if whole.state not in ("submitted", "running"):
+            return  # read again (not kept whole): cancelled or forgotten since
         try:
             images = await provider.result(handle)
         except TransientUpstreamError:
@@ -345,13 +369,13 @@ async def poll(ctx: WorkerContext, light: Record, polls_before: int | None = Non
 def _whole(ctx: WorkerContext, record: Record) -> Record:
     """The whole record, when a step needs more than the poll's fields."""
     if "request" in record.fields:
-        return record  # read whole already (the sweep's takeover)
-    return Records(ctx.redis).gen(record.id) or record
+        return record  # kept whole since its submit, or read whole (the sweep's takeover)
+    return Records(ctx.redis).gen(record.id) or Record(record.id, {})
 
 
 def _light(record: Record) -> Record:
-    """Only the poll's fields, kept in memory between polls."""
-    return Record(record.id, {k: v for k, v in record.fields.items() if k in KEPT_FIELDS})
+    """The record kept in memory until the next poll (a copy: ``not_done_at`` is added)."""
+    return Record(record.id, dict(record.fields))
 
 
 async def _timed_out(ctx: WorkerContext, record: Record, provider: Provider | None,

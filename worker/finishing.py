@@ -5,13 +5,16 @@ quota given back and its group told."""
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
+from pathlib import Path
 from typing import Any
 
 from core.request import GenerationRequest
 from engine import idfinish
 from engine.idfinish import is_id_request
 from engine.providers.base import OutputImage
+from worker import shared_files
 from worker.context import WorkerContext
 from worker.delivery import deliver_claimed, group_item_finished
 from worker.ledger import Ledger
@@ -19,7 +22,7 @@ from worker.likeness import gate
 from worker.outputs import save_images
 from worker.records import WAITING, Record, Records, encode, gen_key, gen_member, new_id, now
 from worker.redis_conn import key
-from worker.steps import UPSTREAM, Steps
+from worker.steps import Steps
 
 log = logging.getLogger(__name__)
 
@@ -70,12 +73,23 @@ async def finish(
         record, from_states, expect_token, group_token, now() + ctx.timing.deliver_lease_s,
         {**encoded, "state": "delivering"})
     if not moved:
+        _drop_unless_kept(ctx, record.id, paths)
         return
     finished = Record(record.id, {**record.fields, "state": "delivering", **encoded})
     if claimed and group is not None:
         await deliver_claimed(ctx, group, [finished], group_token)
     elif group is not None and group.state == "active":
         await group_item_finished(ctx, record["group"], finished)  # a series: the last one sends
+
+
+def _drop_unless_kept(ctx: WorkerContext, gen_id: str, paths: list[Path]) -> None:
+    """A finish that lost its compare-and-set: the generation was cancelled or forgotten
+    meanwhile (keep nothing of it), or another poller finished it first with the same file
+    names (keep them: they are its outputs)."""
+    outputs = ctx.redis.hget(gen_key(gen_id), "outputs")
+    if outputs and set(json.loads(outputs)) >= {str(p) for p in paths}:
+        return
+    shared_files.current().delete(paths)
 
 
 async def fail(
@@ -89,7 +103,6 @@ async def fail(
         error_params=params, finished_at=now(), due=(gen_member(record.id), None),
     ):
         log.info("generation %s failed: %s", record.id, message_id)
-        ctx.redis.srem(UPSTREAM, record.id)
         ctx.redis.set(key(LAST_FAILED, record["person_id"]), record.id, ex=7 * 24 * 3600)
         Ledger.tally_outcome(ctx.tally, record["model"], "failed")
         ctx.tally.flush(ctx.redis)  # at once unless written within the last half second

@@ -23,35 +23,43 @@ local active = redis.call('SCARD', KEYS[1])
 if active >= tonumber(ARGV[1]) then return {'quota.active_limit', active, 0} end
 local images = tonumber(ARGV[4])
 local estimate = tonumber(ARGV[6])
-local used = tonumber(redis.call('GET', KEYS[2]) or '0')
 local limit = tonumber(ARGV[2])
 local address_limit = tonumber(ARGV[8])
+local used = tonumber(redis.call('INCRBY', KEYS[2], images)) - images
+if used == 0 then redis.call('EXPIRE', KEYS[2], ARGV[7]) end
 local address_used = 0
-if address_limit > 0 then address_used = tonumber(redis.call('GET', KEYS[4]) or '0') end
-if limit > 0 and used + images > limit then return {'quota.daily_limit', used, address_used} end
-if address_limit > 0 and address_used + images > address_limit then
-  return {'quota.address_limit', used, address_used}
+if address_limit > 0 then
+  address_used = tonumber(redis.call('INCRBY', KEYS[4], images)) - images
+  if address_used == 0 then redis.call('EXPIRE', KEYS[4], ARGV[7]) end
 end
-local budget = tonumber(ARGV[5])
-if budget > 0 and tonumber(redis.call('HGET', KEYS[3], 'total') or '0') + estimate > budget then
-  return {'quota.budget_exhausted', used, address_used}
+local refused = false
+if limit > 0 and used + images > limit then refused = 'quota.daily_limit'
+elseif address_limit > 0 and address_used + images > address_limit then refused = 'quota.address_limit'
+else
+  local budget = tonumber(ARGV[5])
+  if budget > 0 and tonumber(redis.call('HGET', KEYS[3], 'total') or '0') + estimate > budget then
+    refused = 'quota.budget_exhausted'
+  end
+  local pool_budget = tonumber(ARGV[10])
+  if not refused and ARGV[9] ~= '' and pool_budget > 0 then
+    local pool_spent = tonumber(redis.call('HGET', KEYS[3], 'pool:' .. ARGV[9]) or '0')
+    if pool_spent + estimate > pool_budget then refused = 'quota.budget_exhausted' end
+  end
 end
-local pool_budget = tonumber(ARGV[10])
-if ARGV[9] ~= '' and pool_budget > 0 then
-  local pool_spent = tonumber(redis.call('HGET', KEYS[3], 'pool:' .. ARGV[9]) or '0')
-  if pool_spent + estimate > pool_budget then return {'quota.budget_exhausted', used, address_used} end
+if refused then
+  redis.call('DECRBY', KEYS[2], images)
+  if address_limit > 0 then redis.call('DECRBY', KEYS[4], images) end
+  return {refused, used, address_used}
 end
 redis.call('SADD', KEYS[1], ARGV[3])
-if redis.call('INCRBY', KEYS[2], images) == images then redis.call('EXPIRE', KEYS[2], ARGV[7]) end
-if address_limit > 0 then
-  if redis.call('INCRBY', KEYS[4], images) == images then redis.call('EXPIRE', KEYS[4], ARGV[7]) end
-end
 return {'', used, address_used}
 """
 """Check every limit and reserve in one step. KEYS: the person's active set, their daily count,
 the day's cost hash, the client address's daily count (the web chat). A pool (``web``) has its
 own share of the budget, ``pool:<name>`` in the cost hash. A daily count gets its lifetime when
-this reservation made it (its value is then just these images), not at every reservation."""
+this reservation made it (its value is then just these images), not at every reservation. The
+counts are added first and taken back on a refusal (one command less than a read and an add
+when it is granted, one more when refused; nobody sees the difference inside the script)."""
 
 
 # Booking a generation's expected cost before its submit is part of the submit's own script
@@ -146,10 +154,11 @@ class Ledger:
     def reserve(
         self, person_id: str, group_id: str, images: int, estimate_usd: float, limits: Limits,
         on: str | None = None, *, client: str = "", pool: str = "",
-    ) -> tuple[str | None, int]:
+    ) -> tuple[str | None, int, bool]:
         """Reserve an active slot and ``images`` of the day's quota (the person's, and the client
         address's when ``client`` is given): (the refusal's message id or None, images the person
-        may still start that day under the limits that apply)."""
+        may still start that day under the limits that apply, whether this is the person's first
+        reservation that day)."""
         address_limit = limits.address_limit if client else 0
         daily = daily_key(person_id, on)
         refused, used, address_used = self._reserve(
@@ -163,7 +172,7 @@ class Ledger:
         )
         lefts = [limit - int(count) for limit, count in
                  ((limits.daily_limit, used), (address_limit, address_used)) if limit > 0]
-        return text(refused) or None, max(0, min(lefts)) if lefts else 0
+        return text(refused) or None, max(0, min(lefts)) if lefts else 0, int(used) == 0
 
     def give_back(self, gen_id: str) -> int:
         """The generation failed, expired or was cancelled: its images count no more against

@@ -29,7 +29,6 @@ from worker import metrics, shared_files
 from worker.context import WorkerContext
 from worker.outputs import save_images
 from worker.records import Record, Records, gen_key, gen_member, now
-from worker.redis_conn import key
 
 log = logging.getLogger(__name__)
 
@@ -141,7 +140,6 @@ async def gate(
             due=(gen_member(record.id), now()),
         ):
             log.info("generation %s looks unlike the person (%.2f): one more attempt", record.id, best)
-            ctx.redis.srem(key("upstream"), record.id)
         return None
     count = len(images)
     for path, old in prior:

@@ -22,10 +22,11 @@ from core.request import GenerationRequest
 from core.settings import Settings
 from engine import calls
 from worker import rqueue, shared_files
+from worker.alive import in_flight
 from worker.billing import Billing
 from worker.chain import EARLY_WAKE_TTL_S, early_wake_key
 from worker.credits import Credits
-from worker.finishing import LAST_FAILED, UPSTREAM
+from worker.finishing import LAST_FAILED
 from worker.ledger import Ledger, Limits, day, hours_to_reset, seconds_to_reset
 from worker.records import (
     ACTIVE,
@@ -47,6 +48,9 @@ SUBMIT_STEP_S = 0.05
 """Seconds of queue wait counted per generation ahead, for the ETA (submits are short)."""
 ANONYMOUS_POOL = "web"
 """The channel whose people are anonymous (a cookie each): its own budget share and address limit."""
+PERSON_SET_SLACK_S = 86400
+"""Seconds the person's set of records outlives its lifetime, set at their first request of a
+UTC day: it then outlives every record enqueued that day (one EXPIRE a day, not a request)."""
 GROUP_BACKSTOP_S = 120.0
 """The sweep re-checks a group this long after it could at the latest have finished."""
 
@@ -146,7 +150,7 @@ class GenerationQueue:
         if held is not None:
             limits = replace(limits, daily_limit=0)  # they pay for each picture: no daily cap
         try:
-            refused, left = self.ledger.reserve(person, group_id, images, estimate, limits, today,
+            refused, left, first_today = self.ledger.reserve(person, group_id, images, estimate, limits, today,
                                                 client=client, pool=pool)
         except Exception:
             if held is not None:
@@ -184,6 +188,7 @@ class GenerationQueue:
             for index, (gen_id, request, model) in enumerate(zip(gen_ids, requests, models, strict=True)):
                 pipe.hset(gen_key(gen_id), mapping={
                     "id": gen_id, "person_id": person, "group": group_id, "index": index,
+                    "items": len(gen_ids),
                     "target": encode(target.to_dict()), "request": encode(request.to_dict()),
                     "model": model.key, "reference": reference or "", "state": "queued",
                     "references": encode(list(references)) if reference and len(references) > 1 else "",
@@ -199,7 +204,9 @@ class GenerationQueue:
             pipe.zadd(DUE, {**{gen_member(gen_id): created for gen_id in gen_ids},
                             group_member(group_id): latest_end})
             pipe.sadd(person_key(person), *(f"gen:{g}" for g in gen_ids), f"grp:{group_id}")
-            pipe.expire(person_key(person), kept)
+            if first_today:
+                # Once a day, not per request: a day longer than any record enqueued today.
+                pipe.expire(person_key(person), kept + PERSON_SET_SLACK_S)
             pipe.zrank(WAITING, gen_ids[0])  # the queue position, in the same round trip
             rank = pipe.execute()[-1]
         ahead = int(rank) if isinstance(rank, int) else 0
@@ -224,7 +231,6 @@ class GenerationQueue:
                                        finished_at=now(), due=(gen_member(item.id), None)):
                 cancelled += 1
                 self.redis.zrem(WAITING, item.id)
-                self.redis.srem(UPSTREAM, item.id)
                 self.ledger.record_outcome(item["model"], "cancelled")
                 self.ledger.give_back(item.id)
                 if not self.redis.hget(gen_key(item.id), "submit_sent_at"):
@@ -311,7 +317,7 @@ class GenerationQueue:
             "budget_usd_daily": self.settings.daily_budget_usd,
             "queue_depth": rqueue.depth(self.redis),
             "waiting": int(self.redis.zcard(WAITING)),
-            "in_flight": int(self.redis.scard(UPSTREAM)),
+            "in_flight": in_flight(self.redis),
         }
         for name, value in sorted(outcomes.items()):
             model, _, what = name.partition(":")

@@ -20,10 +20,7 @@ from worker.days import DAY_KEY_TTL_S, day
 from worker.ledger import cost_key
 from worker.metrics import Tally
 from worker.records import DUE, WAITING, Record, gen_key, gen_member, group_key, group_member
-from worker.redis_conn import key, text
-
-UPSTREAM = key("upstream")
-"""Set of generation ids currently accepted upstream (for /stats "in flight")."""
+from worker.redis_conn import text
 
 _START_SUBMIT = """
 local r = redis.call('HMGET', KEYS[1], 'state', 'booked_usd', 'settled_usd', 'pool')
@@ -54,10 +51,10 @@ if ARGV[7] == '1' and not (r[2] and not r[3]) then
   booked = 2
 end
 redis.call('HSET', KEYS[1], unpack(fields))
-redis.call('ZADD', KEYS[2], ARGV[2], ARGV[1])
+if ARGV[16] == '1' then redis.call('ZADD', KEYS[2], ARGV[2], ARGV[1]) end
 redis.call('ZREM', KEYS[3], ARGV[14])
 local ack = false
-if redis.call('HSETNX', KEYS[5], 'shown_generating', 1) == 1 then
+if ARGV[15] == 'first' or (ARGV[15] == 'once' and redis.call('HSETNX', KEYS[5], 'shown_generating', 1) == 1) then
   ack = redis.call('HGET', KEYS[5], 'ack') or ''
 end
 return {booked, 0, ack}
@@ -67,7 +64,10 @@ lease, out of the waiting line, and the group's "generating" mark (with its ackn
 id when this is the first): {-1 not ours | 0 over the cap (nothing written) | 1 an earlier
 booking kept | 2 booked now, 0, ack or false}. KEYS gen, due, waiting, the day's cost hash,
 group. ARGV member, lease end, token, attempts, started, sent at, paid (1/0), budget, amount,
-model, day TTL, day, pool budget, gen id."""
+model, day TTL, day, pool budget, gen id, how "generating" is shown ('first': this is the
+group's only item's first submit, show it; 'never': its later attempt, shown already; 'once':
+several items, the first to submit shows it, marked on the group), whether the lease is the
+due entry's score too (1/0: not when the sweep's fresh claim leases it)."""
 
 _SUBMITTED = """
 local r = redis.call('HMGET', KEYS[1], 'state', 'token', 'booked_usd', 'settled_usd', 'booked_day', 'pool')
@@ -88,20 +88,19 @@ elseif (r[3] and not r[4]) or (not r[3] and tonumber(ARGV[7]) ~= 0) then
   settle_later = 1
 end
 redis.call('HSET', KEYS[1], unpack(fields))
-redis.call('ZADD', KEYS[2], ARGV[4], ARGV[3])
-redis.call('SADD', KEYS[4], ARGV[10])
+if ARGV[4] ~= '' then redis.call('ZADD', KEYS[2], ARGV[4], ARGV[3]) end
 local woke = 0
-if #KEYS >= 6 then
-  redis.call('SET', KEYS[5], ARGV[10], 'EX', ARGV[11])
-  woke = redis.call('DEL', KEYS[6])
+if #KEYS >= 5 then
+  redis.call('SET', KEYS[4], ARGV[10], 'EX', ARGV[11])
+  woke = redis.call('DEL', KEYS[5])
 end
 return {1, delta, settle_later, woke}
 """
 """submitting -> submitted (or fetching) with the handle, the booking settled to the answer's
-cost, in flight, and (with fal's webhook) the request id's mapping: {1 written | 0 not ours,
+cost, and (with fal's webhook) the request id's mapping: {1 written | 0 not ours,
 the settled change or false, 1 when the booking must be settled apart (another day's, or none),
-1 when fal's webhook came before this answer}. KEYS gen, due, the day's cost hash, in flight,
-[request key, early-wake key]. ARGV token, state, member, due, handle, submitted at, cost,
+1 when fal's webhook came before this answer}. KEYS gen, due, the day's cost hash,
+[request key, early-wake key]. ARGV token, state, member, due (empty: left as it is), handle, submitted at, cost,
 model, day, gen id, [request key TTL]."""
 
 _FINISHED = """
@@ -114,7 +113,6 @@ local at = 4 + tonumber(ARGV[3])
 if ARGV[at] ~= '' and r[2] ~= ARGV[at] then return false end
 redis.call('HSET', KEYS[1], unpack(ARGV, at + 3, #ARGV))
 redis.call('ZREM', KEYS[2], 'gen:' .. ARGV[1])
-redis.call('SREM', KEYS[4], ARGV[1])
 local group = redis.call('HGETALL', KEYS[3])
 if #group == 0 then return {0} end
 local state, gens = '', ''
@@ -127,10 +125,10 @@ redis.call('ZADD', KEYS[2], ARGV[at + 2], 'grp:' .. ARGV[2])
 return {1, group}
 """
 """The generation's move to ``delivering`` (a compare-and-set on its state and token, its due
-entry and in-flight mark gone) and, when it is its group's only item and the group is still
+entry gone) and, when it is its group's only item and the group is still
 active, the group's ``active -> sending`` under a new token with its delivery lease: false
 (not ours), {0} (no group), {0, group} (the group is not this script's to send: several items,
-or ended), {1, group} (claimed; the group as it was before). KEYS gen, due, group, in flight.
+or ended), {1, group} (claimed; the group as it was before). KEYS gen, due, group.
 ARGV gen id, group id, n, the from states, expected token, group token, group lease end, the fields to write."""
 
 
@@ -160,6 +158,14 @@ that were delivering marked delivered (or failed), its person's active slot free
 process's pending counters (``worker/metrics.py: Tally``) when due. KEYS group, due, the
 person's active set, the items. ARGV token, group member, item state, n fields, the fields,
 n items, their delivered_at, n counts, (key, field, amount)…, then (key, lifetime)…"""
+
+
+def generating_note(record: Record, attempts: int) -> str:
+    """Whose submit shows "Generating…" (``_START_SUBMIT``'s last argument): a group of one
+    item needs no mark on the group (two commands), its first attempt simply shows it."""
+    if record["items"] != "1":
+        return "once"  # several items, or a record from before ``items``
+    return "first" if attempts == 1 else "never"
 
 
 @dataclass(frozen=True)
@@ -193,21 +199,23 @@ class Steps:
 
     def start_submit(self, record: Record, token: str, attempts: int, started: float,
                      lease_until: float, sent_at: float, *, paid: bool, amount_usd: float,
-                     budget_usd: float, pool_budget_usd: float) -> Started:
+                     budget_usd: float, pool_budget_usd: float, set_due: bool = True) -> Started:
         today = day()
         outcome, _, ack = self._start(
             keys=[gen_key(record.id), DUE, WAITING, cost_key(today), group_key(record["group"])],
             args=[gen_member(record.id), repr(lease_until), token, attempts, repr(started),
                   repr(sent_at), "1" if paid else "0", budget_usd, repr(amount_usd), record["model"],
-                  DAY_KEY_TTL_S, today, pool_budget_usd, record.id])
+                  DAY_KEY_TTL_S, today, pool_budget_usd, record.id, generating_note(record, attempts),
+                  "1" if set_due else "0"])
         return Started(int(outcome), None if ack is None else text(ack))
 
-    def submitted(self, gen_id: str, token: str, state: str, due: float, handle: str,
+    def submitted(self, gen_id: str, token: str, state: str, due: float | None, handle: str,
                   submitted_at: float, cost_usd: float, model: str, request_key: str | None,
                   early_wake_key: str | None, request_ttl_s: int) -> Submitted:
         today = day()
-        keys = [gen_key(gen_id), DUE, cost_key(today), UPSTREAM]
-        args: list[str | int | float] = [token, state, gen_member(gen_id), repr(due), handle,
+        keys = [gen_key(gen_id), DUE, cost_key(today)]
+        args: list[str | int | float] = [token, state, gen_member(gen_id),
+                                         "" if due is None else repr(due), handle,
                                          repr(submitted_at), repr(cost_usd), model, today, gen_id]
         if request_key is not None and early_wake_key is not None:
             keys += [request_key, early_wake_key]
@@ -224,7 +232,7 @@ class Steps:
                                  group_token, repr(group_lease_until)]
         for name, value in fields.items():
             args += [name, value]
-        answer = self._finished(keys=[gen_key(record.id), DUE, group_key(group_id), UPSTREAM],
+        answer = self._finished(keys=[gen_key(record.id), DUE, group_key(group_id)],
                                 args=args)
         if not answer:
             return False, None, False

@@ -49,8 +49,9 @@ REDIS_DOWN_WAIT_S = 1.0
 """Pause after a Redis error before the sweep tries again (Redis restarting)."""
 
 
-async def revisit(ctx: WorkerContext, member: str) -> None:
-    """Do whatever a due member needs now: poll, fetch, recover a dead step, expire, deliver."""
+async def revisit(ctx: WorkerContext, member: str, claimed_at: float | None = None) -> None:
+    """Do whatever a due member needs now: poll, fetch, recover a dead step, expire, deliver.
+    ``claimed_at``: when this sweep's claim pushed its due score a poll lease ahead."""
     records = Records(ctx.redis)
     kind, _, record_id = member.partition(":")
     if kind == "grp":
@@ -75,7 +76,7 @@ async def revisit(ctx: WorkerContext, member: str) -> None:
     elif state == "queued":
         # Due at once on enqueue, or a retry whose backoff ended: the sweep owns the submit.
         # submit() expires it instead when it waited too long.
-        await chain.submit(ctx, record.id, record)
+        await chain.submit(ctx, record.id, record, claimed_at)
     else:
         records.clear_due(member)
 
@@ -100,6 +101,10 @@ class Sweep:
         self._gone_at = -float(shared_files.GONE_CHECK_S)
         self.revisits = 0
 
+    def upstream(self) -> int:
+        """Generations of this process accepted upstream: polled from its clock, or polling now."""
+        return len(self.ctx.owned) + len(self.polls)
+
     async def run(self) -> None:
         timing = self.ctx.timing
         records = Records(self.ctx.redis)
@@ -112,6 +117,7 @@ class Sweep:
                 self._start(self._poll(light, polls), self.polls)
             room = min(timing.sweep_batch, timing.sweep_concurrency - len(self.tasks))
             claimed: list[str] = []
+            claimed_at = 0.0
             try:
                 self._schedule()
                 self._retain()
@@ -121,7 +127,8 @@ class Sweep:
                 self.ctx.tally.flush(self.ctx.redis)  # counters, every half second at most
                 # ... then what is due in pb:due: submits, takeovers, wake-ups, deliveries.
                 if room > 0 and time.monotonic() >= claim_at:
-                    claimed = records.claim_due(time.time(), room, timing.poll_lease_s)
+                    claimed_at = time.time()
+                    claimed = records.claim_due(claimed_at, room, timing.poll_lease_s)
                     full_claim = len(claimed) >= room
                     claim_at = time.monotonic() + (0.0 if full_claim else timing.sweep_tick_s)
             except redis.RedisError as error:
@@ -133,7 +140,7 @@ class Sweep:
                 await asyncio.sleep(REDIS_DOWN_WAIT_S)
                 continue
             for member in claimed:
-                self._start(self._one(member))
+                self._start(self._one(member, claimed_at))
             next_own = owned.next_at()
             wait = min(claim_at - time.monotonic(),
                        timing.sweep_tick_s if next_own is None else next_own - time.time())
@@ -172,9 +179,9 @@ class Sweep:
             # Not owned any more: its lease runs out and a sweep claims it again.
             log.exception("sweep: poll of %s failed; retried after its lease", light.id)
 
-    async def _one(self, member: str) -> None:
+    async def _one(self, member: str, claimed_at: float) -> None:
         try:
-            await revisit(self.ctx, member)
+            await revisit(self.ctx, member, claimed_at)
             self.revisits += 1
         except Exception:
             # The member stays claimed until its lease ends, then it is tried again.

@@ -104,7 +104,8 @@ def run_worker(
     install_channel_jobs(ctx)
     sweep = Sweep(ctx)
     sweep_done = ctx.spawn(sweep.run())
-    beat_done = ctx.spawn(beat(redis_client, sweep.stop, name))  # /healthz: alive while the loop runs
+    # /healthz: alive while the loop runs; /stats: how many it has upstream.
+    beat_done = ctx.spawn(beat(redis_client, sweep.stop, name, sweep.upstream))
     level = "DEBUG" if settings.log_level == "DEBUG" else "WARNING"
     try:
         while True:
