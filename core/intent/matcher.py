@@ -109,7 +109,7 @@ _LEXICON_KINDS: tuple[tuple[str, str], ...] = (
     ("unsure", "help:"), ("greetings", "talk:"), ("thanks", "praise:"),
     ("requests", "request:"), ("pictures", "photo:"), ("series", "series:"),
     ("fillers", "filler:"), ("quality", "quality:"), ("speed", "speed:"),
-    ("random_face", "random:"), ("not_expressions", "chat:"),
+    ("random_face", "random:"), ("not_expressions", "chat:"), ("mediums", "medium:"),
 )
 """Lexicon fields (``core.intent.lang``) and the hit label each phrase gets."""
 _LEXICON_MAPS: tuple[tuple[str, str], ...] = (

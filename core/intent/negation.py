@@ -53,6 +53,7 @@ _NEGATION = _bounded(words.NEGATIONS, _normalized("negations"))
 _NOT_NEGATION = _bounded(words.NOT_NEGATIONS, _normalized("not_negations"))
 _ENDS = re.compile(r"[,.;:!?，。；：！？、\n]|" + _bounded(words.NEGATION_ENDS,
                                                          _normalized("negation_ends")).pattern)
+_PAIRED = _bounded((), _normalized("paired_negations")) if every("paired_negations") else None
 _POST = _bounded((), _normalized("post_negations")) if every("post_negations") else None
 _INSTEAD = _bounded((), _normalized("instead"))
 _CLAUSE = re.compile(r"[,.;:!?，。；：！？、\n]")
@@ -65,8 +66,7 @@ def drop_negated(found: Found) -> Found:
     dropped: set[int] = set()
     smiles: set[int] = set()
     negated: list[tuple[int, int]] = []
-    for match in _NEGATION.finditer(text):
-        start, end = match.span()
+    for start, end in _negation_spans(text):
         if any(s <= start < e for s, e in excused):
             continue
         stop = _ENDS.search(text, end)
@@ -91,6 +91,22 @@ def drop_negated(found: Found) -> Found:
     hits = [replace(h, label=f"expr:{_SERIOUS}") if i in smiles else h
             for i, h in enumerate(found.hits) if i not in dropped]
     return Found(found.text, found.tokens, hits, negated=negated)
+
+
+def _negation_spans(text: str) -> list[tuple[int, int]]:
+    """Where negations start and end: each negation word, and the first of a paired word
+    written twice in one clause ("ni anime ni manga, algo vintage")."""
+    spans = [m.span() for m in _NEGATION.finditer(text)]
+    if _PAIRED is None:
+        return spans
+    seen: dict[tuple[int, str], tuple[int, int]] = {}
+    for match in _PAIRED.finditer(text):
+        key = (_clause_start(text, match.start()), match.group())
+        if key in seen:
+            spans.append(seen.pop(key))
+        else:
+            seen[key] = match.span()
+    return sorted(spans)
 
 
 def _clause_start(text: str, at: int) -> int:

@@ -32,6 +32,8 @@ UNIT_AFTER: frozenset[str] = frozenset({
 """A digit followed by one of these is a size, a time or a ratio, not a count."""
 
 _UNITS: frozenset[str] = frozenset(normalize(u) for u in every("units"))
+_OWNERS: frozenset[str] = frozenset(normalize(o) for o in every("owners"))
+_LAST_WORD = re.compile(r"([^\W\d_]+)\s*$")
 _NEXT_WORD = re.compile(r"\s*([^\W\d_]+)")
 
 
@@ -127,6 +129,12 @@ def _picture_word(word: str) -> bool:
                for stem in _PICTURE_STEMS)
 
 
+def _owned(text: str, start: int) -> bool:
+    """Whether a possessive of a lexicon comes right before ``start`` ("mis tres hijos")."""
+    match = _LAST_WORD.search(text, max(0, start - 30), start)
+    return bool(match and match.group(1) in _OWNERS)
+
+
 def lexicon_count(text: str, masked: list[tuple[int, int]],
                   pictures: frozenset[int]) -> int | None:
     """A count in another language: a number before a counter word, or a number word followed
@@ -141,7 +149,7 @@ def lexicon_count(text: str, masked: list[tuple[int, int]],
         if value and value > 1 and not is_masked(*match.span(1)):
             return clamp_count(value)
     for match in _NUMBER_WORD.finditer(text) if _NUMBER_WORD else ():
-        if is_masked(*match.span(1)):
+        if is_masked(*match.span(1)) or _owned(text, match.start(1)):
             continue
         stop = _CLAUSE_END.search(text, match.end())
         window = text[match.end():stop.start() if stop else len(text)]

@@ -527,7 +527,7 @@ LEXICON = extended(
                "ist das sicher", "datenschutz", "meine daten", "werden meine fotos gespeichert",
                "gespeichert", "speichert ihr meine", "geloscht", "welche stile",
                "welchen stil", "wer bist du", "bist du ein bot", "bist du ein mensch",
-               "welches modell", "welche modelle", "testen", "probeversion", "hilfe",
+               "welches modell", "welche modelle", "testen", "probeversion",
                "brauche hilfe", "wie schicke ich", "wie sende ich", "welches foto",
                "wie viele fotos", "geld zuruck", "zum ersten mal", "wie starte ich"),
     greetings=("alles fit", "alles klar bei dir", "was geht", "wie lauft s", "wie lauft es", "hallo", "hi", "hey", "moin", "servus", "gruss gott", "gruezi", "na", "na du",
@@ -577,4 +577,39 @@ LEXICON = extended(
     random_face=("erfundenen person", "erfundene person", "ausgedachte person", "ausgedachten person", "fiktiven person", "nicht existierende person", "nicht existierenden person", "zufalligen person", "zufalliges gesicht", "irgendein gesicht", "beliebiges gesicht", "jemand der nicht existiert",
                  "person die es nicht gibt", "generiertes gesicht", "fiktives gesicht",
                  "erfundene person", "zufallsperson", "zufalliges portrat"),
+)
+
+# Batch-13 work (general: help as "unsure", "weder X noch Y", half a dozen, possessives
+# before a number, politeness holding a "kein", looks the catalogue lacks, conjugated talk
+# verbs, dative and genitive forms).
+LEXICON = extended(
+    LEXICON,
+    styles={
+        "business_speech": ("kongress", "auf einem kongress", "praesentiere", "präsentiere",
+                            "präsentieren", "präsentation", "vor publikum",
+                            "halte einen vortrag"),
+        "hanfu": ("chinesischer tracht", "chinesischen tracht", "chinesische kleidung",
+                  "chinesischer kleidung", "chinesischen kleidung", "chinesisches gewand",
+                  "chinesischen gewand"),
+    },
+    mediums=("bleistift", "bleistiftzeichnung", "mit bleistift", "skizze", "kohlezeichnung",
+             "als zeichnung", "comicstil", "im comic stil", "mosaik", "buntglas",
+             "marmorstatue", "pixel art", "pixelkunst"),
+    unsure=("hilfe", "hilf mir", "ich brauche hilfe"),
+    negations=("weder",),
+    owners=("meine", "meinen", "meinem", "meiner", "unsere", "unseren", "unserer", "deine",
+            "deinen"),
+    numbers={"halbes dutzend": 6, "dutzend": 12},
+    not_negations=("wenn es keine umstände macht", "wenn es nicht zu viel verlangt ist",
+                   "falls es keine umstände macht", "wenn es keine mühe macht"),
+    fillers=("wenn es keine umstände macht", "wenn es nicht zu viel verlangt ist",
+             "falls es keine umstände macht", "vielen dank im voraus", "danke im voraus",
+             "im voraus"),
+    questions=("rechnung", "eine rechnung", "quittung", "welche auflösung",
+               "in welcher auflösung", "kann man die drucken", "kann ich die drucken",
+               "kann ich sie drucken"),
+    thanks=("verstanden", "ok verstanden", "genau das hab ich gesucht",
+            "genau das habe ich gesucht", "genau das wollte ich", "genau was ich wollte"),
+    cancel=("anders überlegt", "anders ueberlegt", "storniere", "stornieren", "storno"),
+    ratios={"16:9": ("panoramaformat", "im panoramaformat", "panorama")},
 )

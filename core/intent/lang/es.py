@@ -465,8 +465,8 @@ LEXICON = extended(
                "que estilos tienes", "que estilos hay", "cuantas fotos puedo", "como pago",
                "como se paga", "formas de pago", "metodos de pago", "tarjeta de credito", "paypal",
                "quien eres", "eres un bot", "eres humano", "eres una persona", "hablas espanol",
-               "que modelo", "que modelos", "prueba gratis", "cuanto me cobras", "ayuda",
-               "necesito ayuda", "que foto mando", "que foto necesitas", "que tengo que hacer",
+               "que modelo", "que modelos", "prueba gratis", "cuanto me cobras",
+               "que foto mando", "que foto necesitas", "que tengo que hacer",
                "cuantas fotos necesitas", "como subo mi foto", "cuanto es", "me cobran",
                "aceptan tarjeta", "se puede", "puedes hacer fotos", "que tipo de fotos"),
     greetings=("saludos", "buen dia", "hola que tal", "que hay", "wenas", "holis", "hasta luego",
@@ -503,4 +503,37 @@ LEXICON = extended(
     random_face=("cara random", "persona random", "cara cualquiera", "alguien que no existe",
                  "que no exista", "rostro inventado", "cara generada", "persona que no existe",
                  "cara ficticia", "rostro al azar"),
+)
+
+# Batch-13 work (general: help as "unsure", "ni X ni Y", half a dozen, possessives before a
+# number, politeness holding a "no", looks the catalogue lacks, conjugated talk verbs).
+LEXICON = extended(
+    LEXICON,
+    styles={
+        "business_speech": ("congreso", "en un congreso", "presentando", "presentacion",
+                            "dando una presentacion", "exponiendo", "ponente",
+                            "en una conferencia", "hablando ante"),
+        "hanfu": ("ropa china tradicional", "vestimenta tradicional china",
+                  "vestido tradicional chino", "trajes tradicionales chinos",
+                  "ropa tradicional de china"),
+    },
+    mediums=("a lapiz", "lapiz", "dibujo a lapiz", "dibujada a lapiz", "dibujado a lapiz",
+             "boceto", "carboncillo", "arte pixel", "historieta", "estilo comic", "grafiti",
+             "mosaico", "vitral", "estatua", "estatua de marmol", "papel recortado"),
+    unsure=("ayuda", "necesito ayuda"),
+    paired_negations=("ni",),
+    owners=("mis", "tus", "sus", "nuestros", "nuestras"),
+    numbers={"media docena": 6, "una docena": 12, "docena": 12},
+    not_negations=("si no es mucha molestia", "si no es molestia", "si no te molesta",
+                   "si no le molesta", "si no es mucho pedir", "si no es problema",
+                   "si no te importa", "si no le importa"),
+    fillers=("si no es mucha molestia", "si no es mucho pedir", "si no te importa",
+             "muchas gracias de antemano", "gracias de antemano"),
+    questions=("factura", "facturas", "me dan factura", "recibo de pago", "que resolucion",
+               "en que resolucion", "se pueden imprimir", "puedo imprimir"),
+    thanks=("entendido", "vale entendido", "justo lo que buscaba", "justo lo que queria",
+            "exactamente lo que queria", "es lo que queria"),
+    cancel=("cambie de opinion", "me arrepenti", "ya no quiero", "para para", "para ya",
+            "me equivoque de foto"),
+    ratios={"16:9": ("panoramico", "formato panoramico", "en panoramico")},
 )

@@ -467,7 +467,7 @@ LEXICON = extended(
                "c est long", "c est sur", "confidentialite", "mes donnees", "vous gardez",
                "tu gardes", "supprimez", "vous supprimez", "effacez", "quels styles",
                "quel style", "qui es tu", "t es qui", "tu es un bot", "tu es humain",
-               "tu es un robot", "quel modele", "quels modeles", "essai gratuit", "aide",
+               "tu es un robot", "quel modele", "quels modeles", "essai gratuit",
                "besoin d aide", "comment envoyer", "comment je t envoie", "quelle photo",
                "combien de photos", "remboursement", "rembourser", "premiere fois",
                "comment commencer", "ca marche avec"),
@@ -518,4 +518,36 @@ LEXICON = extended(
     random_face=("visage quelconque", "quelqu un qui n existe pas", "quelqu un qui existe pas",
                  "qui existe pas", "personne qui n existe pas", "visage genere",
                  "visage fictif", "visage random", "personne au hasard", "un visage au hasard"),
+)
+
+# Batch-13 work (general: help as "unsure", "ni X ni Y", half a dozen, possessives before a
+# number, politeness holding a "pas", looks the catalogue lacks, conjugated talk verbs).
+LEXICON = extended(
+    LEXICON,
+    styles={
+        "business_speech": ("congres", "a un congres", "presenter", "en train de presenter",
+                            "presentation", "je presente", "devant un public",
+                            "donner une conference"),
+        "hanfu": ("habit traditionnel chinois", "habits traditionnels chinois",
+                  "vetements traditionnels chinois", "vetement traditionnel chinois",
+                  "robe traditionnelle chinoise", "tenue chinoise"),
+    },
+    mediums=("au crayon", "crayon", "dessin au crayon", "dessine au crayon", "fusain",
+             "au fusain", "esquisse", "croquis", "bande dessinee", "facon bd", "en bd",
+             "mosaique", "vitrail", "statue de marbre", "pixel art"),
+    unsure=("aide", "aide moi", "aidez moi"),
+    paired_negations=("ni",),
+    owners=("mes", "tes", "ses", "nos", "vos", "leurs"),
+    numbers={"demi douzaine": 6, "demi-douzaine": 6, "une douzaine": 12, "douzaine": 12},
+    not_negations=("si ce n'est pas trop demander", "si ca ne vous derange pas",
+                   "si ca ne te derange pas", "si ce n'est pas trop", "si ca ne pose pas"),
+    fillers=("si ce n'est pas trop demander", "si ca ne vous derange pas",
+             "si ca ne te derange pas", "merci d'avance", "merci par avance", "d'avance merci"),
+    questions=("facture", "factures", "des factures", "quelle resolution", "en quelle resolution",
+               "on peut les imprimer", "je peux les imprimer", "peut on les imprimer"),
+    thanks=("exactement ce que je voulais", "c'est ce que je voulais", "pile ce que je voulais",
+            "compris", "ok compris", "bien recu", "entendu"),
+    cancel=("j'ai change d'avis", "change d'avis"),
+    id_photo=("permis de conduire", "titre de sejour"),
+    ratios={"16:9": ("panoramique", "format panoramique")},
 )

@@ -448,7 +448,7 @@ LEXICON = extended(
                "a cosa serve", "quanto tempo", "quanto ci vuole", "ci vuole molto", "e sicuro",
                "privacy", "i miei dati", "conservate", "cancellate", "eliminate", "quali stili",
                "che stili", "chi sei", "sei un bot", "sei umano", "sei un robot", "quale modello",
-               "quali modelli", "prova gratuita", "aiuto", "ho bisogno di aiuto",
+               "quali modelli", "prova gratuita",
                "come ti mando", "come ti invio", "come mando", "come carico", "quale foto",
                "quante foto", "rimborso", "prima volta", "come inizio", "come si comincia"),
     greetings=("ciao", "ciao ciao", "salve", "buongiorno", "buonasera", "buonanotte",
@@ -499,4 +499,32 @@ LEXICON = extended(
     random_face=("faccia qualsiasi", "volto qualsiasi", "qualcuno che non esiste",
                  "persona che non esiste", "volto generato", "volto fittizio", "faccia random",
                  "persona random", "volto a caso", "faccia a caso"),
+)
+
+# Batch-13 work (general: help as "unsure", "né X né Y", half a dozen, possessives before a
+# number, politeness holding a "non", looks the catalogue lacks, conjugated talk verbs).
+LEXICON = extended(
+    LEXICON,
+    styles={
+        "business_speech": ("congresso", "a un congresso", "presento", "presentando",
+                            "presentare", "presentazione", "parlo in pubblico",
+                            "parlando in pubblico"),
+        "hanfu": ("abiti tradizionali cinesi", "vestiti tradizionali cinesi",
+                  "vestito tradizionale cinese", "costume tradizionale cinese", "abiti cinesi"),
+    },
+    mediums=("a matita", "matita", "disegno a matita", "disegnata a matita", "schizzo",
+             "carboncino", "fumetto", "stile fumetto", "mosaico", "vetrata", "statua",
+             "statua di marmo", "pixel art"),
+    unsure=("aiuto", "ho bisogno di aiuto", "aiutami"),
+    paired_negations=("ne",),
+    owners=("miei", "mie", "tuoi", "tue", "suoi", "sue", "nostri", "nostre"),
+    numbers={"mezza dozzina": 6, "una dozzina": 12, "dozzina": 12},
+    not_negations=("se non è troppo disturbo", "se non ti dispiace", "se non le dispiace",
+                   "se non è un problema", "se non chiedo troppo"),
+    fillers=("se non è troppo disturbo", "se non ti dispiace", "se non le dispiace",
+             "se non chiedo troppo", "grazie in anticipo", "grazie mille in anticipo"),
+    questions=("fattura", "la fattura", "ricevuta", "che risoluzione", "quale risoluzione",
+               "si possono stampare", "posso stamparle"),
+    thanks=("capito", "ok capito", "proprio quello che cercavo", "esattamente quello che volevo",
+            "quello che volevo"),
 )

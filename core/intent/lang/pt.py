@@ -471,7 +471,7 @@ LEXICON = extended(
             "16:9": ("panoramica", "deitada", "papel de parede do computador", "widescreen"),
             "1:1": ("quadradinha",)},
     cancel=("para tudo", "desisti", "desiste", "nao quero mais", "esquece isso", "cancela tudo",
-            "para com isso", "nao precisa", "deixa quieto", "para", "chega"),
+            "para com isso", "nao precisa", "deixa quieto", "chega"),
     questions=("quanto custa", "quanto e", "qual o preco", "preco", "e de graca", "e gratis",
                "gratuito", "tem que pagar", "preciso pagar", "aceita pix", "aceitam pix",
                "pix", "cartao de credito", "formas de pagamento", "como pago", "como funciona",
@@ -480,7 +480,7 @@ LEXICON = extended(
                "demora muito", "quanto tempo leva", "e seguro", "privacidade", "meus dados",
                "voces guardam", "apagam as fotos", "apagam minhas fotos", "quais estilos",
                "que estilos", "quem e voce", "voce e um bot", "voce e humano", "voce e robo",
-               "qual modelo", "quais modelos", "teste gratis", "ajuda", "preciso de ajuda",
+               "qual modelo", "quais modelos", "teste gratis",
                "como mando", "como envio", "que foto mando", "quantas fotos", "reembolso",
                "devolver o dinheiro", "estorno", "primeira vez", "como comeco"),
     greetings=("suave", "de boa", "firmeza", "tranquilo", "tudo tranquilo", "e ai suave", "oi", "ola", "oie", "oii", "eae", "e ai", "salve", "bom dia", "boa tarde",
@@ -525,4 +525,39 @@ LEXICON = extended(
     random_face=("rosto qualquer", "cara qualquer", "alguem que nao existe",
                  "pessoa que nao existe", "rosto gerado", "rosto ficticio", "rosto random",
                  "pessoa random", "rosto ao acaso"),
+)
+
+# Batch-13 work (general: help as "unsure", "nem X nem Y", half a dozen, possessives before a
+# number, politeness holding a "não", looks the catalogue lacks, conjugated talk verbs; the
+# preposition "para" is no cancel, only a whole "para!" is a stop in followups).
+LEXICON = extended(
+    LEXICON,
+    styles={
+        "business_speech": ("congresso", "num congresso", "em um congresso", "apresentando",
+                            "apresentacao", "fazendo uma apresentacao", "numa conferencia",
+                            "palestrando"),
+        "hanfu": ("roupas tradicionais chinesas", "traje tradicional chines",
+                  "vestido tradicional chines", "roupa chinesa tradicional"),
+    },
+    mediums=("a lapis", "lapis", "desenho a lapis", "desenhada a lapis", "desenhado a lapis",
+             "esboco", "carvao", "grafite", "quadrinhos", "historia em quadrinhos", "gibi",
+             "mosaico", "vitral", "estatua", "estatua de marmore", "arte pixel"),
+    unsure=("ajuda", "preciso de ajuda"),
+    paired_negations=("nem",),
+    owners=("meus", "minhas", "seus", "suas", "nossos", "nossas"),
+    numbers={"meia duzia": 6, "uma duzia": 12, "duzia": 12},
+    not_negations=("se nao for incomodo", "se nao for pedir muito", "se nao se importar",
+                   "se nao for problema", "se nao for muito trabalho"),
+    fillers=("se nao for incomodo", "se nao for pedir muito", "se nao se importar",
+             "desde ja agradeco", "desde ja obrigado", "desde ja obrigada", "agradeco desde ja",
+             "agradeco", "desde ja"),
+    questions=("nota fiscal", "emitem nota", "recibo", "fatura", "que resolucao",
+               "qual a resolucao", "qual resolucao", "da pra imprimir", "posso imprimir"),
+    thanks=("era isso que eu queria", "exatamente o que eu queria", "isso que eu queria",
+            "bem o que eu queria", "entendi", "ok entendi", "show de bola"),
+    cancel=("mudei de ideia", "desisto", "nao quero mais", "para para", "pode parar",
+            "para ai"),
+    id_photo=("cartao de cidadao", "cartao do cidadao", "carteira de motorista", "cnh",
+              "bilhete de identidade"),
+    ratios={"16:9": ("panoramico", "formato panoramico")},
 )

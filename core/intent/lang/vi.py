@@ -221,7 +221,7 @@ LEXICON = Lexicon(
         ),
         "de": ("duc",),
         "fr": ("phap",),
-        "it": ("y",),
+        "it": ("nuoc y", "ho chieu y", "nguoi y", "italia"),
         "es": ("tay ban nha",),
         "br": ("brazil",),
         "ru": ("nga",),
