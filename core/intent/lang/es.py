@@ -459,7 +459,7 @@ LEXICON = extended(
                      "formato historia", "para tiktok"),
             "16:9": ("panoramica", "fondo de escritorio", "para el escritorio", "apaisada")},
     cancel=("para todo", "detenlo", "no sigas", "cancela eso", "cancelalo todo", "olvidate",
-            "ya no lo quiero", "mejor dejalo", "dejalo asi", "stop", "alto", "cancela todo"),
+            "ya no lo quiero", "mejor dejalo", "dejalo asi", "stop", "alto ahi", "alto ya", "cancela todo"),
     questions=("que sabes hacer", "para que sirve", "como va esto", "como se hace", "cuanto tarda",
                "cuanto demora", "tarda mucho", "es seguro", "privacidad", "mis datos",
                "que estilos tienes", "que estilos hay", "cuantas fotos puedo", "como pago",
@@ -509,6 +509,11 @@ LEXICON = extended(
 # number, politeness holding a "no", looks the catalogue lacks, conjugated talk verbs).
 LEXICON = extended(
     LEXICON,
+    specs={"uk": ("britanica", "inglesa"), "de": ("alemana",), "fr": ("francesa",),
+           "it": ("italiana",), "ru": ("rusa",), "au": ("australiana",), "jp_passport": ("japonesa",),
+           "kr": ("coreana", "corea", "corea del sur", "surcoreano", "surcoreana"),
+           "br": ("brasilena", "brasilero", "brasilera"), "nz": ("neozelandesa",),
+           "tw": ("taiwanesa",), "in": ("hindu",)},
     styles={
         "business_speech": ("congreso", "en un congreso", "presentando", "presentacion",
                             "dando una presentacion", "exponiendo", "ponente",

@@ -505,7 +505,12 @@ LEXICON = extended(
 # number, politeness holding a "non", looks the catalogue lacks, conjugated talk verbs).
 LEXICON = extended(
     LEXICON,
+    specs={"in": ("indiana",), "ru": ("russa",), "au": ("australiana",),
+           "kr": ("coreana", "corea", "corea del sud", "sudcoreano", "sudcoreana"),
+           "br": ("brasiliana",), "mx": ("messicana",)},
     styles={
+        "pet_together": ("gatti", "cani", "cuccioli", "gattini", "cagnolini", "i miei gatti",
+                         "i miei cani", "animali domestici"),
         "business_speech": ("congresso", "a un congresso", "presento", "presentando",
                             "presentare", "presentazione", "parlo in pubblico",
                             "parlando in pubblico"),

@@ -168,7 +168,8 @@ LEXICON = Lexicon(
         "interrompe",
         "cancela isso",
         "melhor nao",
-        "deixa",
+        "deixa pra la",
+        "nao deixa",
         "cancela",
         "cancelar",
         "cancele",
@@ -532,7 +533,12 @@ LEXICON = extended(
 # preposition "para" is no cancel, only a whole "para!" is a stop in followups).
 LEXICON = extended(
     LEXICON,
+    specs={"uk": ("britanica",), "fr": ("francesa",), "it": ("italiana",), "es": ("espanhola",),
+           "cn_passport": ("chinesa",), "in": ("indiana",), "ru": ("russa",),
+           "au": ("australiana",), "jp_passport": ("japonesa",),
+           "kr": ("coreana", "coreia", "coreia do sul", "sul coreano", "sul coreana")},
     styles={
+        "graduation": ("formado", "formada", "me formei", "foto de formado", "foto de formada"),
         "business_speech": ("congresso", "num congresso", "em um congresso", "apresentando",
                             "apresentacao", "fazendo uma apresentacao", "numa conferencia",
                             "palestrando"),
