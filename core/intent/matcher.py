@@ -297,7 +297,18 @@ def find(text: str, extra_styles: Mapping[str, Sequence[str]] | None = None) -> 
     hits += _compound_hits(tokens)
     if _LAUGHS:
         hits += [Hit("talk:", m.start(), m.end(), m.group()) for m in _LAUGHS.finditer(text)]
-    return Found(text, tokens, _drop_contained(hits))
+    return Found(text, tokens, _drop_contained(_without_colours(hits, text)))
+
+
+_COLOURED = re.compile(r"\s*(?:suit|blazer|jacket|coat|dress|sweater|shirt|hoodie|top|pants|trousers"
+                       r"|skirt|tie|jumper|cardigan|turtleneck|gown|vest|tux|tuxedo|hair|background"
+                       r"|backdrop|wall|grey|gray|blue|black)s?\b")
+"""A look word right before one of these names a colour or a material ("a charcoal suit",
+"a mosaic wall"), not how the picture is made."""
+
+
+def _without_colours(hits: list[Hit], text: str) -> list[Hit]:
+    return [h for h in hits if not (h.kind == "medium" and _COLOURED.match(text, h.end))]
 
 
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
@@ -408,8 +419,8 @@ def _loose_match(phrase: _Phrase, tokens: list[Token], i: int) -> Hit | None:
 def _group(kind: str) -> str:
     if kind in ("place", "filler"):
         return "ratio"  # "Times Square" hides the word "square", "long story but" the "story"
-    if kind == "praise":
-        return "request"  # "做得很好" hides the "做" in it
+    if kind in ("praise", "talk"):
+        return "request"  # "做得很好" hides the "做" in it, "はじめまして" the "して"
     if kind == "chat":
         return "expr"  # "笑死" hides the smile in it
     if kind == "anymodel":
