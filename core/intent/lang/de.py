@@ -457,11 +457,11 @@ LEXICON = extended(
     stems={"professional": ("bewerbung", "business", "firmen"),
            "pet_together": ("hunde", "katzen"), "travel_europe": ("paris", "europa", "toskana"),
            "travel_japan": ("tokio", "kyoto"), "sports_gym": ("gym", "fitness", "kraft"),
-           "sports_running": ("jogging",), "musician": ("konzert", "band", "rock"),
+           "sports_running": ("jogging",), "musician": ("konzert", "rock"),
            "vintage": ("schwarzweiss", "polaroid", "sepia"), "reading": ("buch", "lese"),
            "social_media": ("instagram", "tiktok"), "linkedin": ("linkedin",),
            "avatar_gaming": ("gaming", "gamer"), "avatar_3d": ("pixar", "disney"),
-           "christmas": ("advents", "nikolaus"), "graduation": ("abi",),
+           "christmas": ("advents", "nikolaus"),
            "outdoor_adventure": ("gipfel", "abenteuer", "outdoor"), "chef": ("kuchen",),
            "artistic": ("kunst",), "travel_tropical": ("tropen", "palmen", "insel")},
     families={
@@ -584,6 +584,9 @@ LEXICON = extended(
 # verbs, dative and genitive forms).
 LEXICON = extended(
     LEXICON,
+    expressions={"open my eyes": ("offenen augen", "mit offenen augen", "augen geoffnet"),
+                 "look at the camera": ("in die kamera", "blick in die kamera")},
+    weak=("profilbild",),
     specs={"br": ("brasilianischer", "brasilianisches"), "ru": ("russischer", "russisches"),
            "au": ("australischer", "australisches"), "mx": ("mexikanischer", "mexikanisches"),
            "jp_passport": ("japanischer", "japanisches"),
@@ -594,6 +597,8 @@ LEXICON = extended(
            "fr": ("franzosisches",), "it": ("italienisches",), "es": ("spanisches",),
            "nz": ("neuseelandische", "neuseelandischer")},
     styles={
+        "graduation": ("abifoto", "abiball", "abibild", "abizeugnis", "abschlussfoto"),
+        "musician": ("bandfoto", "bandprobe", "bandbild"),
         "pet_together": ("katzen", "hunden", "meinen hunden", "meinen katzen", "haustieren",
                          "haustiere", "hundin", "katzchen"),
         "business_speech": ("kongress", "auf einem kongress", "praesentiere", "präsentiere",

@@ -509,6 +509,7 @@ LEXICON = extended(
 # number, politeness holding a "no", looks the catalogue lacks, conjugated talk verbs).
 LEXICON = extended(
     LEXICON,
+    weak=("foto de perfil",),
     specs={"uk": ("britanica", "inglesa"), "de": ("alemana",), "fr": ("francesa",),
            "it": ("italiana",), "ru": ("rusa",), "au": ("australiana",), "jp_passport": ("japonesa",),
            "kr": ("coreana", "corea", "corea del sur", "surcoreano", "surcoreana"),

@@ -524,6 +524,7 @@ LEXICON = extended(
 # number, politeness holding a "pas", looks the catalogue lacks, conjugated talk verbs).
 LEXICON = extended(
     LEXICON,
+    weak=("photo de profil",),
     specs={"de": ("allemande",), "it": ("italienne",), "es": ("espagnole",),
            "cn_passport": ("chinoise",), "in": ("indienne",), "au": ("australienne",),
            "jp_passport": ("japonaise",), "kr": ("coreenne", "coree", "coree du sud"),

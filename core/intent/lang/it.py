@@ -505,6 +505,10 @@ LEXICON = extended(
 # number, politeness holding a "non", looks the catalogue lacks, conjugated talk verbs).
 LEXICON = extended(
     LEXICON,
+    expressions={"look at the camera": ("guardi in camera", "guardando in camera",
+                                        "guarda la camera", "guardare in camera",
+                                        "guarda nell obiettivo")},
+    weak=("foto profilo",),
     specs={"in": ("indiana",), "ru": ("russa",), "au": ("australiana",),
            "kr": ("coreana", "corea", "corea del sud", "sudcoreano", "sudcoreana"),
            "br": ("brasiliana",), "mx": ("messicana",)},

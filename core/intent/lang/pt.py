@@ -533,6 +533,7 @@ LEXICON = extended(
 # preposition "para" is no cancel, only a whole "para!" is a stop in followups).
 LEXICON = extended(
     LEXICON,
+    weak=("foto de perfil",),
     specs={"uk": ("britanica",), "fr": ("francesa",), "it": ("italiana",), "es": ("espanhola",),
            "cn_passport": ("chinesa",), "in": ("indiana",), "ru": ("russa",),
            "au": ("australiana",), "jp_passport": ("japonesa",),

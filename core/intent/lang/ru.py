@@ -479,6 +479,7 @@ LEXICON = extended(
 # number, politeness holding a "не", looks the catalogue lacks, hanfu in its cases).
 LEXICON = extended(
     LEXICON,
+    weak=("аватарк",),
     specs={"ru": ("рф", "российской федерации")},
     styles={
         "hanfu": ("китайский наряд", "китайском наряд", "китайского наряд",
