@@ -478,7 +478,7 @@ LEXICON = extended(
              "maximaler qualitat", "top qualitat", "premium", "premiumqualitat",
              "hochauflosend", "in hd", "bestmogliche qualitat", "allerbeste qualitat"),
     speed=("schnelle", "schnelles", "schneller", "schnellstes modell", "schnelles modell",
-           "entwurf", "nur ein entwurf", "kurzer test", "so schnell wie moglich", "fix"),
+           "entwurf", "nur ein entwurf", "kurzer test", "so schnell wie moglich", "ganz fix", "mal fix"),
     expressions={
         "smile": ("lacheln", "lachelnd", "lachle", "lachel", "ein lacheln", "lachelt"),
         "big smile": ("breites grinsen", "grinsen", "grinsend", "lachen", "lachend", "lach"),
@@ -507,7 +507,7 @@ LEXICON = extended(
               "bewerbungsfoto fur den ausweis", "fur den ausweis", "fur den reisepass",
               "fur den pass", "ausweis", "aufenthaltstitel", "visumsfoto"),
     specs={"de": ("deutscher", "deutsche", "deutschland", "personalausweis",
-                  "perso", "deutschen pass"),
+                  "fur den perso", "neuen perso", "deutschen pass"),
            "uk": ("englisch", "englische", "englischen", "england"),
            "us": ("amerikanischer", "amerikanisches", "us amerikanisch"),
            "ca": ("kanadischer",), "fr": ("franzosischer",), "it": ("italienischer",),
