@@ -629,3 +629,11 @@ LEXICON = extended(
     cancel=("anders überlegt", "anders ueberlegt", "storniere", "stornieren", "storno"),
     ratios={"16:9": ("panoramaformat", "im panoramaformat", "panorama")},
 )
+
+# Batch-13 probes (not the batch): more praise, service questions and cancels.
+LEXICON = extended(
+    LEXICON,
+    thanks=("gut geworden", "richtig gut geworden", "schon geworden", "toll geworden"),
+    questions=("funktioniert das mit", "geht das mit", "klappt das mit"),
+    cancel=("keins mehr", "will keins mehr", "will keine mehr", "doch nicht mehr"),
+)

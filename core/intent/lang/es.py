@@ -535,11 +535,17 @@ LEXICON = extended(
                    "si no te importa", "si no le importa"),
     fillers=("si no es mucha molestia", "si no es mucho pedir", "si no te importa",
              "muchas gracias de antemano", "gracias de antemano"),
-    questions=("factura", "facturas", "me dan factura", "recibo de pago", "que resolucion",
+    questions=("funciona con", "factura", "facturas", "me dan factura", "recibo de pago", "que resolucion",
                "en que resolucion", "se pueden imprimir", "puedo imprimir"),
     thanks=("entendido", "vale entendido", "justo lo que buscaba", "justo lo que queria",
             "exactamente lo que queria", "es lo que queria"),
     cancel=("cambie de opinion", "me arrepenti", "ya no quiero", "para para", "para ya",
             "me equivoque de foto"),
     ratios={"16:9": ("panoramico", "formato panoramico", "en panoramico")},
+)
+
+# Batch-13 probes (not the batch): more praise, service questions and cancels.
+LEXICON = extended(
+    LEXICON,
+    thanks=("quedo bien", "quedo muy bien", "quedaron bien", "salio genial", "salio muy bien"),
 )

@@ -559,3 +559,11 @@ LEXICON = extended(
     id_photo=("permis de conduire", "titre de sejour"),
     ratios={"16:9": ("panoramique", "format panoramique")},
 )
+
+# Batch-13 probes (not the batch): more praise, service questions and cancels.
+LEXICON = extended(
+    LEXICON,
+    thanks=("c'est reussi", "tres reussi", "trop reussi", "ca rend bien", "ca rend super"),
+    questions=("ca marche avec", "ca fonctionne avec"),
+    cancel=("je n'en veux plus", "j'en veux plus", "n'en veux plus", "j'en veux pas"),
+)

@@ -537,3 +537,13 @@ LEXICON = extended(
     thanks=("capito", "ok capito", "proprio quello che cercavo", "esattamente quello che volevo",
             "quello che volevo"),
 )
+
+# Batch-13 probes (not the batch): more praise, service questions and cancels.
+LEXICON = extended(
+    LEXICON,
+    thanks=("venuta benissimo", "venuto benissimo", "venute benissimo", "venuta bene",
+             "venuto bene", "benissimo"),
+    questions=("funziona con",),
+    cancel=("non la voglio piu", "non lo voglio piu", "non voglio piu", "non mi serve piu",
+             "non serve piu"),
+)

@@ -568,3 +568,10 @@ LEXICON = extended(
               "bilhete de identidade"),
     ratios={"16:9": ("panoramico", "formato panoramico")},
 )
+
+# Batch-13 probes (not the batch): more praise, service questions and cancels.
+LEXICON = extended(
+    LEXICON,
+    thanks=("ficou bom", "ficou muito bom", "ficaram otimas", "ficou otimo", "saiu otimo"),
+    questions=("se eu nao gostar", "e se nao gostar", "nao gostar do resultado", "funciona com"),
+)

@@ -502,3 +502,10 @@ LEXICON = extended(
     thanks=("понял", "поняла", "ок понял", "понятно", "то что надо", "то что искал",
             "то что искала", "как раз то"),
 )
+
+# Batch-13 probes (not the batch): more praise, service questions and cancels.
+LEXICON = extended(
+    LEXICON,
+    thanks=("хорошо получилось", "получилось хорошо", "отлично вышло", "здорово вышло"),
+    questions=("работает с",),
+)
