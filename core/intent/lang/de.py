@@ -637,3 +637,10 @@ LEXICON = extended(
     questions=("funktioniert das mit", "geht das mit", "klappt das mit"),
     cancel=("keins mehr", "will keins mehr", "will keine mehr", "doch nicht mehr"),
 )
+
+# "Instead of X, Y" and "replace X with Y".
+LEXICON = extended(
+    LEXICON,
+    negations_one=("statt", "anstatt", "anstelle von", "statt dem", "statt des"),
+    replaced=("ersetze", "tausch", "tausche"),
+)

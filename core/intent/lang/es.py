@@ -549,3 +549,11 @@ LEXICON = extended(
     LEXICON,
     thanks=("quedo bien", "quedo muy bien", "quedaron bien", "salio genial", "salio muy bien"),
 )
+
+# "Instead of X, Y" and "replace X with Y".
+LEXICON = extended(
+    LEXICON,
+    negations_one=("en vez de", "en vez del", "en lugar de", "en lugar del"),
+    replaced=("cambia el", "cambia la", "cambiale el", "reemplaza el", "reemplaza la",
+              "sustituye el", "sustituye la"),
+)

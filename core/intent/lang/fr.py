@@ -567,3 +567,10 @@ LEXICON = extended(
     questions=("ca marche avec", "ca fonctionne avec"),
     cancel=("je n'en veux plus", "j'en veux plus", "n'en veux plus", "j'en veux pas"),
 )
+
+# "Instead of X, Y" and "replace X with Y".
+LEXICON = extended(
+    LEXICON,
+    negations_one=("au lieu de", "au lieu du", "au lieu des", "a la place de", "a la place du"),
+    replaced=("remplace le", "remplace la", "remplace l", "change le", "change la", "change l"),
+)

@@ -547,3 +547,12 @@ LEXICON = extended(
     cancel=("non la voglio piu", "non lo voglio piu", "non voglio piu", "non mi serve piu",
              "non serve piu"),
 )
+
+# "Instead of X, Y" and "replace X with Y".
+LEXICON = extended(
+    LEXICON,
+    negations_one=("invece di", "invece del", "invece dell", "invece della", "invece dello",
+                   "invece dei", "invece che", "al posto di", "al posto del", "al posto dell",
+                   "al posto della"),
+    replaced=("sostituisci", "cambia il", "cambia la", "cambia l"),
+)

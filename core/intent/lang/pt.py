@@ -575,3 +575,11 @@ LEXICON = extended(
     thanks=("ficou bom", "ficou muito bom", "ficaram otimas", "ficou otimo", "saiu otimo"),
     questions=("se eu nao gostar", "e se nao gostar", "nao gostar do resultado", "funciona com"),
 )
+
+# "Instead of X, Y" and "replace X with Y".
+LEXICON = extended(
+    LEXICON,
+    negations_one=("em vez de", "em vez do", "em vez da", "ao inves de", "ao inves do",
+                   "no lugar de", "no lugar do"),
+    replaced=("troca o", "troca a", "muda o", "muda a", "substitui o", "substitui a"),
+)

@@ -509,3 +509,10 @@ LEXICON = extended(
     thanks=("хорошо получилось", "получилось хорошо", "отлично вышло", "здорово вышло"),
     questions=("работает с",),
 )
+
+# "Instead of X, Y" and "replace X with Y".
+LEXICON = extended(
+    LEXICON,
+    negations_one=("вместо",),
+    replaced=("замени", "поменяй"),
+)
