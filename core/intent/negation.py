@@ -49,7 +49,11 @@ def _normalized(name: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(normalize(p) for p in every(name) if normalize(p).strip()))
 
 
-_NEGATION = _bounded(words.NEGATIONS, _normalized("negations"))
+_ONE_WORDS = frozenset(_normalized("negations_one"))
+_NEGATION = _bounded(words.NEGATIONS,
+                     tuple(p for p in _normalized("negations") if p not in _ONE_WORDS))
+_ONE = _bounded((), tuple(_ONE_WORDS)) if _ONE_WORDS else None
+_REPLACED = _bounded((), _normalized("replaced")) if every("replaced") else None
 _NOT_NEGATION = _bounded(words.NOT_NEGATIONS, _normalized("not_negations"))
 _ENDS = re.compile(r"[,.;:!?，。；：！？、\n]|" + _bounded(words.NEGATION_ENDS,
                                                          _normalized("negation_ends")).pattern)
@@ -78,6 +82,13 @@ def drop_negated(found: Found) -> Found:
             negated.append((start, max(found.hits[i].end for i in inside)))
         smiles.update(i for i, h in enumerate(found.hits)
                       if h.kind == "expr" and end <= h.start < reach and _smiles(h))
+    for pattern, alone in ((_ONE, True), (_REPLACED, False)):
+        for match in pattern.finditer(text) if pattern else ():
+            after = [i for i, h in enumerate(found.hits) if h.kind in _REPLACEABLE
+                     and h.start >= match.end() and i not in dropped]
+            if after and (alone or len(after) > 1):  # "вместо аниме акварель"
+                dropped.add(after[0])
+                negated.append((match.start(), found.hits[after[0]].end))
     for match in _POST.finditer(text) if _POST else ():
         clause = _clause_start(text, match.start())  # "水彩……算了": the clause before
         before = [i for i, h in enumerate(found.hits)

@@ -82,6 +82,12 @@ class Lexicon:
     not_negations: tuple[str, ...] = ()
     """Phrases that hold a negation word but rule nothing out ("не могли бы вы" is "could
     you", "nicht schlecht" praise), like English's "not sure"."""
+    negations_one: tuple[str, ...] = ()
+    """"Instead of": rules out only the first look after it, so the next one is the wish
+    ("вместо аниме акварель", "anstatt Anime bitte Aquarell"); not also in ``negations``."""
+    replaced: tuple[str, ...] = ()
+    """"Replace X with Y" verbs: rule out the first look after them when another look follows
+    ("cambia el anime por acuarela", "замени аниме на акварель"); one look alone is the wish."""
     paired_negations: tuple[str, ...] = ()
     """Words that rule out what follows only when their clause holds them twice: "ni anime ni
     manga", "né X né Y", "ни X, ни Y" (one "ne" alone is Italian "of it", "ni" alone "nor")."""

@@ -398,7 +398,7 @@ LEXICON = extended(
                               "buceo", "buceando", "safari", "mochilero", "mochilera", "la cima",
                               "cascada", "volcan", "selva"),
         "reading": ("leyendo un libro", "biblioteca", "libreria", "club de lectura", "lectura",
-                    "leer", "lectora", "lector", "novela", "raton de biblioteca", "libros"),
+                    "leer un libro", "lectora", "lector", "novela", "raton de biblioteca", "libros"),
         "night_city": ("luces de la ciudad", "vida nocturna", "calle de noche", "nocturno",
                        "nocturna", "ciudad iluminada", "noche en la ciudad"),
         "hanfu": ("traje chino", "vestido chino", "traje tradicional chino", "china antigua",
@@ -417,7 +417,7 @@ LEXICON = extended(
     },
     laughs=("(?:ja){2,}j?", "(?:je){2,}j?", "(?:ji){2,}j?", "(?:js){2,}", "xd+"),
     weak=("bosque", "naturaleza", "selva", "cascada", "musica", "charla", "presentacion", "lienzo",
-          "familiar", "lectura", "leer", "novela", "banda", "piano", "toga", "compromiso",
+          "familiar", "lectura", "novela", "banda", "piano", "toga", "compromiso",
           "nocturno", "nocturna", "relajado", "relajada", "casual", "cocinar", "de traje"),
     families={
         "dating": ("perfil de tinder", "hinge", "para ligar", "app para ligar", "foto de pareja",
@@ -451,15 +451,15 @@ LEXICON = extended(
     },
     id_photo=("foto para el carnet", "foto de documento", "foto tamano pasaporte",
               "foto tamano carnet", "licencia de conducir", "carnet de conducir",
-              "foto para la licencia", "foto para la cedula", "tarjeta de residencia", "nie",
+              "foto para la licencia", "foto para la cedula", "tarjeta de residencia", "el nie", "mi nie", "tarjeta nie",
               "foto para el ine", "credencial", "foto infantil para el pasaporte"),
-    specs={"mx": ("ine", "credencial para votar"), "es": ("nie",),
+    specs={"mx": ("ine", "credencial para votar"), "es": ("el nie", "mi nie", "tarjeta nie"),
            "uk": ("ingles", "inglaterra", "londinense"), "us": ("gringo", "gringa")},
     ratios={"9:16": ("para reels", "para el movil", "para el celular", "fondo de pantalla",
                      "formato historia", "para tiktok"),
             "16:9": ("panoramica", "fondo de escritorio", "para el escritorio", "apaisada")},
     cancel=("para todo", "detenlo", "no sigas", "cancela eso", "cancelalo todo", "olvidate",
-            "ya no lo quiero", "mejor dejalo", "dejalo asi", "stop", "alto", "cancela todo"),
+            "ya no lo quiero", "mejor dejalo", "dejalo asi", "stop", "alto ahi", "alto ya", "cancela todo"),
     questions=("que sabes hacer", "para que sirve", "como va esto", "como se hace", "cuanto tarda",
                "cuanto demora", "tarda mucho", "es seguro", "privacidad", "mis datos",
                "que estilos tienes", "que estilos hay", "cuantas fotos puedo", "como pago",
@@ -509,6 +509,12 @@ LEXICON = extended(
 # number, politeness holding a "no", looks the catalogue lacks, conjugated talk verbs).
 LEXICON = extended(
     LEXICON,
+    weak=("foto de perfil",),
+    specs={"uk": ("britanica", "inglesa"), "de": ("alemana",), "fr": ("francesa",),
+           "it": ("italiana",), "ru": ("rusa",), "au": ("australiana",), "jp_passport": ("japonesa",),
+           "kr": ("coreana", "corea", "corea del sur", "surcoreano", "surcoreana"),
+           "br": ("brasilena", "brasilero", "brasilera"), "nz": ("neozelandesa",),
+           "tw": ("taiwanesa",), "in": ("hindu",)},
     styles={
         "business_speech": ("congreso", "en un congreso", "presentando", "presentacion",
                             "dando una presentacion", "exponiendo", "ponente",
@@ -529,11 +535,25 @@ LEXICON = extended(
                    "si no te importa", "si no le importa"),
     fillers=("si no es mucha molestia", "si no es mucho pedir", "si no te importa",
              "muchas gracias de antemano", "gracias de antemano"),
-    questions=("factura", "facturas", "me dan factura", "recibo de pago", "que resolucion",
+    questions=("funciona con", "factura", "facturas", "me dan factura", "recibo de pago", "que resolucion",
                "en que resolucion", "se pueden imprimir", "puedo imprimir"),
     thanks=("entendido", "vale entendido", "justo lo que buscaba", "justo lo que queria",
             "exactamente lo que queria", "es lo que queria"),
     cancel=("cambie de opinion", "me arrepenti", "ya no quiero", "para para", "para ya",
             "me equivoque de foto"),
     ratios={"16:9": ("panoramico", "formato panoramico", "en panoramico")},
+)
+
+# Batch-13 probes (not the batch): more praise, service questions and cancels.
+LEXICON = extended(
+    LEXICON,
+    thanks=("quedo bien", "quedo muy bien", "quedaron bien", "salio genial", "salio muy bien"),
+)
+
+# "Instead of X, Y" and "replace X with Y".
+LEXICON = extended(
+    LEXICON,
+    negations_one=("en vez de", "en vez del", "en lugar de", "en lugar del"),
+    replaced=("cambia el", "cambia la", "cambiale el", "reemplaza el", "reemplaza la",
+              "sustituye el", "sustituye la"),
 )

@@ -456,7 +456,7 @@ LEXICON = extended(
                      "ecran de telephone", "format story"),
             "16:9": ("panoramique", "format paysage", "fond d ecran pc", "pour mon ordi")},
     cancel=("laisse tomber", "annule", "annule ca", "annule tout", "arrete tout", "stop",
-            "oublie", "oublie ca", "c est bon", "non merci", "laisse", "ca ira", "tant pis",
+            "oublie", "oublie ca", "c est bon", "non merci", "laisse faire", "ca ira", "tant pis",
             "je ne veux plus", "j en veux plus"),
     questions=("c est gratuit", "c est payant", "faut payer", "il faut payer", "combien",
                "combien ca coute", "combien coute", "quel prix", "prix", "tarif", "tarifs",
@@ -524,7 +524,15 @@ LEXICON = extended(
 # number, politeness holding a "pas", looks the catalogue lacks, conjugated talk verbs).
 LEXICON = extended(
     LEXICON,
+    weak=("photo de profil",),
+    specs={"de": ("allemande",), "it": ("italienne",), "es": ("espagnole",),
+           "cn_passport": ("chinoise",), "in": ("indienne",), "au": ("australienne",),
+           "jp_passport": ("japonaise",), "kr": ("coreenne", "coree", "coree du sud"),
+           "br": ("bresilienne",), "mx": ("mexicaine",), "nz": ("neo zelandaise",),
+           "tw": ("taiwanaise",)},
     styles={
+        "pet_together": ("chats", "mes chats", "nos chats", "mes chatons", "mes chiots", "mes animaux",
+                         "avec mes chats", "nos animaux"),
         "business_speech": ("congres", "a un congres", "presenter", "en train de presenter",
                             "presentation", "je presente", "devant un public",
                             "donner une conference"),
@@ -550,4 +558,19 @@ LEXICON = extended(
     cancel=("j'ai change d'avis", "change d'avis"),
     id_photo=("permis de conduire", "titre de sejour"),
     ratios={"16:9": ("panoramique", "format panoramique")},
+)
+
+# Batch-13 probes (not the batch): more praise, service questions and cancels.
+LEXICON = extended(
+    LEXICON,
+    thanks=("c'est reussi", "tres reussi", "trop reussi", "ca rend bien", "ca rend super"),
+    questions=("ca marche avec", "ca fonctionne avec"),
+    cancel=("je n'en veux plus", "j'en veux plus", "n'en veux plus", "j'en veux pas"),
+)
+
+# "Instead of X, Y" and "replace X with Y".
+LEXICON = extended(
+    LEXICON,
+    negations_one=("au lieu de", "au lieu du", "au lieu des", "a la place de", "a la place du"),
+    replaced=("remplace le", "remplace la", "remplace l", "change le", "change la", "change l"),
 )

@@ -505,7 +505,16 @@ LEXICON = extended(
 # number, politeness holding a "non", looks the catalogue lacks, conjugated talk verbs).
 LEXICON = extended(
     LEXICON,
+    expressions={"look at the camera": ("guardi in camera", "guardando in camera",
+                                        "guarda la camera", "guardare in camera",
+                                        "guarda nell obiettivo")},
+    weak=("foto profilo",),
+    specs={"in": ("indiana",), "ru": ("russa",), "au": ("australiana",),
+           "kr": ("coreana", "corea", "corea del sud", "sudcoreano", "sudcoreana"),
+           "br": ("brasiliana",), "mx": ("messicana",)},
     styles={
+        "pet_together": ("gatti", "cani", "cuccioli", "gattini", "cagnolini", "i miei gatti",
+                         "i miei cani", "animali domestici"),
         "business_speech": ("congresso", "a un congresso", "presento", "presentando",
                             "presentare", "presentazione", "parlo in pubblico",
                             "parlando in pubblico"),
@@ -527,4 +536,23 @@ LEXICON = extended(
                "si possono stampare", "posso stamparle"),
     thanks=("capito", "ok capito", "proprio quello che cercavo", "esattamente quello che volevo",
             "quello che volevo"),
+)
+
+# Batch-13 probes (not the batch): more praise, service questions and cancels.
+LEXICON = extended(
+    LEXICON,
+    thanks=("venuta benissimo", "venuto benissimo", "venute benissimo", "venuta bene",
+             "venuto bene", "benissimo"),
+    questions=("funziona con",),
+    cancel=("non la voglio piu", "non lo voglio piu", "non voglio piu", "non mi serve piu",
+             "non serve piu"),
+)
+
+# "Instead of X, Y" and "replace X with Y".
+LEXICON = extended(
+    LEXICON,
+    negations_one=("invece di", "invece del", "invece dell", "invece della", "invece dello",
+                   "invece dei", "invece che", "al posto di", "al posto del", "al posto dell",
+                   "al posto della"),
+    replaced=("sostituisci", "cambia il", "cambia la", "cambia l"),
 )

@@ -168,7 +168,8 @@ LEXICON = Lexicon(
         "interrompe",
         "cancela isso",
         "melhor nao",
-        "deixa",
+        "deixa pra la",
+        "nao deixa",
         "cancela",
         "cancelar",
         "cancele",
@@ -532,7 +533,13 @@ LEXICON = extended(
 # preposition "para" is no cancel, only a whole "para!" is a stop in followups).
 LEXICON = extended(
     LEXICON,
+    weak=("foto de perfil",),
+    specs={"uk": ("britanica",), "fr": ("francesa",), "it": ("italiana",), "es": ("espanhola",),
+           "cn_passport": ("chinesa",), "in": ("indiana",), "ru": ("russa",),
+           "au": ("australiana",), "jp_passport": ("japonesa",),
+           "kr": ("coreana", "coreia", "coreia do sul", "sul coreano", "sul coreana")},
     styles={
+        "graduation": ("formado", "formada", "me formei", "foto de formado", "foto de formada"),
         "business_speech": ("congresso", "num congresso", "em um congresso", "apresentando",
                             "apresentacao", "fazendo uma apresentacao", "numa conferencia",
                             "palestrando"),
@@ -560,4 +567,19 @@ LEXICON = extended(
     id_photo=("cartao de cidadao", "cartao do cidadao", "carteira de motorista", "cnh",
               "bilhete de identidade"),
     ratios={"16:9": ("panoramico", "formato panoramico")},
+)
+
+# Batch-13 probes (not the batch): more praise, service questions and cancels.
+LEXICON = extended(
+    LEXICON,
+    thanks=("ficou bom", "ficou muito bom", "ficaram otimas", "ficou otimo", "saiu otimo"),
+    questions=("se eu nao gostar", "e se nao gostar", "nao gostar do resultado", "funciona com"),
+)
+
+# "Instead of X, Y" and "replace X with Y".
+LEXICON = extended(
+    LEXICON,
+    negations_one=("em vez de", "em vez do", "em vez da", "ao inves de", "ao inves do",
+                   "no lugar de", "no lugar do"),
+    replaced=("troca o", "troca a", "muda o", "muda a", "substitui o", "substitui a"),
 )

@@ -479,6 +479,8 @@ LEXICON = extended(
 # number, politeness holding a "не", looks the catalogue lacks, hanfu in its cases).
 LEXICON = extended(
     LEXICON,
+    weak=("аватарк",),
+    specs={"ru": ("рф", "российской федерации")},
     styles={
         "hanfu": ("китайский наряд", "китайском наряд", "китайского наряд",
                   "китайский костюм", "китайском костюм", "китайского костюм",
@@ -499,4 +501,18 @@ LEXICON = extended(
                "можно распечатать", "можно ли распечатать"),
     thanks=("понял", "поняла", "ок понял", "понятно", "то что надо", "то что искал",
             "то что искала", "как раз то"),
+)
+
+# Batch-13 probes (not the batch): more praise, service questions and cancels.
+LEXICON = extended(
+    LEXICON,
+    thanks=("хорошо получилось", "получилось хорошо", "отлично вышло", "здорово вышло"),
+    questions=("работает с",),
+)
+
+# "Instead of X, Y" and "replace X with Y".
+LEXICON = extended(
+    LEXICON,
+    negations_one=("вместо",),
+    replaced=("замени", "поменяй"),
 )
