@@ -583,3 +583,16 @@ LEXICON = extended(
                    "no lugar de", "no lugar do"),
     replaced=("troca o", "troca a", "muda o", "muda a", "substitui o", "substitui a"),
 )
+
+# Portuguese "no" (in the) before a noun is no Spanish "no".
+LEXICON = extended(
+    LEXICON,
+    not_negations=("no estilo", "no modo", "no formato", "no tema", "no clima", "no visual",
+                   "no look", "no jeito", "no cenario", "no fundo", "no meio", "no centro",
+                   "no parque", "no jardim", "no campo", "no mar", "no rio", "no topo",
+                   "no palco", "no escritorio", "no trabalho", "no restaurante", "no cafe",
+                   "no bar", "no casamento", "no aniversario", "no natal", "no inverno",
+                   "no verao", "no por do sol", "no perfil", "no instagram", "no linkedin",
+                   "no tinder", "no japao", "no brasil", "no caribe", "no deserto",
+                   "no espaco", "no futuro", "no passado", "no dia", "no final"),
+)
