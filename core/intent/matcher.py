@@ -259,7 +259,7 @@ class _Index:
         if known is not None:
             return known
         found: dict[int, _Phrase] = {}
-        for form in _base_forms(token):
+        for form in sorted(_base_forms(token)):
             found.update((id(p), p) for p in self.by_first.get(form, ()))
         letter, size = token[:1], len(token)
         for length in range(size - 2, size + 3):
