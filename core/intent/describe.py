@@ -147,7 +147,20 @@ _OTHER_SCRIPT_WORD = re.compile(r"[\u0400-\u04ff]{3,}|[\u30a0-\u30ff\uac00-\ud7a
 (two letters already do once long marks are folded away: "スーツ" is read "スツ"; "셔츠",
 "정장")."""
 _BECOME = tuple(every("become"))
-_TRIGGERS = tuple(re.compile(p) for p in (*_TRIGGERS_EN, *_TRIGGERS_ZH, *_BECOME))
+_LEADING_X = re.compile(r"^\(\?P<x>\[\^[^\]]*\]\+\?\)")
+"""A pattern that opens with what is described ("(?P<x>[^、。]+?)になりたい")."""
+
+
+def _trigger(pattern: str) -> tuple[re.Pattern[str], re.Pattern[str] | None]:
+    """A "me as" pattern, and for one that opens with what is described the rest of it:
+    the whole cannot match where the rest is nowhere, and the rest alone is found at once
+    (the whole tries its open group at every character)."""
+    lead = _LEADING_X.match(pattern)
+    rest = pattern[lead.end():] if lead else ""
+    return re.compile(pattern), re.compile(rest) if rest and "(?P=" not in rest else None
+
+
+_TRIGGERS = tuple(_trigger(p) for p in (*_TRIGGERS_EN, *_TRIGGERS_ZH, *_BECOME))
 """Every "me as" pattern, compiled once, in the order they are tried."""
 
 
@@ -169,7 +182,9 @@ def custom_description(
 ) -> tuple[str, int, int] | None:
     """What follows "me as" / "turn me into" / "把我变成": the person's own picture, and where."""
     text = found.text
-    for pattern in _TRIGGERS:
+    for pattern, rest in _TRIGGERS:
+        if rest is not None and not rest.search(text):
+            continue
         match = pattern.search(text)
         if match:
             start, end = match.span("x")

@@ -36,6 +36,11 @@ _FOR_ME = re.compile(r"\b(?:of|for) me\b")
 """A photo "of me" is asked for, however nice ("a nice photo of me")."""
 
 
+_SUBJECTS = frozenset({"style:pet_together", "style:family_photo", "style:child_portrait"})
+"""Styles named by who is in the picture: a number right before them counts dogs or children
+("hai con chó", "dua anjingku", "two kids"), not pictures."""
+
+
 class Evidence:
     """One message's hits and the readings the rules decide from."""
 
@@ -49,7 +54,8 @@ class Evidence:
         ratio = aspect_ratio(found, ratio_spans)
         masked = model_spans + ratio_spans + hits_spans(found.of("spec")) + hits_spans(
             [h for h in found.hits if h.kind == "style" and re.search(r"\d", h.phrase)])
-        pictures = frozenset(h.start for h in found.hits if h.kind in _PICTURE_KINDS)
+        pictures = frozenset(h.start for h in found.hits if h.kind in _PICTURE_KINDS
+                             and h.label not in _SUBJECTS)
         self.count = find_count(found.text, found.tokens, masked, pictures)
         self.base = Intent(model=model, count=self.count, aspect_ratio=ratio,
                            go_anyway=found.has("go"))

@@ -70,7 +70,7 @@ CHINA_WORDS: tuple[str, ...] = ("china", "chinese", "prc", "中国", "国内", "
 """China named with a passport or visa means the 33x48 mm specification."""
 
 SCHENGEN_COUNTRIES: tuple[str, ...] = (
-    "europe", "european", "eu", "germany", "german", "france", "french", "italy", "italian",
+    "europe", "european", "eu visa", "eu passport", "european union", "germany", "german", "france", "french", "italy", "italian",
     "spain", "spanish", "netherlands", "dutch", "switzerland", "swiss", "austria", "greece",
     "portugal", "belgium", "sweden", "norway", "denmark", "finland", "poland", "czech",
     "欧洲", "德国", "法国", "意大利", "西班牙", "荷兰", "瑞士", "奥地利", "希腊", "葡萄牙",

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from core.intent import expression_words, id_words, style_words, words
 from core.intent.lang import every, every_map
@@ -24,23 +25,30 @@ class Hit:
 
     @property
     def kind(self) -> str:
-        return self.label.split(":", 1)[0]
+        return self.label.partition(":")[0]
 
     @property
     def value(self) -> str:
         return self.label.split(":", 1)[1] if ":" in self.label else ""
 
 
-@dataclass(frozen=True)
-class _Phrase:
+class _Phrase(NamedTuple):
     label: str
     text: str
     words: tuple[str, ...]
     weak: bool
+    fuzzy: tuple[bool, ...] = ()
+    """For each word, whether its typos are forgiven (``_FUZZY``)."""
 
 
 CONTENT_KINDS = frozenset({"style", "family", "venue", "medium", "id", "random"})
 """Kinds that compete for the same words: a longer phrase hides the shorter ones inside it."""
+
+
+_FUZZY: frozenset[str] = style_words.FUZZY_WORDS | frozenset(normalize(w) for w in every("fuzzy"))
+"""Words whose small typos are forgiven: the English table's and every lexicon's."""
+_WORD = re.compile(r"[a-z0-9]+")
+"""A word of normalized text, as ``tokenize`` finds them."""
 
 
 def _entries(label: str, phrases: Iterable[str], weak: frozenset[str] = frozenset()) -> list[
@@ -49,7 +57,9 @@ def _entries(label: str, phrases: Iterable[str], weak: frozenset[str] = frozense
     out = []
     for phrase in phrases:
         text = normalize(phrase)
-        out.append(_Phrase(label, text, tuple(t.text for t in tokenize(text)), phrase in weak))
+        words = tuple(_WORD.findall(text))
+        out.append(_Phrase(label, text, words, phrase in weak,
+                           tuple(word in _FUZZY for word in words)))
     return out
 
 
@@ -109,7 +119,7 @@ _LEXICON_KINDS: tuple[tuple[str, str], ...] = (
     ("unsure", "help:"), ("greetings", "talk:"), ("thanks", "praise:"),
     ("requests", "request:"), ("pictures", "photo:"), ("series", "series:"),
     ("fillers", "filler:"), ("quality", "quality:"), ("speed", "speed:"),
-    ("random_face", "random:"), ("not_expressions", "chat:"),
+    ("random_face", "random:"), ("not_expressions", "chat:"), ("mediums", "medium:"),
 )
 """Lexicon fields (``core.intent.lang``) and the hit label each phrase gets."""
 _LEXICON_MAPS: tuple[tuple[str, str], ...] = (
@@ -153,8 +163,6 @@ def _whose_face(phrases: Iterable[str]) -> list[str]:
 
 
 _TABLE: list[_Phrase] = _build()
-_FUZZY: frozenset[str] = style_words.FUZZY_WORDS | frozenset(normalize(w) for w in every("fuzzy"))
-"""Words whose small typos are forgiven: the English table's and every lexicon's."""
 
 
 @dataclass
@@ -218,6 +226,7 @@ class _Index:
         """Substring phrases by their first character: only those whose first character
         occurs in a message are searched for."""
         self._candidates: dict[str, tuple[_Phrase, ...]] = {}
+        self._starting: dict[str, tuple[_Phrase, ...]] = {}
         for phrase in dict.fromkeys(phrases):  # one of each, as the sets of candidates were
             if phrase.words and _LATIN_ONLY.match(phrase.text):
                 first = phrase.words[0]
@@ -230,6 +239,19 @@ class _Index:
                 self.substrings_by_char.setdefault(phrase.text[0], []).append(
                     (len(self.substrings), phrase))
 
+    def starting(self, token: str) -> tuple[_Phrase, ...]:
+        """The candidates whose first word this token is (kept per token, like them): a
+        one-word one is then a hit wherever the token stands."""
+        known = self._starting.get(token)
+        if known is not None:
+            return known
+        out = tuple(p for p in self.candidates(token)
+                    if word_matches(token, p.words[0], fuzzy=p.fuzzy[0]))
+        if len(self._starting) > _MAX_CACHED_TOKENS:
+            self._starting.clear()
+        self._starting[token] = out
+        return out
+
     def candidates(self, token: str) -> tuple[_Phrase, ...]:
         """Word phrases whose first word this token might be (kept per token: the same words
         come back in message after message)."""
@@ -237,7 +259,7 @@ class _Index:
         if known is not None:
             return known
         found: dict[int, _Phrase] = {}
-        for form in _base_forms(token):
+        for form in sorted(_base_forms(token)):
             found.update((id(p), p) for p in self.by_first.get(form, ()))
         letter, size = token[:1], len(token)
         for length in range(size - 2, size + 3):
@@ -276,10 +298,14 @@ def find(text: str, extra_styles: Mapping[str, Sequence[str]] | None = None) -> 
     hits: list[Hit] = []
     for index in indexes:
         for i, token in enumerate(tokens):
-            for phrase in index.candidates(token.text):
-                hit = _match_at(phrase, tokens, i)
-                if hit:
-                    hits.append(hit)
+            for phrase in index.starting(token.text):
+                if len(phrase.words) == 1:
+                    hits.append(Hit(phrase.label, token.start, token.end, phrase.text,
+                                    phrase.weak))
+                else:
+                    hit = _match_rest(phrase, tokens, i)
+                    if hit:
+                        hits.append(hit)
         candidates = sorted(pair for char in set(text)
                             for pair in index.substrings_by_char.get(char, ()))
         joined = _Joined.of(text)
@@ -297,7 +323,18 @@ def find(text: str, extra_styles: Mapping[str, Sequence[str]] | None = None) -> 
     hits += _compound_hits(tokens)
     if _LAUGHS:
         hits += [Hit("talk:", m.start(), m.end(), m.group()) for m in _LAUGHS.finditer(text)]
-    return Found(text, tokens, _drop_contained(hits))
+    return Found(text, tokens, _drop_contained(_without_colours(hits, text)))
+
+
+_COLOURED = re.compile(r"\s*(?:suit|blazer|jacket|coat|dress|sweater|shirt|hoodie|top|pants|trousers"
+                       r"|skirt|tie|jumper|cardigan|turtleneck|gown|vest|tux|tuxedo|hair|background"
+                       r"|backdrop|wall|grey|gray|blue|black)s?\b")
+"""A look word right before one of these names a colour or a material ("a charcoal suit",
+"a mosaic wall"), not how the picture is made."""
+
+
+def _without_colours(hits: list[Hit], text: str) -> list[Hit]:
+    return [h for h in hits if not (h.kind == "medium" and _COLOURED.match(text, h.end))]
 
 
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
@@ -339,10 +376,15 @@ class _Joined:
 
 
 def _laughs() -> re.Pattern[str] | None:
-    patterns = []
+    """One pattern for every laugh: the Latin ones share their word bounds (checked once at
+    each character, not once per laugh), the others follow; no text starts a laugh of both
+    kinds, so the order between the two groups changes no match."""
+    latin: list[str] = []
+    other: list[str] = []
     for pattern in every("laughs"):
-        latin = bool(re.match(r"^[\x00-\x7f]+$", pattern))
-        patterns.append(rf"(?<![a-z0-9])(?:{pattern})(?![a-z0-9])" if latin else f"(?:{pattern})")
+        (latin if re.match(r"^[\x00-\x7f]+$", pattern) else other).append(f"(?:{pattern})")
+    patterns = [rf"(?<![a-z0-9])(?:{'|'.join(latin)})(?![a-z0-9])"] if latin else []
+    patterns += other
     return re.compile("|".join(patterns)) if patterns else None
 
 
@@ -371,15 +413,17 @@ def _compound_hits(tokens: list[Token]) -> list[Hit]:
     return hits
 
 
-def _match_at(phrase: _Phrase, tokens: list[Token], i: int) -> Hit | None:
-    size = len(phrase.words)
+def _match_rest(phrase: _Phrase, tokens: list[Token], i: int) -> Hit | None:
+    """``_match_at`` for a phrase of several words whose first word is known to match."""
+    words = phrase.words
+    size = len(words)
     if i + size > len(tokens):
         return None
-    if all(word_matches(tokens[i + j].text, word, fuzzy=word in _FUZZY)
-           for j, word in enumerate(phrase.words)):
+    fuzzy = phrase.fuzzy
+    if all(word_matches(tokens[i + j].text, words[j], fuzzy=fuzzy[j]) for j in range(1, size)):
         return Hit(phrase.label, tokens[i].start, tokens[i + size - 1].end, phrase.text,
                    phrase.weak)
-    if phrase.label.startswith("expr:") and size > 1:
+    if phrase.label.startswith("expr:"):
         return _loose_match(phrase, tokens, i)
     return None
 
@@ -408,8 +452,8 @@ def _loose_match(phrase: _Phrase, tokens: list[Token], i: int) -> Hit | None:
 def _group(kind: str) -> str:
     if kind in ("place", "filler"):
         return "ratio"  # "Times Square" hides the word "square", "long story but" the "story"
-    if kind == "praise":
-        return "request"  # "做得很好" hides the "做" in it
+    if kind in ("praise", "talk"):
+        return "request"  # "做得很好" hides the "做" in it, "はじめまして" the "して"
     if kind == "chat":
         return "expr"  # "笑死" hides the smile in it
     if kind == "anymodel":

@@ -49,10 +49,15 @@ def _normalized(name: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(normalize(p) for p in every(name) if normalize(p).strip()))
 
 
-_NEGATION = _bounded(words.NEGATIONS, _normalized("negations"))
+_ONE_WORDS = frozenset(_normalized("negations_one"))
+_NEGATION = _bounded(words.NEGATIONS,
+                     tuple(p for p in _normalized("negations") if p not in _ONE_WORDS))
+_ONE = _bounded((), tuple(_ONE_WORDS)) if _ONE_WORDS else None
+_REPLACED = _bounded((), _normalized("replaced")) if every("replaced") else None
 _NOT_NEGATION = _bounded(words.NOT_NEGATIONS, _normalized("not_negations"))
 _ENDS = re.compile(r"[,.;:!?，。；：！？、\n]|" + _bounded(words.NEGATION_ENDS,
                                                          _normalized("negation_ends")).pattern)
+_PAIRED = _bounded((), _normalized("paired_negations")) if every("paired_negations") else None
 _POST = _bounded((), _normalized("post_negations")) if every("post_negations") else None
 _INSTEAD = _bounded((), _normalized("instead"))
 _CLAUSE = re.compile(r"[,.;:!?，。；：！？、\n]")
@@ -65,8 +70,7 @@ def drop_negated(found: Found) -> Found:
     dropped: set[int] = set()
     smiles: set[int] = set()
     negated: list[tuple[int, int]] = []
-    for match in _NEGATION.finditer(text):
-        start, end = match.span()
+    for start, end in _negation_spans(text):
         if any(s <= start < e for s, e in excused):
             continue
         stop = _ENDS.search(text, end)
@@ -78,6 +82,13 @@ def drop_negated(found: Found) -> Found:
             negated.append((start, max(found.hits[i].end for i in inside)))
         smiles.update(i for i, h in enumerate(found.hits)
                       if h.kind == "expr" and end <= h.start < reach and _smiles(h))
+    for pattern, alone in ((_ONE, True), (_REPLACED, False)):
+        for match in pattern.finditer(text) if pattern else ():
+            after = [i for i, h in enumerate(found.hits) if h.kind in _REPLACEABLE
+                     and h.start >= match.end() and i not in dropped]
+            if after and (alone or len(after) > 1):  # "вместо аниме акварель"
+                dropped.add(after[0])
+                negated.append((match.start(), found.hits[after[0]].end))
     for match in _POST.finditer(text) if _POST else ():
         clause = _clause_start(text, match.start())  # "水彩……算了": the clause before
         before = [i for i, h in enumerate(found.hits)
@@ -91,6 +102,22 @@ def drop_negated(found: Found) -> Found:
     hits = [replace(h, label=f"expr:{_SERIOUS}") if i in smiles else h
             for i, h in enumerate(found.hits) if i not in dropped]
     return Found(found.text, found.tokens, hits, negated=negated)
+
+
+def _negation_spans(text: str) -> list[tuple[int, int]]:
+    """Where negations start and end: each negation word, and the first of a paired word
+    written twice in one clause ("ni anime ni manga, algo vintage")."""
+    spans = [m.span() for m in _NEGATION.finditer(text)]
+    if _PAIRED is None:
+        return spans
+    seen: dict[tuple[int, str], tuple[int, int]] = {}
+    for match in _PAIRED.finditer(text):
+        key = (_clause_start(text, match.start()), match.group())
+        if key in seen:
+            spans.append(seen.pop(key))
+        else:
+            seen[key] = match.span()
+    return sorted(spans)
 
 
 def _clause_start(text: str, at: int) -> int:

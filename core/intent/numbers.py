@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from core.intent.lang import LEXICONS, every
-from core.intent.text import Token, normalize
+from core.intent.text import Token, has_cjk, normalize
 from core.request import MAX_COUNT
 
 EN_NUMBERS: dict[str, int] = {
@@ -32,13 +32,21 @@ UNIT_AFTER: frozenset[str] = frozenset({
 """A digit followed by one of these is a size, a time or a ratio, not a count."""
 
 _UNITS: frozenset[str] = frozenset(normalize(u) for u in every("units"))
+_OWNERS: frozenset[str] = frozenset(normalize(o) for o in every("owners"))
+_LAST_WORD = re.compile(r"([^\W\d_]+)\s*$")
 _NEXT_WORD = re.compile(r"\s*([^\W\d_]+)")
 
 
+_GLUED_UNITS: tuple[str, ...] = tuple(u for u in _UNITS if has_cjk(u) or not u.isascii())
+
+
 def _unit_follows(text: str, end: int) -> bool:
-    """Whether the word after a number ending at ``end`` is a lexicon's unit ("5 ans")."""
+    """Whether the word after a number ending at ``end`` is a lexicon's unit ("5 ans"), or
+    a unit of a script without spaces starts right after it ("2匹の犬", "5歳")."""
     match = _NEXT_WORD.match(text, end)
-    return bool(match and match.group(1) in _UNITS)
+    if match and match.group(1) in _UNITS:
+        return True
+    return text[end:].lstrip().startswith(_GLUED_UNITS)
 
 
 NOUNS_AFTER: frozenset[str] = frozenset({
@@ -111,6 +119,20 @@ def _lexicon_counts() -> tuple[dict[str, int], re.Pattern[str] | None, re.Patter
 _LEX_VALUES, _BEFORE_COUNTER, _NUMBER_WORD = _lexicon_counts()
 _PICTURE_STEMS = tuple(dict.fromkeys(normalize(p) for lex in LEXICONS for p in lex.pictures))
 _CLAUSE_END = re.compile(r"[,.;:!?，。；：！？]")
+_SHORT_STEM = 3
+
+
+def _picture_word(word: str) -> bool:
+    """Whether a word is a picture noun: long stems anywhere in it ("Weihnachtsbilder"),
+    short ones only as the word itself ("ảnh", not the "anh" in "bánh")."""
+    return any(stem == word if len(stem) <= _SHORT_STEM else stem in word
+               for stem in _PICTURE_STEMS)
+
+
+def _owned(text: str, start: int) -> bool:
+    """Whether a possessive of a lexicon comes right before ``start`` ("mis tres hijos")."""
+    match = _LAST_WORD.search(text, max(0, start - 30), start)
+    return bool(match and match.group(1) in _OWNERS)
 
 
 def lexicon_count(text: str, masked: list[tuple[int, int]],
@@ -127,14 +149,14 @@ def lexicon_count(text: str, masked: list[tuple[int, int]],
         if value and value > 1 and not is_masked(*match.span(1)):
             return clamp_count(value)
     for match in _NUMBER_WORD.finditer(text) if _NUMBER_WORD else ():
-        if is_masked(*match.span(1)):
+        if is_masked(*match.span(1)) or _owned(text, match.start(1)):
             continue
         stop = _CLAUSE_END.search(text, match.end())
         window = text[match.end():stop.start() if stop else len(text)]
         following = window.split()[:2]
-        if not following:
-            continue
-        nouns = any(stem in word for word in following for stem in _PICTURE_STEMS)
+        if not following or following[0] in _UNITS:
+            continue  # "hai con chó", "dua ekor kucing": a classifier counts something else
+        nouns = any(_picture_word(word) for word in following)
         styled = any(match.end() < at <= match.end() + len(" ".join(following)) + 1
                      for at in pictures)
         if nouns or styled:

@@ -142,7 +142,7 @@ def _nothing_asked(ev: Evidence) -> bool:
     return not (asks or base.model or base.aspect_ratio or base.count)
 
 
-@rule("you are awesome friend", "哈哈笑死")
+@rule("you are awesome friend", "哈哈我朋友也这么说")
 def chat_words(ev: Evidence) -> Intent | None:
     """Small talk or praise beside other words, and nothing asked: chat."""
     if _nothing_asked(ev) and (ev.found.has("talk") or ev.found.has("praise")):

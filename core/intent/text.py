@@ -78,6 +78,9 @@ class Mapped:
 
     def each_char(self, change: Callable[[str], str]) -> Mapped:
         """Each character replaced by ``change(char)`` (any length), origins kept."""
+        outs = [change(char) for char in self.text]
+        if all(len(out) == 1 for out in outs):
+            return Mapped("".join(outs), self.origin)  # one for one: the origins stand
         chars: list[str] = []
         origin: list[int] = []
         for char, where in zip(self.text, self.origin, strict=True):
@@ -90,14 +93,19 @@ class Mapped:
             repl: str | Callable[[re.Match[str]], str]) -> Mapped:
         """``re.sub`` that keeps origins: a replacement's characters take the origins of the
         characters they stand in for, in order."""
+        matches = list(re.finditer(pattern, self.text))
+        if not matches:
+            return self
+        literal = repl if isinstance(repl, str) and "\\" not in repl else None
         chars: list[str] = []
         origin: list[int] = []
         last = 0
-        for match in re.finditer(pattern, self.text):
+        for match in matches:
             start, end = match.span()
             chars.append(self.text[last:start])
             origin.extend(self.origin[last:start])
-            out = repl(match) if callable(repl) else match.expand(repl)
+            out = (literal if literal is not None
+                   else repl(match) if callable(repl) else match.expand(repl))
             chars.append(out)
             if out:
                 span = self.origin[start:end] or self.origin[max(0, start - 1):start] or (0,)
@@ -133,8 +141,12 @@ def _simplify(char: str) -> str:
 
 def normalize_mapped(text: str) -> Mapped:
     """``normalize`` with each character's index in ``clean_text(text)``."""
-    out = Mapped.of(clean_text(text)).each_char(_fold_latin).each_char(str.lower)
-    out = out.each_char(_simplify)
+    source = clean_text(text)
+    if source.isascii():  # nothing to fold or simplify, and lower() keeps every position
+        out = Mapped(source.lower(), tuple(range(len(source))))
+    else:
+        out = Mapped.of(source).each_char(_fold_latin).each_char(str.lower)
+        out = out.each_char(_simplify)
     out = out.sub(r"[’`´]", "'")
     out = out.sub(r"\b([a-z]+)'s\b", _expand_s)
     out = out.sub("'", " ")  # "i'd" must not become the word "id"
@@ -145,13 +157,24 @@ def normalize(text: str) -> str:
     """Lower-cased, accent-folded, simplified-Chinese text; possessive 's dropped; spaces
     between Chinese characters removed. The text of ``normalize_mapped``, made without the
     character map (the phrase tables normalize some ten thousand phrases at start-up)."""
+    if text.isascii() and text.isprintable():  # most phrases: no control, accent or script
+        out = " ".join(text.split())[:MAX_TEXT_CHARS].strip().lower()
+        if "'" in out or "`" in out:
+            out = _APOSTROPHES.sub("'", out)
+            out = _POSSESSIVE.sub(_expand_s, out)
+            out = out.replace("'", " ")
+        return out
     folded = _fold_latin(clean_text(text))
     out = folded.lower() if folded.isascii() else "".join(char.lower() for char in folded)
     out = out.translate(_SCRIPTS)
-    out = re.sub(r"[’`´]", "'", out)
-    out = re.sub(r"\b([a-z]+)'s\b", _expand_s, out)
+    out = _APOSTROPHES.sub("'", out)
+    out = _POSSESSIVE.sub(_expand_s, out)
     out = out.replace("'", " ")
     return _SPACE_BETWEEN_CJK.sub("", out)
+
+
+_APOSTROPHES = re.compile(r"[’`´]")
+_POSSESSIVE = re.compile(r"\b([a-z]+)'s\b")
 
 
 _CJK_COMMA = re.compile(r"(?<=[\u3400-\u9fff])[,;](?=[\u3400-\u9fff])")

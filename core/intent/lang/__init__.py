@@ -55,6 +55,9 @@ class Lexicon:
     """Backdrop colour (white, blue, red) -> words."""
     ratios: Mapping[str, tuple[str, ...]] = field(default_factory=_none)
     cancel: tuple[str, ...] = ()
+    mediums: tuple[str, ...] = ()
+    """Looks the catalogue lacks ("a lápis", "Bleistiftzeichnung", "карандашом"), like
+    ``style_words.CUSTOM_MEDIUMS``: named, they make the request a custom prompt."""
     random_face: tuple[str, ...] = ()
     """A face of nobody in particular ("cara aleatoria", "someone who does not exist")."""
     questions: tuple[str, ...] = ()
@@ -79,6 +82,15 @@ class Lexicon:
     not_negations: tuple[str, ...] = ()
     """Phrases that hold a negation word but rule nothing out ("не могли бы вы" is "could
     you", "nicht schlecht" praise), like English's "not sure"."""
+    negations_one: tuple[str, ...] = ()
+    """"Instead of": rules out only the first look after it, so the next one is the wish
+    ("вместо аниме акварель", "anstatt Anime bitte Aquarell"); not also in ``negations``."""
+    replaced: tuple[str, ...] = ()
+    """"Replace X with Y" verbs: rule out the first look after them when another look follows
+    ("cambia el anime por acuarela", "замени аниме на акварель"); one look alone is the wish."""
+    paired_negations: tuple[str, ...] = ()
+    """Words that rule out what follows only when their clause holds them twice: "ni anime ni
+    manga", "né X né Y", "ни X, ни Y" (one "ne" alone is Italian "of it", "ni" alone "nor")."""
     post_negations: tuple[str, ...] = ()
     """Words ruling out what comes just before them ("아니고", "じゃなくて", "말고")."""
     negation_ends: tuple[str, ...] = ()
@@ -87,6 +99,9 @@ class Lexicon:
     """Words listing pictures ("y", "und", "이랑"): two styles joined by one are a series."""
     numbers: Mapping[str, int] = field(default_factory=dict)
     """Number words that count pictures when a picture noun or style follows (never "a")."""
+    owners: tuple[str, ...] = ()
+    """Possessives before a number word that make it count people or things, not pictures
+    ("mis tres hijos", "mes trois enfants"), like English's "my two kids"."""
     units: tuple[str, ...] = ()
     """Words after a number that make it a price, an age, a time or a size, not a count of
     pictures ("5 dólares", "ma fille de 5 ans", "5 лет")."""

@@ -457,11 +457,11 @@ LEXICON = extended(
     stems={"professional": ("bewerbung", "business", "firmen"),
            "pet_together": ("hunde", "katzen"), "travel_europe": ("paris", "europa", "toskana"),
            "travel_japan": ("tokio", "kyoto"), "sports_gym": ("gym", "fitness", "kraft"),
-           "sports_running": ("jogging",), "musician": ("konzert", "band", "rock"),
+           "sports_running": ("jogging",), "musician": ("konzert", "rock"),
            "vintage": ("schwarzweiss", "polaroid", "sepia"), "reading": ("buch", "lese"),
            "social_media": ("instagram", "tiktok"), "linkedin": ("linkedin",),
            "avatar_gaming": ("gaming", "gamer"), "avatar_3d": ("pixar", "disney"),
-           "christmas": ("advents", "nikolaus"), "graduation": ("abi",),
+           "christmas": ("advents", "nikolaus"),
            "outdoor_adventure": ("gipfel", "abenteuer", "outdoor"), "chef": ("kuchen",),
            "artistic": ("kunst",), "travel_tropical": ("tropen", "palmen", "insel")},
     families={
@@ -478,7 +478,7 @@ LEXICON = extended(
              "maximaler qualitat", "top qualitat", "premium", "premiumqualitat",
              "hochauflosend", "in hd", "bestmogliche qualitat", "allerbeste qualitat"),
     speed=("schnelle", "schnelles", "schneller", "schnellstes modell", "schnelles modell",
-           "entwurf", "nur ein entwurf", "kurzer test", "so schnell wie moglich", "fix"),
+           "entwurf", "nur ein entwurf", "kurzer test", "so schnell wie moglich", "ganz fix", "mal fix"),
     expressions={
         "smile": ("lacheln", "lachelnd", "lachle", "lachel", "ein lacheln", "lachelt"),
         "big smile": ("breites grinsen", "grinsen", "grinsend", "lachen", "lachend", "lach"),
@@ -507,7 +507,7 @@ LEXICON = extended(
               "bewerbungsfoto fur den ausweis", "fur den ausweis", "fur den reisepass",
               "fur den pass", "ausweis", "aufenthaltstitel", "visumsfoto"),
     specs={"de": ("deutscher", "deutsche", "deutschland", "personalausweis",
-                  "perso", "deutschen pass"),
+                  "fur den perso", "neuen perso", "deutschen pass"),
            "uk": ("englisch", "englische", "englischen", "england"),
            "us": ("amerikanischer", "amerikanisches", "us amerikanisch"),
            "ca": ("kanadischer",), "fr": ("franzosischer",), "it": ("italienischer",),
@@ -518,8 +518,8 @@ LEXICON = extended(
                      "quer"),
             "1:1": ("quadrat", "im quadrat")},
     cancel=("abbrechen bitte", "bitte abbrechen", "brich ab", "hor auf", "aufhoren",
-            "lass gut sein", "vergiss es", "egal", "doch nicht", "nein danke", "stopp",
-            "will ich nicht mehr", "abbestellen", "storno", "halt", "lass mal"),
+            "lass gut sein", "vergiss es", "ach egal", "doch nicht", "nein danke", "stopp",
+            "will ich nicht mehr", "abbestellen", "storno", "halt stopp", "halt halt", "lass mal"),
     questions=("was kostet das", "wie teuer", "preis", "preise", "kosten", "kostenlos",
                "gratis", "umsonst", "wie bezahle ich", "bezahlen", "zahlungsmethoden", "paypal",
                "kreditkarte", "wie geht das", "wie funktioniert das hier", "was machst du",
@@ -527,7 +527,7 @@ LEXICON = extended(
                "ist das sicher", "datenschutz", "meine daten", "werden meine fotos gespeichert",
                "gespeichert", "speichert ihr meine", "geloscht", "welche stile",
                "welchen stil", "wer bist du", "bist du ein bot", "bist du ein mensch",
-               "welches modell", "welche modelle", "testen", "probeversion", "hilfe",
+               "welches modell", "welche modelle", "probeversion",
                "brauche hilfe", "wie schicke ich", "wie sende ich", "welches foto",
                "wie viele fotos", "geld zuruck", "zum ersten mal", "wie starte ich"),
     greetings=("alles fit", "alles klar bei dir", "was geht", "wie lauft s", "wie lauft es", "hallo", "hi", "hey", "moin", "servus", "gruss gott", "gruezi", "na", "na du",
@@ -577,4 +577,70 @@ LEXICON = extended(
     random_face=("erfundenen person", "erfundene person", "ausgedachte person", "ausgedachten person", "fiktiven person", "nicht existierende person", "nicht existierenden person", "zufalligen person", "zufalliges gesicht", "irgendein gesicht", "beliebiges gesicht", "jemand der nicht existiert",
                  "person die es nicht gibt", "generiertes gesicht", "fiktives gesicht",
                  "erfundene person", "zufallsperson", "zufalliges portrat"),
+)
+
+# Batch-13 work (general: help as "unsure", "weder X noch Y", half a dozen, possessives
+# before a number, politeness holding a "kein", looks the catalogue lacks, conjugated talk
+# verbs, dative and genitive forms).
+LEXICON = extended(
+    LEXICON,
+    expressions={"open my eyes": ("offenen augen", "mit offenen augen", "augen geoffnet"),
+                 "look at the camera": ("in die kamera", "blick in die kamera")},
+    weak=("profilbild",),
+    specs={"br": ("brasilianischer", "brasilianisches"), "ru": ("russischer", "russisches"),
+           "au": ("australischer", "australisches"), "mx": ("mexikanischer", "mexikanisches"),
+           "jp_passport": ("japanischer", "japanisches"),
+           "kr": ("koreanischer", "koreanisches", "sudkorea", "sudkoreanische",
+                  "sudkoreanischen"),
+           "cn_passport": ("chinesisches",), "in": ("indischer",),
+           "uk": ("britischer", "britisches"), "ca": ("kanadisches",),
+           "fr": ("franzosisches",), "it": ("italienisches",), "es": ("spanisches",),
+           "nz": ("neuseelandische", "neuseelandischer")},
+    styles={
+        "graduation": ("abifoto", "abiball", "abibild", "abizeugnis", "abschlussfoto"),
+        "musician": ("bandfoto", "bandprobe", "bandbild"),
+        "pet_together": ("katzen", "hunden", "meinen hunden", "meinen katzen", "haustieren",
+                         "haustiere", "hundin", "katzchen"),
+        "business_speech": ("kongress", "auf einem kongress", "praesentiere", "präsentiere",
+                            "präsentieren", "präsentation", "vor publikum",
+                            "halte einen vortrag"),
+        "hanfu": ("chinesischer tracht", "chinesischen tracht", "chinesische kleidung",
+                  "chinesischer kleidung", "chinesischen kleidung", "chinesisches gewand",
+                  "chinesischen gewand"),
+    },
+    mediums=("bleistift", "bleistiftzeichnung", "mit bleistift", "skizze", "kohlezeichnung",
+             "als zeichnung", "comicstil", "im comic stil", "mosaik", "buntglas",
+             "marmorstatue", "pixel art", "pixelkunst"),
+    unsure=("hilfe", "hilf mir", "ich brauche hilfe"),
+    negations=("weder",),
+    owners=("meine", "meinen", "meinem", "meiner", "unsere", "unseren", "unserer", "deine",
+            "deinen"),
+    numbers={"halbes dutzend": 6, "dutzend": 12},
+    not_negations=("wenn es keine umstände macht", "wenn es nicht zu viel verlangt ist",
+                   "falls es keine umstände macht", "wenn es keine mühe macht"),
+    fillers=("wenn es keine umstände macht", "wenn es nicht zu viel verlangt ist",
+             "falls es keine umstände macht", "vielen dank im voraus", "danke im voraus",
+             "im voraus"),
+    questions=("rechnung", "eine rechnung", "quittung", "welche auflösung",
+               "in welcher auflösung", "kann man die drucken", "kann ich die drucken",
+               "kann ich sie drucken"),
+    thanks=("verstanden", "ok verstanden", "genau das hab ich gesucht",
+            "genau das habe ich gesucht", "genau das wollte ich", "genau was ich wollte"),
+    cancel=("anders überlegt", "anders ueberlegt", "storniere", "stornieren", "storno"),
+    ratios={"16:9": ("panoramaformat", "im panoramaformat", "panorama")},
+)
+
+# Batch-13 probes (not the batch): more praise, service questions and cancels.
+LEXICON = extended(
+    LEXICON,
+    thanks=("gut geworden", "richtig gut geworden", "schon geworden", "toll geworden"),
+    questions=("funktioniert das mit", "geht das mit", "klappt das mit"),
+    cancel=("keins mehr", "will keins mehr", "will keine mehr", "doch nicht mehr"),
+)
+
+# "Instead of X, Y" and "replace X with Y".
+LEXICON = extended(
+    LEXICON,
+    negations_one=("statt", "anstatt", "anstelle von", "statt dem", "statt des"),
+    replaced=("ersetze", "tausch", "tausche"),
 )

@@ -1,6 +1,6 @@
 """English: words beyond the older tables in ``words``, ``style_words`` and ``id_words``."""
 
-from core.intent.lang import Lexicon
+from core.intent.lang import Lexicon, extended
 
 LEXICON = Lexicon(
     code="en",
@@ -85,4 +85,12 @@ LEXICON = Lexicon(
     again=("one more time", "same again"),
     higher_quality=("in hd", "more detailed"),
     stop=("stop cancel that", "stop, cancel that", "cancel please", "please cancel", "forget it"),
+)
+
+LEXICON = extended(
+    LEXICON,
+    questions=("who else can see", "who can see", "can others see", "can other people see",
+               "can anyone else see", "make videos", "make a video", "do videos"),
+    thanks=("made my day", "you made my day", "you made my week"),
+    ratios={"9:16": ("lock screen", "lockscreen", "phone background")},
 )

@@ -398,7 +398,7 @@ LEXICON = extended(
                               "buceo", "buceando", "safari", "mochilero", "mochilera", "la cima",
                               "cascada", "volcan", "selva"),
         "reading": ("leyendo un libro", "biblioteca", "libreria", "club de lectura", "lectura",
-                    "leer", "lectora", "lector", "novela", "raton de biblioteca", "libros"),
+                    "leer un libro", "lectora", "lector", "novela", "raton de biblioteca", "libros"),
         "night_city": ("luces de la ciudad", "vida nocturna", "calle de noche", "nocturno",
                        "nocturna", "ciudad iluminada", "noche en la ciudad"),
         "hanfu": ("traje chino", "vestido chino", "traje tradicional chino", "china antigua",
@@ -417,7 +417,7 @@ LEXICON = extended(
     },
     laughs=("(?:ja){2,}j?", "(?:je){2,}j?", "(?:ji){2,}j?", "(?:js){2,}", "xd+"),
     weak=("bosque", "naturaleza", "selva", "cascada", "musica", "charla", "presentacion", "lienzo",
-          "familiar", "lectura", "leer", "novela", "banda", "piano", "toga", "compromiso",
+          "familiar", "lectura", "novela", "banda", "piano", "toga", "compromiso",
           "nocturno", "nocturna", "relajado", "relajada", "casual", "cocinar", "de traje"),
     families={
         "dating": ("perfil de tinder", "hinge", "para ligar", "app para ligar", "foto de pareja",
@@ -451,22 +451,22 @@ LEXICON = extended(
     },
     id_photo=("foto para el carnet", "foto de documento", "foto tamano pasaporte",
               "foto tamano carnet", "licencia de conducir", "carnet de conducir",
-              "foto para la licencia", "foto para la cedula", "tarjeta de residencia", "nie",
+              "foto para la licencia", "foto para la cedula", "tarjeta de residencia", "el nie", "mi nie", "tarjeta nie",
               "foto para el ine", "credencial", "foto infantil para el pasaporte"),
-    specs={"mx": ("ine", "credencial para votar"), "es": ("nie",),
+    specs={"mx": ("ine", "credencial para votar"), "es": ("el nie", "mi nie", "tarjeta nie"),
            "uk": ("ingles", "inglaterra", "londinense"), "us": ("gringo", "gringa")},
     ratios={"9:16": ("para reels", "para el movil", "para el celular", "fondo de pantalla",
                      "formato historia", "para tiktok"),
             "16:9": ("panoramica", "fondo de escritorio", "para el escritorio", "apaisada")},
     cancel=("para todo", "detenlo", "no sigas", "cancela eso", "cancelalo todo", "olvidate",
-            "ya no lo quiero", "mejor dejalo", "dejalo asi", "stop", "alto", "cancela todo"),
+            "ya no lo quiero", "mejor dejalo", "dejalo asi", "stop", "alto ahi", "alto ya", "cancela todo"),
     questions=("que sabes hacer", "para que sirve", "como va esto", "como se hace", "cuanto tarda",
                "cuanto demora", "tarda mucho", "es seguro", "privacidad", "mis datos",
                "que estilos tienes", "que estilos hay", "cuantas fotos puedo", "como pago",
                "como se paga", "formas de pago", "metodos de pago", "tarjeta de credito", "paypal",
                "quien eres", "eres un bot", "eres humano", "eres una persona", "hablas espanol",
-               "que modelo", "que modelos", "prueba gratis", "cuanto me cobras", "ayuda",
-               "necesito ayuda", "que foto mando", "que foto necesitas", "que tengo que hacer",
+               "que modelo", "que modelos", "prueba gratis", "cuanto me cobras",
+               "que foto mando", "que foto necesitas", "que tengo que hacer",
                "cuantas fotos necesitas", "como subo mi foto", "cuanto es", "me cobran",
                "aceptan tarjeta", "se puede", "puedes hacer fotos", "que tipo de fotos"),
     greetings=("saludos", "buen dia", "hola que tal", "que hay", "wenas", "holis", "hasta luego",
@@ -503,4 +503,57 @@ LEXICON = extended(
     random_face=("cara random", "persona random", "cara cualquiera", "alguien que no existe",
                  "que no exista", "rostro inventado", "cara generada", "persona que no existe",
                  "cara ficticia", "rostro al azar"),
+)
+
+# Batch-13 work (general: help as "unsure", "ni X ni Y", half a dozen, possessives before a
+# number, politeness holding a "no", looks the catalogue lacks, conjugated talk verbs).
+LEXICON = extended(
+    LEXICON,
+    weak=("foto de perfil",),
+    specs={"uk": ("britanica", "inglesa"), "de": ("alemana",), "fr": ("francesa",),
+           "it": ("italiana",), "ru": ("rusa",), "au": ("australiana",), "jp_passport": ("japonesa",),
+           "kr": ("coreana", "corea", "corea del sur", "surcoreano", "surcoreana"),
+           "br": ("brasilena", "brasilero", "brasilera"), "nz": ("neozelandesa",),
+           "tw": ("taiwanesa",), "in": ("hindu",)},
+    styles={
+        "business_speech": ("congreso", "en un congreso", "presentando", "presentacion",
+                            "dando una presentacion", "exponiendo", "ponente",
+                            "en una conferencia", "hablando ante"),
+        "hanfu": ("ropa china tradicional", "vestimenta tradicional china",
+                  "vestido tradicional chino", "trajes tradicionales chinos",
+                  "ropa tradicional de china"),
+    },
+    mediums=("a lapiz", "lapiz", "dibujo a lapiz", "dibujada a lapiz", "dibujado a lapiz",
+             "boceto", "carboncillo", "arte pixel", "historieta", "estilo comic", "grafiti",
+             "mosaico", "vitral", "estatua", "estatua de marmol", "papel recortado"),
+    unsure=("ayuda", "necesito ayuda"),
+    paired_negations=("ni",),
+    owners=("mis", "tus", "sus", "nuestros", "nuestras"),
+    numbers={"media docena": 6, "una docena": 12, "docena": 12},
+    not_negations=("si no es mucha molestia", "si no es molestia", "si no te molesta",
+                   "si no le molesta", "si no es mucho pedir", "si no es problema",
+                   "si no te importa", "si no le importa"),
+    fillers=("si no es mucha molestia", "si no es mucho pedir", "si no te importa",
+             "muchas gracias de antemano", "gracias de antemano"),
+    questions=("funciona con", "factura", "facturas", "me dan factura", "recibo de pago", "que resolucion",
+               "en que resolucion", "se pueden imprimir", "puedo imprimir"),
+    thanks=("entendido", "vale entendido", "justo lo que buscaba", "justo lo que queria",
+            "exactamente lo que queria", "es lo que queria"),
+    cancel=("cambie de opinion", "me arrepenti", "ya no quiero", "para para", "para ya",
+            "me equivoque de foto"),
+    ratios={"16:9": ("panoramico", "formato panoramico", "en panoramico")},
+)
+
+# Batch-13 probes (not the batch): more praise, service questions and cancels.
+LEXICON = extended(
+    LEXICON,
+    thanks=("quedo bien", "quedo muy bien", "quedaron bien", "salio genial", "salio muy bien"),
+)
+
+# "Instead of X, Y" and "replace X with Y".
+LEXICON = extended(
+    LEXICON,
+    negations_one=("en vez de", "en vez del", "en lugar de", "en lugar del"),
+    replaced=("cambia el", "cambia la", "cambiale el", "reemplaza el", "reemplaza la",
+              "sustituye el", "sustituye la"),
 )

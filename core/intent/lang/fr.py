@@ -456,7 +456,7 @@ LEXICON = extended(
                      "ecran de telephone", "format story"),
             "16:9": ("panoramique", "format paysage", "fond d ecran pc", "pour mon ordi")},
     cancel=("laisse tomber", "annule", "annule ca", "annule tout", "arrete tout", "stop",
-            "oublie", "oublie ca", "c est bon", "non merci", "laisse", "ca ira", "tant pis",
+            "oublie", "oublie ca", "c est bon", "non merci", "laisse faire", "ca ira", "tant pis",
             "je ne veux plus", "j en veux plus"),
     questions=("c est gratuit", "c est payant", "faut payer", "il faut payer", "combien",
                "combien ca coute", "combien coute", "quel prix", "prix", "tarif", "tarifs",
@@ -467,7 +467,7 @@ LEXICON = extended(
                "c est long", "c est sur", "confidentialite", "mes donnees", "vous gardez",
                "tu gardes", "supprimez", "vous supprimez", "effacez", "quels styles",
                "quel style", "qui es tu", "t es qui", "tu es un bot", "tu es humain",
-               "tu es un robot", "quel modele", "quels modeles", "essai gratuit", "aide",
+               "tu es un robot", "quel modele", "quels modeles", "essai gratuit",
                "besoin d aide", "comment envoyer", "comment je t envoie", "quelle photo",
                "combien de photos", "remboursement", "rembourser", "premiere fois",
                "comment commencer", "ca marche avec"),
@@ -518,4 +518,59 @@ LEXICON = extended(
     random_face=("visage quelconque", "quelqu un qui n existe pas", "quelqu un qui existe pas",
                  "qui existe pas", "personne qui n existe pas", "visage genere",
                  "visage fictif", "visage random", "personne au hasard", "un visage au hasard"),
+)
+
+# Batch-13 work (general: help as "unsure", "ni X ni Y", half a dozen, possessives before a
+# number, politeness holding a "pas", looks the catalogue lacks, conjugated talk verbs).
+LEXICON = extended(
+    LEXICON,
+    weak=("photo de profil",),
+    specs={"de": ("allemande",), "it": ("italienne",), "es": ("espagnole",),
+           "cn_passport": ("chinoise",), "in": ("indienne",), "au": ("australienne",),
+           "jp_passport": ("japonaise",), "kr": ("coreenne", "coree", "coree du sud"),
+           "br": ("bresilienne",), "mx": ("mexicaine",), "nz": ("neo zelandaise",),
+           "tw": ("taiwanaise",)},
+    styles={
+        "pet_together": ("chats", "mes chats", "nos chats", "mes chatons", "mes chiots", "mes animaux",
+                         "avec mes chats", "nos animaux"),
+        "business_speech": ("congres", "a un congres", "presenter", "en train de presenter",
+                            "presentation", "je presente", "devant un public",
+                            "donner une conference"),
+        "hanfu": ("habit traditionnel chinois", "habits traditionnels chinois",
+                  "vetements traditionnels chinois", "vetement traditionnel chinois",
+                  "robe traditionnelle chinoise", "tenue chinoise"),
+    },
+    mediums=("au crayon", "crayon", "dessin au crayon", "dessine au crayon", "fusain",
+             "au fusain", "esquisse", "croquis", "bande dessinee", "facon bd", "en bd",
+             "mosaique", "vitrail", "statue de marbre", "pixel art"),
+    unsure=("aide", "aide moi", "aidez moi"),
+    paired_negations=("ni",),
+    owners=("mes", "tes", "ses", "nos", "vos", "leurs"),
+    numbers={"demi douzaine": 6, "demi-douzaine": 6, "une douzaine": 12, "douzaine": 12},
+    not_negations=("si ce n'est pas trop demander", "si ca ne vous derange pas",
+                   "si ca ne te derange pas", "si ce n'est pas trop", "si ca ne pose pas"),
+    fillers=("si ce n'est pas trop demander", "si ca ne vous derange pas",
+             "si ca ne te derange pas", "merci d'avance", "merci par avance", "d'avance merci"),
+    questions=("facture", "factures", "des factures", "quelle resolution", "en quelle resolution",
+               "on peut les imprimer", "je peux les imprimer", "peut on les imprimer"),
+    thanks=("exactement ce que je voulais", "c'est ce que je voulais", "pile ce que je voulais",
+            "compris", "ok compris", "bien recu", "entendu"),
+    cancel=("j'ai change d'avis", "change d'avis"),
+    id_photo=("permis de conduire", "titre de sejour"),
+    ratios={"16:9": ("panoramique", "format panoramique")},
+)
+
+# Batch-13 probes (not the batch): more praise, service questions and cancels.
+LEXICON = extended(
+    LEXICON,
+    thanks=("c'est reussi", "tres reussi", "trop reussi", "ca rend bien", "ca rend super"),
+    questions=("ca marche avec", "ca fonctionne avec"),
+    cancel=("je n'en veux plus", "j'en veux plus", "n'en veux plus", "j'en veux pas"),
+)
+
+# "Instead of X, Y" and "replace X with Y".
+LEXICON = extended(
+    LEXICON,
+    negations_one=("au lieu de", "au lieu du", "au lieu des", "a la place de", "a la place du"),
+    replaced=("remplace le", "remplace la", "remplace l", "change le", "change la", "change l"),
 )

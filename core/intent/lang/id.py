@@ -1,6 +1,6 @@
 """Indonesian (and Malay, close enough for these words)."""
 
-from core.intent.lang import Lexicon
+from core.intent.lang import Lexicon, extended
 
 LEXICON = Lexicon(
     code="id",
@@ -323,4 +323,16 @@ LEXICON = Lexicon(
     other_style=("gaya lain",),
     stop=("batal", "stop", "udah", "gak jadi", "nggak jadi", "batalin"),
     go_on=("ya", "lanjut", "oke", "gas", "iya", "lanjut aja", "gas aja", "sip"),
+)
+
+LEXICON = extended(
+    LEXICON,
+    questions=("bikin video", "buat video", "video juga", "bisa video", "dilihat orang lain", "dilihat orang",
+               "siapa yang bisa lihat", "orang lain bisa lihat"),
+    cancel=("gajadi", "ga jadi", "gak jadi", "nggak jadi", "ngga jadi", "jangan bikin", "jangan dibikin"),
+    greetings=("salam kenal", "senang kenalan", "senang berkenalan"),
+    laughs=("ngakak(?:\\s+parah)?", "ngakak+"),
+    ratios={"9:16": ("lockscreen", "lock screen", "wallpaper hp", "wallpaper handphone")},
+    series=("dua-duanya", "dua duanya", "keduanya", "dua2nya"),
+    units=("ekor", "orang", "tahun", "bulan", "hari", "menit", "jam", "ribu", "juta"),
 )

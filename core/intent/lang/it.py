@@ -448,7 +448,7 @@ LEXICON = extended(
                "a cosa serve", "quanto tempo", "quanto ci vuole", "ci vuole molto", "e sicuro",
                "privacy", "i miei dati", "conservate", "cancellate", "eliminate", "quali stili",
                "che stili", "chi sei", "sei un bot", "sei umano", "sei un robot", "quale modello",
-               "quali modelli", "prova gratuita", "aiuto", "ho bisogno di aiuto",
+               "quali modelli", "prova gratuita",
                "come ti mando", "come ti invio", "come mando", "come carico", "quale foto",
                "quante foto", "rimborso", "prima volta", "come inizio", "come si comincia"),
     greetings=("ciao", "ciao ciao", "salve", "buongiorno", "buonasera", "buonanotte",
@@ -499,4 +499,60 @@ LEXICON = extended(
     random_face=("faccia qualsiasi", "volto qualsiasi", "qualcuno che non esiste",
                  "persona che non esiste", "volto generato", "volto fittizio", "faccia random",
                  "persona random", "volto a caso", "faccia a caso"),
+)
+
+# Batch-13 work (general: help as "unsure", "né X né Y", half a dozen, possessives before a
+# number, politeness holding a "non", looks the catalogue lacks, conjugated talk verbs).
+LEXICON = extended(
+    LEXICON,
+    expressions={"look at the camera": ("guardi in camera", "guardando in camera",
+                                        "guarda la camera", "guardare in camera",
+                                        "guarda nell obiettivo")},
+    weak=("foto profilo",),
+    specs={"in": ("indiana",), "ru": ("russa",), "au": ("australiana",),
+           "kr": ("coreana", "corea", "corea del sud", "sudcoreano", "sudcoreana"),
+           "br": ("brasiliana",), "mx": ("messicana",)},
+    styles={
+        "pet_together": ("gatti", "cani", "cuccioli", "gattini", "cagnolini", "i miei gatti",
+                         "i miei cani", "animali domestici"),
+        "business_speech": ("congresso", "a un congresso", "presento", "presentando",
+                            "presentare", "presentazione", "parlo in pubblico",
+                            "parlando in pubblico"),
+        "hanfu": ("abiti tradizionali cinesi", "vestiti tradizionali cinesi",
+                  "vestito tradizionale cinese", "costume tradizionale cinese", "abiti cinesi"),
+    },
+    mediums=("a matita", "matita", "disegno a matita", "disegnata a matita", "schizzo",
+             "carboncino", "fumetto", "stile fumetto", "mosaico", "vetrata", "statua",
+             "statua di marmo", "pixel art"),
+    unsure=("aiuto", "ho bisogno di aiuto", "aiutami"),
+    paired_negations=("ne",),
+    owners=("miei", "mie", "tuoi", "tue", "suoi", "sue", "nostri", "nostre"),
+    numbers={"mezza dozzina": 6, "una dozzina": 12, "dozzina": 12},
+    not_negations=("se non è troppo disturbo", "se non ti dispiace", "se non le dispiace",
+                   "se non è un problema", "se non chiedo troppo"),
+    fillers=("se non è troppo disturbo", "se non ti dispiace", "se non le dispiace",
+             "se non chiedo troppo", "grazie in anticipo", "grazie mille in anticipo"),
+    questions=("fattura", "la fattura", "ricevuta", "che risoluzione", "quale risoluzione",
+               "si possono stampare", "posso stamparle"),
+    thanks=("capito", "ok capito", "proprio quello che cercavo", "esattamente quello che volevo",
+            "quello che volevo"),
+)
+
+# Batch-13 probes (not the batch): more praise, service questions and cancels.
+LEXICON = extended(
+    LEXICON,
+    thanks=("venuta benissimo", "venuto benissimo", "venute benissimo", "venuta bene",
+             "venuto bene", "benissimo"),
+    questions=("funziona con",),
+    cancel=("non la voglio piu", "non lo voglio piu", "non voglio piu", "non mi serve piu",
+             "non serve piu"),
+)
+
+# "Instead of X, Y" and "replace X with Y".
+LEXICON = extended(
+    LEXICON,
+    negations_one=("invece di", "invece del", "invece dell", "invece della", "invece dello",
+                   "invece dei", "invece che", "al posto di", "al posto del", "al posto dell",
+                   "al posto della"),
+    replaced=("sostituisci", "cambia il", "cambia la", "cambia l"),
 )

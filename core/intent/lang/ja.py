@@ -1,6 +1,6 @@
 """Japanese (phrases match anywhere: no spaces between words)."""
 
-from core.intent.lang import Lexicon
+from core.intent.lang import Lexicon, extended
 
 LEXICON = Lexicon(
     code="ja",
@@ -270,4 +270,17 @@ LEXICON = Lexicon(
     other_style=("別のスタイル", "他のスタイル", "違うスタイル", "別の感じ"),
     stop=("キャンセル", "やめて", "中止", "やめる", "もういい", "ストップ"),
     go_on=("はい", "続けて", "このままで", "うん", "ok", "いいよ", "お願い"),
+)
+
+LEXICON = extended(
+    LEXICON,
+    questions=("動画も", "動画を作", "動画作れ", "動画は作", "ムービー", "サブスク", "月額", "払う", "払え", "支払う",
+               "他の人に見", "他の人も見", "誰が見", "誰かに見", "見られます"),
+    cancel=("ナシで", "なしにして", "作らないで", "作らなくていい", "生成しないで"),
+    expressions={"smirk": ("ニヤッ", "ニヤリ", "にやっ", "にやり", "ニヤニヤ", "ドヤ顔")},
+    ratios={"9:16": ("ロック画面", "スマホ壁紙", "スマホの待ち受け")},
+    series=("両方", "どちらも", "どっちも", "両方とも"),
+    styles={"professional": ("面接", "プロフィール写真", "ビジネス用プロフィール")},
+    weak=("プロフィール写真",),
+    units=("匹", "頭", "歳", "才", "人", "羽"),
 )

@@ -1,6 +1,6 @@
 """Korean (phrases match anywhere, so particles after a noun do not hide it)."""
 
-from core.intent.lang import Lexicon
+from core.intent.lang import Lexicon, extended
 
 LEXICON = Lexicon(
     code="ko",
@@ -244,4 +244,12 @@ LEXICON = Lexicon(
     other_style=("다른 스타일",),
     stop=("취소", "그만", "중지", "그만해", "취소해", "멈춰"),
     go_on=("네", "응", "계속", "그냥 해", "ㅇㅇ", "그래", "좋아", "진행해"),
+)
+
+LEXICON = extended(
+    LEXICON,
+    questions=("영상도", "동영상", "영상 만들", "다른 사람도 볼", "누가 볼", "다른 사람이 볼"),
+    expressions={"smirk": ("썩소", "비웃", "씨익", "피식", "능글")},
+    styles={"linkedin": ("링크드린", "링크딘", "링크드 인")},
+    units=("마리", "살", "명"),
 )

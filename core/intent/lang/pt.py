@@ -168,7 +168,8 @@ LEXICON = Lexicon(
         "interrompe",
         "cancela isso",
         "melhor nao",
-        "deixa",
+        "deixa pra la",
+        "nao deixa",
         "cancela",
         "cancelar",
         "cancele",
@@ -471,7 +472,7 @@ LEXICON = extended(
             "16:9": ("panoramica", "deitada", "papel de parede do computador", "widescreen"),
             "1:1": ("quadradinha",)},
     cancel=("para tudo", "desisti", "desiste", "nao quero mais", "esquece isso", "cancela tudo",
-            "para com isso", "nao precisa", "deixa quieto", "para", "chega"),
+            "para com isso", "nao precisa", "deixa quieto", "chega"),
     questions=("quanto custa", "quanto e", "qual o preco", "preco", "e de graca", "e gratis",
                "gratuito", "tem que pagar", "preciso pagar", "aceita pix", "aceitam pix",
                "pix", "cartao de credito", "formas de pagamento", "como pago", "como funciona",
@@ -480,7 +481,7 @@ LEXICON = extended(
                "demora muito", "quanto tempo leva", "e seguro", "privacidade", "meus dados",
                "voces guardam", "apagam as fotos", "apagam minhas fotos", "quais estilos",
                "que estilos", "quem e voce", "voce e um bot", "voce e humano", "voce e robo",
-               "qual modelo", "quais modelos", "teste gratis", "ajuda", "preciso de ajuda",
+               "qual modelo", "quais modelos", "teste gratis",
                "como mando", "como envio", "que foto mando", "quantas fotos", "reembolso",
                "devolver o dinheiro", "estorno", "primeira vez", "como comeco"),
     greetings=("suave", "de boa", "firmeza", "tranquilo", "tudo tranquilo", "e ai suave", "oi", "ola", "oie", "oii", "eae", "e ai", "salve", "bom dia", "boa tarde",
@@ -525,4 +526,73 @@ LEXICON = extended(
     random_face=("rosto qualquer", "cara qualquer", "alguem que nao existe",
                  "pessoa que nao existe", "rosto gerado", "rosto ficticio", "rosto random",
                  "pessoa random", "rosto ao acaso"),
+)
+
+# Batch-13 work (general: help as "unsure", "nem X nem Y", half a dozen, possessives before a
+# number, politeness holding a "não", looks the catalogue lacks, conjugated talk verbs; the
+# preposition "para" is no cancel, only a whole "para!" is a stop in followups).
+LEXICON = extended(
+    LEXICON,
+    weak=("foto de perfil",),
+    specs={"uk": ("britanica",), "fr": ("francesa",), "it": ("italiana",), "es": ("espanhola",),
+           "cn_passport": ("chinesa",), "in": ("indiana",), "ru": ("russa",),
+           "au": ("australiana",), "jp_passport": ("japonesa",),
+           "kr": ("coreana", "coreia", "coreia do sul", "sul coreano", "sul coreana")},
+    styles={
+        "graduation": ("formado", "formada", "me formei", "foto de formado", "foto de formada"),
+        "business_speech": ("congresso", "num congresso", "em um congresso", "apresentando",
+                            "apresentacao", "fazendo uma apresentacao", "numa conferencia",
+                            "palestrando"),
+        "hanfu": ("roupas tradicionais chinesas", "traje tradicional chines",
+                  "vestido tradicional chines", "roupa chinesa tradicional"),
+    },
+    mediums=("a lapis", "lapis", "desenho a lapis", "desenhada a lapis", "desenhado a lapis",
+             "esboco", "carvao", "grafite", "quadrinhos", "historia em quadrinhos", "gibi",
+             "mosaico", "vitral", "estatua", "estatua de marmore", "arte pixel"),
+    unsure=("ajuda", "preciso de ajuda"),
+    paired_negations=("nem",),
+    owners=("meus", "minhas", "seus", "suas", "nossos", "nossas"),
+    numbers={"meia duzia": 6, "uma duzia": 12, "duzia": 12},
+    not_negations=("se nao for incomodo", "se nao for pedir muito", "se nao se importar",
+                   "se nao for problema", "se nao for muito trabalho"),
+    fillers=("se nao for incomodo", "se nao for pedir muito", "se nao se importar",
+             "desde ja agradeco", "desde ja obrigado", "desde ja obrigada", "agradeco desde ja",
+             "agradeco", "desde ja"),
+    questions=("nota fiscal", "emitem nota", "recibo", "fatura", "que resolucao",
+               "qual a resolucao", "qual resolucao", "da pra imprimir", "posso imprimir"),
+    thanks=("era isso que eu queria", "exatamente o que eu queria", "isso que eu queria",
+            "bem o que eu queria", "entendi", "ok entendi", "show de bola"),
+    cancel=("mudei de ideia", "desisto", "nao quero mais", "para para", "pode parar",
+            "para ai"),
+    id_photo=("cartao de cidadao", "cartao do cidadao", "carteira de motorista", "cnh",
+              "bilhete de identidade"),
+    ratios={"16:9": ("panoramico", "formato panoramico")},
+)
+
+# Batch-13 probes (not the batch): more praise, service questions and cancels.
+LEXICON = extended(
+    LEXICON,
+    thanks=("ficou bom", "ficou muito bom", "ficaram otimas", "ficou otimo", "saiu otimo"),
+    questions=("se eu nao gostar", "e se nao gostar", "nao gostar do resultado", "funciona com"),
+)
+
+# "Instead of X, Y" and "replace X with Y".
+LEXICON = extended(
+    LEXICON,
+    negations_one=("em vez de", "em vez do", "em vez da", "ao inves de", "ao inves do",
+                   "no lugar de", "no lugar do"),
+    replaced=("troca o", "troca a", "muda o", "muda a", "substitui o", "substitui a"),
+)
+
+# Portuguese "no" (in the) before a noun is no Spanish "no".
+LEXICON = extended(
+    LEXICON,
+    not_negations=("no estilo", "no modo", "no formato", "no tema", "no clima", "no visual",
+                   "no look", "no jeito", "no cenario", "no fundo", "no meio", "no centro",
+                   "no parque", "no jardim", "no campo", "no mar", "no rio", "no topo",
+                   "no palco", "no escritorio", "no trabalho", "no restaurante", "no cafe",
+                   "no bar", "no casamento", "no aniversario", "no natal", "no inverno",
+                   "no verao", "no por do sol", "no perfil", "no instagram", "no linkedin",
+                   "no tinder", "no japao", "no brasil", "no caribe", "no deserto",
+                   "no espaco", "no futuro", "no passado", "no dia", "no final"),
 )

@@ -1,6 +1,6 @@
 """Vietnamese (accents are folded before matching: "ảnh" is read as "anh")."""
 
-from core.intent.lang import Lexicon
+from core.intent.lang import Lexicon, extended
 
 LEXICON = Lexicon(
     code="vi",
@@ -221,7 +221,7 @@ LEXICON = Lexicon(
         ),
         "de": ("duc",),
         "fr": ("phap",),
-        "it": ("y",),
+        "it": ("nuoc y", "ho chieu y", "nguoi y", "italia"),
         "es": ("tay ban nha",),
         "br": ("brazil",),
         "ru": ("nga",),
@@ -342,4 +342,17 @@ LEXICON = Lexicon(
     other_style=("phong cach khac",),
     stop=("huy", "huy di", "dung", "thoi", "dung lai", "ngung"),
     go_on=("co", "tiep tuc", "duoc", "ok", "tiep", "lam di", "cu lam"),
+)
+
+LEXICON = extended(
+    LEXICON,
+    questions=("lam video", "tao video", "video duoc khong", "lam clip", "nguoi khac xem", "ai xem duoc",
+               "nguoi khac co xem"),
+    greetings=("rat vui duoc lam quen", "vui duoc lam quen", "han hanh"),
+    laughs=("cuoi xiu", "xiu ngang", "cuoi dau bung", "cuoi te ghe"),
+    expressions={"smirk": ("nhech mep", "cuoi nhech", "cuoi deu", "cuoi khay")},
+    ratios={"9:16": ("khoa man hinh", "man hinh khoa", "hinh nen dien thoai", "hinh nen dt")},
+    series=("ca hai", "ca 2"),
+    joiners=("lan",),
+    units=("con", "tuoi", "dua", "nguoi", "chu", "be"),
 )

@@ -1,6 +1,6 @@
 """Chinese (Simplified; Traditional and Cantonese are folded to it before matching)."""
 
-from core.intent.lang import Lexicon
+from core.intent.lang import Lexicon, extended
 
 LEXICON = Lexicon(
     code="zh",
@@ -99,4 +99,14 @@ LEXICON = Lexicon(
     fillers=("麻烦", "帮我", "请", "谢谢", "一下", "一点"),
     again=("再来一个", "再生成一张"),
     stop=("算了取消吧", "取消一下", "不用了"),
+)
+
+LEXICON = extended(
+    LEXICON,
+    questions=("谁能看到", "别人能看到", "其他人能看到", "别人看得到", "做视频", "生成视频"),
+    greetings=("很高兴认识你", "认识你很高兴", "幸会", "初次见面"),
+    laughs=("笑死(?:我了)?", "笑疯了?"),
+    thanks=("太逗了", "你真逗", "逗死了"),
+    quality=("顶级画质", "顶级质量", "最顶级"),
+    styles={"linkedin": ("领鹰",)},
 )
